@@ -1,0 +1,222 @@
+"""The access policy: the one place that decides who sees which participant, and which of their data.
+
+Two questions, answered for every part of Koers:
+
+1. *Which participants may this user see?*  ``visible_participants(user)`` — a queryset filter. A staff member
+   sees a participant only when their organisation holds the regie, or has an active membership in the
+   participant's trajectory (legal task, or consent with date and scope). Ending a membership or withdrawing
+   consent ends the access at once: nothing is cached.
+2. *Which data categories of that participant may this user see or change?*  ``grant_for(user, participant)``
+   — the intersection of what the user's roles may ever see and what the organisation's legal basis covers.
+   Special-category data (health) needs either the regisseur role at the regie organisation, or a consent
+   scope that names it explicitly and a role that works with it.
+
+Objects the user may not see are a 404 (``get_participant_or_404``), never a 403.
+The rules are documented in docs/privacy.md; keep both in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from .codes import Category, LegalBasis, OrganisationKind, Role
+
+C = Category
+ALL_CATEGORIES: frozenset[str] = frozenset(Category.values)
+NON_SPECIAL: frozenset[str] = ALL_CATEGORIES - {C.SPECIAL}
+
+#: The most a role may ever see of a participant, whatever the legal basis.
+ROLE_READ: dict[str, frozenset[str]] = {
+    Role.REGISSEUR: ALL_CATEGORIES,
+    Role.BEGELEIDER: frozenset({C.IDENTITY, C.TRAJECTORY, C.LANGUAGE, C.WORK, C.INCOME, C.SPECIAL}),
+    Role.BRUGGENBOUWER: frozenset({C.IDENTITY, C.TRAJECTORY, C.LANGUAGE, C.WORK, C.INCOME, C.SPECIAL}),
+    Role.JOBCOACH: frozenset({C.IDENTITY, C.TRAJECTORY, C.LANGUAGE, C.WORK, C.SPECIAL}),
+    Role.TAALDOCENT: frozenset({C.IDENTITY, C.TRAJECTORY, C.LANGUAGE}),
+    Role.ACCOUNTMANAGER: frozenset({C.IDENTITY, C.TRAJECTORY, C.LANGUAGE, C.WORK}),
+    Role.PROJECTLEIDER: frozenset({C.IDENTITY, C.TRAJECTORY, C.LANGUAGE, C.WORK}),
+    Role.BEHEERDER: frozenset(),
+    Role.ONDERZOEKER: frozenset(),  # pseudonymised, aggregated or exported data only
+}
+
+#: The most a role may ever change (always also limited by what it may see).
+ROLE_WRITE: dict[str, frozenset[str]] = {
+    Role.REGISSEUR: ALL_CATEGORIES,
+    Role.BEGELEIDER: frozenset({C.IDENTITY, C.TRAJECTORY, C.LANGUAGE, C.WORK, C.INCOME, C.SPECIAL}),
+    Role.BRUGGENBOUWER: frozenset({C.IDENTITY, C.TRAJECTORY, C.LANGUAGE, C.WORK, C.SPECIAL}),
+    Role.JOBCOACH: frozenset({C.TRAJECTORY, C.WORK, C.SPECIAL}),
+    Role.TAALDOCENT: frozenset({C.LANGUAGE}),
+    Role.ACCOUNTMANAGER: frozenset({C.WORK}),
+    Role.PROJECTLEIDER: frozenset(),
+    Role.BEHEERDER: frozenset(),
+    Role.ONDERZOEKER: frozenset(),
+}
+
+#: The scope proposed when a partner of this kind is added (special categories never by default).
+DEFAULT_SCOPE: dict[str, frozenset[str]] = {
+    OrganisationKind.GEMEENTE: NON_SPECIAL,
+    OrganisationKind.TAALAANBIEDER: frozenset({C.IDENTITY, C.TRAJECTORY, C.LANGUAGE}),
+    OrganisationKind.REINTEGRATIE: frozenset({C.IDENTITY, C.TRAJECTORY, C.LANGUAGE, C.WORK}),
+    OrganisationKind.MAATSCHAPPELIJK: frozenset({C.IDENTITY, C.TRAJECTORY, C.LANGUAGE, C.INCOME}),
+    OrganisationKind.SOCIAAL_ONDERNEMER: frozenset({C.IDENTITY, C.TRAJECTORY, C.LANGUAGE, C.WORK}),
+    OrganisationKind.WERKGEVER: frozenset({C.IDENTITY, C.LANGUAGE, C.WORK}),
+    OrganisationKind.ONDERWIJS: frozenset({C.IDENTITY, C.TRAJECTORY, C.LANGUAGE}),
+    OrganisationKind.OVERIG: frozenset({C.IDENTITY, C.TRAJECTORY}),
+}
+
+#: Roles that work with participant files at all.
+CASE_ROLES = frozenset(r for r, cats in ROLE_READ.items() if cats)
+
+
+def _roles(user) -> frozenset[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.organisation_id is None:
+        return frozenset()
+    return user.role_codes
+
+
+def _union(table: dict[str, frozenset[str]], roles: Iterable[str]) -> frozenset[str]:
+    result: frozenset[str] = frozenset()
+    for role in roles:
+        result |= table.get(role, frozenset())
+    return result
+
+
+def works_with_participants(user) -> bool:
+    return bool(_roles(user) & CASE_ROLES)
+
+
+def visible_participants(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Every participant query starts here."""
+    from koers.participants.models import Membership, Participant
+
+    qs = Participant.objects.all() if queryset is None else queryset
+    if not works_with_participants(user) or not user.organisation.is_active:
+        return qs.none()
+    partner = Membership.objects.active().filter(participant=OuterRef("pk"), organisation_id=user.organisation_id)
+    return qs.filter(Q(regie_organisation_id=user.organisation_id) | Q(Exists(partner)))
+
+
+def visible_participant_ids(user) -> QuerySet:
+    return visible_participants(user).values("pk")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What one user may do with one participant's file."""
+
+    read: frozenset[str]
+    write: frozenset[str]
+    legal_basis: str
+    is_regie: bool
+    is_regisseur: bool
+    memberships: tuple = field(default=(), compare=False)
+
+    def can_see(self, category: str) -> bool:
+        return category in self.read
+
+    def can_change(self, category: str) -> bool:
+        return category in self.write
+
+    @property
+    def special(self) -> bool:
+        return C.SPECIAL in self.read
+
+    @property
+    def can_manage_access(self) -> bool:
+        """Adding and removing partners, recording consent, reading the audit trail."""
+        return self.is_regie and self.is_regisseur
+
+    def __contains__(self, category: str) -> bool:
+        return category in self.read
+
+
+NO_GRANT = Grant(frozenset(), frozenset(), "", False, False)
+
+
+def grant_for(user, participant) -> Grant:
+    """The categories this user may see and change of this participant (one query for partners)."""
+    roles = _roles(user)
+    if not roles & CASE_ROLES:
+        return NO_GRANT
+    if participant.regie_organisation_id == user.organisation_id:
+        scope = ALL_CATEGORIES if Role.REGISSEUR in roles else NON_SPECIAL
+        return Grant(
+            read=scope & _union(ROLE_READ, roles),
+            write=scope & _union(ROLE_WRITE, roles),
+            legal_basis=LegalBasis.REGIE,
+            is_regie=True,
+            is_regisseur=Role.REGISSEUR in roles,
+        )
+    memberships = tuple(participant.memberships.active().filter(organisation_id=user.organisation_id))
+    if not memberships:
+        return NO_GRANT
+    scope: frozenset[str] = frozenset()
+    for m in memberships:
+        allowed = frozenset(m.scope)
+        if m.legal_basis != LegalBasis.TOESTEMMING:
+            allowed -= {C.SPECIAL}  # special categories only on explicit consent
+        scope |= allowed
+    read = scope & _union(ROLE_READ, roles)
+    return Grant(
+        read=read,
+        write=read & _union(ROLE_WRITE, roles),
+        legal_basis=",".join(sorted({m.legal_basis for m in memberships})),
+        is_regie=False,
+        is_regisseur=False,
+        memberships=memberships,
+    )
+
+
+def get_participant_or_404(user, pk, queryset: QuerySet | None = None):
+    """The participant and the user's grant, or 404 when the user may not see them (no existence leak)."""
+    from koers.participants.models import Participant
+
+    try:
+        participant = visible_participants(user, queryset).get(pk=int(pk))
+    except (ValueError, TypeError, Participant.DoesNotExist) as exc:
+        raise Http404("Deelnemer niet gevonden") from exc
+    grant = grant_for(user, participant)
+    if C.IDENTITY not in grant.read:
+        raise Http404("Deelnemer niet gevonden")
+    return participant, grant
+
+
+def require_category(grant: Grant, category: str, *, write: bool = False) -> None:
+    """404 when the grant does not cover the category (a page of data the user may not see does not exist)."""
+    if category not in (grant.write if write else grant.read):
+        raise Http404("Pagina niet gevonden")
+
+
+def legal_bases_for(user, participant_ids: Iterable[int]) -> dict[int, str]:
+    """Legal basis per participant for a batch (used to audit list views in one query)."""
+    from koers.participants.models import Membership, Participant
+
+    ids = list(participant_ids)
+    result: dict[int, str] = {}
+    if not ids or user.organisation_id is None:
+        return result
+    regie = set(
+        Participant.objects.filter(pk__in=ids, regie_organisation_id=user.organisation_id).values_list(
+            "pk", flat=True
+        )
+    )
+    for pid in regie:
+        result[pid] = LegalBasis.REGIE
+    rest = [i for i in ids if i not in regie]
+    if rest:
+        rows = (
+            Membership.objects.active()
+            .filter(participant_id__in=rest, organisation_id=user.organisation_id)
+            .values_list("participant_id", "legal_basis")
+        )
+        for pid, basis in rows:
+            result[pid] = ",".join(sorted(set(filter(None, result.get(pid, "").split(","))) | {basis}))
+    return result
+
+
+def can_manage_organisations(user) -> bool:
+    """Functional administrators manage organisations, users and roles."""
+    return Role.BEHEERDER in _roles(user) or bool(getattr(user, "is_superuser", False))

@@ -1,0 +1,98 @@
+"""Writing and verifying the audit trail (append-only, hash-chained).
+
+Every view and change of participant data calls ``record`` (one participant) or ``record_list`` (a page of
+participants). Records are chained: each carries the SHA-256 of its predecessor's hash and its own content,
+so that a removed or altered record breaks the chain (``koers audit-verify``). The database refuses UPDATE
+and DELETE on the table with a trigger (SQLite and PostgreSQL, migration core 0002).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import AuditAction, AuditEvent
+
+GENESIS = "0" * 64
+_LOCK_KEY = 0x4B4F455253  # "KOERS": serialises appends on PostgreSQL
+
+
+def _append(events: Sequence[AuditEvent]) -> None:
+    if not events:
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        # On SQLite the IMMEDIATE transaction already holds the write lock, so the chain cannot fork.
+        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+        for event in events:
+            event.prev_hash = last
+            event.hash = event.compute_hash()
+            last = event.hash
+        AuditEvent.objects.bulk_create(events)
+
+
+def _event(user, participant_id, category, action, legal_basis, detail, path, at) -> AuditEvent:
+    org = getattr(user, "organisation", None)
+    return AuditEvent(
+        at=at,
+        user_id=user.pk,
+        user_name=(user.get_full_name() or user.get_username())[:200],
+        organisation_id=getattr(org, "pk", None),
+        organisation_name=(org.name if org else "")[:200],
+        participant_id=participant_id,
+        category=category,
+        action=action,
+        legal_basis=legal_basis or "",
+        detail=(detail or "")[:500],
+        path=(path or "")[:300],
+    )
+
+
+def record(
+    user,
+    participant,
+    categories: str | Iterable[str],
+    action: str = AuditAction.VIEW,
+    *,
+    legal_basis: str = "",
+    detail: str = "",
+    request=None,
+) -> None:
+    """Record that ``user`` did ``action`` on the given categories of one participant's data."""
+    cats = [categories] if isinstance(categories, str) else sorted(set(categories))
+    pid = getattr(participant, "pk", participant)
+    path = request.get_full_path() if request is not None else ""
+    now = timezone.now()
+    _append([_event(user, pid, c, action, legal_basis, detail, path, now) for c in cats])
+
+
+def record_list(user, participant_ids: Iterable[int], legal_bases: dict[int, str], *, category: str,
+                detail: str = "", request=None) -> None:
+    """Record that a page of participants was shown (one record per participant, one insert)."""
+    path = request.get_full_path() if request is not None else ""
+    now = timezone.now()
+    _append([
+        _event(user, pid, category, AuditAction.LIST, legal_bases.get(pid, ""), detail, path, now)
+        for pid in participant_ids
+    ])
+
+
+def verify_chain(batch_size: int = 5000) -> tuple[int, int | None]:
+    """Walk the whole chain. Returns (records checked, id of the first broken record or None)."""
+    last = GENESIS
+    checked = 0
+    start = 0
+    while True:
+        batch = list(AuditEvent.objects.filter(id__gt=start).order_by("id")[:batch_size])
+        if not batch:
+            return checked, None
+        for event in batch:
+            if event.prev_hash != last or event.compute_hash() != event.hash:
+                return checked, event.id
+            last = event.hash
+            checked += 1
+        start = batch[-1].id

@@ -1,0 +1,12 @@
+from django.conf import settings
+
+from . import access
+
+
+def koers(request):
+    user = getattr(request, "user", None)
+    return {
+        "DEMO_MODE": settings.DEMO_MODE,
+        "can_manage_organisations": bool(user and user.is_authenticated and access.can_manage_organisations(user)),
+        "works_with_participants": bool(user and user.is_authenticated and access.works_with_participants(user)),
+    }

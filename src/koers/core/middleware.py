@@ -1,0 +1,68 @@
+"""Request-wide policies: login required, two-factor authentication, Content-Security-Policy."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+#: URL names reachable without logging in.
+PUBLIC_URL_NAMES = {
+    "login", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
+    "healthz",
+}
+#: URL names reachable when logged in but before the second factor is verified.
+TWO_FACTOR_URL_NAMES = {"two_factor_setup", "two_factor_verify", "logout"}
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class LoginRequiredMiddleware:
+    """Everything except the login and password-reset pages and static files needs a logged-in user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if request.user.is_authenticated or (match and match.url_name in PUBLIC_URL_NAMES):
+            return None
+        if request.path.startswith((settings.STATIC_URL, "/admin/")):
+            return None
+        return redirect(f"{reverse('login')}?next={request.get_full_path()}")
+
+
+class TwoFactorMiddleware:
+    """Outside demo mode every staff member verifies a TOTP code after the password (django-otp)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not settings.KOERS_REQUIRE_2FA or not request.user.is_authenticated:
+            return None
+        if request.user.is_verified():
+            return None
+        match = request.resolver_match
+        if (match and match.url_name in TWO_FACTOR_URL_NAMES) or request.path.startswith(settings.STATIC_URL):
+            return None
+        from django_otp import devices_for_user
+
+        has_device = any(True for _ in devices_for_user(request.user, confirmed=True))
+        target = "two_factor_verify" if has_device else "two_factor_setup"
+        return redirect(f"{reverse(target)}?next={request.get_full_path()}")

@@ -1,0 +1,146 @@
+"""Organisations, staff, roles and the audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+
+from .codes import OrganisationKind, Role
+
+
+class Organisation(models.Model):
+    name = models.CharField("naam", max_length=200, unique=True)
+    kind = models.CharField("soort", max_length=40, choices=OrganisationKind.choices)
+    municipality = models.CharField(
+        "gemeente / regio", max_length=120, blank=True, help_text="Werkgebied, bijvoorbeeld de gemeente."
+    )
+    email = models.EmailField("algemeen e-mailadres", blank=True)
+    phone = models.CharField("telefoon", max_length=30, blank=True)
+    is_active = models.BooleanField("actief", default=True)
+    created_at = models.DateTimeField("aangemaakt", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "organisatie"
+        verbose_name_plural = "organisaties"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A staff member. Belongs to exactly one organisation; roles say what they do there."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="organisatie", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="staff",
+    )
+    phone = models.CharField("telefoon", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "medewerker"
+        verbose_name_plural = "medewerkers"
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def role_codes(self) -> frozenset[str]:
+        return frozenset(self.roles.values_list("role", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_codes.intersection(roles))
+
+    @property
+    def role_labels(self) -> list[str]:
+        labels = dict(Role.choices)
+        return [labels[r] for r in sorted(self.role_codes)]
+
+
+class UserRole(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField("rol", max_length=30, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "rol"
+        verbose_name_plural = "rollen"
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_user_role")]
+
+    def __str__(self) -> str:
+        return self.get_role_display()
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "bekijken", "Bekeken"
+    LIST = "lijst", "In lijst getoond"
+    CREATE = "aanmaken", "Aangemaakt"
+    UPDATE = "wijzigen", "Gewijzigd"
+    DELETE = "verwijderen", "Verwijderd"
+    EXPORT = "exporteren", "Geëxporteerd"
+    GRANT = "toegang_verleend", "Toegang verleend"
+    REVOKE = "toegang_ingetrokken", "Toegang ingetrokken"
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("De audittrail is alleen-toevoegen: records kunnen niet worden gewijzigd.")
+
+    def delete(self):
+        raise PermissionError("De audittrail is alleen-toevoegen: records kunnen niet worden verwijderd.")
+
+
+class AuditEvent(models.Model):
+    """One access to or change of participant data. Append-only, hash-chained.
+
+    Not a foreign key to the participant on purpose: the trail must outlive the participant's record
+    (retention) and must never be cascaded away. A database trigger refuses UPDATE and DELETE.
+    """
+
+    at = models.DateTimeField("tijdstip", db_index=True)
+    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, db_constraint=False, related_name="+")
+    user_name = models.CharField("medewerker", max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, null=True, on_delete=models.SET_NULL, db_constraint=False, related_name="+"
+    )
+    organisation_name = models.CharField("organisatie", max_length=200)
+    participant_id = models.BigIntegerField("deelnemer", null=True, db_index=True)
+    category = models.CharField("gegevenscategorie", max_length=30)
+    action = models.CharField("actie", max_length=30, choices=AuditAction.choices)
+    legal_basis = models.CharField("grondslag", max_length=30)
+    detail = models.CharField("omschrijving", max_length=500, blank=True)
+    path = models.CharField("adres", max_length=300, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "auditrecord"
+        verbose_name_plural = "audittrail"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["participant_id", "at"], name="audit_participant_at")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("De audittrail is alleen-toevoegen: records kunnen niet worden gewijzigd.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("De audittrail is alleen-toevoegen: records kunnen niet worden verwijderd.")
+
+    def payload(self) -> str:
+        return json.dumps(
+            [
+                self.at.isoformat(), self.user_id, self.user_name, self.organisation_id, self.organisation_name,
+                self.participant_id, self.category, self.action, self.legal_basis, self.detail, self.path,
+            ],
+            separators=(",", ":"),
+        )
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256((self.prev_hash + self.payload()).encode()).hexdigest()

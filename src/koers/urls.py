@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("koers.core.urls")),
+    path("deelnemers/", include("koers.participants.urls")),
+    path("acties/", include("koers.casework.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "koers.core.views.not_found"
