@@ -34,11 +34,17 @@ def world(db):
     w.begeleider = make_user(w.reintegratie, Role.BEGELEIDER, username="begeleider", first_name="Bo")
     w.beheerder = make_user(w.gemeente, Role.BEHEERDER, username="beheerder", first_name="Bea")
     w.andere_regisseur = make_user(w.andere_gemeente, Role.REGISSEUR, username="andere", first_name="Ayla")
-    w.participant = ParticipantFactory(name="Nahom Tesfay", regie_organisation=w.gemeente, regisseur=w.regisseur,
-                                       country_of_origin="ER", languages=["ti"])
+    w.participant = ParticipantFactory(
+        name="Nahom Tesfay",
+        regie_organisation=w.gemeente,
+        regisseur=w.regisseur,
+        country_of_origin="ER",
+        languages=["ti"],
+    )
     w.membership = MembershipFactory(participant=w.participant, organisation=w.taal, added_by=w.regisseur)
-    w.other_participant = ParticipantFactory(name="Samira Haddad", regie_organisation=w.andere_gemeente,
-                                             regisseur=w.andere_regisseur)
+    w.other_participant = ParticipantFactory(
+        name="Samira Haddad", regie_organisation=w.andere_gemeente, regisseur=w.andere_regisseur
+    )
     return w
 
 
@@ -54,6 +60,8 @@ def client_for(client):
 
 
 @pytest.fixture(autouse=True)
-def _no_second_factor_by_default(settings):
-    """Two-factor authentication is tested on its own (core/tests/test_two_factor.py); elsewhere it is off."""
+def _test_defaults(settings):
+    """Two-factor authentication is tested on its own (core/tests/test_two_factor.py); elsewhere it is off.
+    Passwords use a fast hasher in tests (Argon2 is asserted in core/tests/test_auth.py)."""
     settings.KOERS_REQUIRE_2FA = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -95,7 +95,9 @@ def visible_participants(user, queryset: QuerySet | None = None) -> QuerySet:
     qs = Participant.objects.all() if queryset is None else queryset
     if not works_with_participants(user) or not user.organisation.is_active:
         return qs.none()
-    partner = Membership.objects.active().filter(participant=OuterRef("pk"), organisation_id=user.organisation_id)
+    partner = Membership.objects.active().filter(
+        participant=OuterRef("pk"), organisation_id=user.organisation_id
+    )
     return qs.filter(Q(regie_organisation_id=user.organisation_id) | Q(Exists(partner)))
 
 
@@ -136,38 +138,91 @@ class Grant:
 NO_GRANT = Grant(frozenset(), frozenset(), "", False, False)
 
 
+def _regie_scope(roles: frozenset[str]) -> frozenset[str]:
+    return ALL_CATEGORIES if Role.REGISSEUR in roles else NON_SPECIAL
+
+
+def _membership_scope(membership) -> frozenset[str]:
+    allowed = membership.scope_set
+    if membership.legal_basis != LegalBasis.TOESTEMMING:
+        allowed -= {C.SPECIAL}  # special categories only on explicit consent
+    return allowed
+
+
+def _grant(roles: frozenset[str], is_regie: bool, memberships: Iterable) -> Grant:
+    memberships = tuple(memberships)
+    if not roles & CASE_ROLES:
+        return NO_GRANT
+    if is_regie:
+        scope = _regie_scope(roles)
+        basis = LegalBasis.REGIE
+    else:
+        if not memberships:
+            return NO_GRANT
+        scope = frozenset()
+        for m in memberships:
+            scope |= _membership_scope(m)
+        basis = ",".join(sorted({m.legal_basis for m in memberships}))
+    read = scope & _union(ROLE_READ, roles)
+    return Grant(
+        read=read,
+        write=read & _union(ROLE_WRITE, roles),
+        legal_basis=basis,
+        is_regie=is_regie,
+        is_regisseur=is_regie and Role.REGISSEUR in roles,
+        memberships=memberships,
+    )
+
+
 def grant_for(user, participant) -> Grant:
     """The categories this user may see and change of this participant (one query for partners)."""
     roles = _roles(user)
     if not roles & CASE_ROLES:
         return NO_GRANT
     if participant.regie_organisation_id == user.organisation_id:
-        scope = ALL_CATEGORIES if Role.REGISSEUR in roles else NON_SPECIAL
-        return Grant(
-            read=scope & _union(ROLE_READ, roles),
-            write=scope & _union(ROLE_WRITE, roles),
-            legal_basis=LegalBasis.REGIE,
-            is_regie=True,
-            is_regisseur=Role.REGISSEUR in roles,
-        )
-    memberships = tuple(participant.memberships.active().filter(organisation_id=user.organisation_id))
-    if not memberships:
-        return NO_GRANT
-    scope: frozenset[str] = frozenset()
-    for m in memberships:
-        allowed = frozenset(m.scope)
-        if m.legal_basis != LegalBasis.TOESTEMMING:
-            allowed -= {C.SPECIAL}  # special categories only on explicit consent
-        scope |= allowed
-    read = scope & _union(ROLE_READ, roles)
-    return Grant(
-        read=read,
-        write=read & _union(ROLE_WRITE, roles),
-        legal_basis=",".join(sorted({m.legal_basis for m in memberships})),
-        is_regie=False,
-        is_regisseur=False,
-        memberships=memberships,
+        return _grant(roles, True, ())
+    return _grant(roles, False, participant.memberships.active().filter(organisation_id=user.organisation_id))
+
+
+def grants_for_page(user, participants) -> dict[int, Grant]:
+    """Grants for a page of participants in one query (for lists: cells the user may not see are masked)."""
+    from koers.participants.models import Membership
+
+    roles = _roles(user)
+    participants = list(participants)
+    partner_ids = [p.pk for p in participants if p.regie_organisation_id != user.organisation_id]
+    by_participant: dict[int, list] = {}
+    if partner_ids:
+        for m in Membership.objects.active().filter(
+            participant_id__in=partner_ids, organisation_id=user.organisation_id
+        ):
+            by_participant.setdefault(m.participant_id, []).append(m)
+    return {
+        p.pk: _grant(roles, p.regie_organisation_id == user.organisation_id, by_participant.get(p.pk, ()))
+        for p in participants
+    }
+
+
+def category_q(user, category: str) -> Q:
+    """A filter matching the participants of whom this user may see ``category``.
+
+    AND it with a filter on a field of that category, so that filtering can never reveal data the user may
+    not see (filtering a language provider's list on leerroute only searches where the trajectory is theirs).
+    """
+    from koers.participants.models import Membership
+
+    roles = _roles(user)
+    if category not in _union(ROLE_READ, roles):
+        return Q(pk__in=[])
+    q = Q(pk__in=[])
+    if category in _regie_scope(roles):
+        q |= Q(regie_organisation_id=user.organisation_id)
+    memberships = Membership.objects.active().filter(
+        participant=OuterRef("pk"), organisation_id=user.organisation_id, scope__contains=category
     )
+    if category == C.SPECIAL:
+        memberships = memberships.filter(legal_basis=LegalBasis.TOESTEMMING)
+    return q | Q(Exists(memberships))
 
 
 def get_participant_or_404(user, pk, queryset: QuerySet | None = None):
@@ -188,33 +243,6 @@ def require_category(grant: Grant, category: str, *, write: bool = False) -> Non
     """404 when the grant does not cover the category (a page of data the user may not see does not exist)."""
     if category not in (grant.write if write else grant.read):
         raise Http404("Pagina niet gevonden")
-
-
-def legal_bases_for(user, participant_ids: Iterable[int]) -> dict[int, str]:
-    """Legal basis per participant for a batch (used to audit list views in one query)."""
-    from koers.participants.models import Membership, Participant
-
-    ids = list(participant_ids)
-    result: dict[int, str] = {}
-    if not ids or user.organisation_id is None:
-        return result
-    regie = set(
-        Participant.objects.filter(pk__in=ids, regie_organisation_id=user.organisation_id).values_list(
-            "pk", flat=True
-        )
-    )
-    for pid in regie:
-        result[pid] = LegalBasis.REGIE
-    rest = [i for i in ids if i not in regie]
-    if rest:
-        rows = (
-            Membership.objects.active()
-            .filter(participant_id__in=rest, organisation_id=user.organisation_id)
-            .values_list("participant_id", "legal_basis")
-        )
-        for pid, basis in rows:
-            result[pid] = ",".join(sorted(set(filter(None, result.get(pid, "").split(","))) | {basis}))
-    return result
 
 
 def can_manage_organisations(user) -> bool:

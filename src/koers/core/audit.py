@@ -70,15 +70,24 @@ def record(
     _append([_event(user, pid, c, action, legal_basis, detail, path, now) for c in cats])
 
 
-def record_list(user, participant_ids: Iterable[int], legal_bases: dict[int, str], *, category: str,
-                detail: str = "", request=None) -> None:
+def record_list(
+    user,
+    participant_ids: Iterable[int],
+    legal_bases: dict[int, str],
+    *,
+    category: str,
+    detail: str = "",
+    request=None,
+) -> None:
     """Record that a page of participants was shown (one record per participant, one insert)."""
     path = request.get_full_path() if request is not None else ""
     now = timezone.now()
-    _append([
-        _event(user, pid, category, AuditAction.LIST, legal_bases.get(pid, ""), detail, path, now)
-        for pid in participant_ids
-    ])
+    _append(
+        [
+            _event(user, pid, category, AuditAction.LIST, legal_bases.get(pid, ""), detail, path, now)
+            for pid in participant_ids
+        ]
+    )
 
 
 def verify_chain(batch_size: int = 5000) -> tuple[int, int | None]:

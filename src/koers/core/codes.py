@@ -246,8 +246,15 @@ class ActionStatus(models.TextChoices):
     VERVALLEN = "vervallen", "Vervallen"
 
 
-DAYS = [("ma", "maandag"), ("di", "dinsdag"), ("wo", "woensdag"), ("do", "donderdag"), ("vr", "vrijdag"),
-        ("za", "zaterdag"), ("zo", "zondag")]
+DAYS = [
+    ("ma", "maandag"),
+    ("di", "dinsdag"),
+    ("wo", "woensdag"),
+    ("do", "donderdag"),
+    ("vr", "vrijdag"),
+    ("za", "zaterdag"),
+    ("zo", "zondag"),
+]
 PARTS = [("o", "ochtend"), ("m", "middag"), ("a", "avond")]
 #: Dagdelen (half-days) of a week, as stored codes "ma_o" (monday morning) ... "zo_a" (sunday evening).
 DAGDELEN = [(f"{d}_{p}", f"{dl} {pl}") for d, dl in DAYS for p, pl in PARTS]
@@ -255,6 +262,7 @@ DAGDEEL_CODES = frozenset(code for code, _ in DAGDELEN)
 
 
 # --- ISO code lists with Dutch names (pycountry ships ISO 3166-1 / ISO 639 and their translations) ----------
+
 
 @cache
 def _translation(domain: str) -> gettext.NullTranslations:
@@ -275,7 +283,17 @@ def country_choices() -> list[tuple[str, str]]:
 def language_choices() -> list[tuple[str, str]]:
     """ISO 639 languages that have a two-letter code, plus a few three-letter ones common among newcomers."""
     tr = _translation("iso639-3")
-    extra = {"prs", "pbu", "kmr", "ckb", "tig", "bej", "apc", "arz", "ary"}  # Dari, Pashto, Kurdish, Tigre ...
+    extra = {
+        "prs",
+        "pbu",
+        "kmr",
+        "ckb",
+        "tig",
+        "bej",
+        "apc",
+        "arz",
+        "ary",
+    }  # Dari, Pashto, Kurdish, Tigre ...
     result = []
     for lang in pycountry.languages:
         code = getattr(lang, "alpha_2", None)

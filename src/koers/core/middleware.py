@@ -5,10 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 #: URL names reachable without logging in.
 PUBLIC_URL_NAMES = {
-    "login", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
     "healthz",
 }
 #: URL names reachable when logged in but before the second factor is verified.
@@ -41,7 +46,7 @@ class LoginRequiredMiddleware:
             return None
         if request.path.startswith((settings.STATIC_URL, "/admin/")):
             return None
-        return redirect(f"{reverse('login')}?next={request.get_full_path()}")
+        return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
 
 
 class TwoFactorMiddleware:
@@ -65,4 +70,4 @@ class TwoFactorMiddleware:
 
         has_device = any(True for _ in devices_for_user(request.user, confirmed=True))
         target = "two_factor_verify" if has_device else "two_factor_setup"
-        return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.functional import cached_property
 
@@ -32,14 +32,27 @@ class Organisation(models.Model):
         return self.name
 
 
+class StaffManager(UserManager):
+    """Loads the organisation with the user: every request needs it for the access policy."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organisation")
+
+
 class User(AbstractUser):
     """A staff member. Belongs to exactly one organisation; roles say what they do there."""
 
     organisation = models.ForeignKey(
-        Organisation, verbose_name="organisatie", on_delete=models.PROTECT, null=True, blank=True,
+        Organisation,
+        verbose_name="organisatie",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="staff",
     )
     phone = models.CharField("telefoon", max_length=30, blank=True)
+
+    objects = StaffManager()
 
     class Meta:
         verbose_name = "medewerker"
@@ -102,7 +115,9 @@ class AuditEvent(models.Model):
     """
 
     at = models.DateTimeField("tijdstip", db_index=True)
-    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, db_constraint=False, related_name="+")
+    user = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, db_constraint=False, related_name="+"
+    )
     user_name = models.CharField("medewerker", max_length=200)
     organisation = models.ForeignKey(
         Organisation, null=True, on_delete=models.SET_NULL, db_constraint=False, related_name="+"
@@ -136,8 +151,17 @@ class AuditEvent(models.Model):
     def payload(self) -> str:
         return json.dumps(
             [
-                self.at.isoformat(), self.user_id, self.user_name, self.organisation_id, self.organisation_name,
-                self.participant_id, self.category, self.action, self.legal_basis, self.detail, self.path,
+                self.at.isoformat(),
+                self.user_id,
+                self.user_name,
+                self.organisation_id,
+                self.organisation_name,
+                self.participant_id,
+                self.category,
+                self.action,
+                self.legal_basis,
+                self.detail,
+                self.path,
             ],
             separators=(",", ":"),
         )

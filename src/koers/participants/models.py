@@ -1,4 +1,4 @@
-"""The participant file, trajectory membership (who is involved, on which legal basis) and the brede intake."""
+"""The participant file, trajectory membership (who is involved, on which legal basis), the brede intake."""
 
 from __future__ import annotations
 
@@ -35,10 +35,17 @@ from . import validators
 class Participant(models.Model):
     # --- regie ---
     regie_organisation = models.ForeignKey(
-        Organisation, verbose_name="regie-organisatie", on_delete=models.PROTECT, related_name="regie_participants"
+        Organisation,
+        verbose_name="regie-organisatie",
+        on_delete=models.PROTECT,
+        related_name="regie_participants",
     )
     regisseur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="regisseur", on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="regisseur",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="directed_participants",
     )
     phase = models.CharField("fase", max_length=20, choices=Phase.choices, default=Phase.AANMELDING)
@@ -48,20 +55,31 @@ class Participant(models.Model):
     name_search = models.CharField(max_length=200, editable=False, db_index=True)
     preferred_name = models.CharField("roepnaam", max_length=100, blank=True)
     date_of_birth = models.DateField(
-        "geboortedatum", null=True, blank=True, validators=[validators.validate_birth_date],
+        "geboortedatum",
+        null=True,
+        blank=True,
+        validators=[validators.validate_birth_date],
         help_text="Leeg laten als de geboortedatum onbekend is.",
     )
     bsn = models.CharField(
-        "BSN", max_length=9, blank=True, validators=[validators.validate_bsn],
+        "BSN",
+        max_length=9,
+        blank=True,
+        validators=[validators.validate_bsn],
         help_text="Burgerservicenummer, 9 cijfers (optioneel).",
     )
     street = models.CharField("straat en huisnummer", max_length=200, blank=True)
-    postcode = models.CharField("postcode", max_length=7, blank=True, validators=[validators.validate_postcode])
+    postcode = models.CharField(
+        "postcode", max_length=7, blank=True, validators=[validators.validate_postcode]
+    )
     city = models.CharField("woonplaats", max_length=100, blank=True)
     phone = models.CharField("telefoon", max_length=30, blank=True, validators=[validators.validate_phone])
     email = models.EmailField("e-mail", blank=True)
     languages = models.JSONField(
-        "eigen taal of talen", default=list, blank=True, validators=[validators.validate_language_codes],
+        "eigen taal of talen",
+        default=list,
+        blank=True,
+        validators=[validators.validate_language_codes],
         help_text="ISO 639-codes, eerste is de moedertaal.",
     )
     interpreter_needed = models.CharField(
@@ -69,7 +87,10 @@ class Participant(models.Model):
     )
     gender = models.CharField("geslacht", max_length=10, choices=Gender.choices, default=Gender.ONBEKEND)
     country_of_origin = models.CharField(
-        "land van herkomst", max_length=2, blank=True, validators=[validators.validate_country_code],
+        "land van herkomst",
+        max_length=2,
+        blank=True,
+        validators=[validators.validate_country_code],
         help_text="ISO 3166-landcode; leeg is onbekend.",
     )
 
@@ -92,7 +113,10 @@ class Participant(models.Model):
         "kinderopvang nodig", max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.ONBEKEND
     )
     availability = models.JSONField(
-        "beschikbare dagdelen", null=True, blank=True, validators=[validators.validate_dagdelen],
+        "beschikbare dagdelen",
+        null=True,
+        blank=True,
+        validators=[validators.validate_dagdelen],
         help_text="Leeg (null) is onbekend; een lege lijst is: geen dagdelen beschikbaar.",
     )
     barrier_status = models.CharField(
@@ -104,16 +128,24 @@ class Participant(models.Model):
 
     # --- language and education (category: taal_opleiding) ---
     education_level = models.CharField(
-        "opleidingsniveau land van herkomst", max_length=20, choices=EducationLevel.choices, default="onbekend"
+        "opleidingsniveau land van herkomst",
+        max_length=20,
+        choices=EducationLevel.choices,
+        default="onbekend",
     )
     education_field = models.CharField("richting opleiding", max_length=200, blank=True)
     diploma_valuation = models.CharField(
-        "diplomawaardering", max_length=20, choices=DiplomaValuation.choices, default=DiplomaValuation.ONBEKEND
+        "diplomawaardering",
+        max_length=20,
+        choices=DiplomaValuation.choices,
+        default=DiplomaValuation.ONBEKEND,
     )
     diploma_valuation_result = models.CharField(
         "uitkomst diplomawaardering", max_length=200, blank=True, help_text="Bijvoorbeeld: mbo-niveau 3."
     )
-    level_spreken = models.CharField("spreken", max_length=10, choices=LanguageLevel.choices, default="onbekend")
+    level_spreken = models.CharField(
+        "spreken", max_length=10, choices=LanguageLevel.choices, default="onbekend"
+    )
     level_luisteren = models.CharField(
         "luisteren", max_length=10, choices=LanguageLevel.choices, default="onbekend"
     )
@@ -167,21 +199,24 @@ class Participant(models.Model):
 
 
 #: Which data category each field of the participant file belongs to (docs/privacy.md).
+_IDENTITY_FIELDS = (
+    "name preferred_name date_of_birth bsn street postcode city phone email languages interpreter_needed "
+    "gender country_of_origin"
+)
+_TRAJECTORY_FIELDS = (
+    "regie_organisation regisseur phase migration_status integration_obliged learning_route settled_on "
+    "has_partner children_count childcare_needed availability barrier_status"
+)
+_LANGUAGE_FIELDS = (
+    "education_level education_field diploma_valuation diploma_valuation_result level_spreken level_luisteren "
+    "level_lezen level_schrijven digital_skills"
+)
 FIELD_CATEGORY: dict[str, str] = {
-    **{f: Category.IDENTITY for f in [
-        "name", "preferred_name", "date_of_birth", "bsn", "street", "postcode", "city", "phone", "email",
-        "languages", "interpreter_needed", "gender", "country_of_origin",
-    ]},
-    **{f: Category.TRAJECTORY for f in [
-        "regie_organisation", "regisseur", "phase", "migration_status", "integration_obliged", "learning_route",
-        "settled_on", "has_partner", "children_count", "childcare_needed", "availability", "barrier_status",
-    ]},
+    **dict.fromkeys(_IDENTITY_FIELDS.split(), Category.IDENTITY),
+    **dict.fromkeys(_TRAJECTORY_FIELDS.split(), Category.TRAJECTORY),
     "benefit": Category.INCOME,
-    **{f: Category.LANGUAGE for f in [
-        "education_level", "education_field", "diploma_valuation", "diploma_valuation_result", "level_spreken",
-        "level_luisteren", "level_lezen", "level_schrijven", "digital_skills",
-    ]},
-    **{f: Category.WORK for f in ["dream_job", "plan_b", "sector_interests"]},
+    **dict.fromkeys(_LANGUAGE_FIELDS.split(), Category.LANGUAGE),
+    **dict.fromkeys(["dream_job", "plan_b", "sector_interests"], Category.WORK),
 }
 
 
@@ -210,7 +245,11 @@ class Membership(models.Model):
     legal_basis = models.CharField(
         "grondslag", max_length=20, choices=[c for c in LegalBasis.choices if c[0] != LegalBasis.REGIE]
     )
-    scope = models.JSONField("gegevenscategorieën", default=list)
+    scope = models.CharField(
+        "gegevenscategorieën",
+        max_length=200,
+        help_text="Codes van de gegevenscategorieën, gescheiden door spaties (zie core.codes.Category).",
+    )
     purpose = models.CharField("doel / rol in het traject", max_length=200, blank=True)
     consent_date = models.DateField("datum toestemming", null=True, blank=True)
     valid_from = models.DateField("vanaf", default=timezone.localdate)
@@ -249,15 +288,24 @@ class Membership(models.Model):
         )
 
     @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scope.split())
+
+    @property
     def scope_labels(self) -> list[str]:
-        labels = dict(Category.choices)
-        return [labels.get(c, c) for c in self.scope]
+        return [label for code, label in Category.choices if code in self.scope_set]
+
+    @staticmethod
+    def scope_value(categories) -> str:
+        return " ".join(code for code in Category.values if code in set(categories))
 
 
 class LanguageAssessment(models.Model):
     """A language level for one skill at one moment: the history behind the participant's current levels."""
 
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="language_assessments")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="language_assessments"
+    )
     skill = models.CharField("vaardigheid", max_length=10, choices=LanguageSkill.choices)
     level = models.CharField("niveau", max_length=10, choices=LanguageLevel.choices)
     tested_on = models.DateField("datum", validators=[validators.validate_not_future])
@@ -296,7 +344,9 @@ class ParticipantBarrier(models.Model):
     class Meta:
         verbose_name = "belemmering"
         verbose_name_plural = "belemmeringen"
-        constraints = [models.UniqueConstraint(fields=["participant", "code"], name="unique_participant_barrier")]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "code"], name="unique_participant_barrier")
+        ]
 
 
 class ParticipantChange(models.Model):
@@ -333,8 +383,13 @@ class Intake(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="afgenomen door", on_delete=models.PROTECT, related_name="+"
     )
     co_interviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="samen met", on_delete=models.PROTECT, related_name="+",
-        null=True, blank=True, help_text="Tweede medewerker bij een gezamenlijke intake (ook van een partner).",
+        settings.AUTH_USER_MODEL,
+        verbose_name="samen met",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Tweede medewerker bij een gezamenlijke intake (ook van een partner).",
     )
     held_on = models.DateField("datum gesprek", default=timezone.localdate)
     home_visit = models.BooleanField("huisbezoek", default=False)
@@ -348,11 +403,24 @@ class Intake(models.Model):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    action_plan = models.JSONField(
+        "voorgestelde actiepunten", null=True, blank=True, default=None,
+        help_text="Concept van de actiepunten tot de intake is afgerond (null: nog niet opgesteld).",
+    )
 
     class Meta:
         verbose_name = "brede intake"
         verbose_name_plural = "brede intakes"
         ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"], condition=Q(status="concept"), name="one_draft_intake_per_participant"
+            ),
+        ]
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == IntakeStatus.AFGEROND
 
 
 class IntakeDomain(models.Model):

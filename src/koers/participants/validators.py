@@ -40,7 +40,9 @@ def validate_birth_date(value: date | None) -> None:
         return
     today = timezone.localdate()
     if value > today:
-        raise ValidationError("De geboortedatum ligt in de toekomst. Vul de juiste datum in of laat het veld leeg.")
+        raise ValidationError(
+            "De geboortedatum ligt in de toekomst. Vul de juiste datum in of laat het veld leeg."
+        )
     age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
     if age < MIN_AGE or age > MAX_AGE:
         raise ValidationError(
@@ -84,12 +86,16 @@ def validate_sectors(value) -> None:
 
 def validate_postcode(value: str) -> None:
     if value and not re.fullmatch(r"[1-9]\d{3} ?[A-Za-z]{2}", value):
-        raise ValidationError("Een Nederlandse postcode is vier cijfers en twee letters, bijvoorbeeld 1234 AB.")
+        raise ValidationError(
+            "Een Nederlandse postcode is vier cijfers en twee letters, bijvoorbeeld 1234 AB."
+        )
 
 
 def validate_phone(value: str) -> None:
     if value and not re.fullmatch(r"\+?[\d\s\-()]{6,20}", value):
-        raise ValidationError("Een telefoonnummer bevat alleen cijfers, spaties, streepjes en eventueel een +.")
+        raise ValidationError(
+            "Een telefoonnummer bevat alleen cijfers, spaties, streepjes en eventueel een +."
+        )
 
 
 def normalise_name(name: str) -> str:

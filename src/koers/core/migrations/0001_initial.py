@@ -4,6 +4,7 @@ import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
+import koers.core.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -60,7 +61,7 @@ class Migration(migrations.Migration):
                 'ordering': ['first_name', 'last_name', 'username'],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ('objects', koers.core.models.StaffManager()),
             ],
         ),
         migrations.CreateModel(

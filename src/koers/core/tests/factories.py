@@ -61,7 +61,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     participant = factory.SubFactory(ParticipantFactory)
     organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.TAALAANBIEDER)
     legal_basis = LegalBasis.WETTELIJKE_TAAK
-    scope = factory.LazyAttribute(lambda m: sorted(access.DEFAULT_SCOPE[m.organisation.kind]))
+    scope = factory.LazyAttribute(lambda m: Membership.scope_value(access.DEFAULT_SCOPE[m.organisation.kind]))
     valid_from = factory.LazyFunction(timezone.localdate)
     added_by = factory.SubFactory(UserFactory)
 
@@ -71,6 +71,12 @@ def make_user(organisation: Organisation, *roles: str, **kwargs) -> User:
 
 
 __all__ = [
-    "PASSWORD", "Category", "Role", "OrganisationFactory", "UserFactory", "ParticipantFactory",
-    "MembershipFactory", "make_user",
+    "PASSWORD",
+    "Category",
+    "Role",
+    "OrganisationFactory",
+    "UserFactory",
+    "ParticipantFactory",
+    "MembershipFactory",
+    "make_user",
 ]

@@ -1,0 +1,226 @@
+"""Forms for logging in, the second factor and the functional administrator's pages (Dutch messages)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+
+from . import services
+from .codes import OrganisationKind, Role
+from .models import Organisation, User
+
+
+def _required(what: str) -> dict[str, str]:
+    return {"required": what}
+
+
+class KoersPasswordResetForm(PasswordResetForm):
+    """Also reaches active accounts that never chose a password (a lost activation link)."""
+
+    email = forms.EmailField(
+        label="E-mailadres",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="Het e-mailadres waarmee u bij Koers bekend bent.",
+        error_messages={
+            "required": "Vul uw e-mailadres in.",
+            "invalid": "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.",
+        },
+    )
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email, is_active=True).iterator()
+
+
+class DutchPasswordMixin:
+    """Password rules in plain Dutch, shown at the new password (Django 5.2 lacks a Dutch "too short")."""
+
+    def validate_password_for_user(self, user, password_field_name="new_password2"):  # noqa: S107 - a field name
+        password = self.cleaned_data.get(password_field_name)
+        if not password:
+            return
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as error:
+            messages = []
+            for item in error.error_list:
+                if item.code == "password_too_short":
+                    minimum = (item.params or {}).get("min_length", 12)
+                    messages.append(ValidationError(
+                        f"Dit wachtwoord is te kort. Kies een wachtwoord van ten minste {minimum} tekens.",
+                        code=item.code,
+                    ))
+                else:
+                    messages.append(item)
+            self.add_error("new_password1", messages)
+
+
+class KoersSetPasswordForm(DutchPasswordMixin, SetPasswordForm):
+    pass
+
+
+class KoersPasswordChangeForm(DutchPasswordMixin, PasswordChangeForm):
+    pass
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="Code uit de app",
+        help_text="De 6 cijfers die de authenticator-app op uw telefoon nu toont.",
+        max_length=12,
+        error_messages=_required("Vul de code van 6 cijfers uit de app in."),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autocapitalize": "off",
+                   "spellcheck": "false", "class": "input--short"}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        token = re.sub(r"[\s-]", "", self.cleaned_data["token"])
+        if not re.fullmatch(r"\d{6}", token):
+            raise ValidationError("Een code bestaat uit 6 cijfers. Vul de code in die de app nu toont.")
+        return token
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "municipality", "email", "phone", "is_active"]
+        labels = {"is_active": "Actief"}
+        help_texts = {
+            "name": "De naam zoals medewerkers die kennen, bijvoorbeeld 'Gemeente Rivierstad'.",
+            "email": "Een algemeen adres, geen persoonlijk adres.",
+            "is_active": "Medewerkers van een niet-actieve organisatie zien geen deelnemers meer.",
+        }
+        error_messages = {
+            "name": {"required": "Vul de naam van de organisatie in.",
+                     "unique": services.MSG_ORGANISATION_NAME_TAKEN},
+            "kind": {"required": "Kies de soort organisatie.",
+                     "invalid_choice": "Kies een soort uit de lijst."},
+            "email": {"invalid": "Vul een geldig e-mailadres in, bijvoorbeeld info@organisatie.nl."},
+        }
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        try:
+            services.check_organisation_name_free(name, exclude=self.instance)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["name"]) from exc
+        return name
+
+
+class OrganisationFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Soort", required=False, choices=[("", "Alle soorten"), *OrganisationKind.choices],
+    )
+
+
+class UserForm(forms.ModelForm):
+    """A staff member: who they are, where they work, what they do there."""
+
+    roles = forms.MultipleChoiceField(
+        label="Rollen",
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Wat de medewerker in Koers doet. Kies ten minste één rol. "
+        "Toegang tot deelnemers volgt uit de trajecten waarin de organisatie meedoet.",
+        error_messages={"required": services.MSG_NO_ROLES, "invalid_choice": "Kies rollen uit de lijst."},
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "phone", "organisation", "roles", "is_active"]
+        labels = {
+            "username": "Gebruikersnaam",
+            "first_name": "Voornaam",
+            "last_name": "Achternaam",
+            "email": "E-mailadres",
+            "phone": "Telefoon",
+            "organisation": "Organisatie",
+            "is_active": "Actief",
+        }
+        help_texts = {
+            "username": "Hiermee logt de medewerker in. Alleen letters, cijfers en de tekens @ . + - _",
+            "email": "Hierheen sturen we de activatielink en later wachtwoordmails.",
+            "is_active": "Een niet-actieve medewerker kan niet inloggen.",
+        }
+        error_messages = {
+            "username": {"required": "Vul een gebruikersnaam in.", "unique": services.MSG_USERNAME_TAKEN},
+            "first_name": {"required": "Vul de voornaam in."},
+            "last_name": {"required": "Vul de achternaam in."},
+            "email": {"required": "Vul een e-mailadres in.",
+                      "invalid": "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."},
+            "organisation": {"required": "Kies de organisatie van de medewerker.",
+                             "invalid_choice": "Kies een organisatie uit de lijst."},
+        }
+        widgets = {
+            "username": forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none",
+                                               "spellcheck": "false"}),
+            "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, acting_user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.acting_user = acting_user
+        for name in ("first_name", "last_name", "email", "organisation"):
+            self.fields[name].required = True
+        self.fields["username"].validators = [UnicodeUsernameValidator(
+            message="Gebruik alleen letters, cijfers en de tekens @ . + - _ (geen spaties)."
+        )]
+        organisations = Organisation.objects.filter(is_active=True)
+        if self.instance.organisation_id:
+            organisations = Organisation.objects.filter(pk=self.instance.organisation_id) | organisations
+        self.fields["organisation"].queryset = organisations.order_by("name")
+        self.fields["organisation"].empty_label = "Kies een organisatie"
+        if self.instance.pk is not None and "roles" not in self.initial:
+            self.initial["roles"] = sorted(r.role for r in self.instance.roles.all())
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        try:
+            services.check_username_free(username, exclude=self.instance)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["username"]) from exc
+        return username
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        try:
+            services.check_email_free(email, exclude=self.instance)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["email"]) from exc
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and "roles" in cleaned:
+            try:
+                services.check_self_change(
+                    self.acting_user, self.instance, roles=cleaned["roles"],
+                    is_active=cleaned.get("is_active", True),
+                )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    for message in messages:
+                        self.add_error(field, message)
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "username": data["username"], "first_name": data["first_name"], "last_name": data["last_name"],
+            "email": data["email"], "phone": data.get("phone", ""), "organisation": data["organisation"],
+            "roles": data["roles"], "is_active": data.get("is_active", False),
+        }

@@ -1,0 +1,201 @@
+"""The participant file pages as a case worker uses them, including bad input."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from koers.core.codes import Role
+from koers.core.tests.factories import MembershipFactory, ParticipantFactory, make_user
+from koers.participants.models import LanguageAssessment, Participant, ParticipantChange
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, p, **kw):
+    return reverse(f"participants:{name}", kwargs={"pk": p.pk, **kw})
+
+
+def test_regisseur_lists_and_filters_participants(world, client_for):
+    world.participant.learning_route = "b1"
+    world.participant.save()
+    ParticipantFactory(name="Heba Al-Khatib", regie_organisation=world.gemeente, learning_route="onderwijs")
+    client = client_for(world.regisseur)
+    page = client.get(reverse("participants:list")).content.decode()
+    assert "Nahom Tesfay" in page and "Heba Al-Khatib" in page and "Samira Haddad" not in page
+    page = client.get(reverse("participants:list"), {"leerroute": "b1"}).content.decode()
+    assert "Nahom Tesfay" in page and "Heba Al-Khatib" not in page
+    page = client.get(reverse("participants:list"), {"q": "heba"}).content.decode()
+    assert "Heba Al-Khatib" in page and "Nahom Tesfay" not in page
+    page = client.get(reverse("participants:list"), {"q": "niemand"}).content.decode()
+    assert "Geen deelnemers gevonden" in page
+
+
+def test_list_is_paginated(world, client_for):
+    for i in range(30):
+        ParticipantFactory(name=f"Persoon {i:02d}", regie_organisation=world.gemeente)
+    client = client_for(world.regisseur)
+    first = client.get(reverse("participants:list")).content.decode()
+    assert "Pagina 1 van 2" in first
+    second = client.get(reverse("participants:list"), {"page": 2}).content.decode()
+    assert "Pagina 2 van 2" in second
+
+
+def test_list_and_detail_query_counts_do_not_grow(world, client_for, django_assert_max_num_queries):
+    for i in range(40):
+        p = ParticipantFactory(name=f"Partner {i:02d}", regie_organisation=world.gemeente)
+        MembershipFactory(participant=p, organisation=world.taal, added_by=world.regisseur)
+    for user in (world.regisseur, world.taaldocent):
+        client = client_for(user)
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse("participants:list")).status_code == 200
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse("participants:list"), {"leerroute": "b1", "taalniveau": "A1"}).status_code == 200
+        with django_assert_max_num_queries(16):
+            assert client.get(url("detail", world.participant)).status_code == 200
+
+
+def test_partner_list_shows_only_involved_participants(world, client_for):
+    ParticipantFactory(name="Zonder Taalhuis", regie_organisation=world.gemeente)
+    page = client_for(world.taaldocent).get(reverse("participants:list")).content.decode()
+    assert "Nahom Tesfay" in page and "Zonder Taalhuis" not in page
+
+
+def test_create_participant_with_bad_input_saves_nothing(world, client_for):
+    client = client_for(world.regisseur)
+    before = Participant.objects.count()
+    response = client.post(reverse("participants:create"), {
+        "name": "Ammar Haddad", "bsn": "123456789", "date_of_birth": "2090-01-01", "country_of_origin": "XX",
+        "languages": ["klingon"], "gender": "onbekend", "interpreter_needed": "onbekend",
+    })
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "elfproef" in page
+    assert "toekomst" in page
+    assert "XX" in page  # the unknown country is named in the message
+    assert Participant.objects.count() == before
+
+
+def test_create_participant(world, client_for):
+    client = client_for(world.regisseur)
+    response = client.post(reverse("participants:create"), {
+        "name": "Ammar Haddad", "bsn": "111222333", "date_of_birth": "1985-04-02", "country_of_origin": "SY",
+        "languages": ["ar"], "gender": "man", "interpreter_needed": "ja",
+    })
+    p = Participant.objects.get(name="Ammar Haddad")
+    assert response.status_code == 302 and response["Location"] == url("detail", p)
+    assert p.regie_organisation == world.gemeente and p.regisseur == world.regisseur
+
+
+def test_taaldocent_cannot_create_participants(world, client_for):
+    assert client_for(world.taaldocent).get(reverse("participants:create")).status_code == 404
+
+
+def test_edit_section_keeps_history_and_shows_it(world, client_for):
+    client = client_for(world.regisseur)
+    response = client.post(url("edit_section", world.participant, section="traject"), {
+        "phase": "intake", "regisseur": world.regisseur.pk, "migration_status": "asielstatushouder",
+        "integration_obliged": "ja", "learning_route": "b1", "settled_on": "2023-03-01",
+    })
+    assert response.status_code == 302
+    changes = ParticipantChange.objects.filter(participant=world.participant)
+    assert {c.field for c in changes} >= {"phase", "learning_route", "migration_status", "settled_on"}
+    route = changes.get(field="learning_route")
+    assert (route.old_value, route.new_value, route.user) == ("Onbekend", "B1-route", world.regisseur)
+    page = client.get(url("history", world.participant)).content.decode()
+    assert "B1-route" in page and "Leerroute" in page
+
+
+def test_availability_unknown_is_distinct_from_none(world, client_for):
+    client = client_for(world.regisseur)
+    base = {"has_partner": "onbekend", "childcare_needed": "onbekend", "children_count": ""}
+    client.post(url("edit_section", world.participant, section="huishouden"), {**base, "availability_known": "on"})
+    world.participant.refresh_from_db()
+    assert world.participant.availability == []
+    client.post(url("edit_section", world.participant, section="huishouden"),
+                {**base, "availability_known": "on", "availability": ["ma_o", "di_m"]})
+    world.participant.refresh_from_db()
+    assert world.participant.availability == ["di_m", "ma_o"]
+    client.post(url("edit_section", world.participant, section="huishouden"), base)
+    world.participant.refresh_from_db()
+    assert world.participant.availability is None
+
+
+def test_barriers_none_vs_not_asked_and_health_hidden_from_partner(world, client_for):
+    client = client_for(world.regisseur)
+    edit = url("edit_section", world.participant, section="belemmeringen")
+    response = client.post(edit, {"barrier_status": "wel"})
+    assert "Kies minstens één belemmering" in response.content.decode()
+    client.post(edit, {"barrier_status": "wel", "barriers": ["psychische_gezondheid", "kinderopvang"]})
+    world.participant.refresh_from_db()
+    assert world.participant.barrier_status == "wel"
+    assert world.participant.barriers.count() == 2
+    history = client_for(world.taaldocent).get(url("history", world.participant)).content.decode()
+    assert "psychische" not in history.lower()
+    assert "geen kinderopvang" in history.lower()
+
+
+def test_language_level_outside_code_list_is_refused(world, client_for):
+    client = client_for(world.taaldocent)
+    response = client.post(url("add_assessment", world.participant),
+                           {"skill": "spreken", "level": "Z9", "tested_on": "2026-01-10", "source": "toets"})
+    assert response.status_code == 200
+    assert "Selecteer een geldige keuze" in response.content.decode()
+    assert not LanguageAssessment.objects.exists()
+    response = client.post(url("add_assessment", world.participant),
+                           {"skill": "spreken", "level": "A2", "tested_on": "2026-01-10", "source": "toets"})
+    assert response.status_code == 302
+    world.participant.refresh_from_db()
+    assert world.participant.level_spreken == "A2"
+
+
+def test_older_test_does_not_overwrite_newer_level(world, client_for):
+    client = client_for(world.taaldocent)
+    post = {"skill": "lezen", "source": "toets"}
+    client.post(url("add_assessment", world.participant), {**post, "level": "A2", "tested_on": "2026-02-01"})
+    client.post(url("add_assessment", world.participant), {**post, "level": "A1", "tested_on": "2025-09-01"})
+    world.participant.refresh_from_db()
+    assert world.participant.level_lezen == "A2"
+
+
+def test_taaldocent_cannot_change_identity(world, client_for):
+    client = client_for(world.taaldocent)
+    assert client.get(url("edit_section", world.participant, section="identiteit")).status_code == 404
+    assert client.get(url("edit_section", world.participant, section="inkomen")).status_code == 404
+
+
+def test_membership_form_rules(world, client_for):
+    client = client_for(world.regisseur)
+    access_url = url("access", world.participant)
+    response = client.post(access_url, {
+        "organisation": world.reintegratie.pk, "legal_basis": "wettelijke_taak", "scope": ["identiteit", "bijzonder"],
+        "valid_from": "2026-01-01",
+    })
+    assert "alleen met toestemming" in response.content.decode()
+    response = client.post(access_url, {
+        "organisation": world.reintegratie.pk, "legal_basis": "toestemming", "scope": ["identiteit", "werk"],
+        "valid_from": "2026-01-01",
+    })
+    assert "waarop de deelnemer toestemming gaf" in response.content.decode()
+    response = client.post(access_url, {
+        "organisation": world.taal.pk, "legal_basis": "wettelijke_taak", "scope": ["identiteit"],
+        "valid_from": "2026-01-01",
+    })
+    assert "is al betrokken" in response.content.decode()
+    response = client.post(access_url, {
+        "organisation": world.reintegratie.pk, "legal_basis": "toestemming", "consent_date": "2026-01-05",
+        "scope": ["identiteit", "traject", "werk"], "valid_from": "2026-01-01",
+    })
+    assert response.status_code == 302
+    assert world.participant in __import__("koers.core.access", fromlist=["x"]).visible_participants(world.begeleider)
+
+
+def test_inaccessible_regisseur_in_form_is_refused(world, client_for):
+    other_regisseur = make_user(world.andere_gemeente, Role.REGISSEUR)
+    response = client_for(world.regisseur).post(url("edit_section", world.participant, section="traject"), {
+        "phase": "intake", "regisseur": other_regisseur.pk, "migration_status": "onbekend",
+        "integration_obliged": "onbekend", "learning_route": "onbekend",
+    })
+    assert response.status_code == 200
+    world.participant.refresh_from_db()
+    assert world.participant.regisseur == world.regisseur

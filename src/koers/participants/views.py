@@ -1,0 +1,381 @@
+"""Participant file pages. Thin: parse the request, call a query or service, render."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from koers.core import access, audit
+from koers.core.codes import SPECIAL_BARRIERS, Category, Role
+from koers.core.models import AuditAction
+
+from . import queries, services
+from .forms import (
+    SECTIONS,
+    AuditFilterForm,
+    BarriersForm,
+    EndMembershipForm,
+    LanguageAssessmentForm,
+    MembershipForm,
+    ParticipantCreateForm,
+    ParticipantFilterForm,
+    WorkExperienceForm,
+)
+
+
+def _require_case_worker(user) -> None:
+    if not access.works_with_participants(user):
+        raise Http404("Pagina niet gevonden")
+
+
+def participant_list(request):
+    _require_case_worker(request.user)
+    regisseurs, organisations = queries.filter_choices(request.user)
+    form = ParticipantFilterForm(request.GET or None, regisseurs=regisseurs, organisations=organisations)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page, rows = queries.participant_page(request.user, filters, request.GET.get("page"))
+    audit.record_list(
+        request.user,
+        [r.participant.pk for r in rows],
+        {r.participant.pk: r.grant.legal_basis for r in rows},
+        category=Category.IDENTITY,
+        detail="Deelnemerslijst",
+        request=request,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "nav": "participants",
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "can_create": request.user.has_role(Role.REGISSEUR),
+        "filtered": any(v not in (None, "") for v in filters.values()),
+    }
+    template = "participants/_list_results.html" if request.htmx else "participants/list.html"
+    return render(request, template, context)
+
+
+def participant_create(request):
+    if not request.user.has_role(Role.REGISSEUR):
+        raise Http404("Pagina niet gevonden")
+    form = ParticipantCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        participant = services.create_participant(request.user, form)
+        messages.success(
+            request, f"{participant.name} is aangemaakt. Vul het dossier aan of start de intake."
+        )
+        return redirect("participants:detail", pk=participant.pk)
+    return render(request, "participants/create.html", {"nav": "participants", "form": form})
+
+
+def participant_detail(request, pk):
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    ctx = queries.participant_detail(participant, grant)
+    audit.record(
+        request.user,
+        participant,
+        grant.read,
+        AuditAction.VIEW,
+        legal_basis=grant.legal_basis,
+        detail="Dossier bekeken",
+        request=request,
+    )
+    ctx.update(
+        {
+            "nav": "participants",
+            "p": participant,
+            "grant": grant,
+            "tab": "dossier",
+            "sections": SECTIONS,
+            "special_barriers": SPECIAL_BARRIERS,
+        }
+    )
+    return render(request, "participants/detail.html", ctx)
+
+
+def edit_section(request, pk, section):
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    sec = SECTIONS.get(section)
+    if sec is None:
+        raise Http404("Onderdeel niet gevonden")
+    access.require_category(grant, sec.category, write=True)
+    if sec.form_class is BarriersForm:
+        form = BarriersForm(
+            request.POST or None, participant=participant, special=grant.can_change(Category.SPECIAL)
+        )
+        if request.method == "POST" and form.is_valid():
+            changed = services.set_barriers(
+                request.user,
+                participant,
+                grant,
+                form.cleaned_data["barrier_status"],
+                form.cleaned_data["barriers"],
+            )
+            messages.success(request, "Belemmeringen opgeslagen." if changed else "Er is niets gewijzigd.")
+            return redirect(_after_save(request, participant))
+    else:
+        form = sec.form_class(request.POST or None, instance=participant)
+        if request.method == "POST" and form.is_valid():
+            changes = services.update_section(request.user, participant, grant, sec, form)
+            messages.success(
+                request,
+                f"{sec.title}: {len(changes)} wijziging(en) opgeslagen."
+                if changes
+                else "Er is niets gewijzigd.",
+            )
+            return redirect(_after_save(request, participant))
+    audit.record(
+        request.user,
+        participant,
+        sec.category,
+        AuditAction.VIEW,
+        legal_basis=grant.legal_basis,
+        detail=f"Formulier {sec.title}",
+        request=request,
+    )
+    return render(
+        request,
+        "participants/edit_section.html",
+        {
+            "nav": "participants",
+            "p": participant,
+            "grant": grant,
+            "section": sec,
+            "form": form,
+            "next": _safe_next(request),
+        },
+    )
+
+
+def _safe_next(request) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
+
+
+def _after_save(request, participant) -> str:
+    return _safe_next(request) or reverse("participants:detail", kwargs={"pk": participant.pk})
+
+
+def add_assessment(request, pk):
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    access.require_category(grant, Category.LANGUAGE, write=True)
+    form = LanguageAssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        a = services.record_language_assessment(request.user, participant, grant, form)
+        messages.success(request, f"Taalniveau {a.get_skill_display().lower()} {a.level} vastgelegd.")
+        return redirect(_after_save(request, participant))
+    return render(
+        request,
+        "participants/simple_form.html",
+        {
+            "nav": "participants",
+            "p": participant,
+            "form": form,
+            "title": "Taalniveau vastleggen",
+            "intro": "Leg een getoetst of ingeschat niveau vast voor één vaardigheid. "
+            "Het nieuwste resultaat wordt het huidige niveau.",
+            "next": _safe_next(request),
+        },
+    )
+
+
+def add_work_experience(request, pk):
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    access.require_category(grant, Category.WORK, write=True)
+    form = WorkExperienceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        item = services.add_work_experience(request.user, participant, grant, form)
+        messages.success(request, f"Werkervaring ‘{item.occupation}’ toegevoegd.")
+        return redirect(_after_save(request, participant))
+    return render(
+        request,
+        "participants/simple_form.html",
+        {
+            "nav": "participants",
+            "p": participant,
+            "form": form,
+            "title": "Werkervaring toevoegen",
+            "intro": "Werk in het land van herkomst of in Nederland.",
+            "next": _safe_next(request),
+        },
+    )
+
+
+@require_POST
+def remove_work_experience(request, pk, item_id):
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    services.remove_work_experience(request.user, participant, grant, item_id)
+    messages.success(request, "Werkervaring verwijderd.")
+    return redirect(_after_save(request, participant))
+
+
+def history(request, pk):
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    changes = queries.visible_changes(participant, grant, limit=200)
+    audit.record(
+        request.user,
+        participant,
+        {c.category for c in changes} or {Category.IDENTITY},
+        AuditAction.VIEW,
+        legal_basis=grant.legal_basis,
+        detail="Wijzigingsgeschiedenis",
+        request=request,
+    )
+    return render(
+        request,
+        "participants/history.html",
+        {
+            "nav": "participants",
+            "p": participant,
+            "grant": grant,
+            "changes": changes,
+            "tab": "geschiedenis",
+        },
+    )
+
+
+def memberships(request, pk):
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    if not grant.can_manage_access:
+        raise Http404("Pagina niet gevonden")
+    form = MembershipForm(request.POST or None, participant=participant)
+    if request.method == "POST" and form.is_valid():
+        m = services.add_membership(request.user, participant, grant, form)
+        messages.success(request, f"{m.organisation} is nu betrokken bij het traject.")
+        return redirect("participants:access", pk=participant.pk)
+    items = participant.memberships.select_related("organisation", "added_by", "ended_by").order_by(
+        "ended_at", "-added_at"
+    )
+    return render(
+        request,
+        "participants/access.html",
+        {
+            "nav": "participants",
+            "p": participant,
+            "grant": grant,
+            "form": form,
+            "memberships": items,
+            "end_form": EndMembershipForm(),
+            "tab": "toegang",
+            "defaults": {k: sorted(v) for k, v in access.DEFAULT_SCOPE.items()},
+        },
+    )
+
+
+@require_POST
+def end_membership(request, pk, membership_id):
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    if not grant.can_manage_access:
+        raise Http404("Pagina niet gevonden")
+    form = EndMembershipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Vul een reden in om de betrokkenheid te beëindigen.")
+        return redirect("participants:access", pk=participant.pk)
+    m = services.end_membership(
+        request.user,
+        participant,
+        grant,
+        membership_id,
+        reason=form.cleaned_data["reason"],
+        withdrawn=form.cleaned_data["withdrawn"],
+    )
+    messages.success(request, f"De toegang van {m.organisation} is direct beëindigd.")
+    return redirect("participants:access", pk=participant.pk)
+
+
+def _audit_filters(request, participant):
+    form = AuditFilterForm(request.GET or None, organisations=queries.audit_organisations(participant))
+    return form, (form.cleaned_data if form.is_valid() else {})
+
+
+def audit_trail(request, pk):
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    if not grant.can_manage_access:
+        raise Http404("Pagina niet gevonden")
+    form, filters = _audit_filters(request, participant)
+    page = Paginator(queries.audit_events(participant, filters), 50).get_page(request.GET.get("page"))
+    audit.record(
+        request.user,
+        participant,
+        Category.TRAJECTORY,
+        AuditAction.VIEW,
+        legal_basis=grant.legal_basis,
+        detail="Audittrail bekeken",
+        request=request,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "participants/audit.html",
+        {
+            "nav": "participants",
+            "p": participant,
+            "grant": grant,
+            "form": form,
+            "page": page,
+            "tab": "audit",
+            "query": query.urlencode(),
+        },
+    )
+
+
+def audit_trail_csv(request, pk):
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    if not grant.can_manage_access:
+        raise Http404("Pagina niet gevonden")
+    form, filters = _audit_filters(request, participant)
+    events = queries.audit_events(participant, filters)
+    audit.record(
+        request.user,
+        participant,
+        Category.TRAJECTORY,
+        AuditAction.EXPORT,
+        legal_basis=grant.legal_basis,
+        detail="Audittrail geëxporteerd (CSV)",
+        request=request,
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audittrail-deelnemer-{participant.pk}.csv"'
+    response.write("\ufeff")  # BOM so that Excel opens UTF-8 correctly
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            "tijdstip",
+            "medewerker",
+            "organisatie",
+            "gegevenscategorie",
+            "actie",
+            "grondslag",
+            "omschrijving",
+            "controlehash",
+        ]
+    )
+    labels = dict(Category.choices)
+    actions = dict(AuditAction.choices)
+    for e in events.iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                e.at.isoformat(timespec="seconds"),
+                e.user_name,
+                e.organisation_name,
+                labels.get(e.category, e.category),
+                actions.get(e.action, e.action),
+                e.legal_basis,
+                e.detail,
+                e.hash,
+            ]
+        )
+    return response
