@@ -15,7 +15,9 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "koers.settings")
     from django.core.management import execute_from_command_line
 
-    args = sys.argv if argv is None else ["koers", *argv]
+    args = list(sys.argv if argv is None else ["koers", *argv])
+    if len(args) > 1 and not args[1].startswith("-"):
+        args[1] = args[1].replace("-", "_")  # "koers audit-verify" runs the command audit_verify
     execute_from_command_line(["koers", *args[1:]])
 
 

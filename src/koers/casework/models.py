@@ -23,11 +23,17 @@ class ActionItem(models.Model):
         Organisation, verbose_name="organisatie", on_delete=models.PROTECT, related_name="action_items"
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="uitvoerder", on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="uitvoerder",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="action_items",
     )
     due_date = models.DateField("uiterlijk op")
-    status = models.CharField("status", max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    status = models.CharField(
+        "status", max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
     source_intake = models.ForeignKey(
         "participants.Intake", on_delete=models.SET_NULL, null=True, blank=True, related_name="action_items"
     )
@@ -39,7 +45,9 @@ class ActionItem(models.Model):
         verbose_name = "actiepunt"
         verbose_name_plural = "actiepunten"
         ordering = ["due_date", "id"]
-        indexes = [models.Index(fields=["owner_organisation", "status", "due_date"], name="action_org_status")]
+        indexes = [
+            models.Index(fields=["owner_organisation", "status", "due_date"], name="action_org_status")
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -142,7 +142,8 @@ def _regie_scope(roles: frozenset[str]) -> frozenset[str]:
     return ALL_CATEGORIES if Role.REGISSEUR in roles else NON_SPECIAL
 
 
-def _membership_scope(membership) -> frozenset[str]:
+def membership_scope(membership) -> frozenset[str]:
+    """The categories a membership actually covers (special categories only on consent)."""
     allowed = membership.scope_set
     if membership.legal_basis != LegalBasis.TOESTEMMING:
         allowed -= {C.SPECIAL}  # special categories only on explicit consent
@@ -161,7 +162,7 @@ def _grant(roles: frozenset[str], is_regie: bool, memberships: Iterable) -> Gran
             return NO_GRANT
         scope = frozenset()
         for m in memberships:
-            scope |= _membership_scope(m)
+            scope |= membership_scope(m)
         basis = ",".join(sorted({m.legal_basis for m in memberships}))
     read = scope & _union(ROLE_READ, roles)
     return Grant(
@@ -230,7 +231,9 @@ def get_participant_or_404(user, pk, queryset: QuerySet | None = None):
     from koers.participants.models import Participant
 
     try:
-        participant = visible_participants(user, queryset).get(pk=int(pk))
+        participant = (
+            visible_participants(user, queryset).select_related("regie_organisation", "regisseur").get(pk=int(pk))
+        )
     except (ValueError, TypeError, Participant.DoesNotExist) as exc:
         raise Http404("Deelnemer niet gevonden") from exc
     grant = grant_for(user, participant)

@@ -15,7 +15,7 @@ from koers.core import access, audit
 from koers.core.codes import SPECIAL_BARRIERS, Category, Role
 from koers.core.models import AuditAction
 
-from . import queries, services
+from . import intake, queries, services
 from .forms import (
     SECTIONS,
     AuditFilterForm,
@@ -79,6 +79,7 @@ def participant_create(request):
 def participant_detail(request, pk):
     participant, grant = access.get_participant_or_404(request.user, pk)
     ctx = queries.participant_detail(participant, grant)
+    ctx["intake_panel"] = intake.panel(participant, grant)
     audit.record(
         request.user,
         participant,

@@ -55,7 +55,8 @@ def test_with_a_device_every_page_leads_to_verification(client, staff):
     client.force_login(staff)
     response = client.get(reverse("core:organisation_list"))
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('two_factor_verify')}?{urlencode({'next': reverse('core:organisation_list')})}"
+    expected = f"{reverse('two_factor_verify')}?{urlencode({'next': reverse('core:organisation_list')})}"
+    assert response["Location"] == expected
 
 
 def test_password_login_then_code(client, staff):

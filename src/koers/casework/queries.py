@@ -1,0 +1,148 @@
+"""Reads of action items, always through the access policy (koers.core.access).
+
+An action item belongs to the data category of its life domain (``DOMAIN_CATEGORY``); one without a domain
+belongs to the trajectory. A user sees an action item only when they may see the participant *and* that
+category of the participant's data: an action item on mental health is health data.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from koers.core import access
+from koers.core.codes import DOMAIN_CATEGORY, ActionStatus, Category
+from koers.core.models import Organisation, User
+from koers.participants.models import Membership, Participant
+
+from .models import ActionItem
+
+RUNNING = (ActionStatus.OPEN, ActionStatus.BEZIG)
+
+
+def category_of(domain: str) -> str:
+    """The data category of an action item on this life domain (trajectory when it has none)."""
+    return DOMAIN_CATEGORY.get(domain, Category.TRAJECTORY) if domain else Category.TRAJECTORY
+
+
+def _domains_of(category: str) -> list[str]:
+    return [str(d) for d, c in DOMAIN_CATEGORY.items() if c == category]
+
+
+def visible_action_items(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Every action item query starts here: participants the user may see, categories the user may see."""
+    qs = ActionItem.objects.all() if queryset is None else queryset
+    qs = qs.filter(participant__in=access.visible_participants(user))
+    allowed = Q(pk__in=[])
+    for category in Category.values:
+        of_category = Q(domain__in=_domains_of(category))
+        if category == Category.TRAJECTORY:
+            of_category |= Q(domain="")
+        readable = Participant.objects.filter(access.category_q(user, category)).values("pk")
+        allowed |= of_category & Q(participant__in=readable)
+    return qs.filter(allowed)
+
+
+def _for_list(qs: QuerySet) -> QuerySet:
+    """Running items first, then by due date; with what a list row shows, in one query."""
+    return (
+        qs.select_related("participant", "owner_organisation", "assignee")
+        .only(
+            "id", "title", "description", "domain", "status", "due_date", "completed_at", "created_at",
+            "source_intake_id", "participant__id", "participant__name", "participant__regie_organisation_id",
+            "owner_organisation__id", "owner_organisation__name", "assignee__id", "assignee__first_name",
+            "assignee__last_name", "assignee__username", "owner_organisation_id", "assignee_id",
+            "participant_id",
+        )
+        .annotate(
+            running=Case(When(status__in=RUNNING, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("running", "due_date", "id")
+    )
+
+
+def filter_status(qs: QuerySet, status: str) -> QuerySet:
+    """``lopend`` (open or bezig, the default), ``alle``, or one status code."""
+    if status == "alle":
+        return qs
+    if status in ActionStatus.values:
+        return qs.filter(status=status)
+    return qs.filter(status__in=RUNNING)
+
+
+def my_action_items(user, status: str = "alle") -> QuerySet:
+    return _for_list(filter_status(visible_action_items(user).filter(assignee=user), status))
+
+
+def organisation_action_items(user, status: str = "lopend") -> QuerySet:
+    if user.organisation_id is None:
+        return ActionItem.objects.none()
+    return _for_list(
+        filter_status(visible_action_items(user).filter(owner_organisation_id=user.organisation_id), status)
+    )
+
+
+def participant_action_items(participant: Participant, grant: access.Grant) -> list[ActionItem]:
+    """A participant's action items the grant covers (the participant was already checked with the policy)."""
+    return list(_for_list(ActionItem.objects.filter(participant=participant, domain__in=readable_domains(grant))))
+
+
+def readable_domains(grant: access.Grant) -> list[str]:
+    """Domain codes (and "" for none) whose action items and intake notes the grant lets one see."""
+    domains = [str(d) for d, c in DOMAIN_CATEGORY.items() if c in grant.read]
+    return domains + [""] if Category.TRAJECTORY in grant.read else domains
+
+
+def can_change_status(user, item: ActionItem) -> bool:
+    """The assignee, or anyone of the owner organisation (who may see the item: the caller checked that)."""
+    return item.assignee_id == user.pk or (
+        user.organisation_id is not None and item.owner_organisation_id == user.organisation_id
+    )
+
+
+# --- Who may own or carry out an action item (also: who may join an intake) ---------------------------------
+
+def involved_organisation_ids(participant: Participant) -> list[int]:
+    """The regie organisation and every organisation with an active membership, regie first."""
+    partners = (
+        Membership.objects.active()
+        .filter(participant=participant)
+        .exclude(organisation_id=participant.regie_organisation_id)
+        .values_list("organisation_id", flat=True)
+    )
+    ids = [participant.regie_organisation_id]
+    ids += sorted(set(partners))
+    return ids
+
+
+def involved_organisations(participant: Participant) -> QuerySet:
+    return Organisation.objects.filter(pk__in=involved_organisation_ids(participant), is_active=True).order_by(
+        "name"
+    )
+
+
+def involved_staff(participant: Participant) -> QuerySet:
+    """Active staff of involved organisations who work with participants (roles with a case role)."""
+    return (
+        User.objects.filter(
+            organisation_id__in=involved_organisation_ids(participant),
+            organisation__is_active=True,
+            is_active=True,
+            roles__role__in=sorted(access.CASE_ROLES),
+        )
+        .select_related("organisation")
+        .distinct()
+        .order_by("organisation__name", "first_name", "last_name", "username")
+    )
+
+
+def organisation_may_see(participant: Participant, organisation_id: int, category: str) -> bool:
+    """Whether an involved organisation's legal basis covers this category of the participant's data.
+
+    The regie organisation always does (its regisseurs see everything); a partner through the scope of its
+    active memberships, as the access policy reads it.
+    """
+    if organisation_id == participant.regie_organisation_id:
+        return True
+    memberships = Membership.objects.active().filter(participant=participant, organisation_id=organisation_id)
+    return any(category in access.membership_scope(m) for m in memberships)
+

@@ -1,0 +1,163 @@
+"""Every write to action items: checked against the access policy, audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from koers.core import access, audit
+from koers.core.access import Grant, require_category
+from koers.core.codes import ActionStatus, Category, LifeDomain
+from koers.core.models import AuditAction, Organisation, User
+from koers.participants.models import Participant
+
+from . import queries
+from .models import ActionItem
+
+#: The status changes a user can make. Finished items can be reopened (a mistake, or it came back).
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    ActionStatus.OPEN: (ActionStatus.BEZIG, ActionStatus.AFGEROND, ActionStatus.VERVALLEN),
+    ActionStatus.BEZIG: (ActionStatus.AFGEROND, ActionStatus.VERVALLEN, ActionStatus.OPEN),
+    ActionStatus.AFGEROND: (ActionStatus.OPEN,),
+    ActionStatus.VERVALLEN: (ActionStatus.OPEN,),
+}
+
+NOT_INVOLVED_ORG = (
+    "Deze organisatie is niet betrokken bij het traject van de deelnemer. Kies de regie-organisatie of een "
+    "organisatie die als partner is toegevoegd."
+)
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    """One action item to create (from the intake's action plan or a single form)."""
+
+    title: str
+    owner_organisation_id: int
+    due_date: date
+    domain: str = ""
+    description: str = ""
+    assignee_id: int | None = None
+    created_by_id: int | None = None
+
+
+def _subject(domain: str) -> str:
+    return f"het leefdomein {LifeDomain(domain).label.lower()}" if domain in LifeDomain.values else "het traject"
+
+
+def check_action(
+    participant: Participant,
+    *,
+    domain: str,
+    owner_organisation: Organisation | None,
+    assignee: User | None,
+    due_date: date | None,
+    involved_ids: list[int] | None = None,
+) -> dict[str, str]:
+    """The problems with an action item, per field (empty when it may be created). Dutch messages."""
+    errors: dict[str, str] = {}
+    category = queries.category_of(domain)
+    involved = involved_ids if involved_ids is not None else queries.involved_organisation_ids(participant)
+    if owner_organisation is None or owner_organisation.pk not in involved or not owner_organisation.is_active:
+        errors["owner_organisation"] = NOT_INVOLVED_ORG
+    elif not queries.organisation_may_see(participant, owner_organisation.pk, category):
+        errors["owner_organisation"] = (
+            f"{owner_organisation} mag de gegevens over {_subject(domain)} niet inzien. "
+            "Kies een organisatie die deze gegevens mag inzien."
+        )
+    if assignee is not None and "owner_organisation" not in errors:
+        if assignee.organisation_id != owner_organisation.pk:
+            errors["assignee"] = (
+                f"{assignee} werkt niet bij {owner_organisation}. Kies een medewerker van die organisatie, "
+                "of laat het veld leeg."
+            )
+        elif not assignee.is_active or not access.grant_for(assignee, participant).can_see(category):
+            errors["assignee"] = (
+                f"{assignee} kan dit actiepunt niet inzien. Kies een andere medewerker, of laat het veld leeg."
+            )
+    if due_date is not None and due_date < timezone.localdate():
+        errors["due_date"] = "Deze datum ligt in het verleden. Kies vandaag of een latere datum."
+    return errors
+
+
+@transaction.atomic
+def create_action_items(
+    user, participant: Participant, grant: Grant, drafts: list[ActionDraft], *, source_intake=None,
+    check_write: bool = True,
+) -> list[ActionItem]:
+    """Create action items; every one is checked again (involved organisation, assignee, date).
+
+    ``check_write=False`` is for the intake's action plan, whose rows each colleague drafted under their own
+    rights; the intake service checked the completing user's right to complete it.
+    """
+    require_category(grant, Category.TRAJECTORY, write=True)
+    involved = queries.involved_organisation_ids(participant)
+    orgs = Organisation.objects.in_bulk({d.owner_organisation_id for d in drafts})
+    users = User.objects.in_bulk({d.assignee_id for d in drafts if d.assignee_id})
+    now = timezone.now()
+    items = []
+    for draft in drafts:
+        category = queries.category_of(draft.domain)
+        if check_write:
+            require_category(grant, category, write=True)
+        errors = check_action(
+            participant, domain=draft.domain, owner_organisation=orgs.get(draft.owner_organisation_id),
+            assignee=users.get(draft.assignee_id) if draft.assignee_id else None, due_date=draft.due_date,
+            involved_ids=involved,
+        )
+        if errors:
+            raise ValidationError({f: [m] for f, m in errors.items()})
+        items.append(ActionItem(
+            participant=participant, title=draft.title, description=draft.description, domain=draft.domain,
+            owner_organisation_id=draft.owner_organisation_id, assignee_id=draft.assignee_id,
+            due_date=draft.due_date, source_intake=source_intake, created_by_id=draft.created_by_id or user.pk,
+            created_at=now,
+        ))
+    ActionItem.objects.bulk_create(items)
+    if items:
+        audit.record(
+            user, participant, {queries.category_of(i.domain) for i in items}, AuditAction.CREATE,
+            legal_basis=grant.legal_basis,
+            detail=f"{len(items)} actiepunt(en) aangemaakt" + (" bij de brede intake" if source_intake else ""),
+        )
+    return items
+
+
+def get_action_item_or_404(user, item_id) -> ActionItem:
+    """An action item the user may see, or 404."""
+    try:
+        return queries.visible_action_items(user).select_related("participant", "owner_organisation").get(
+            pk=int(item_id)
+        )
+    except (ValueError, TypeError, ActionItem.DoesNotExist) as exc:
+        raise Http404("Actiepunt niet gevonden") from exc
+
+
+@transaction.atomic
+def change_status(user, item: ActionItem, new_status: str, *, request=None) -> ActionItem:
+    """Move an action item along (open → bezig → afgerond / vervallen); by its assignee or owner organisation."""
+    item = get_action_item_or_404(user, item.pk)  # checked again, inside the transaction
+    item = ActionItem.objects.select_for_update().select_related("participant").get(pk=item.pk)
+    if not queries.can_change_status(user, item):
+        raise Http404("Actiepunt niet gevonden")
+    if new_status not in TRANSITIONS.get(item.status, ()):
+        raise ValidationError(
+            f"Een actiepunt met status ‘{item.get_status_display().lower()}’ kan niet naar "
+            f"‘{ActionStatus(new_status).label.lower() if new_status in ActionStatus.values else new_status}’."
+        )
+    old = item.get_status_display()
+    item.status = new_status
+    item.completed_at = timezone.now() if new_status in (ActionStatus.AFGEROND, ActionStatus.VERVALLEN) else None
+    item.save(update_fields=["status", "completed_at"])
+    grant = access.grant_for(user, item.participant)
+    audit.record(
+        user, item.participant, queries.category_of(item.domain), AuditAction.UPDATE,
+        legal_basis=grant.legal_basis, request=request,
+        detail=f"Actiepunt ‘{item.title}’: {old.lower()} → {item.get_status_display().lower()}",
+    )
+    return item

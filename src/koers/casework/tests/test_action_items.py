@@ -1,0 +1,204 @@
+"""Action items: my list, my organisation's list, a participant's list, status changes; access and bad input."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from koers.casework import queries
+from koers.casework.models import ActionItem
+from koers.core.codes import ActionStatus, Category, Role
+from koers.core.models import AuditEvent
+from koers.core.tests.factories import MembershipFactory, ParticipantFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+MY = reverse("casework:my_actions")
+ORG = reverse("casework:org_actions")
+
+
+def today():
+    return timezone.localdate()
+
+
+def make_item(participant, org, title="Brief DUO beantwoorden", *, assignee=None, days=7, domain="",
+              status=ActionStatus.OPEN, created_by=None):
+    return ActionItem.objects.create(
+        participant=participant, owner_organisation=org, title=title, assignee=assignee, domain=domain,
+        due_date=today() + timedelta(days=days), status=status, created_by=created_by or participant.regisseur,
+    )
+
+
+def participant_url(p):
+    return reverse("casework:participant_actions", kwargs={"pk": p.pk})
+
+
+def status_url(item):
+    return reverse("casework:change_status", kwargs={"item_id": item.pk})
+
+
+def test_my_actions_lists_running_items_first_and_says_when_overdue(world, client_for):
+    make_item(world.participant, world.taal, "Afgerond punt", assignee=world.taaldocent, days=-30,
+              status=ActionStatus.AFGEROND)
+    make_item(world.participant, world.taal, "Later toetsen", assignee=world.taaldocent, days=20)
+    make_item(world.participant, world.taal, "Te late toets", assignee=world.taaldocent, days=-2,
+              status=ActionStatus.BEZIG)
+    make_item(world.participant, world.taal, "Van de organisatie", days=3)
+    page = client_for(world.taaldocent).get(MY).content.decode()
+    assert page.index("Te late toets") < page.index("Later toetsen") < page.index("Afgerond punt")
+    assert "Van de organisatie" not in page
+    assert page.count("Te laat<") == 1  # in text, not colour alone; a finished item is never late
+    assert 'aria-current="page">Actiepunten' in page  # the main menu item
+
+
+def test_empty_states_are_in_dutch(world, client_for):
+    client = client_for(world.regisseur)
+    assert "U heeft geen actiepunten met deze status" in client.get(MY).content.decode()
+    assert "Uw organisatie heeft geen actiepunten" in client.get(ORG).content.decode()
+    page = client.get(participant_url(world.participant)).content.decode()
+    assert "Er zijn geen actiepunten voor deze deelnemer" in page
+
+
+def test_organisation_list_filters_on_status(world, client_for):
+    make_item(world.participant, world.gemeente, "Lopend punt")
+    make_item(world.participant, world.gemeente, "Vervallen punt", status=ActionStatus.VERVALLEN)
+    make_item(world.participant, world.taal, "Van het taalhuis")
+    client = client_for(world.regisseur)
+    page = client.get(ORG).content.decode()
+    assert "Lopend punt" in page and "Vervallen punt" not in page and "Van het taalhuis" not in page
+    page = client.get(ORG, {"status": "alle"}).content.decode()
+    assert "Lopend punt" in page and "Vervallen punt" in page
+    page = client.get(ORG, {"status": "vervallen"}).content.decode()
+    assert "Lopend punt" not in page and "Vervallen punt" in page
+
+
+def test_lists_show_only_participants_and_categories_the_user_may_see(world, client_for):
+    make_item(world.participant, world.taal, "Taaltoets", assignee=world.taaldocent, domain="communicatie_taal")
+    make_item(world.participant, world.taal, "Huisarts bellen", assignee=world.taaldocent,
+              domain="geestelijke_gezondheid")
+    make_item(world.participant, world.taal, "Schuldhulp", assignee=world.taaldocent, domain="financien")
+    make_item(world.other_participant, world.taal, "Andere gemeente", assignee=world.taaldocent)
+    for page_url in (MY, ORG, participant_url(world.participant)):
+        page = client_for(world.taaldocent).get(page_url).content.decode()
+        assert "Taaltoets" in page
+        assert "Huisarts" not in page and "Schuldhulp" not in page and "Andere gemeente" not in page
+    visible = queries.visible_action_items(world.regisseur).values_list("title", flat=True)
+    assert set(visible) == {"Taaltoets", "Huisarts bellen", "Schuldhulp"}
+
+
+def test_ending_the_membership_ends_the_items_in_the_list(world, client_for):
+    make_item(world.participant, world.taal, "Taaltoets", assignee=world.taaldocent)
+    world.membership.ended_at = timezone.now()
+    world.membership.save()
+    page = client_for(world.taaldocent).get(MY).content.decode()
+    assert "Taaltoets" not in page
+
+
+def test_lists_are_audited_per_participant_and_category(world, client_for):
+    make_item(world.participant, world.taal, "Taaltoets", assignee=world.taaldocent, domain="communicatie_taal")
+    client_for(world.taaldocent).get(MY)
+    events = AuditEvent.objects.filter(user=world.taaldocent, detail="Mijn actiepunten")
+    assert {(e.participant_id, e.category) for e in events} == {
+        (world.participant.pk, Category.IDENTITY), (world.participant.pk, Category.LANGUAGE)}
+    assert {e.legal_basis for e in events} == {"wettelijke_taak"}
+
+
+def test_participant_page_is_404_for_other_organisations(world, client_for):
+    make_item(world.participant, world.gemeente, "Geheim")
+    for user in (world.andere_regisseur, world.begeleider):
+        client = client_for(user)
+        assert client.get(participant_url(world.participant)).status_code == 404
+        assert client.get(reverse("casework:action_create", kwargs={"pk": world.participant.pk})).status_code == 404
+        assert "Geheim" not in client.get(ORG, {"status": "alle"}).content.decode()
+
+
+def test_assignee_moves_an_item_along_and_it_is_audited(world, client_for):
+    item = make_item(world.participant, world.gemeente, assignee=world.taaldocent)
+    client = client_for(world.taaldocent)
+    response = client.post(status_url(item), {"status": "bezig", "next": MY})
+    assert response["Location"] == MY
+    item.refresh_from_db()
+    assert item.status == ActionStatus.BEZIG and item.completed_at is None
+    client.post(status_url(item), {"status": "afgerond"})
+    item.refresh_from_db()
+    assert item.status == ActionStatus.AFGEROND and item.completed_at is not None
+    assert AuditEvent.objects.filter(user=world.taaldocent, action="wijzigen", participant_id=world.participant.pk,
+                                     detail__contains="bezig → afgerond").exists()
+
+
+def test_owner_organisation_colleague_may_change_status_others_not(world, client_for):
+    item = make_item(world.participant, world.gemeente)
+    colleague = make_user(world.gemeente, Role.BEGELEIDER, first_name="Cor")
+    assert client_for(colleague).post(status_url(item), {"status": "vervallen"}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == ActionStatus.VERVALLEN
+    # The taaldocent sees the item (trajectory) but is neither assignee nor of the owner organisation.
+    response = client_for(world.taaldocent).post(status_url(item), {"status": "open"})
+    assert response.status_code == 404
+    # Another municipality does not even know it exists.
+    assert client_for(world.andere_regisseur).post(status_url(item), {"status": "open"}).status_code == 404
+    item.refresh_from_db()
+    assert item.status == ActionStatus.VERVALLEN
+
+
+def test_invalid_status_change_is_refused_with_a_message(world, client_for):
+    item = make_item(world.participant, world.gemeente, status=ActionStatus.AFGEROND)
+    client = client_for(world.regisseur)
+    response = client.post(status_url(item), {"status": "bezig"}, follow=True)
+    assert "kan niet naar ‘bezig’" in response.content.decode()
+    response = client.post(status_url(item), {"status": "weg"}, follow=True)
+    assert "Kies een geldige status" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == ActionStatus.AFGEROND
+    assert client.get(status_url(item)).status_code == 405
+
+
+def test_create_action_item_with_bad_input_saves_nothing(world, client_for):
+    client = client_for(world.regisseur)
+    create = reverse("casework:action_create", kwargs={"pk": world.participant.pk})
+    response = client.post(create, {
+        "title": "Aanmelden", "owner_organisation": world.reintegratie.pk,
+        "due_date": (today() - timedelta(days=1)).isoformat(),
+    })
+    page = response.content.decode()
+    assert "niet betrokken bij het traject" in page and "Deze datum ligt in het verleden" in page
+    response = client.post(create, {
+        "title": "Aanmelden", "owner_organisation": world.taal.pk, "assignee": world.regisseur.pk,
+        "due_date": today().isoformat(),
+    })
+    assert "werkt niet bij Taalhuis Rivierland" in response.content.decode()
+    assert not ActionItem.objects.exists()
+    response = client.post(create, {
+        "title": "Taaltoets plannen", "owner_organisation": world.taal.pk, "assignee": world.taaldocent.pk,
+        "due_date": today().isoformat(), "domain": "communicatie_taal",
+    })
+    assert response["Location"] == participant_url(world.participant)
+    item = ActionItem.objects.get()
+    assert (item.owner_organisation, item.assignee, item.created_by) == (world.taal, world.taaldocent,
+                                                                         world.regisseur)
+
+
+def test_taaldocent_cannot_create_action_items(world, client_for):
+    create = reverse("casework:action_create", kwargs={"pk": world.participant.pk})
+    assert client_for(world.taaldocent).get(create).status_code == 404
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_list_query_counts_are_flat(world, client_for, django_assert_max_num_queries, count):
+    for i in range(count):
+        p = ParticipantFactory(name=f"Deelnemer {i:02d}", regie_organisation=world.gemeente, regisseur=world.regisseur)
+        MembershipFactory(participant=p, organisation=world.taal, added_by=world.regisseur)
+        make_item(p, world.taal, f"Taal {i}", assignee=world.taaldocent, domain="communicatie_taal" if i % 2 else "")
+        make_item(p, world.gemeente, f"Regie {i}", assignee=world.regisseur, domain="financien")
+    for user in (world.regisseur, world.taaldocent):
+        client = client_for(user)
+        with django_assert_max_num_queries(20):
+            assert client.get(MY).status_code == 200
+        with django_assert_max_num_queries(20):
+            assert client.get(ORG, {"status": "alle"}).status_code == 200
+    client = client_for(world.regisseur)
+    with django_assert_max_num_queries(16):
+        assert client.get(participant_url(p)).status_code == 200

@@ -1,0 +1,427 @@
+"""The brede intake: its steps, reads and writes (start, save a step, complete).
+
+An intake is structured and resumable. It walks through the conversation itself, the sections of the
+participant file the user may change (saved through the file's own services, so the file and its history are
+updated exactly as from the file page), the twelve life domains in four groups, and a last step with a
+summary and the action items per organisation. Each user sees and edits only what their grant covers: the
+notes on a life domain belong to that domain's data category, the health domains are special-category data.
+
+Joint intakes: the co-interviewer (possibly of a partner organisation) can open the same draft and record
+the domains and action items of their own work; there is one draft per participant at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from koers.casework import queries as action_queries
+from koers.casework import services as action_services
+from koers.casework.models import ActionItem
+from koers.core import audit
+from koers.core.access import Grant, require_category
+from koers.core.codes import DOMAIN_CATEGORY, Category, LifeDomain, Phase
+from koers.core.models import AuditAction, Organisation, User
+
+from . import services
+from .forms import SECTIONS, BarriersForm, Section
+from .models import Intake, IntakeDomain, IntakeStatus, Participant
+
+D = LifeDomain
+
+#: The life domains in the groups the intake asks them in (health last: special-category data).
+DOMAIN_GROUPS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("leefdomeinen-werk-en-taal", "Werk, taal en onderwijs",
+     (D.PARTICIPATIE, D.COMMUNICATIE_TAAL, D.ONDERWIJS, D.KENNIS_NL)),
+    ("leefdomeinen-geld-en-wonen", "Geld, wonen en gezin",
+     (D.FINANCIEN, D.HUISVESTING, D.HUISELIJKE_RELATIES, D.OPVOEDING)),
+    ("leefdomeinen-netwerk", "Netwerk en dagelijks leven", (D.SOCIAAL_NETWERK, D.DAGELIJKS_LEVEN)),
+    ("leefdomeinen-gezondheid", "Gezondheid", (D.GEESTELIJKE_GEZONDHEID, D.LICHAMELIJKE_GEZONDHEID)),
+]
+DOMAIN_ORDER = {str(d): i for i, d in enumerate(d for _, _, ds in DOMAIN_GROUPS for d in ds)}
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    kind: str  # "gesprek" | "section" | "domains" | "afronden"
+    section: Section | None = None
+    domains: tuple[str, ...] = ()
+
+
+ALL_STEPS: list[Step] = (
+    [Step("gesprek", "Gesprek", "gesprek")]
+    + [Step(s.slug, s.title, "section", section=s) for s in SECTIONS.values()]
+    + [Step(slug, title, "domains", domains=tuple(str(d) for d in ds)) for slug, title, ds in DOMAIN_GROUPS]
+    + [Step("afronden", "Afronden en actiepunten", "afronden")]
+)
+STEP_ORDER = {s.slug: i for i, s in enumerate(ALL_STEPS)}
+assert len(STEP_ORDER) == len(ALL_STEPS), "intake step slugs must be unique"
+assert set(DOMAIN_ORDER) == set(LifeDomain.values), "every life domain is in one group"
+
+
+class IntakeClosed(Exception):
+    """The intake was completed (by this user in another tab, or a colleague): it is read-only now."""
+
+
+# --- What a user sees and may edit ------------------------------------------------------------------------
+
+def editable_domains(grant: Grant) -> list[str]:
+    """Life domains whose notes this user may write (health only with special-category rights)."""
+    return [d for d in DOMAIN_ORDER if DOMAIN_CATEGORY[d] in grant.write]
+
+
+def readable_domains(grant: Grant) -> list[str]:
+    return [d for d in DOMAIN_ORDER if DOMAIN_CATEGORY[d] in grant.read]
+
+
+def steps_for(grant: Grant) -> list[Step]:
+    """The steps this user walks through: sections and domain groups without anything to edit are left out."""
+    editable = set(editable_domains(grant))
+    result = []
+    for step in ALL_STEPS:
+        if step.kind == "section" and not grant.can_change(step.section.category):
+            continue
+        if step.kind == "domains":
+            domains = tuple(d for d in step.domains if d in editable)
+            if not domains:
+                continue
+            step = Step(step.slug, step.title, step.kind, domains=domains)
+        result.append(step)
+    return result
+
+
+def resume_step(intake: Intake, steps: list[Step]) -> Step:
+    """Where this user continues: the furthest step reached, or the next one of theirs after it."""
+    reached = STEP_ORDER.get(intake.current_step, 0)
+    for step in steps:
+        if STEP_ORDER[step.slug] >= reached:
+            return step
+    return steps[-1]
+
+
+def can_start(grant: Grant) -> bool:
+    return grant.can_change(Category.TRAJECTORY)
+
+
+def draft_for(participant: Participant) -> Intake | None:
+    return participant.intakes.filter(status=IntakeStatus.CONCEPT).first()
+
+
+def panel(participant: Participant, grant: Grant) -> dict:
+    """For the participant page: the draft to resume, the latest completed intake, whether one may start."""
+    if Category.TRAJECTORY not in grant.read:
+        return {}
+    intakes = list(participant.intakes.only("id", "status", "held_on", "completed_at", "current_step")[:20])
+    return {
+        "draft": next((i for i in intakes if i.status == IntakeStatus.CONCEPT), None),
+        "last_completed": next((i for i in intakes if i.status == IntakeStatus.AFGEROND), None),
+        "count": len(intakes),
+        "can_start": can_start(grant),
+    }
+
+
+def get_intake_or_404(participant: Participant, intake_id) -> Intake:
+    """An intake of this participant (whom the caller already checked with the access policy), or 404."""
+    try:
+        return Intake.objects.select_related("conducted_by", "co_interviewer", "completed_by", "organisation").get(
+            participant=participant, pk=int(intake_id)
+        )
+    except (ValueError, TypeError, Intake.DoesNotExist) as exc:
+        raise Http404("Intake niet gevonden") from exc
+
+
+def intake_list(participant: Participant) -> list[Intake]:
+    from django.db.models import Count
+
+    return list(
+        participant.intakes.select_related("conducted_by", "co_interviewer", "organisation")
+        .annotate(action_count=Count("action_items"))
+        .order_by("-started_at", "-id")
+    )
+
+
+def domain_notes(intake: Intake, domains) -> dict[str, IntakeDomain]:
+    """The intake's notes on these domains, by code (only the domains asked for are read)."""
+    return {d.domain: d for d in intake.domains.filter(domain__in=list(domains))}
+
+
+@dataclass
+class DomainView:
+    code: str
+    label: str
+    category: str
+    special: bool
+    notes: IntakeDomain | None
+
+
+def visible_domains(intake: Intake, grant: Grant) -> list[DomainView]:
+    """All domains the grant lets one read, in order, with their notes (None when nothing was recorded)."""
+    domains = readable_domains(grant)
+    notes = domain_notes(intake, domains)
+    return [
+        DomainView(d, LifeDomain(d).label, DOMAIN_CATEGORY[d], DOMAIN_CATEGORY[d] == Category.SPECIAL, notes.get(d))
+        for d in domains
+    ]
+
+
+# --- Action plan of the last step (a draft, kept on the intake until it is completed) -----------------------
+
+PLAN_FIELDS = ("domain", "title", "description", "owner_organisation", "assignee", "due_date")
+
+
+def row_category(row: dict) -> str:
+    return action_queries.category_of(row.get("domain") or "")
+
+
+def split_plan(intake: Intake, grant: Grant) -> tuple[list[dict], list[dict]]:
+    """The stored plan rows this user may edit, and those kept as they are (of domains they may not change)."""
+    editable, kept = [], []
+    for row in intake.action_plan or []:
+        (editable if row_category(row) in grant.write else kept).append(row)
+    return editable, kept
+
+
+def proposed_rows(user, participant: Participant, grant: Grant, intake: Intake, default_org: int | None,
+                  today: date | None = None) -> list[dict]:
+    """One row per domain with support needed (that the user may write and that has no running action)."""
+    today = today or timezone.localdate()
+    running = set(
+        ActionItem.objects.filter(participant=participant, status__in=action_queries.RUNNING)
+        .values_list("domain", flat=True)
+    )
+    rows = []
+    for code, note in sorted(domain_notes(intake, editable_domains(grant)).items(),
+                             key=lambda kv: DOMAIN_ORDER[kv[0]]):
+        support = note.support_needed.strip()
+        if not support or code in running:
+            continue
+        first_line = support.splitlines()[0].strip()
+        rows.append({
+            "domain": code,
+            "title": first_line if len(first_line) <= 200 else first_line[:199] + "…",
+            "description": support[:2000],
+            "owner_organisation": default_org,
+            "assignee": None,
+            "due_date": (today + timedelta(weeks=4)).isoformat(),
+        })
+    return rows
+
+
+def initial_rows(user, participant: Participant, grant: Grant, intake: Intake, default_org: int | None):
+    """The rows the last step starts with: the saved plan, or (never saved) the proposals."""
+    if intake.action_plan is None:
+        return proposed_rows(user, participant, grant, intake, default_org)
+    editable, _kept = split_plan(intake, grant)
+    return [{k: row.get(k) for k in PLAN_FIELDS} for row in editable]
+
+
+def colleagues_rows(intake: Intake, grant: Grant) -> list[dict]:
+    """Plan rows this user may read but not change (a colleague's part of a joint intake), for display."""
+    _editable, kept = split_plan(intake, grant)
+    rows = [dict(r) for r in kept if row_category(r) in grant.read]
+    orgs = organisation_names(r.get("owner_organisation") for r in rows)
+    people = user_names([r.get("assignee") for r in rows] + [r.get("by") for r in rows])
+    for r in rows:
+        r["organisation_name"] = orgs.get(r.get("owner_organisation"), "")
+        r["assignee_name"] = people.get(r.get("assignee"), "")
+        r["by_name"] = people.get(r.get("by"), "")
+        r["domain_label"] = LifeDomain(r["domain"]).label if r.get("domain") in LifeDomain.values else ""
+        r["due"] = date.fromisoformat(r["due_date"])
+    return rows
+
+
+def _row_from_draft(draft: action_services.ActionDraft) -> dict:
+    return {
+        "domain": draft.domain, "title": draft.title, "description": draft.description,
+        "owner_organisation": draft.owner_organisation_id, "assignee": draft.assignee_id,
+        "due_date": draft.due_date.isoformat(), "by": draft.created_by_id,
+    }
+
+
+def _draft_from_row(row: dict) -> action_services.ActionDraft:
+    return action_services.ActionDraft(
+        title=row["title"], description=row.get("description") or "", domain=row.get("domain") or "",
+        owner_organisation_id=row["owner_organisation"], assignee_id=row.get("assignee"),
+        due_date=date.fromisoformat(row["due_date"]), created_by_id=row.get("by"),
+    )
+
+
+# --- Writes -------------------------------------------------------------------------------------------------
+
+def _lock_draft(intake: Intake) -> Intake:
+    locked = Intake.objects.select_for_update().get(pk=intake.pk)
+    if locked.status != IntakeStatus.CONCEPT:
+        raise IntakeClosed
+    return locked
+
+
+@transaction.atomic
+def start_intake(user, participant: Participant, grant: Grant) -> tuple[Intake, bool]:
+    """Start a brede intake, or return the draft that is already open (one draft per participant).
+
+    A re-intake starts with the life-domain notes of the previous completed intake, to be brought up to date.
+    """
+    require_category(grant, Category.TRAJECTORY, write=True)
+    Participant.objects.select_for_update().filter(pk=participant.pk).exists()  # one start at a time
+    draft = draft_for(participant)
+    if draft is not None:
+        return draft, False
+    previous = participant.intakes.filter(status=IntakeStatus.AFGEROND).order_by("-completed_at", "-id").first()
+    intake = Intake.objects.create(
+        participant=participant, organisation_id=user.organisation_id, conducted_by=user,
+        held_on=timezone.localdate(), current_step=ALL_STEPS[0].slug,
+    )
+    if previous is not None:
+        IntakeDomain.objects.bulk_create(
+            IntakeDomain(intake=intake, domain=d.domain, situation=d.situation, own_view=d.own_view,
+                         support_needed=d.support_needed)
+            for d in previous.domains.all()
+        )
+    if participant.phase == Phase.AANMELDING:
+        services.set_phase(user, participant, Phase.INTAKE)
+    audit.record(user, participant, Category.TRAJECTORY, AuditAction.CREATE, legal_basis=grant.legal_basis,
+                 detail="Brede intake gestart" + (" (herhaalintake)" if previous else ""))
+    return intake, True
+
+
+def _advance(intake: Intake, reached: str) -> None:
+    """Remember the furthest step reached (going back to fix a step does not lose the place)."""
+    if STEP_ORDER.get(reached, 0) > STEP_ORDER.get(intake.current_step, 0):
+        intake.current_step = reached
+        Intake.objects.filter(pk=intake.pk).update(current_step=reached)
+
+
+@transaction.atomic
+def save_conversation(user, participant: Participant, grant: Grant, intake: Intake, form, *,
+                      reached: str) -> Intake:
+    """Step 1: date, home visit, location, co-interviewer, interpreter (form: intake_forms.ConversationForm)."""
+    require_category(grant, Category.TRAJECTORY, write=True)
+    _lock_draft(intake)
+    saved = form.save()
+    _advance(saved, reached)
+    audit.record(user, participant, Category.TRAJECTORY, AuditAction.UPDATE, legal_basis=grant.legal_basis,
+                 detail="Brede intake: gesprek vastgelegd")
+    return saved
+
+
+@transaction.atomic
+def save_section(user, participant: Participant, grant: Grant, intake: Intake, section: Section, form, *,
+                 reached: str) -> bool:
+    """A file section within the intake: saved by the file's own services (history, audit)."""
+    _lock_draft(intake)
+    if section.form_class is BarriersForm:
+        changed = services.set_barriers(user, participant, grant, form.cleaned_data["barrier_status"],
+                                        form.cleaned_data["barriers"])
+    else:
+        changed = bool(services.update_section(user, participant, grant, section, form))
+    _advance(intake, reached)
+    return changed
+
+
+@transaction.atomic
+def save_domains(user, participant: Participant, grant: Grant, intake: Intake, notes: dict[str, dict], *,
+                 reached: str) -> list[str]:
+    """Notes per life domain ({code: {situation, own_view, support_needed}}); returns the domains changed."""
+    for code in notes:
+        if code not in DOMAIN_CATEGORY:
+            raise Http404("Leefdomein niet gevonden")
+        require_category(grant, DOMAIN_CATEGORY[code], write=True)
+    _lock_draft(intake)
+    existing = domain_notes(intake, notes)
+    changed, to_create, to_update = [], [], []
+    for code, values in notes.items():
+        values = {k: (values.get(k) or "").strip() for k in ("situation", "own_view", "support_needed")}
+        row = existing.get(code)
+        if row is None:
+            if any(values.values()):
+                to_create.append(IntakeDomain(intake=intake, domain=code, **values))
+                changed.append(code)
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            to_update.append(row)
+            changed.append(code)
+    IntakeDomain.objects.bulk_create(to_create)
+    IntakeDomain.objects.bulk_update(to_update, ["situation", "own_view", "support_needed"])
+    _advance(intake, reached)
+    if changed:
+        changed.sort(key=DOMAIN_ORDER.__getitem__)
+        audit.record(user, participant, {DOMAIN_CATEGORY[c] for c in changed}, AuditAction.UPDATE,
+                     legal_basis=grant.legal_basis,
+                     detail="Brede intake, leefdomeinen: " + ", ".join(LifeDomain(c).label for c in changed))
+    return changed
+
+
+def _merge_plan(intake: Intake, grant: Grant, drafts: list[action_services.ActionDraft]) -> list[dict]:
+    _editable, kept = split_plan(intake, grant)
+    for draft in drafts:
+        require_category(grant, action_queries.category_of(draft.domain), write=True)
+    return kept + [_row_from_draft(d) for d in drafts]
+
+
+@transaction.atomic
+def save_plan(user, participant: Participant, grant: Grant, intake: Intake, summary: str,
+              drafts: list[action_services.ActionDraft]) -> Intake:
+    """The last step, saved to continue later: summary and action plan (no action items yet)."""
+    require_category(grant, Category.TRAJECTORY, write=True)
+    locked = _lock_draft(intake)
+    locked.action_plan = _merge_plan(locked, grant, drafts)
+    locked.summary = summary.strip()
+    locked.save(update_fields=["action_plan", "summary"])
+    _advance(locked, "afronden")
+    audit.record(user, participant, {Category.TRAJECTORY} | {action_queries.category_of(d.domain) for d in drafts},
+                 AuditAction.UPDATE, legal_basis=grant.legal_basis,
+                 detail=f"Brede intake: samenvatting en {len(drafts)} voorgestelde actiepunt(en) opgeslagen")
+    return locked
+
+
+@transaction.atomic
+def complete_intake(user, participant: Participant, grant: Grant, intake: Intake, summary: str,
+                    drafts: list[action_services.ActionDraft]) -> list[ActionItem]:
+    """Complete the intake: read-only from now, action items created, the participant into the trajectory.
+
+    One transaction: when one action item is refused, nothing is completed or created. Completing an intake
+    that is already completed raises IntakeClosed (no second set of action items).
+    """
+    require_category(grant, Category.TRAJECTORY, write=True)
+    locked = _lock_draft(intake)
+    plan = _merge_plan(locked, grant, drafts)
+    locked.action_plan = plan
+    locked.summary = summary.strip()
+    locked.status = IntakeStatus.AFGEROND
+    locked.completed_at = timezone.now()
+    locked.completed_by = user
+    locked.current_step = "afronden"
+    locked.save(update_fields=["action_plan", "summary", "status", "completed_at", "completed_by",
+                               "current_step"])
+    try:
+        items = action_services.create_action_items(
+            user, participant, grant, [_draft_from_row(r) for r in plan], source_intake=locked, check_write=False
+        )
+    except ValidationError as exc:
+        raise ValidationError(
+            "Een van de actiepunten van een collega is niet meer geldig (bijvoorbeeld een datum in het "
+            "verleden of een organisatie die niet meer betrokken is). Vraag die collega het aan te passen."
+        ) from exc
+    moved = participant.phase in (Phase.AANMELDING, Phase.INTAKE) and services.set_phase(
+        user, participant, Phase.TRAJECT
+    )
+    audit.record(user, participant, Category.TRAJECTORY, AuditAction.UPDATE, legal_basis=grant.legal_basis,
+                 detail=f"Brede intake afgerond, {len(items)} actiepunt(en)"
+                        + ("; fase naar traject" if moved else ""))
+    return items
+
+
+def organisation_names(ids) -> dict[int, str]:
+    return dict(Organisation.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "name"))
+
+
+def user_names(ids) -> dict[int, str]:
+    return {u.pk: str(u) for u in User.objects.filter(pk__in=[i for i in ids if i])}

@@ -1,0 +1,235 @@
+"""Pages of the brede intake. Thin: parse the request, call intake.py (services and queries), render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from koers.casework import queries as action_queries
+from koers.casework.forms import ActionChoices
+from koers.core import access, audit
+from koers.core.codes import DOMAIN_CATEGORY, Category, LifeDomain
+from koers.core.models import AuditAction
+
+from . import intake
+from .forms import BarriersForm
+from .intake_forms import ActionFormSet, ConversationForm, DomainForm, SummaryForm
+
+C = Category
+
+
+def _step_url(participant, obj, step) -> str:
+    return reverse("participants:intake_step", kwargs={"pk": participant.pk, "intake_id": obj.pk, "step": step.slug})
+
+
+def _detail_url(participant, obj) -> str:
+    return reverse("participants:intake_detail", kwargs={"pk": participant.pk, "intake_id": obj.pk})
+
+
+def intake_list(request, pk):
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    access.require_category(grant, C.TRAJECTORY)
+    intakes = intake.intake_list(participant)
+    audit.record(request.user, participant, {C.IDENTITY, C.TRAJECTORY}, AuditAction.VIEW,
+                 legal_basis=grant.legal_basis, detail="Brede intakes bekeken", request=request)
+    return render(request, "participants/intake/list.html", {
+        "nav": "participants", "p": participant, "grant": grant, "tab": "intake", "intakes": intakes,
+        "draft": next((i for i in intakes if not i.is_completed), None), "can_start": intake.can_start(grant),
+    })
+
+
+@require_POST
+def intake_start(request, pk):
+    """Start a brede intake; when a draft is open, resume that one (one draft per participant)."""
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    access.require_category(grant, C.TRAJECTORY, write=True)
+    obj, created = intake.start_intake(request.user, participant, grant)
+    if created:
+        messages.success(request, "De brede intake is gestart. Elke stap wordt opgeslagen; u kunt later verder.")
+    else:
+        messages.info(request, "Er loopt al een brede intake voor deze deelnemer. U gaat daarmee verder.")
+    return redirect(_step_url(participant, obj, intake.resume_step(obj, intake.steps_for(grant))))
+
+
+def intake_resume(request, pk, intake_id):
+    """'Intake hervatten': to the step where this user continues."""
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    access.require_category(grant, C.TRAJECTORY, write=True)
+    obj = intake.get_intake_or_404(participant, intake_id)
+    if obj.is_completed:
+        return redirect(_detail_url(participant, obj))
+    return redirect(_step_url(participant, obj, intake.resume_step(obj, intake.steps_for(grant))))
+
+
+def intake_step(request, pk, intake_id, step):
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    access.require_category(grant, C.TRAJECTORY, write=True)
+    obj = intake.get_intake_or_404(participant, intake_id)
+    if obj.is_completed:
+        messages.info(request, "Deze intake is afgerond en kan niet meer worden gewijzigd.")
+        return redirect(_detail_url(participant, obj))
+    steps = intake.steps_for(grant)
+    current = next((s for s in steps if s.slug == step), None)
+    if current is None:
+        raise Http404("Stap niet gevonden")
+    handler = {
+        "gesprek": _conversation_step, "section": _section_step, "domains": _domains_step,
+        "afronden": _closing_step,
+    }[current.kind]
+    try:
+        return handler(request, participant, grant, obj, steps, current)
+    except intake.IntakeClosed:
+        messages.warning(request, "Deze intake is intussen afgerond en kan niet meer worden gewijzigd.")
+        return redirect(_detail_url(participant, obj))
+
+
+# --- Steps ----------------------------------------------------------------------------------------------------
+
+def _wants_later(request) -> bool:
+    return request.POST.get("action") == "later"
+
+
+def _reached(request, steps, current) -> str:
+    """The step to remember: the next one on 'Opslaan en verder', this one on 'Opslaan en later verder'."""
+    index = steps.index(current)
+    if _wants_later(request) or index + 1 >= len(steps):
+        return current.slug
+    return steps[index + 1].slug
+
+
+def _after_save(request, participant, obj, steps, current):
+    if _wants_later(request):
+        messages.success(request, "De intake is opgeslagen. U kunt later verder met ‘Intake hervatten’.")
+        return redirect("participants:detail", pk=participant.pk)
+    index = steps.index(current)
+    return redirect(_step_url(participant, obj, steps[min(index + 1, len(steps) - 1)]))
+
+
+def _render_step(request, template, participant, grant, obj, steps, current, categories, context):
+    audit.record(request.user, participant, {C.IDENTITY, *categories}, AuditAction.VIEW,
+                 legal_basis=grant.legal_basis, detail=f"Brede intake, stap {current.title}", request=request)
+    reached = intake.STEP_ORDER.get(obj.current_step, 0)
+    index = steps.index(current)
+    context.update({
+        "nav": "participants", "p": participant, "grant": grant, "intake": obj, "step": current,
+        "step_number": index + 1, "step_count": len(steps),
+        "previous_step": steps[index - 1] if index else None,
+        "is_last": index + 1 == len(steps),
+        "steps": [
+            {"step": s, "url": _step_url(participant, obj, s), "current": s == current,
+             "done": intake.STEP_ORDER[s.slug] < reached}
+            for s in steps
+        ],
+    })
+    return render(request, template, context)
+
+
+def _conversation_step(request, participant, grant, obj, steps, current):
+    form = ConversationForm(request.POST or None, instance=obj, participant=participant, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        intake.save_conversation(request.user, participant, grant, obj, form, reached=_reached(request, steps, current))
+        return _after_save(request, participant, obj, steps, current)
+    return _render_step(request, "participants/intake/step_conversation.html", participant, grant, obj, steps,
+                        current, {C.TRAJECTORY}, {"form": form})
+
+
+def _section_step(request, participant, grant, obj, steps, current):
+    section = current.section
+    access.require_category(grant, section.category, write=True)
+    if section.form_class is BarriersForm:
+        form = BarriersForm(request.POST or None, participant=participant, special=grant.can_change(C.SPECIAL))
+    else:
+        form = section.form_class(request.POST or None, instance=participant)
+    if request.method == "POST" and form.is_valid():
+        intake.save_section(request.user, participant, grant, obj, section, form,
+                            reached=_reached(request, steps, current))
+        return _after_save(request, participant, obj, steps, current)
+    categories = {section.category}
+    if section.form_class is BarriersForm and grant.special:
+        categories.add(C.SPECIAL)
+    return _render_step(request, "participants/intake/step_section.html", participant, grant, obj, steps, current,
+                        categories, {"form": form, "section": section})
+
+
+def _domains_step(request, participant, grant, obj, steps, current):
+    notes = intake.domain_notes(obj, current.domains)
+    rows = []
+    for code in current.domains:
+        note = notes.get(code)
+        initial = {k: getattr(note, k) for k in ("situation", "own_view", "support_needed")} if note else {}
+        rows.append({
+            "code": code, "label": LifeDomain(code).label, "special": DOMAIN_CATEGORY[code] == C.SPECIAL,
+            "form": DomainForm(request.POST or None, prefix=code, initial=initial),
+        })
+    if request.method == "POST" and all(r["form"].is_valid() for r in rows):
+        intake.save_domains(request.user, participant, grant, obj, {r["code"]: r["form"].cleaned_data for r in rows},
+                            reached=_reached(request, steps, current))
+        return _after_save(request, participant, obj, steps, current)
+    return _render_step(request, "participants/intake/step_domains.html", participant, grant, obj, steps, current,
+                        {DOMAIN_CATEGORY[c] for c in current.domains},
+                        {"rows": rows, "has_errors": any(r["form"].errors for r in rows)})
+
+
+def _closing_step(request, participant, grant, obj, steps, current):
+    choices = ActionChoices.for_participant(participant)
+    initial = intake.initial_rows(request.user, participant, grant, obj, choices.default_organisation_id(request.user))
+    summary_form = SummaryForm(request.POST or None, initial={"summary": obj.summary})
+    formset = ActionFormSet(
+        request.POST or None, initial=initial, prefix="actie",
+        form_kwargs={"participant": participant, "grant": grant, "choices": choices},
+        extra_initial=choices.new_row_initial(request.user),
+    )
+    action = request.POST.get("action", "afronden")
+    if request.method == "POST" and summary_form.is_valid() and formset.is_valid():
+        drafts = [f.to_draft(request.user) for f in formset.forms if f.cleaned_data and not f.skipped]
+        summary = summary_form.cleaned_data["summary"]
+        if action in ("later", "rij"):
+            intake.save_plan(request.user, participant, grant, obj, summary, drafts)
+            if action == "rij":
+                messages.success(request, "Opgeslagen. Vul het nieuwe actiepunt in.")
+                return redirect(_step_url(participant, obj, current) + "#nieuw-actiepunt")
+            return _after_save(request, participant, obj, steps, current)
+        try:
+            items = intake.complete_intake(request.user, participant, grant, obj, summary, drafts)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"De brede intake is afgerond. {len(items)} actiepunt(en) aangemaakt.")
+            return redirect(_detail_url(participant, obj))
+    domains = [d for d in intake.visible_domains(obj, grant) if d.notes and not d.notes.is_empty]
+    colleagues = intake.colleagues_rows(obj, grant)
+    categories = {C.TRAJECTORY} | {d.category for d in domains} | {
+        action_queries.category_of(r.get("domain") or "") for r in [*initial, *colleagues]}
+    return _render_step(request, "participants/intake/step_closing.html", participant, grant, obj, steps, current,
+                        categories, {
+                            "summary_form": summary_form, "formset": formset, "domains": domains,
+                            "colleagues": colleagues,
+                            "has_errors": bool(summary_form.errors or formset.total_error_count()),
+                        })
+
+
+# --- Read-only ------------------------------------------------------------------------------------------------
+
+def intake_detail(request, pk, intake_id):
+    """A (completed or draft) intake: the domains the viewer may see and the action items it created."""
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    access.require_category(grant, C.TRAJECTORY)
+    obj = intake.get_intake_or_404(participant, intake_id)
+    domains = intake.visible_domains(obj, grant)
+    items = list(
+        obj.action_items.filter(domain__in=action_queries.readable_domains(grant))
+        .select_related("owner_organisation", "assignee").order_by("due_date", "id")
+    )
+    shown = {C.IDENTITY, C.TRAJECTORY} | {d.category for d in domains if d.notes and not d.notes.is_empty}
+    shown |= {action_queries.category_of(i.domain) for i in items}
+    audit.record(request.user, participant, shown, AuditAction.VIEW, legal_basis=grant.legal_basis,
+                 detail="Brede intake bekeken", request=request)
+    return render(request, "participants/intake/detail.html", {
+        "nav": "participants", "p": participant, "grant": grant, "tab": "intake", "intake": obj,
+        "domains": domains, "items": items, "can_edit": not obj.is_completed and intake.can_start(grant),
+        "special_shown": any(d.special for d in domains),
+    })

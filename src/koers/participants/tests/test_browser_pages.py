@@ -1,0 +1,120 @@
+"""Every page a staff member sees, in a real browser: no serious or critical axe findings, no console errors
+(which is how a Content-Security-Policy violation shows), and the main journeys work by clicking."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
+from koers.casework.models import ActionItem
+from koers.core.codes import Barrier, BarrierStatus
+from koers.participants import intake
+from koers.participants.models import ParticipantBarrier
+
+pytestmark = pytest.mark.browser
+
+
+def check(page, path: str) -> None:
+    response = page.goto(path)
+    assert response is not None and response.status == 200, f"{path}: {response and response.status}"
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)
+
+
+def test_regisseur_pages_pass_axe(world, login):
+    p = world.participant
+    p.barrier_status = BarrierStatus.WEL
+    p.save()
+    ParticipantBarrier.objects.create(participant=p, code=Barrier.PSYCHISCHE_GEZONDHEID)
+    from koers.core.access import grant_for
+
+    draft, _ = intake.start_intake(world.regisseur, p, grant_for(world.regisseur, p))
+    page = login(world.regisseur)
+    paths = [
+        reverse("participants:list"),
+        reverse("participants:list") + "?leerroute=b1&q=zzz",
+        reverse("participants:create"),
+        reverse("participants:detail", kwargs={"pk": p.pk}),
+        reverse("participants:history", kwargs={"pk": p.pk}),
+        reverse("participants:access", kwargs={"pk": p.pk}),
+        reverse("participants:audit", kwargs={"pk": p.pk}),
+        reverse("participants:add_assessment", kwargs={"pk": p.pk}),
+        reverse("participants:add_work_experience", kwargs={"pk": p.pk}),
+        reverse("participants:intake_list", kwargs={"pk": p.pk}),
+        reverse("casework:my_actions"),
+        reverse("casework:org_actions"),
+        reverse("casework:participant_actions", kwargs={"pk": p.pk}),
+        reverse("core:account"),
+    ]
+    paths += [reverse("participants:edit_section", kwargs={"pk": p.pk, "section": s})
+              for s in ["identiteit", "traject", "huishouden", "taal-opleiding", "inkomen", "wensen", "belemmeringen"]]
+    paths += [reverse("participants:intake_step", kwargs={"pk": p.pk, "intake_id": draft.pk, "step": s.slug})
+              for s in intake.ALL_STEPS]
+    for path in paths:
+        check(page, path)
+
+
+def test_beheer_pages_pass_axe(world, login):
+    page = login(world.beheerder)
+    for path in [
+        reverse("core:organisation_list"),
+        reverse("core:organisation_create"),
+        reverse("core:organisation_detail", kwargs={"pk": world.taal.pk}),
+        reverse("core:organisation_update", kwargs={"pk": world.taal.pk}),
+        reverse("core:user_create", kwargs={"pk": world.taal.pk}),
+        reverse("core:user_update", kwargs={"pk": world.taaldocent.pk}),
+        reverse("core:user_deactivate", kwargs={"pk": world.taaldocent.pk}),
+        reverse("core:password_change"),
+    ]:
+        check(page, path)
+
+
+def test_public_pages_pass_axe(live_server, page):
+    for path in [reverse("login"), reverse("password_reset")]:
+        check(page, path)
+
+
+def test_form_errors_pass_axe(world, login):
+    page = login(world.regisseur)
+    page.goto(reverse("participants:create"))
+    page.fill("#id_name", "Ammar")
+    page.fill("#id_bsn", "123456789")
+    page.click("main button[type=submit]")
+    assert page.locator(".error-summary").is_visible()
+    assert "elfproef" in page.locator(".error-summary").inner_text()
+    assert_no_serious_axe_violations(page)
+
+
+def test_regisseur_finds_participant_and_edits_the_file(world, login):
+    page = login(world.regisseur)
+    page.goto(reverse("participants:list"))
+    page.fill("#id_q", "nahom")
+    page.click("text=Zoeken")
+    page.click("text=Nahom Tesfay")
+    assert page.locator("h1").inner_text().startswith("Nahom Tesfay")
+    page.click("text=Traject wijzigen")
+    page.select_option("#id_learning_route", "b1")
+    page.click("button:has-text('Opslaan')")
+    assert "wijziging(en) opgeslagen" in page.locator(".messages").inner_text()
+    page.click("text=Geschiedenis")
+    assert "B1-route" in page.locator("table").inner_text()
+
+
+def test_teacher_on_a_phone_sees_language_but_no_health_data(world, login, phone_page):
+    p = world.participant
+    p.barrier_status = BarrierStatus.WEL
+    p.save()
+    ParticipantBarrier.objects.create(participant=p, code=Barrier.PSYCHISCHE_GEZONDHEID)
+    ActionItem.objects.create(participant=p, title="Praten over slapen", domain="geestelijke_gezondheid",
+                              owner_organisation=world.gemeente, due_date="2030-01-01", created_by=world.regisseur)
+    page = login(world.taaldocent, page=phone_page)
+    page.goto(reverse("participants:detail", kwargs={"pk": p.pk}))
+    text = page.locator("main").inner_text()
+    assert "Taal en opleiding" in text
+    assert "Psychische gezondheid" not in text and "Inkomen" not in text
+    # nothing wider than the phone screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_no_serious_axe_violations(page)
+    page.goto(reverse("casework:participant_actions", kwargs={"pk": p.pk}))
+    assert "slapen" not in page.locator("main").inner_text()
