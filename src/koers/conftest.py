@@ -65,3 +65,17 @@ def _test_defaults(settings):
     Passwords use a fast hasher in tests (Argon2 is asserted in core/tests/test_auth.py)."""
     settings.KOERS_REQUIRE_2FA = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def max_queries(django_assert_max_num_queries):
+    """A query budget for one request. PostgreSQL takes one more query per audit append (the advisory lock
+    that keeps the hash chain linear); SQLite gets that from its IMMEDIATE transaction for free."""
+    from django.db import connection
+
+    extra = 1 if connection.vendor == "postgresql" else 0
+
+    def _budget(n: int):
+        return django_assert_max_num_queries(n + extra)
+
+    return _budget

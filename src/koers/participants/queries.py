@@ -34,16 +34,20 @@ def filter_participants(user, filters: dict) -> QuerySet:
     q = (filters.get("q") or "").strip()
     if q:
         qs = qs.filter(name_search__contains=normalise_name(q))
+    conditions: dict[str, dict] = {}
     for key, (field, category) in FILTER_FIELDS.items():
         value = filters.get(key)
         if value not in (None, ""):
-            qs = qs.filter(access.category_q(user, category), **{field: value})
+            conditions.setdefault(category, {})[field] = value
     org = filters.get("organisatie")
     if org:
+        conditions.setdefault(Category.TRAJECTORY, {})
+    for category, lookups in conditions.items():
+        qs = qs.filter(access.category_q(user, category), **lookups)
+    if org:
         qs = qs.filter(
-            access.category_q(user, Category.TRAJECTORY),
             Q(regie_organisation_id=org)
-            | Q(pk__in=Membership.objects.active().filter(organisation_id=org).values("participant_id")),
+            | Q(pk__in=Membership.objects.active().filter(organisation_id=org).values("participant_id"))
         )
     return qs
 

@@ -187,7 +187,7 @@ def test_taaldocent_cannot_create_action_items(world, client_for):
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_list_query_counts_are_flat(world, client_for, django_assert_max_num_queries, count):
+def test_list_query_counts_are_flat(world, client_for, max_queries, count):
     for i in range(count):
         p = ParticipantFactory(name=f"Deelnemer {i:02d}", regie_organisation=world.gemeente, regisseur=world.regisseur)
         MembershipFactory(participant=p, organisation=world.taal, added_by=world.regisseur)
@@ -195,10 +195,10 @@ def test_list_query_counts_are_flat(world, client_for, django_assert_max_num_que
         make_item(p, world.gemeente, f"Regie {i}", assignee=world.regisseur, domain="financien")
     for user in (world.regisseur, world.taaldocent):
         client = client_for(user)
-        with django_assert_max_num_queries(20):
+        with max_queries(20):
             assert client.get(MY).status_code == 200
-        with django_assert_max_num_queries(20):
+        with max_queries(20):
             assert client.get(ORG, {"status": "alle"}).status_code == 200
     client = client_for(world.regisseur)
-    with django_assert_max_num_queries(16):
+    with max_queries(16):
         assert client.get(participant_url(p)).status_code == 200

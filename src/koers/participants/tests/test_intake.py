@@ -464,14 +464,14 @@ def test_partner_with_consent_for_health_sees_health_domains(world, client_for):
     assert "leefdomeinen-werk-en-taal" not in steps  # werk and taal are not in this consent's scope
 
 
-def test_detail_query_count_does_not_grow(world, client_for, django_assert_max_num_queries):
+def test_detail_query_count_does_not_grow(world, client_for, max_queries):
     obj = start(world.regisseur, world.participant)
     fill_domains(obj, **dict.fromkeys(intake_service.DOMAIN_ORDER, ("Situatie", "Ondersteuning")))
     client = client_for(world.regisseur)
     client.post(step_url(obj, "afronden"), closing_data(
         [row(world.gemeente, f"Actie {i}", assignee=world.regisseur) for i in range(15)], initial=0))
     assert ActionItem.objects.count() == 15
-    with django_assert_max_num_queries(16):
+    with max_queries(16):
         assert client.get(url("intake_detail", world.participant, intake_id=obj.pk)).status_code == 200
-    with django_assert_max_num_queries(12):
+    with max_queries(12):
         assert client.get(url("intake_list", world.participant)).status_code == 200

@@ -41,17 +41,17 @@ def test_list_is_paginated(world, client_for):
     assert "Pagina 2 van 2" in second
 
 
-def test_list_and_detail_query_counts_do_not_grow(world, client_for, django_assert_max_num_queries):
+def test_list_and_detail_query_counts_do_not_grow(world, client_for, max_queries):
     for i in range(40):
         p = ParticipantFactory(name=f"Partner {i:02d}", regie_organisation=world.gemeente)
         MembershipFactory(participant=p, organisation=world.taal, added_by=world.regisseur)
     for user in (world.regisseur, world.taaldocent):
         client = client_for(user)
-        with django_assert_max_num_queries(12):
+        with max_queries(12):
             assert client.get(reverse("participants:list")).status_code == 200
-        with django_assert_max_num_queries(12):
+        with max_queries(12):
             assert client.get(reverse("participants:list"), {"leerroute": "b1", "taalniveau": "A1"}).status_code == 200
-        with django_assert_max_num_queries(16):
+        with max_queries(16):
             assert client.get(url("detail", world.participant)).status_code == 200
 
 
