@@ -84,7 +84,6 @@ MIDDLEWARE = [
     "koers.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -177,8 +176,10 @@ SESSION_COOKIE_AGE = 60 * 60 * 9  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Internationalisation -----------------------------------------------------------------------------
+# The interface is Dutch for everybody: no LocaleMiddleware, so a browser set to English does not get a mix of
+# English framework messages and Dutch Koers texts. (An English interface needs translations of our own texts.)
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LANGUAGES = [("nl", "Nederlands")]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

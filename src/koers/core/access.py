@@ -134,6 +134,11 @@ class Grant:
     def __contains__(self, category: str) -> bool:
         return category in self.read
 
+    @property
+    def read_ordered(self) -> list[str]:
+        """The readable categories in the fixed order of the code list (for display)."""
+        return [c for c in Category.values if c in self.read]
+
 
 NO_GRANT = Grant(frozenset(), frozenset(), "", False, False)
 

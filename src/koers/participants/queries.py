@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
@@ -80,7 +81,7 @@ def participant_page(user, filters: dict, page_number) -> tuple[Page, list[Row]]
             "regisseur_id",
         )
     )
-    paginator = Paginator(qs, 25)
+    paginator = Paginator(qs, settings.KOERS_PAGE_SIZE)
     page = paginator.get_page(page_number)
     items = list(page.object_list)
     grants = access.grants_for_page(user, items)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from koers.core import access, audit
-from koers.core.codes import SPECIAL_BARRIERS, Category, Role
+from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Role
 from koers.core.models import AuditAction
 
 from . import intake, queries, services
@@ -270,7 +270,10 @@ def memberships(request, pk):
             "memberships": items,
             "end_form": EndMembershipForm(),
             "tab": "toegang",
-            "defaults": {k: sorted(v) for k, v in access.DEFAULT_SCOPE.items()},
+            "defaults": {
+                OrganisationKind(k).label: [c for c in Category.values if c in v]
+                for k, v in access.DEFAULT_SCOPE.items()
+            },
         },
     )
 

@@ -199,3 +199,11 @@ def test_inaccessible_regisseur_in_form_is_refused(world, client_for):
     assert response.status_code == 200
     world.participant.refresh_from_db()
     assert world.participant.regisseur == world.regisseur
+
+
+def test_interface_stays_dutch_for_an_english_browser(world, client_for):
+    client = client_for(world.taaldocent)
+    response = client.post(url("add_assessment", world.participant),
+                           {"skill": "spreken", "level": "Z9", "tested_on": "2026-01-10", "source": "toets"},
+                           HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Selecteer een geldige keuze" in response.content.decode()
