@@ -272,7 +272,12 @@ class Membership(models.Model):
         verbose_name_plural = "betrokken organisaties"
         ordering = ["-added_at"]
         indexes = [
-            models.Index(fields=["organisation", "participant"], name="membership_org_participant"),
+            # Covers "active memberships of organisation X" (the access policy's subquery) without table reads.
+            models.Index(
+                fields=["organisation", "participant", "valid_from", "valid_until"],
+                condition=Q(ended_at__isnull=True),
+                name="membership_active_org",
+            ),
         ]
 
     def __str__(self) -> str:
