@@ -54,6 +54,15 @@ def test_regisseur_pages_pass_axe(world, login):
     for path in paths:
         check(page, path)
 
+    check(page, reverse("participants:intake_detail", kwargs={"pk": p.pk, "intake_id": draft.pk}))
+    check(page, reverse("casework:action_create", kwargs={"pk": p.pk}))
+
+
+def test_two_factor_pages_pass_axe(world, login, settings):
+    page = login(world.regisseur)
+    settings.KOERS_REQUIRE_2FA = True
+    check(page, reverse("two_factor_setup"))
+
 
 def test_beheer_pages_pass_axe(world, login):
     page = login(world.beheerder)
