@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "koers.core",
     "koers.participants",
     "koers.casework",
+    "koers.activities",
+    "koers.plans",
 ]
 
 MIDDLEWARE = [

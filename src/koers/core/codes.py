@@ -310,3 +310,76 @@ def country_name(code: str) -> str:
 
 def language_name(code: str) -> str:
     return dict(language_choices()).get(code, code)
+
+
+class ActivityKind(models.TextChoices):
+    """Activity types (activiteitsoort)."""
+
+    TAAL_FORMEEL = "taal_formeel", "Formele taalles (NT2)"
+    TAAL_PRAKTIJK = "taal_praktijk", "Praktijkgerichte taal"
+    TAALCOACHING = "taalcoaching", "Taalcoaching / taalmaatje"
+    THEMA_EIGEN_TAAL = "themabijeenkomst_eigen_taal", "Themabijeenkomst in eigen taal"
+    TRAINING_WERKNEMER = "training_werknemersvaardigheden", "Training werknemersvaardigheden"
+    TRAINING_SOLLICITATIE = "training_sollicitatie", "Sollicitatietraining"
+    TRAINING_ARBEIDSMARKT = "training_arbeidsmarkt", "Oriëntatie op de arbeidsmarkt"
+    TRAINING_CULTUUR = "training_cultuur", "Training Nederlandse (werk)cultuur"
+    GEZONDHEID_SPORT = "gezondheid_sport", "Gezondheid en sport"
+    FINANCIEN = "financien", "Financiële vaardigheden"
+    DIGITAAL = "digitale_vaardigheden", "Digitale vaardigheden"
+    VAKSCHOLING = "vakscholing", "Vakscholing"
+    CERTIFICERING = "certificering", "Cursus met certificaat (bijv. VCA)"
+    WERKERVARING = "werkervaring", "Werkervaring"
+    VRIJWILLIGERSWERK = "vrijwilligerswerk", "Vrijwilligerswerk"
+    STAGE = "stage", "Stage"
+    BEDRIJFSBEZOEK = "bedrijfsbezoek", "Bedrijfsbezoek"
+    EXCURSIE = "excursie", "Excursie"
+    BUDDY = "buddy", "Buddy / maatje"
+    OVERIG = "overig", "Overig"
+
+
+class Delivery(models.TextChoices):
+    FYSIEK = "fysiek", "Op locatie"
+    ONLINE = "online", "Online"
+    HYBRIDE = "hybride", "Hybride"
+
+
+class EnrolmentStatus(models.TextChoices):
+    AANGEMELD = "aangemeld", "Aangemeld"
+    ACTIEF = "actief", "Actief"
+    AFGEROND = "afgerond", "Afgerond"
+    UITGEVALLEN = "uitgevallen", "Uitgevallen"
+
+
+class DropoutReason(models.TextChoices):
+    """Dropout reasons (reden_uitval)."""
+
+    MOTIVATIE = "motivatie", "Motivatie"
+    VERWACHTINGEN = "verwachtingen", "Verwachtingen kwamen niet uit"
+    GEZONDHEID_LICHAMELIJK = "gezondheid_lichamelijk", "Lichamelijke gezondheid"
+    GEZONDHEID_PSYCHISCH = "gezondheid_psychisch", "Psychische gezondheid"
+    ZORGTAKEN = "zorgtaken", "Zorgtaken"
+    VERHUIZING = "verhuizing", "Verhuizing"
+    COMBINATIE_INBURGERING = "combinatie_inburgering", "Niet te combineren met inburgering"
+    FINANCIELE_ZORGEN = "financiele_zorgen", "Financiële zorgen (angst uitkering of toeslagen te verliezen)"
+    REISAFSTAND = "reisafstand", "Reisafstand"
+    CONTACT_VERLOREN = "contact_verloren", "Contact verloren"
+    OVERIG = "overig", "Overig"
+    ONBEKEND = "onbekend", "Onbekend"
+
+
+class SessionStatus(models.TextChoices):
+    GEPLAND = "gepland", "Gepland"
+    GEANNULEERD = "geannuleerd", "Geannuleerd"
+    VAKANTIE = "vakantie", "Vakantie / vrije dag"
+
+
+class AttendanceStatus(models.TextChoices):
+    AANWEZIG = "aanwezig", "Aanwezig"
+    TE_LAAT = "te_laat", "Te laat"
+    AFGEMELD = "afwezig_met_afmelding", "Afwezig met afmelding"
+    ONGEOORLOOFD = "afwezig_zonder_afmelding", "Afwezig zonder afmelding"
+    ZIEK = "ziek", "Ziek gemeld"
+
+
+#: Attendance statuses that count as present for the attendance rate.
+PRESENT_STATUSES = frozenset({AttendanceStatus.AANWEZIG, AttendanceStatus.TE_LAAT})

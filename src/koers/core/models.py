@@ -168,3 +168,36 @@ class AuditEvent(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256((self.prev_hash + self.payload()).encode()).hexdigest()
+
+
+class MunicipalityPolicy(models.Model):
+    """Rules a municipality configures (defaults from the Wet inburgering 2021 and common practice)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="policy", verbose_name="gemeente"
+    )
+    pip_due_weeks = models.PositiveSmallIntegerField(
+        "PIP vastgesteld binnen (weken)", default=10,
+        help_text="Na de start van de inburgeringsplicht (Wet inburgering 2021: 10 weken).",
+    )
+    route_switch_months = models.PositiveSmallIntegerField(
+        "leerroute wisselen binnen (maanden)", default=18,
+        help_text="Later wisselen vraagt een vastgelegde reden en goedkeuring.",
+    )
+    max_hours_per_week = models.PositiveSmallIntegerField(
+        "maximaal aantal uren activiteiten per week", default=32
+    )
+    no_contact_days = models.PositiveSmallIntegerField("signaal na dagen zonder contact", default=7)
+    min_attendance_percent = models.PositiveSmallIntegerField("signaal bij aanwezigheid onder (%)", default=80)
+
+    class Meta:
+        verbose_name = "gemeentelijke regels"
+        verbose_name_plural = "gemeentelijke regels"
+
+    def __str__(self) -> str:
+        return f"Regels {self.organisation}"
+
+    @classmethod
+    def for_organisation(cls, organisation_id: int) -> MunicipalityPolicy:
+        """The stored rules, or the defaults (unsaved) when the municipality has not set any."""
+        return cls.objects.filter(organisation_id=organisation_id).first() or cls(organisation_id=organisation_id)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "koers.plans"
+    label = "plans"
+    verbose_name = "Plan en leerroute"
