@@ -251,6 +251,31 @@ def require_category(grant: Grant, category: str, *, write: bool = False) -> Non
         raise Http404("Pagina niet gevonden")
 
 
+#: Roles that run activities for their organisation (publish, enrol, register attendance).
+ACTIVITY_ROLES = frozenset(
+    {Role.REGISSEUR, Role.BEGELEIDER, Role.BRUGGENBOUWER, Role.TAALDOCENT, Role.JOBCOACH, Role.PROJECTLEIDER}
+)
+
+
+def can_manage_activities(user, provider_id: int) -> bool:
+    """Publishing and changing activities, groups and sessions of a provider: its own staff only."""
+    return user.organisation_id == provider_id and bool(_roles(user) & ACTIVITY_ROLES)
+
+
+def can_enrol(user, grant: Grant, provider_id: int) -> bool:
+    """Enrolling a participant (trajectory data) in a provider's activity: the regie organisation's
+    regisseur, or the provider's own staff, provided they may see the participant's trajectory."""
+    if C.TRAJECTORY not in grant.read:
+        return False
+    return grant.is_regisseur or can_manage_activities(user, provider_id)
+
+
+def can_record_attendance(user, grant: Grant, provider_id: int) -> bool:
+    """Registering attendance at a provider's session: the provider's staff, for participants whose
+    trajectory they may see (a teacher does not get to change other trajectory data by this)."""
+    return C.TRAJECTORY in grant.read and can_manage_activities(user, provider_id)
+
+
 def can_manage_organisations(user) -> bool:
     """Functional administrators manage organisations, users and roles."""
     return Role.BEHEERDER in _roles(user) or bool(getattr(user, "is_superuser", False))
