@@ -90,6 +90,14 @@ def record_list(
     )
 
 
+def record_many(user, entries: Iterable[tuple[int, str, str]], action: str = AuditAction.VIEW, *,
+                detail: str = "", request=None) -> None:
+    """Record several (participant id, category, legal basis) accesses of one request in one insert."""
+    path = request.get_full_path() if request is not None else ""
+    now = timezone.now()
+    _append([_event(user, pid, cat, action, basis, detail, path, now) for pid, cat, basis in entries])
+
+
 def verify_chain(batch_size: int = 5000) -> tuple[int, int | None]:
     """Walk the whole chain. Returns (records checked, id of the first broken record or None)."""
     last = GENESIS
