@@ -140,6 +140,14 @@ def choose_context() -> Context:
     return ctx
 
 
+def _attendance_pages():
+    """The attendance benchmark's pages (bench/attendance.py), when its data were prepared."""
+    import attendance as attendance_bench  # bench/ is on sys.path: this file runs as a script
+
+    PAGES.extend(attendance_bench.pages(Page))
+    return attendance_bench
+
+
 def percentile(values: list[float], pct: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
@@ -203,6 +211,10 @@ def main() -> int:
     args = parser.parse_args()
 
     ctx = choose_context()
+    from django.apps import apps
+
+    if apps.get_model("activities", "Attendance").objects.exists():
+        _attendance_pages().choose(ctx)
     clients = {}
     for key, user in ctx.users.items():
         client = Client()

@@ -98,9 +98,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=30, help="gemeten verzoeken per pagina")
     parser.add_argument("--warmup", type=int, default=3, help="opwarmverzoeken per pagina")
     parser.add_argument("--fresh", action="store_true", help="de database altijd opnieuw genereren")
+    parser.add_argument(
+        "--attendance", type=int, default=5_000_000, help="aantal aanwezigheidsregistraties (0 = overslaan)"
+    )
     args = parser.parse_args(argv)
 
     prepare(args.participants, args.seed, args.organisations, args.fresh)
+    if args.attendance:
+        # Idempotent: stops at once when the attendance table already holds that many rows.
+        print(f"==> Aanwezigheid aanvullen tot {args.attendance:,} registraties".replace(",", "."))
+        subprocess.run(
+            [sys.executable, str(BENCH_DIR / "attendance.py"), "--target", str(args.attendance)],
+            check=True, env=bench_env(), cwd=PROJECT_DIR,
+        )
     (OUT_DIR / "static").mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing STATIC_ROOT
     print("==> Meten (nieuw Python-proces)")
     result = subprocess.run(

@@ -4,7 +4,9 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("koers.core.urls")),
     path("deelnemers/", include("koers.participants.urls")),
+    path("deelnemers/", include("koers.plans.urls")),
     path("acties/", include("koers.casework.urls")),
+    path("activiteiten/", include("koers.activities.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,5 +8,6 @@ def koers(request):
     return {
         "DEMO_MODE": settings.DEMO_MODE,
         "can_manage_organisations": bool(user and user.is_authenticated and access.can_manage_organisations(user)),
+        "runs_activities": bool(user and user.is_authenticated and user.role_codes & access.ACTIVITY_ROLES),
         "works_with_participants": bool(user and user.is_authenticated and access.works_with_participants(user)),
     }

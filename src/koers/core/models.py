@@ -201,3 +201,12 @@ class MunicipalityPolicy(models.Model):
     def for_organisation(cls, organisation_id: int) -> MunicipalityPolicy:
         """The stored rules, or the defaults (unsaved) when the municipality has not set any."""
         return cls.objects.filter(organisation_id=organisation_id).first() or cls(organisation_id=organisation_id)
+
+    @classmethod
+    def for_participant(cls, participant) -> MunicipalityPolicy:
+        """The rules of the participant's regie municipality, read once per participant object (per request)."""
+        policy = getattr(participant, "_koers_policy", None)
+        if policy is None or policy.organisation_id != participant.regie_organisation_id:
+            policy = cls.for_organisation(participant.regie_organisation_id)
+            participant._koers_policy = policy
+        return policy

@@ -88,7 +88,6 @@ class TrajectoryForm(ParticipantSectionForm):
             "regisseur",
             "migration_status",
             "integration_obliged",
-            "learning_route",
             "settled_on",
         ]
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
+from koers.activities.queries import language_chart
 from koers.core import access
 from koers.core.codes import SPECIAL_BARRIERS, Category, Role
 from koers.core.models import AuditEvent, Organisation, User
@@ -119,6 +120,7 @@ def participant_detail(participant: Participant, grant: access.Grant) -> dict:
         )
     if Category.LANGUAGE in grant:
         ctx["assessments"] = list(participant.language_assessments.select_related("organisation")[:40])
+        ctx["language_chart"] = language_chart(ctx["assessments"])
     if Category.WORK in grant:
         ctx["work_history"] = list(participant.work_history.all())
     return ctx

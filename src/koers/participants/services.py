@@ -331,3 +331,17 @@ def set_phase(user, participant: Participant, phase: str) -> bool:
     _record_changes(user, fresh, before, _snapshot(fresh, ["phase"]))
     participant.phase = phase
     return True
+
+
+def set_learning_route(user, participant: Participant, route: str) -> bool:
+    """Change the participant's leerroute, with a line in the file's history. Returns whether it changed.
+    The leerroute rules (switch window, approval) are checked by the caller (``koers.plans.services``)."""
+    fresh = Participant.objects.select_for_update().get(pk=participant.pk)
+    if fresh.learning_route == route:
+        return False
+    before = _snapshot(fresh, ["learning_route"])
+    fresh.learning_route = route
+    fresh.save(update_fields=["learning_route", "updated_at"])
+    _record_changes(user, fresh, before, _snapshot(fresh, ["learning_route"]))
+    participant.learning_route = route
+    return True

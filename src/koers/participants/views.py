@@ -11,9 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from koers.activities import attendance as activity_attendance
 from koers.core import access, audit
 from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Role
 from koers.core.models import AuditAction
+from koers.plans import queries as plan_queries
 
 from . import intake, queries, services
 from .forms import (
@@ -80,6 +82,8 @@ def participant_detail(request, pk):
     participant, grant = access.get_participant_or_404(request.user, pk)
     ctx = queries.participant_detail(participant, grant)
     ctx["intake_panel"] = intake.panel(participant, grant)
+    ctx["attendance_panel"] = activity_attendance.panel(participant, grant)
+    ctx["plan_panel"] = plan_queries.panel(participant, grant)
     audit.record(
         request.user,
         participant,

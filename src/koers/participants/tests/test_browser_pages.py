@@ -103,11 +103,11 @@ def test_regisseur_finds_participant_and_edits_the_file(world, login):
     page.click("text=Nahom Tesfay")
     assert page.locator("h1").inner_text().startswith("Nahom Tesfay")
     page.click("text=Traject wijzigen")
-    page.select_option("#id_learning_route", "b1")
+    page.select_option("#id_migration_status", "asielstatushouder")
     page.click("button:has-text('Opslaan')")
     assert "wijziging(en) opgeslagen" in page.locator(".messages").inner_text()
     page.click("text=Geschiedenis")
-    assert "B1-route" in page.locator("table").inner_text()
+    assert "Asielstatushouder" in page.locator("table").inner_text()
 
 
 def test_teacher_on_a_phone_sees_language_but_no_health_data(world, login, phone_page):

@@ -51,7 +51,7 @@ def test_list_and_detail_query_counts_do_not_grow(world, client_for, max_queries
             assert client.get(reverse("participants:list")).status_code == 200
         with max_queries(12):
             assert client.get(reverse("participants:list"), {"leerroute": "b1", "taalniveau": "A1"}).status_code == 200
-        with max_queries(16):
+        with max_queries(18):
             assert client.get(url("detail", world.participant)).status_code == 200
 
 
@@ -99,11 +99,14 @@ def test_edit_section_keeps_history_and_shows_it(world, client_for):
     })
     assert response.status_code == 302
     changes = ParticipantChange.objects.filter(participant=world.participant)
-    assert {c.field for c in changes} >= {"phase", "learning_route", "migration_status", "settled_on"}
-    route = changes.get(field="learning_route")
-    assert (route.old_value, route.new_value, route.user) == ("Onbekend", "B1-route", world.regisseur)
+    assert {c.field for c in changes} == {"phase", "migration_status", "integration_obliged", "settled_on"}
+    status = changes.get(field="migration_status")
+    assert (status.old_value, status.new_value, status.user) == ("Onbekend", "Asielstatushouder", world.regisseur)
     page = client.get(url("history", world.participant)).content.decode()
-    assert "B1-route" in page and "Leerroute" in page
+    assert "Asielstatushouder" in page and "Verblijfsstatus" in page
+    # The leerroute is not changed here: switching follows the rules on the integration page (plans).
+    world.participant.refresh_from_db()
+    assert world.participant.learning_route == "onbekend"
 
 
 def test_availability_unknown_is_distinct_from_none(world, client_for):

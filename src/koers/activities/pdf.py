@@ -1,0 +1,44 @@
+"""The printable week card (PDF via WeasyPrint): the participant's week with Dutch labels and, where a
+translation exists, the same labels in the participant's own language (translations.py)."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+from koers.core.codes import DAYS
+from koers.participants.models import Participant
+
+from .schedule import Week, fmt_date
+from .translations import kind_label, label, own_language
+
+
+def week_card_context(participant: Participant, week: Week) -> dict:
+    lang = own_language(participant.languages)
+    days = []
+    for day in week.days:
+        code = DAYS[day.weekday][0]
+        days.append({
+            "label": label(code, lang),
+            "date": fmt_date(day.date),
+            "cells": [
+                [{"block": b, "kind": kind_label(b.kind, lang)} for b in cell.blocks] for cell in day.cells
+            ],
+        })
+    return {
+        "p": participant,
+        "week": week,
+        "lang": lang or "nl",
+        "title": label("title", lang),
+        "week_label": label("week", lang),
+        "parts": [label(p, lang) for p, _ in week.parts],
+        "fixed": label("fixed", lang),
+        "nothing": label("nothing", lang),
+        "days": days,
+        "period": f"{fmt_date(week.monday)} – {fmt_date(week.sunday)}",
+    }
+
+
+def week_card(participant: Participant, week: Week) -> bytes:
+    html = render_to_string("activities/week_card.html", week_card_context(participant, week))
+    return HTML(string=html).write_pdf()
