@@ -59,6 +59,11 @@ def test_teacher_registers_a_group_on_a_phone_and_the_regisseur_sees_the_absence
     assert "Afwezig zonder afmelding" in signal.inner_text() and "Vandaag" in signal.inner_text()
     assert_no_serious_axe_violations(regisseur_page)
     assert_no_console_errors(regisseur_page)
+    # ... and on the participant's file itself, the page the regisseur opens first.
+    regisseur_page.goto(reverse("participants:detail", kwargs={"pk": absent.pk}))
+    signal = regisseur_page.locator(".attendance-panel")
+    assert "Afwezig zonder afmelding" in signal.inner_text() and "Vandaag" in signal.inner_text()
+    assert_no_serious_axe_violations(regisseur_page)
 
 
 def test_keyboard_only_registration(world, login, page):
