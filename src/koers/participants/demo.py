@@ -746,7 +746,7 @@ CASES: list[Case] = [
             "email": "nabil.mansour@voorbeeld.example",
             "migration_status": "asielstatushouder",
             "integration_obliged": "ja",
-            "learning_route": "geen",
+            "learning_route": "b1",
             "has_partner": "nee",
             "children_count": 1,
             "childcare_needed": "nee",
@@ -851,7 +851,7 @@ CASES: list[Case] = [
                 "",
                 "Uitleg over de overgang van uitkering naar loon (inkomstenverrekening, toeslagen).",
             ),
-            "kennis_nl": ("Inburgering onder de oude wet; KNM en ONA afgerond.", "", ""),
+            "kennis_nl": ("KNM en ONA afgerond; bereidt het staatsexamen B2 voor.", "", ""),
             "huisvesting": ("Tweekamerwoning; zijn zoon heeft een eigen kamer.", "", ""),
             "huiselijke_relaties": ("Woont samen met zijn zoon van twaalf.", "", ""),
             "opvoeding_kinderopvang": (
@@ -1210,4 +1210,10 @@ def load_demo() -> dict[str, int]:
             loader.drawn(person, "gemeente", "regisseur" if i % 2 == 0 else "regisseur2", partners)
         for person in _draw_caseload(rng, OTHER_MUNICIPALITY_PARTICIPANTS, taken):
             loader.drawn(person, "heuvelrand", "heuvelrand", [])
+        # Activities, groups, sessions and attendance; then plans and integration records (counted on the loader).
+        from koers.activities import demo as activities_demo
+        from koers.plans import demo as plans_demo
+
+        activities_demo.load(loader)
+        plans_demo.load(loader)
     return loader.created
