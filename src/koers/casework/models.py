@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from koers.core.codes import ActionStatus, LifeDomain
+from koers.core.codes import ActionStatus, ContactKind, HandoverStatus, LifeDomain, MeetingStatus
 from koers.core.models import Organisation
 
 
@@ -37,6 +37,17 @@ class ActionItem(models.Model):
     source_intake = models.ForeignKey(
         "participants.Intake", on_delete=models.SET_NULL, null=True, blank=True, related_name="action_items"
     )
+    source_contact = models.ForeignKey(
+        "casework.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="action_items"
+    )
+    source_goal = models.ForeignKey(
+        "plans.Goal", on_delete=models.SET_NULL, null=True, blank=True, related_name="action_items"
+    )
+    source_meeting_item = models.ForeignKey(
+        "casework.CaseMeetingItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions",
+        verbose_name="besluit in casusoverleg",
+    )
+    escalated_at = models.DateTimeField("geëscaleerd naar regisseur op", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -55,3 +66,157 @@ class ActionItem(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status in (ActionStatus.OPEN, ActionStatus.BEZIG) and self.due_date < timezone.localdate()
+
+
+class Contact(models.Model):
+    """A recorded contact with or about a participant. Guidance hours are derived from these."""
+
+    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField("soort contact", max_length=20, choices=ContactKind.choices)
+    happened_at = models.DateTimeField("datum en tijd")
+    duration_minutes = models.PositiveSmallIntegerField("duur (minuten)")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="namens organisatie", on_delete=models.PROTECT, related_name="contacts"
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="medewerkers", related_name="contacts", blank=True,
+        help_text="Medewerkers die deelnamen, ook van andere organisaties.",
+    )
+    participant_present = models.BooleanField("deelnemer aanwezig", default=True)
+    third_party = models.CharField(
+        "derde partij", max_length=200, blank=True, help_text="Bij een driegesprek: met wie (bijv. de werkgever)."
+    )
+    employer_present = models.BooleanField("werkgever aanwezig", default=False)
+    interpreter_present = models.BooleanField("tolk of bruggenbouwer aanwezig", default=False)
+    summary = models.TextField("verslag")
+    agreements = models.TextField("afspraken", blank=True)
+    follow_up = models.TextField("vervolg", blank=True)
+    is_special = models.BooleanField(
+        "bevat bijzondere persoonsgegevens", default=False,
+        help_text="Bijvoorbeeld over gezondheid: alleen zichtbaar voor wie daar een grondslag voor heeft.",
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "contactmoment"
+        verbose_name_plural = "contactmomenten"
+        ordering = ["-happened_at", "-id"]
+        indexes = [
+            models.Index(fields=["participant", "happened_at"], name="contact_participant_at"),
+            models.Index(fields=["organisation", "happened_at"], name="contact_org_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.happened_at:%d-%m-%Y}"
+
+
+class SignalAcknowledgement(models.Model):
+    """A staff member saw a signal and noted what they did; the signal returns after the snooze period if its
+    condition persists. Signals themselves are never stored: they are computed from the records."""
+
+    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField("signaal", max_length=40)
+    subject = models.CharField(
+        "betreft", max_length=60, blank=True, help_text="Welk object (bijv. actiepunt 12), leeg voor de deelnemer."
+    )
+    note = models.CharField("notitie", max_length=300)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+    snooze_until = models.DateField("terug op")
+
+    class Meta:
+        verbose_name = "afgehandeld signaal"
+        verbose_name_plural = "afgehandelde signalen"
+        ordering = ["-acknowledged_at"]
+        indexes = [models.Index(fields=["participant", "code", "snooze_until"], name="ack_participant_code")]
+
+
+class DiscussionRequest(models.Model):
+    """A partner's request to discuss a participant in the next case meeting ("bespreken in casusoverleg")."""
+
+    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("waarom bespreken", max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    handled_in = models.ForeignKey(
+        "CaseMeetingItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
+    )
+
+    class Meta:
+        verbose_name = "verzoek tot bespreking"
+        verbose_name_plural = "verzoeken tot bespreking"
+        ordering = ["created_at"]
+
+
+class CaseMeeting(models.Model):
+    """A casusoverleg of the regie organisation with partners."""
+
+    regie_organisation = models.ForeignKey(
+        Organisation, verbose_name="regie-organisatie", on_delete=models.PROTECT, related_name="case_meetings"
+    )
+    date = models.DateField("datum")
+    title = models.CharField("titel", max_length=200, default="Casusoverleg")
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="voorzitter", on_delete=models.PROTECT, related_name="+"
+    )
+    organisations = models.ManyToManyField(Organisation, verbose_name="deelnemende organisaties", related_name="+")
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="aanwezigen", related_name="case_meetings", blank=True
+    )
+    status = models.CharField(max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.GEPLAND)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "casusoverleg"
+        verbose_name_plural = "casusoverleggen"
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.date:%d-%m-%Y}"
+
+
+class CaseMeetingItem(models.Model):
+    """One participant on the agenda of a case meeting, with the minutes for them."""
+
+    meeting = models.ForeignKey(CaseMeeting, on_delete=models.CASCADE, related_name="items")
+    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    reason = models.CharField("reden op de agenda", max_length=300, blank=True)
+    note = models.TextField("verslag", blank=True)
+    discussed = models.BooleanField("besproken", default=False)
+
+    class Meta:
+        verbose_name = "agendapunt"
+        verbose_name_plural = "agendapunten"
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "participant"], name="unique_meeting_participant")]
+
+
+class Handover(models.Model):
+    """A warm handover to another counsellor or organisation, confirmed by the receiver."""
+
+    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="handovers")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="van", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="naar", on_delete=models.PROTECT, related_name="handovers_received"
+    )
+    to_organisation = models.ForeignKey(Organisation, verbose_name="naar organisatie", on_delete=models.PROTECT,
+                                        related_name="+")
+    note = models.TextField("overdrachtsnotitie")
+    snapshot = models.JSONField("overdrachtsdocument", default=dict)
+    status = models.CharField(max_length=12, choices=HandoverStatus.choices, default=HandoverStatus.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirm_note = models.CharField("reactie ontvanger", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "warme overdracht"
+        verbose_name_plural = "warme overdrachten"
+        ordering = ["-created_at"]

@@ -383,3 +383,22 @@ class AttendanceStatus(models.TextChoices):
 
 #: Attendance statuses that count as present for the attendance rate.
 PRESENT_STATUSES = frozenset({AttendanceStatus.AANWEZIG, AttendanceStatus.TE_LAAT})
+
+
+class ContactKind(models.TextChoices):
+    GESPREK = "gesprek", "Gesprek"
+    HUISBEZOEK = "huisbezoek", "Huisbezoek"
+    TELEFOON = "telefoon", "Telefoon"
+    BERICHT = "bericht", "WhatsApp / bericht"
+    DRIEGESPREK = "driegesprek", "Driegesprek"
+    GROEPSBIJEENKOMST = "groepsbijeenkomst", "Groepsbijeenkomst"
+
+
+class MeetingStatus(models.TextChoices):
+    GEPLAND = "gepland", "Gepland"
+    AFGEROND = "afgerond", "Afgerond (notulen vastgesteld)"
+
+
+class HandoverStatus(models.TextChoices):
+    OPEN = "open", "Wacht op bevestiging"
+    BEVESTIGD = "bevestigd", "Bevestigd"

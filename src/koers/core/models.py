@@ -189,6 +189,22 @@ class MunicipalityPolicy(models.Model):
     )
     no_contact_days = models.PositiveSmallIntegerField("signaal na dagen zonder contact", default=7)
     min_attendance_percent = models.PositiveSmallIntegerField("signaal bij aanwezigheid onder (%)", default=80)
+    signal_snooze_days = models.PositiveSmallIntegerField(
+        "afgehandeld signaal komt terug na (dagen)", default=7,
+        help_text="Een signaal dat is afgehandeld maar waarvan de oorzaak blijft, verschijnt daarna opnieuw.",
+    )
+    not_discussed_weeks = models.PositiveSmallIntegerField(
+        "voorstellen voor casusoverleg na (weken) niet besproken", default=8
+    )
+    # Weighted caseload (Lino Welfare-style): a weight per phase plus extras per flag.
+    weight_intake = models.DecimalField("gewicht fase intake", max_digits=4, decimal_places=1, default=1.5)
+    weight_traject = models.DecimalField("gewicht actief traject", max_digits=4, decimal_places=1, default=1.0)
+    weight_nazorg = models.DecimalField("gewicht plaatsing met nazorg", max_digits=4, decimal_places=1, default=0.7)
+    weight_multiproblem = models.DecimalField(
+        "extra gewicht multiproblematiek", max_digits=4, decimal_places=1, default=0.5,
+        help_text="Bij drie of meer vastgelegde belemmeringen.",
+    )
+    weight_interpreter = models.DecimalField("extra gewicht tolk nodig", max_digits=4, decimal_places=1, default=0.2)
 
     class Meta:
         verbose_name = "gemeentelijke regels"

@@ -251,6 +251,11 @@ class Membership(models.Model):
         help_text="Codes van de gegevenscategorieën, gescheiden door spaties (zie core.codes.Category).",
     )
     purpose = models.CharField("doel / rol in het traject", max_length=200, blank=True)
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="begeleider bij deze organisatie", on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="counselled_memberships",
+        help_text="De vaste begeleider of coach van deze organisatie voor deze deelnemer (caseload).",
+    )
     consent_date = models.DateField("datum toestemming", null=True, blank=True)
     valid_from = models.DateField("vanaf", default=timezone.localdate)
     valid_until = models.DateField("tot en met", null=True, blank=True)
