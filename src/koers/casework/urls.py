@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("deelnemer/<int:pk>/", views.participant_actions, name="participant_actions"),
     path("deelnemer/<int:pk>/nieuw/", views.action_create, name="action_create"),
     path("<int:item_id>/status/", views.change_status, name="change_status"),
+    path("", include("koers.casework.contact_urls")),
+    path("", include("koers.casework.signal_urls")),
+    path("", include("koers.casework.meeting_urls")),
 ]

@@ -1,0 +1,3 @@
+"""Routes in the casework namespace (included from urls.py)."""
+
+urlpatterns: list = []
