@@ -148,6 +148,14 @@ def _attendance_pages():
     return attendance_bench
 
 
+def _signals_pages():
+    """The caseload pages of the signals benchmark (bench/signals.py), once its data were prepared."""
+    import signals as signals_bench  # bench/signals.py (bench/ is on sys.path)
+
+    PAGES.extend(signals_bench.pages(Page))
+    return signals_bench
+
+
 def percentile(values: list[float], pct: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
@@ -215,6 +223,8 @@ def main() -> int:
 
     if apps.get_model("activities", "Attendance").objects.exists():
         _attendance_pages().choose(ctx)
+    if apps.get_model("casework", "Contact").objects.filter(summary="Gen-Bench contact").exists():
+        _signals_pages().choose(ctx)
     clients = {}
     for key, user in ctx.users.items():
         client = Client()

@@ -239,6 +239,8 @@ CONTENT_SECURITY_POLICY = (
 
 # --- Koers domain settings ------------------------------------------------------------------------------
 KOERS_PAGE_SIZE = 25
+#: The address of Koers as users reach it, for links in e-mails (digest, handover, activation).
+KOERS_SITE_URL = os.environ.get("KOERS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

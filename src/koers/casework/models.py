@@ -187,6 +187,10 @@ class CaseMeetingItem(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     reason = models.CharField("reden op de agenda", max_length=300, blank=True)
     note = models.TextField("verslag", blank=True)
+    note_is_special = models.BooleanField(
+        "verslag bevat bijzondere persoonsgegevens", default=False,
+        help_text="Bijvoorbeeld over gezondheid: alleen zichtbaar voor wie daar een grondslag voor heeft.",
+    )
     discussed = models.BooleanField("besproken", default=False)
 
     class Meta:

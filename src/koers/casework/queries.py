@@ -7,10 +7,14 @@ category of the participant's data: an action item on mental health is health da
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
 
 from koers.core import access
-from koers.core.codes import DOMAIN_CATEGORY, ActionStatus, Category
+from koers.core.codes import DOMAIN_CATEGORY, SPECIAL_DOMAINS, ActionStatus, Category, Role
 from koers.core.models import Organisation, User
 from koers.participants.models import Membership, Participant
 
@@ -45,13 +49,20 @@ def visible_action_items(user, queryset: QuerySet | None = None) -> QuerySet:
 def _for_list(qs: QuerySet) -> QuerySet:
     """Running items first, then by due date; with what a list row shows, in one query."""
     return (
-        qs.select_related("participant", "owner_organisation", "assignee")
+        qs.select_related(
+            "participant", "owner_organisation", "assignee", "source_contact", "source_goal",
+            "source_meeting_item__meeting",
+        )
         .only(
             "id", "title", "description", "domain", "status", "due_date", "completed_at", "created_at",
-            "source_intake_id", "participant__id", "participant__name", "participant__regie_organisation_id",
+            "escalated_at", "source_intake_id", "participant__id", "participant__name",
+            "participant__regie_organisation_id", "participant__regisseur_id",
             "owner_organisation__id", "owner_organisation__name", "assignee__id", "assignee__first_name",
             "assignee__last_name", "assignee__username", "owner_organisation_id", "assignee_id",
-            "participant_id",
+            "participant_id", "source_contact__id", "source_contact__kind", "source_contact__happened_at",
+            "source_contact__is_special", "source_goal__id", "source_goal__title", "source_goal__domain",
+            "source_meeting_item__id", "source_meeting_item__meeting__id", "source_meeting_item__meeting__date",
+            "source_meeting_item__meeting__title",
         )
         .annotate(
             running=Case(When(status__in=RUNNING, then=Value(0)), default=Value(1), output_field=IntegerField())
@@ -84,6 +95,61 @@ def organisation_action_items(user, status: str = "lopend") -> QuerySet:
 def participant_action_items(participant: Participant, grant: access.Grant) -> list[ActionItem]:
     """A participant's action items the grant covers (the participant was already checked with the policy)."""
     return list(_for_list(ActionItem.objects.filter(participant=participant, domain__in=readable_domains(grant))))
+
+
+def overdue_for_regisseur(user) -> QuerySet:
+    """Overdue running action items that escalate to this regisseur: of the participants they direct, and of
+    the participants of their regie organisation that have no regisseur yet. Only items the user may see.
+    ``koers tick`` marks them ``escalated_at`` and mails; this is the list the regisseur works from."""
+    if user.organisation_id is None or not user.has_role(Role.REGISSEUR):
+        return ActionItem.objects.none()
+    mine = Q(participant__regisseur=user) | Q(
+        participant__regisseur__isnull=True, participant__regie_organisation_id=user.organisation_id
+    )
+    return _for_list(
+        visible_action_items(user).filter(mine, status__in=RUNNING, due_date__lt=timezone.localdate())
+    ).order_by("due_date", "id")
+
+
+@dataclass(frozen=True)
+class Source:
+    """What created an action item, as a page shows it: a label and, where the user may open it, a link."""
+
+    label: str
+    url: str = ""
+
+
+def source_of(item: ActionItem, grant: access.Grant | None) -> Source | None:
+    """The contact, intake, plan goal or case meeting decision an item came from (None when typed in).
+    A special contact or a health goal is named without detail to whoever may not see special data."""
+    special = grant is not None and grant.special
+    pk = item.participant_id
+    if item.source_contact_id:
+        c = item.source_contact
+        if c is None or (c.is_special and not special):
+            return Source("Uit een contactmoment")
+        when = formats.date_format(timezone.localtime(c.happened_at), "j F Y")
+        return Source(f"Uit contact ({c.get_kind_display().lower()}) van {when}",
+                      reverse("casework:contact_detail", kwargs={"pk": pk, "contact_id": c.pk}))
+    if item.source_goal_id:
+        g = item.source_goal
+        if g is None or (g.domain in SPECIAL_DOMAINS and not special):
+            return Source("Uit het plan", reverse("plans:plan", kwargs={"pk": pk}))
+        return Source(f"Uit plandoel ‘{g.title}’", reverse("plans:plan", kwargs={"pk": pk}))
+    if item.source_meeting_item_id:
+        m = item.source_meeting_item.meeting if item.source_meeting_item else None
+        if m is None:
+            return Source("Besluit in een casusoverleg")
+        try:
+            url = reverse("casework:meeting_detail", kwargs={"pk": m.pk})
+        except NoReverseMatch:
+            url = ""
+        return Source(f"Besluit in {m.title.lower() if m.title == 'Casusoverleg' else m.title} van "
+                      f"{formats.date_format(m.date, 'j F Y')}", url)
+    if item.source_intake_id:
+        return Source("Uit de brede intake", reverse("participants:intake_detail",
+                                                     kwargs={"pk": pk, "intake_id": item.source_intake_id}))
+    return None
 
 
 def readable_domains(grant: access.Grant) -> list[str]:

@@ -32,6 +32,8 @@ NOT_INVOLVED_ORG = (
     "organisatie die als partner is toegevoegd."
 )
 
+NO_OWNER = "Kies de organisatie die het actiepunt uitvoert: een actiepunt zonder eigenaar raakt zoek."
+
 
 @dataclass(frozen=True)
 class ActionDraft:
@@ -63,7 +65,9 @@ def check_action(
     errors: dict[str, str] = {}
     category = queries.category_of(domain)
     involved = involved_ids if involved_ids is not None else queries.involved_organisation_ids(participant)
-    if owner_organisation is None or owner_organisation.pk not in involved or not owner_organisation.is_active:
+    if owner_organisation is None:
+        errors["owner_organisation"] = NO_OWNER
+    elif owner_organisation.pk not in involved or not owner_organisation.is_active:
         errors["owner_organisation"] = NOT_INVOLVED_ORG
     elif not queries.organisation_may_see(participant, owner_organisation.pk, category):
         errors["owner_organisation"] = (
@@ -80,7 +84,9 @@ def check_action(
             errors["assignee"] = (
                 f"{assignee} kan dit actiepunt niet inzien. Kies een andere medewerker, of laat het veld leeg."
             )
-    if due_date is not None and due_date < timezone.localdate():
+    if due_date is None:
+        errors["due_date"] = "Vul de datum in waarop het actiepunt klaar moet zijn."
+    elif due_date < timezone.localdate():
         errors["due_date"] = "Deze datum ligt in het verleden. Kies vandaag of een latere datum."
     return errors
 
@@ -88,9 +94,12 @@ def check_action(
 @transaction.atomic
 def create_action_items(
     user, participant: Participant, grant: Grant, drafts: list[ActionDraft], *, source_intake=None,
-    check_write: bool = True,
+    source_contact=None, source_goal=None, source_meeting_item=None, check_write: bool = True,
 ) -> list[ActionItem]:
     """Create action items; every one is checked again (involved organisation, assignee, date).
+
+    ``source_*`` records what created them (the intake, a contact, a plan goal, a case meeting decision); the
+    action item pages link back to it.
 
     ``check_write=False`` is for the intake's action plan, whose rows each colleague drafted under their own
     rights; the intake service checked the completing user's right to complete it.
@@ -115,17 +124,31 @@ def create_action_items(
         items.append(ActionItem(
             participant=participant, title=draft.title, description=draft.description, domain=draft.domain,
             owner_organisation_id=draft.owner_organisation_id, assignee_id=draft.assignee_id,
-            due_date=draft.due_date, source_intake=source_intake, created_by_id=draft.created_by_id or user.pk,
-            created_at=now,
+            due_date=draft.due_date, source_intake=source_intake, source_contact=source_contact,
+            source_goal=source_goal, source_meeting_item=source_meeting_item,
+            created_by_id=draft.created_by_id or user.pk, created_at=now,
         ))
     ActionItem.objects.bulk_create(items)
     if items:
         audit.record(
             user, participant, {queries.category_of(i.domain) for i in items}, AuditAction.CREATE,
             legal_basis=grant.legal_basis,
-            detail=f"{len(items)} actiepunt(en) aangemaakt" + (" bij de brede intake" if source_intake else ""),
+            detail=f"{len(items)} actiepunt(en) aangemaakt" + _source_detail(
+                source_intake, source_contact, source_goal, source_meeting_item),
         )
     return items
+
+
+def _source_detail(intake, contact, goal, meeting_item) -> str:
+    if intake is not None:
+        return " bij de brede intake"
+    if contact is not None:
+        return " uit een contact"
+    if goal is not None:
+        return " bij een plandoel"
+    if meeting_item is not None:
+        return " als besluit in het casusoverleg"
+    return ""
 
 
 def get_action_item_or_404(user, item_id) -> ActionItem:

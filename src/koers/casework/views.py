@@ -10,11 +10,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from koers.core import access, audit
-from koers.core.codes import ActionStatus, Category
+from koers.core.codes import ActionStatus, Category, Role
 from koers.core.models import AuditAction
 
 from . import queries, services
@@ -36,11 +37,12 @@ def _require_case_worker(user) -> None:
         raise Http404("Pagina niet gevonden")
 
 
-def _rows(user, items) -> list[dict]:
-    """What a row shows: the item and the status changes this user may make."""
+def _rows(user, items, grants: dict[int, access.Grant]) -> list[dict]:
+    """What a row shows: the item, where it came from, and the status changes this user may make."""
     return [
         {
             "item": item,
+            "source": queries.source_of(item, grants.get(item.participant_id)),
             "transitions": [(s, STATUS_ACTIONS[s]) for s in services.TRANSITIONS[item.status]]
             if queries.can_change_status(user, item) else [],
         }
@@ -48,11 +50,16 @@ def _rows(user, items) -> list[dict]:
     ]
 
 
-def _audit_page(request, items, detail: str) -> None:
+def _page_grants(user, items) -> dict[int, access.Grant]:
+    if not items:
+        return {}
+    return access.grants_for_page(user, {i.participant_id: i.participant for i in items}.values())
+
+
+def _audit_page(request, items, detail: str, grants: dict[int, access.Grant]) -> None:
     """One audit record per participant and category shown (names: identity; items: their category)."""
     if not items:
         return
-    grants = access.grants_for_page(request.user, {i.participant_id: i.participant for i in items}.values())
     by_category: dict[str, set[int]] = defaultdict(set)
     for item in items:
         by_category[Category.IDENTITY].add(item.participant_id)
@@ -68,11 +75,12 @@ def _list_page(request, *, title: str, intro: str, tab: str, items_for, default_
     status = (form.cleaned_data.get("status") if form.is_valid() else "") or default_status
     page = Paginator(items_for(request.user, status), PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
-    _audit_page(request, items, title)
+    grants = _page_grants(request.user, items)
+    _audit_page(request, items, title, grants)
     return render(request, "casework/action_list.html", {
         "nav": "actions", "title": title, "intro": intro, "tab": tab, "form": form, "page": page,
-        "rows": _rows(request.user, items), "status": status, "empty": empty, "show_participant": True,
-        "next": request.get_full_path(),
+        "rows": _rows(request.user, items, grants), "status": status, "empty": empty, "show_participant": True,
+        "next": request.get_full_path(), "is_regisseur": request.user.has_role(Role.REGISSEUR),
     })
 
 
@@ -101,9 +109,27 @@ def participant_actions(request, pk):
     audit.record(request.user, participant, categories, AuditAction.VIEW, legal_basis=grant.legal_basis,
                  detail="Actiepunten bekeken", request=request)
     return render(request, "casework/participant_actions.html", {
-        "nav": "participants", "p": participant, "grant": grant, "tab": "acties", "rows": _rows(request.user, items),
+        "nav": "participants", "p": participant, "grant": grant, "tab": "acties",
+        "rows": _rows(request.user, items, {participant.pk: grant}),
         "can_add": grant.can_change(Category.TRAJECTORY), "next": request.get_full_path(),
         "overdue": sum(1 for i in items if i.is_overdue),
+    })
+
+
+def escalations(request):
+    """Overdue action items of the regisseur's participants (``koers tick`` mails about them daily)."""
+    _require_case_worker(request.user)
+    if not request.user.has_role(Role.REGISSEUR):
+        raise Http404("Pagina niet gevonden")
+    page = Paginator(queries.overdue_for_regisseur(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    grants = _page_grants(request.user, items)
+    title = "Te late actiepunten"
+    _audit_page(request, items, title, grants)
+    return render(request, "casework/escalations.html", {
+        "nav": "actions", "title": title, "tab": "escalations", "page": page, "is_regisseur": True,
+        "rows": _rows(request.user, items, grants), "show_participant": True, "show_escalation": True,
+        "next": request.get_full_path(), "today": timezone.localdate(),
     })
 
 

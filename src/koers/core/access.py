@@ -155,7 +155,9 @@ def membership_scope(membership) -> frozenset[str]:
     return allowed
 
 
-def _grant(roles: frozenset[str], is_regie: bool, memberships: Iterable) -> Grant:
+def grant_from(roles: frozenset[str], is_regie: bool, memberships: Iterable) -> Grant:
+    """The grant for a user with these roles, given whether their organisation holds the regie and its active
+    memberships for the participant: for callers that load memberships in bulk (lists, koers tick)."""
     memberships = tuple(memberships)
     if not roles & CASE_ROLES:
         return NO_GRANT
@@ -186,8 +188,8 @@ def grant_for(user, participant) -> Grant:
     if not roles & CASE_ROLES:
         return NO_GRANT
     if participant.regie_organisation_id == user.organisation_id:
-        return _grant(roles, True, ())
-    return _grant(roles, False, participant.memberships.active().filter(organisation_id=user.organisation_id))
+        return grant_from(roles, True, ())
+    return grant_from(roles, False, participant.memberships.active().filter(organisation_id=user.organisation_id))
 
 
 def grants_for_page(user, participants) -> dict[int, Grant]:
@@ -204,7 +206,7 @@ def grants_for_page(user, participants) -> dict[int, Grant]:
         ):
             by_participant.setdefault(m.participant_id, []).append(m)
     return {
-        p.pk: _grant(roles, p.regie_organisation_id == user.organisation_id, by_participant.get(p.pk, ()))
+        p.pk: grant_from(roles, p.regie_organisation_id == user.organisation_id, by_participant.get(p.pk, ()))
         for p in participants
     }
 

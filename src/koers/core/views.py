@@ -38,7 +38,12 @@ from .models import Organisation, User, UserRole
 
 
 def home(request):
-    """Start page: participants for case workers, administration for functional administrators."""
+    """Start page: the caseload for regisseurs and counsellors, participants for other case workers,
+    administration for functional administrators."""
+    from koers.casework.caseload import has_caseload
+
+    if has_caseload(request.user):
+        return redirect("casework:caseload")
     if access.works_with_participants(request.user):
         return redirect("participants:list")
     if access.can_manage_organisations(request.user):

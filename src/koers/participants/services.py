@@ -333,6 +333,21 @@ def set_phase(user, participant: Participant, phase: str) -> bool:
     return True
 
 
+def set_regisseur(user, participant: Participant, new) -> bool:
+    """Give the participant another regisseur (``new``: a user or None), with a line in the file's history.
+    Returns whether it changed. Who may do this, auditing and notifying are the caller's (``koers.casework``)."""
+    fresh = Participant.objects.select_for_update().select_related("regisseur").get(pk=participant.pk)
+    new_id = getattr(new, "pk", None)
+    if fresh.regisseur_id == new_id:
+        return False
+    before = _snapshot(fresh, ["regisseur"])
+    fresh.regisseur = new
+    fresh.save(update_fields=["regisseur", "updated_at"])
+    _record_changes(user, fresh, before, _snapshot(fresh, ["regisseur"]))
+    participant.regisseur = new
+    return True
+
+
 def set_learning_route(user, participant: Participant, route: str) -> bool:
     """Change the participant's leerroute, with a line in the file's history. Returns whether it changed.
     The leerroute rules (switch window, approval) are checked by the caller (``koers.plans.services``)."""

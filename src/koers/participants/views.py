@@ -12,6 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from koers.activities import attendance as activity_attendance
+from koers.casework import contacts as casework_contacts
+from koers.casework import meetings
+from koers.casework import signals as casework_signals
 from koers.core import access, audit
 from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Role
 from koers.core.models import AuditAction
@@ -84,6 +87,9 @@ def participant_detail(request, pk):
     ctx["intake_panel"] = intake.panel(participant, grant)
     ctx["attendance_panel"] = activity_attendance.panel(participant, grant)
     ctx["plan_panel"] = plan_queries.panel(participant, grant)
+    ctx["contacts_panel"] = casework_contacts.panel(participant, grant)
+    ctx["meeting_panel"] = meetings.request_panel(request.user, participant, grant)
+    ctx["signal_panel"] = casework_signals.panel(participant, grant, request=request)
     audit.record(
         request.user,
         participant,

@@ -80,11 +80,15 @@ def _d(day: date) -> str:
 LOAD = object()
 
 
-def deadlines(participant: Participant, today: date | None = None, *, current=LOAD, record=LOAD) -> list[Deadline]:
+def deadlines(
+    participant: Participant, today: date | None = None, *, current=LOAD, record=LOAD, pip_signed_on=LOAD
+) -> list[Deadline]:
     """Every deadline of this participant, soonest first (finished ones last).
 
-    ``current`` (the plan version whose goals count, or None) and ``record`` (the IntegrationRecord or None) may
-    be passed when the caller has them loaded already.
+    ``current`` (the plan version whose goals count, or None, with its goals and steps prefetched), ``record``
+    (the IntegrationRecord or None) and ``pip_signed_on`` (the date the first PIP version was signed, or None)
+    may be passed when the caller has them loaded already: the signals of a whole caseload load them in bulk
+    (``koers.casework.signals``) and then call this function without any query.
     """
     today = today or timezone.localdate()
     policy = MunicipalityPolicy.for_participant(participant)
@@ -94,7 +98,7 @@ def deadlines(participant: Participant, today: date | None = None, *, current=LO
     start = record.obligation_start if record else None
     if start and participant.integration_obliged != YesNoUnknown.NEE:
         due = pip_due(start, policy)
-        signed = (
+        signed = pip_signed_on if pip_signed_on is not LOAD else (
             PlanVersion.objects.filter(participant=participant, kind=PlanKind.PIP, status=VersionStatus.SIGNED)
             .order_by("signed_on")
             .values_list("signed_on", flat=True)

@@ -202,3 +202,65 @@ def test_list_query_counts_are_flat(world, client_for, max_queries, count):
     client = client_for(world.regisseur)
     with max_queries(16):
         assert client.get(participant_url(p)).status_code == 200
+
+
+# --- Bad input, sources and escalation (issue 4) ----------------------------------------------------------------
+
+def test_action_item_without_owner_organisation_is_refused_clearly(world, client_for):
+    from koers.casework import services
+
+    create = reverse("casework:action_create", kwargs={"pk": world.participant.pk})
+    response = client_for(world.regisseur).post(create, {"title": "Zonder eigenaar",
+                                                         "due_date": today().isoformat()})
+    assert "Kies de organisatie die het actiepunt uitvoert" in response.content.decode()
+    assert not ActionItem.objects.exists()
+    # The service says so too (an action item without owner gets lost), and refuses a missing date.
+    errors = services.check_action(world.participant, domain="", owner_organisation=None, assignee=None,
+                                   due_date=None)
+    assert errors["owner_organisation"] == services.NO_OWNER and "due_date" in errors
+
+
+def test_lists_show_where_an_item_came_from(world, client_for):
+    from koers.casework.models import Contact
+
+    contact = Contact.objects.create(
+        participant=world.participant, kind="huisbezoek", happened_at=timezone.now() - timedelta(days=1),
+        duration_minutes=60, organisation=world.gemeente, summary="Huisbezoek", recorded_by=world.regisseur)
+    secret = Contact.objects.create(
+        participant=world.participant, kind="gesprek", happened_at=timezone.now() - timedelta(days=1),
+        duration_minutes=60, organisation=world.gemeente, summary="Gezondheid", is_special=True,
+        recorded_by=world.regisseur)
+    item = make_item(world.participant, world.taal, "Uit huisbezoek", assignee=world.taaldocent)
+    ActionItem.objects.filter(pk=item.pk).update(source_contact=contact)
+    other = make_item(world.participant, world.taal, "Uit bijzonder gesprek", assignee=world.taaldocent)
+    ActionItem.objects.filter(pk=other.pk).update(source_contact=secret)
+    detail = reverse("casework:contact_detail", kwargs={"pk": world.participant.pk, "contact_id": contact.pk})
+    secret_detail = reverse("casework:contact_detail", kwargs={"pk": world.participant.pk, "contact_id": secret.pk})
+    page = client_for(world.taaldocent).get(MY).content.decode()
+    assert "Uit contact (huisbezoek) van" in page and detail in page
+    # A special contact is named without date, kind or link to whoever may not see it.
+    assert "Uit een contactmoment" in page and secret_detail not in page
+    page = client_for(world.regisseur).get(participant_url(world.participant)).content.decode()
+    assert secret_detail in page
+
+
+def test_escalations_list_overdue_items_of_the_regisseurs_participants(world, client_for, max_queries):
+    late = make_item(world.participant, world.taal, "Te late toets", days=-3)
+    ActionItem.objects.filter(pk=late.pk).update(escalated_at=timezone.now())
+    make_item(world.participant, world.taal, "Nog op tijd", days=3)
+    make_item(world.participant, world.taal, "Te laat maar afgerond", days=-3, status=ActionStatus.AFGEROND)
+    colleague = make_user(world.gemeente, Role.REGISSEUR, first_name="Cas")
+    theirs = ParticipantFactory(name="Van Cas", regie_organisation=world.gemeente, regisseur=colleague)
+    make_item(theirs, world.gemeente, "Te laat bij Cas", days=-1)
+    orphan = ParticipantFactory(name="Zonder regisseur", regie_organisation=world.gemeente, regisseur=None)
+    make_item(orphan, world.gemeente, "Te laat zonder regisseur", days=-1, created_by=world.regisseur)
+    make_item(world.other_participant, world.andere_gemeente, "Andere gemeente", days=-5)
+    assert list(queries.overdue_for_regisseur(world.regisseur).values_list("title", flat=True)) == [
+        "Te late toets", "Te laat zonder regisseur"]
+    client = client_for(world.regisseur)
+    with max_queries(14):
+        page = client.get(reverse("casework:escalations")).content.decode()
+    assert "Te late toets" in page and "Gemeld op" in page and "Nog niet gemeld" in page
+    assert "Nog op tijd" not in page and "Te laat bij Cas" not in page and "Andere gemeente" not in page
+    assert not queries.overdue_for_regisseur(world.taaldocent).exists()
+    assert client_for(world.taaldocent).get(reverse("casework:escalations")).status_code == 404

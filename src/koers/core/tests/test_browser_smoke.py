@@ -28,7 +28,7 @@ def test_regisseur_logs_in_and_sees_the_participants_of_their_municipality(world
     page.goto("/")
 
     heading = page.get_by_role("heading", level=1)
-    assert heading.inner_text().strip() == "Deelnemers"
+    assert heading.inner_text().strip() == "Mijn caseload"
     main = page.locator("main")
     assert "Nahom Tesfay" in main.inner_text()
     assert "Samira Haddad" not in main.inner_text(), "a participant of another municipality is shown"

@@ -1,0 +1,350 @@
+"""The caseload: whose participants a regisseur or counsellor follows, sorted by the urgency of their signals,
+and the weighted caseload a team lead uses to spread the work (and to reassign participants).
+
+*Whose*: a regisseur's caseload are the participants they direct (``Participant.regisseur``); a counsellor's
+(begeleider, bruggenbouwer, jobcoach) are those with an active membership of their organisation naming them as
+``Membership.counsellor``. "Hele organisatie" widens it to every participant of the organisation: the regie
+organisation's participants for a regisseur, the participants with an active membership of the organisation
+for a counsellor. Everything goes through ``core.access`` (only visible participants; signals by category).
+
+*Weight* (after Lino Welfare, which weighs caseloads by the kind of support): a weight per phase (intake and
+aanmelding: ``weight_intake``; active trajectory: ``weight_traject``; placement with aftercare:
+``weight_nazorg``; closed: 0) plus ``weight_multiproblem`` at three or more recorded barriers and
+``weight_interpreter`` when an interpreter is needed, all from ``MunicipalityPolicy``. Barriers the viewer may
+not see (health) do not count for that viewer: a weight must not reveal special-category data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+
+from koers.core import access, audit
+from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Phase, Role, YesNoUnknown
+from koers.core.models import AuditAction, MunicipalityPolicy, User
+from koers.participants import services as participant_services
+from koers.participants.models import Membership, Participant, ParticipantBarrier
+
+from . import signals
+
+#: Roles whose home page is their caseload.
+COUNSELLOR_ROLES = frozenset({Role.BEGELEIDER, Role.BRUGGENBOUWER, Role.JOBCOACH})
+CASELOAD_ROLES = COUNSELLOR_ROLES | {Role.REGISSEUR}
+#: Roles that see the team's weighted caseload and reassign (of a municipality holding the regie).
+TEAM_ROLES = frozenset({Role.REGISSEUR, Role.PROJECTLEIDER})
+
+#: The fields a caseload row and the signal rules need (a narrow SELECT for 150 rows or 2,000 in ``tick``).
+ROW_FIELDS = ("id", "name", "phase", "regie_organisation_id", "regisseur_id", "created_at", "integration_obliged")
+
+
+def has_caseload(user) -> bool:
+    return access.works_with_participants(user) and bool(user.role_codes & CASELOAD_ROLES)
+
+
+def caseload_queryset(user, *, whole_organisation: bool = False) -> QuerySet:
+    """The participants of the user's caseload (visible ones only), closed trajectories left out."""
+    if not has_caseload(user):
+        return Participant.objects.none()
+    roles = user.role_codes
+    mine = Q(pk__in=[])
+    if Role.REGISSEUR in roles:
+        mine |= Q(regie_organisation_id=user.organisation_id) if whole_organisation else Q(regisseur=user)
+    if roles & COUNSELLOR_ROLES:
+        memberships = Membership.objects.active().filter(organisation_id=user.organisation_id)
+        if not whole_organisation:
+            memberships = memberships.filter(counsellor=user)
+        mine |= Q(pk__in=memberships.values("participant_id"))
+    return access.visible_participants(user).filter(mine).exclude(phase=Phase.AFGESLOTEN)
+
+
+@dataclass
+class Row:
+    participant: Participant
+    grant: access.Grant
+    signals: list[signals.Signal]
+
+    @property
+    def severity(self) -> int:
+        return max((s.severity for s in self.signals), default=0)
+
+
+@dataclass
+class Caseload:
+    rows: list[Row]
+    total: int  # before the filters on signals
+    with_signals: int = 0  # before the filters on signals
+    codes: dict[str, int] = field(default_factory=dict)  # signal code → participants with it (before filtering)
+
+
+def caseload(user, *, whole_organisation: bool = False, phase: str = "", code: str = "", only_signals: bool = False,
+             today: date | None = None) -> Caseload:
+    """The caseload rows, most urgent first. A fixed number of queries for any number of participants."""
+    qs = caseload_queryset(user, whole_organisation=whole_organisation)
+    if phase in Phase.values:
+        qs = qs.filter(phase=phase)
+    participants = list(qs.only(*ROW_FIELDS).order_by("name_search", "id"))
+    grants = access.grants_for_page(user, participants)
+    found = signals.compute(participants, today=today)
+    rows = []
+    codes: dict[str, int] = defaultdict(int)
+    for p in participants:
+        grant = grants[p.pk]
+        if Category.IDENTITY not in grant.read:
+            continue
+        shown = signals.visible(found[p.pk], grant) if Category.TRAJECTORY in grant.read else []
+        for c in {s.code for s in shown}:
+            codes[c] += 1
+        rows.append(Row(p, grant, shown))
+    total = len(rows)
+    with_signals = sum(1 for r in rows if r.signals)
+    if code:
+        rows = [r for r in rows if any(s.code == code for s in r.signals)]
+    if only_signals:
+        rows = [r for r in rows if r.signals]
+    rows.sort(key=lambda r: signals.urgency_key(r.signals))
+    return Caseload(rows, total, with_signals, dict(codes))
+
+
+def audit_rows(request, rows: list[Row], detail: str) -> None:
+    """One insert: names (identity) of every row shown, and the categories of the signals shown."""
+    entries = []
+    for row in rows:
+        pid, basis = row.participant.pk, row.grant.legal_basis
+        categories = {Category.IDENTITY} | {s.category for s in row.signals}
+        if Category.TRAJECTORY in row.grant.read:
+            categories.add(Category.TRAJECTORY)  # "no signals" is trajectory data too
+        entries.extend((pid, c, basis) for c in sorted(categories))
+    if entries:
+        audit.record_many(request.user, entries, AuditAction.LIST, detail=detail, request=request)
+
+
+# --- weights -------------------------------------------------------------------------------------------
+
+
+def weight(phase: str, barriers: int, interpreter: str, policy: MunicipalityPolicy) -> Decimal:
+    """The weight of one participant in a caseload (see the module docstring)."""
+    base = {
+        Phase.AANMELDING: policy.weight_intake, Phase.INTAKE: policy.weight_intake,
+        Phase.TRAJECT: policy.weight_traject, Phase.NAZORG: policy.weight_nazorg,
+    }.get(phase)
+    if base is None:
+        return Decimal("0")
+    result = _decimal(base)
+    if barriers >= 3:
+        result += _decimal(policy.weight_multiproblem)
+    if interpreter == YesNoUnknown.JA:
+        result += _decimal(policy.weight_interpreter)
+    return result
+
+
+def _decimal(value) -> Decimal:
+    """Stored weights are Decimals; the defaults of an unsaved policy are floats (1.5): go through str."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def may_lead_team(user) -> bool:
+    return (
+        access.works_with_participants(user) and bool(user.role_codes & TEAM_ROLES)
+        and user.organisation.kind == OrganisationKind.GEMEENTE
+    )
+
+
+@dataclass
+class StaffLoad:
+    user: User | None  # None: participants without a regisseur
+    count: int = 0
+    load: Decimal = Decimal("0")
+    by_phase: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class WeightedRow:
+    participant_id: int
+    name: str
+    phase: str
+    weight: Decimal
+    multiproblem: bool
+    interpreter: bool
+
+    @property
+    def phase_label(self) -> str:
+        return Phase(self.phase).label
+
+
+def _counts_special(user) -> bool:
+    """Whether the viewer may see special-category barriers of the regie organisation's participants."""
+    return Role.REGISSEUR in user.role_codes
+
+
+def team_loads(user) -> tuple[list[StaffLoad], MunicipalityPolicy]:
+    """Count and weighted load per regisseur of the user's (regie) organisation, heaviest first; one row for
+    participants without a regisseur. Three queries whatever the size of the municipality."""
+    if not may_lead_team(user):
+        raise Http404("Pagina niet gevonden")
+    policy = MunicipalityPolicy.for_organisation(user.organisation_id)
+    staff = {
+        u.pk: StaffLoad(u) for u in User.objects.filter(
+            organisation_id=user.organisation_id, is_active=True, roles__role=Role.REGISSEUR
+        ).distinct()
+    }
+    unassigned = StaffLoad(None)
+    qs = Participant.objects.filter(regie_organisation_id=user.organisation_id).exclude(phase=Phase.AFGESLOTEN)
+    barriers = _barrier_counts(user, ParticipantBarrier.objects.filter(
+        participant__regie_organisation_id=user.organisation_id
+    ).exclude(participant__phase=Phase.AFGESLOTEN))
+    former: dict[int, StaffLoad] = {}  # assigned to somebody who is no longer an active regisseur here
+    for pid, regisseur_id, phase, interpreter in qs.values_list("id", "regisseur_id", "phase", "interpreter_needed"):
+        if regisseur_id is None:
+            target = unassigned
+        else:
+            target = staff.get(regisseur_id) or former.setdefault(regisseur_id, StaffLoad(None))
+        target.count += 1
+        target.load += weight(phase, barriers.get(pid, 0), interpreter, policy)
+        label = Phase(phase).label
+        target.by_phase[label] = target.by_phase.get(label, 0) + 1
+    if former:
+        for u in User.objects.filter(pk__in=former):
+            former[u.pk].user = u
+        staff.update(former)
+    order = [Phase(c).label for c in Phase.values]
+    for s in [*staff.values(), unassigned]:
+        s.by_phase = {label: s.by_phase[label] for label in order if label in s.by_phase}
+    loads = sorted(staff.values(), key=lambda s: (-s.load, str(s.user)))
+    if unassigned.count:
+        loads.append(unassigned)
+    return loads, policy
+
+
+def _barrier_counts(user, barrier_qs) -> dict[int, int]:
+    if not _counts_special(user):
+        barrier_qs = barrier_qs.exclude(code__in=SPECIAL_BARRIERS)
+    return dict(barrier_qs.values("participant_id").annotate(n=Count("id")).values_list("participant_id", "n")
+                .order_by())
+
+
+def weighted_rows(user, regisseur_id: int | None) -> list[WeightedRow]:
+    """The participants of one regisseur (or without one) with their weight, heaviest first."""
+    if not may_lead_team(user):
+        raise Http404("Pagina niet gevonden")
+    policy = MunicipalityPolicy.for_organisation(user.organisation_id)
+    qs = access.visible_participants(user).filter(regie_organisation_id=user.organisation_id).exclude(
+        phase=Phase.AFGESLOTEN)
+    qs = qs.filter(regisseur__isnull=True) if regisseur_id is None else qs.filter(regisseur_id=regisseur_id)
+    people = list(qs.values_list("id", "name", "phase", "interpreter_needed").order_by("name_search", "id"))
+    barriers = _barrier_counts(user, ParticipantBarrier.objects.filter(participant_id__in=[p[0] for p in people]))
+    rows = [
+        WeightedRow(pid, name, phase, weight(phase, barriers.get(pid, 0), interpreter, policy),
+                    barriers.get(pid, 0) >= 3, interpreter == YesNoUnknown.JA)
+        for pid, name, phase, interpreter in people
+    ]
+    rows.sort(key=lambda r: (-r.weight, r.name))
+    return rows
+
+
+def regisseurs_of(organisation_id: int) -> QuerySet:
+    return User.objects.filter(organisation_id=organisation_id, is_active=True, roles__role=Role.REGISSEUR
+                               ).distinct().order_by("first_name", "last_name", "username")
+
+
+# --- reassigning ---------------------------------------------------------------------------------------
+
+
+def site_url() -> str:
+    """The address in e-mails (``KOERS_SITE_URL``; the local demo address when it is not set)."""
+    import os
+
+    return (getattr(settings, "KOERS_SITE_URL", "") or os.environ.get("KOERS_SITE_URL", "")
+            or "http://127.0.0.1:8000").rstrip("/")
+
+
+def handover_url(participant_id: int) -> str:
+    """The warm handover page for a participant, when the contacts part of Koers provides it."""
+    try:
+        return reverse("casework:handover_create", kwargs={"pk": participant_id})
+    except NoReverseMatch:
+        return ""
+
+
+@dataclass
+class Reassigned:
+    participants: list[Participant]
+    new: User
+    previous: dict[int, list[Participant]]  # old regisseur id → their participants moved away
+
+
+def reassign(user, participant_ids, new_regisseur_id, *, request=None) -> Reassigned:
+    """Give participants a new regisseur of the same organisation: history, audit, and an e-mail to the old
+    and the new regisseur. Participants the user may not reassign are a 404; a wrong choice a ValidationError."""
+    if not may_lead_team(user):
+        raise Http404("Pagina niet gevonden")
+    try:
+        ids = sorted({int(i) for i in participant_ids})
+    except (TypeError, ValueError) as exc:
+        raise Http404("Deelnemer niet gevonden") from exc
+    if not ids:
+        raise ValidationError({"participants": "Kies minstens één deelnemer."})
+    new = regisseurs_of(user.organisation_id).filter(pk=new_regisseur_id).first() if str(
+        new_regisseur_id or "").isdigit() else None
+    if new is None:
+        raise ValidationError({"regisseur": "Kies een regisseur van uw eigen organisatie."})
+    with transaction.atomic():
+        found = list(
+            access.visible_participants(user).filter(pk__in=ids, regie_organisation_id=user.organisation_id)
+            .select_related("regisseur").select_for_update()
+        )
+        if len(found) != len(ids):
+            raise Http404("Deelnemer niet gevonden")
+        moved = [p for p in found if p.regisseur_id != new.pk]
+        if not moved:
+            raise ValidationError({"regisseur": f"Deze deelnemers hebben {new} al als regisseur."})
+        previous: dict[int, list[Participant]] = defaultdict(list)
+        old_users = {}
+        for p in moved:
+            if p.regisseur_id:
+                previous[p.regisseur_id].append(p)
+                old_users[p.regisseur_id] = p.regisseur
+            participant_services.set_regisseur(user, p, new)
+        audit.record_many(
+            user, [(p.pk, Category.TRAJECTORY, "regie") for p in moved], AuditAction.UPDATE,
+            detail=f"Regisseur gewijzigd naar {new}", request=request,
+        )
+        transaction.on_commit(lambda: _notify(user, moved, new, previous, old_users))
+    return Reassigned(moved, new, dict(previous))
+
+
+def _participant_line(p: Participant) -> str:
+    return f"- deelnemer {p.pk}: {site_url()}{reverse('participants:detail', kwargs={'pk': p.pk})}"
+
+
+def _notify(user, moved, new, previous, old_users) -> None:
+    """Both regisseurs hear of it. Only participant numbers and links: names stay in Koers (docs/privacy.md)."""
+    by = user.get_full_name() or user.username
+    if new.email:
+        lines = [f"Beste {new.first_name or new},", "",
+                 f"{by} heeft u regisseur gemaakt van {len(moved)} deelnemer(s):", *map(_participant_line, moved)]
+        if handover_url(moved[0].pk):
+            lines += ["", "Vraag de vorige regisseur om een warme overdracht als die nog niet is gemaakt."]
+        send_mail(f"Koers: {len(moved)} deelnemer(s) aan u overgedragen", "\n".join(lines + ["", "— Koers"]),
+                  None, [new.email])
+    for old_id, items in previous.items():
+        old = old_users[old_id]
+        if not old.email:
+            continue
+        lines = [f"Beste {old.first_name or old},", "",
+                 f"{by} heeft {len(items)} deelnemer(s) van u overgedragen aan {new}:", *map(_participant_line, items)]
+        if handover_url(items[0].pk):
+            lines += ["", "Maak een warme overdracht, zodat de nieuwe regisseur weet wat er speelt:"]
+            lines += [f"- deelnemer {p.pk}: {site_url()}{handover_url(p.pk)}" for p in items]
+        send_mail(f"Koers: {len(items)} deelnemer(s) overgedragen aan {new}", "\n".join(lines + ["", "— Koers"]),
+                  None, [old.email])
+

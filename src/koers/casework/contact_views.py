@@ -1,0 +1,305 @@
+"""Pages for contacts, guidance hours and warm handovers. Thin: parse the request, call a query or service, render.
+Every page checks the participant with the access policy (hidden is 404) and writes an audit record."""
+
+from __future__ import annotations
+
+import csv
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from koers.core import access, audit
+from koers.core.codes import Category, HandoverStatus
+from koers.core.models import AuditAction
+
+from . import contacts, handover, queries
+from .contact_forms import (
+    ContactFilterForm,
+    ContactForm,
+    HandoverConfirmForm,
+    HandoverForm,
+    PeriodForm,
+    action_forms,
+)
+from .forms import ActionChoices
+
+PAGE_SIZE = 25
+
+
+def _require_case_worker(user) -> None:
+    if not access.works_with_participants(user):
+        raise Http404("Pagina niet gevonden")
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _participant(request, pk):
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    access.require_category(grant, Category.TRAJECTORY)
+    return participant, grant
+
+
+# --- Contacts --------------------------------------------------------------------------------------------------
+
+def participant_contacts(request, pk):
+    participant, grant = _participant(request, pk)
+    form = ContactFilterForm(request.GET or None, organisations=list(queries.involved_organisations(participant)))
+    filters = form.filters()
+    page = Paginator(contacts.filtered_contacts(participant, grant, filters), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    items = list(page.object_list)
+    hours = contacts.participant_hours(participant, grant, filters.start, filters.end)
+    audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY} | contacts.categories_of(items),
+                 AuditAction.VIEW, legal_basis=grant.legal_basis, detail="Contacten bekeken", request=request)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "casework/contacts/list.html", {
+        "nav": "participants", "p": participant, "grant": grant, "tab": "contacten", "form": form, "page": page,
+        "contacts": items, "query": query.urlencode(), "hours": hours,
+        "hours_total": sum(h["minutes"] for h in hours), "can_record": contacts.can_record(grant),
+        "filtered": any(v for v in (filters.kind, filters.organisation_id, filters.start, filters.end)),
+    })
+
+
+def _contact_form(request, participant, grant, *, initial, data=None):
+    staff = contacts.involved_staff_for(participant)
+    return ContactForm(data, participant=participant, grant=grant, staff=staff,
+                       involved_ids=queries.involved_organisation_ids(participant), initial=initial)
+
+
+def contact_create(request, pk):
+    participant, grant = _participant(request, pk)
+    if not contacts.can_record(grant):
+        raise Http404("Pagina niet gevonden")
+    data = request.POST if request.method == "POST" else None
+    form = _contact_form(request, participant, grant, initial=ContactForm.initial_for(request.user), data=data)
+    with_actions = grant.can_change(Category.TRAJECTORY)
+    rows = []
+    if with_actions:
+        choices = ActionChoices.for_participant(participant)
+        rows = action_forms(data, participant=participant, grant=grant, choices=choices, user=request.user)
+    if request.method == "POST":
+        rows_valid = [r.is_valid() for r in rows]  # every row, so that each shows its errors
+        if form.is_valid() and all(rows_valid):
+            drafts = [r.to_draft(request.user) for r in rows if not r.skipped]
+            try:
+                contact = contacts.record_contact(request.user, participant, grant, form.to_data(), drafts,
+                                                  request=request)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                extra = f" met {len(drafts)} actiepunt{'en' if len(drafts) != 1 else ''}" if drafts else ""
+                messages.success(request, f"Contact ({contact.get_kind_display().lower()}) vastgelegd{extra}.")
+                return redirect("casework:participant_contacts", pk=participant.pk)
+    audit.record(request.user, participant, Category.IDENTITY, AuditAction.VIEW, legal_basis=grant.legal_basis,
+                 detail="Formulier nieuw contact", request=request)
+    return render(request, "casework/contacts/form.html", {
+        "nav": "participants", "p": participant, "grant": grant, "form": form, "action_rows": rows,
+        "title": "Contact vastleggen", "submit": "Contact vastleggen",
+        "row_errors": any(r.errors for r in rows),
+    })
+
+
+def contact_detail(request, pk, contact_id):
+    participant, grant = _participant(request, pk)
+    contact = contacts.get_contact_or_404(participant, grant, contact_id)
+    items = contacts.contact_action_items(contact, grant)
+    audit.record(request.user, participant, {Category.IDENTITY, contacts.category_of(contact)}, AuditAction.VIEW,
+                 legal_basis=grant.legal_basis, detail="Contact bekeken", request=request)
+    return render(request, "casework/contacts/detail.html", {
+        "nav": "participants", "p": participant, "grant": grant, "tab": "contacten", "c": contact,
+        "items": items, "can_correct": contacts.can_correct(request.user, contact),
+        "correct_until": contact.recorded_at + contacts.EDIT_WINDOW,
+    })
+
+
+def _correctable(request, pk, contact_id):
+    participant, grant = _participant(request, pk)
+    contact = contacts.get_contact_or_404(participant, grant, contact_id)
+    if not contacts.can_correct(request.user, contact):
+        messages.error(request, contacts.MSG_TOO_LATE)
+        return participant, grant, contact, redirect("casework:contact_detail", pk=participant.pk,
+                                                     contact_id=contact.pk)
+    return participant, grant, contact, None
+
+
+def contact_edit(request, pk, contact_id):
+    participant, grant, contact, refused = _correctable(request, pk, contact_id)
+    if refused:
+        return refused
+    data = request.POST if request.method == "POST" else None
+    form = _contact_form(request, participant, grant, initial=ContactForm.initial_from(contact), data=data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contacts.update_contact(request.user, contact, grant, form.to_data(), request=request)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Contact gewijzigd.")
+            return redirect("casework:contact_detail", pk=participant.pk, contact_id=contact.pk)
+    audit.record(request.user, participant, {Category.IDENTITY, contacts.category_of(contact)}, AuditAction.VIEW,
+                 legal_basis=grant.legal_basis, detail="Formulier contact wijzigen", request=request)
+    return render(request, "casework/contacts/form.html", {
+        "nav": "participants", "p": participant, "grant": grant, "form": form, "contact": contact,
+        "title": "Contact wijzigen", "submit": "Wijzigingen opslaan",
+        "correct_until": contact.recorded_at + contacts.EDIT_WINDOW,
+    })
+
+
+def contact_delete(request, pk, contact_id):
+    participant, grant, contact, refused = _correctable(request, pk, contact_id)
+    if refused:
+        return refused
+    if request.method == "POST":
+        try:
+            contacts.delete_contact(request.user, contact, grant, request=request)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("casework:contact_detail", pk=participant.pk, contact_id=contact.pk)
+        messages.success(request, "Contact verwijderd.")
+        return redirect("casework:participant_contacts", pk=participant.pk)
+    audit.record(request.user, participant, {Category.IDENTITY, contacts.category_of(contact)}, AuditAction.VIEW,
+                 legal_basis=grant.legal_basis, detail="Contact verwijderen (bevestigen)", request=request)
+    return render(request, "casework/contacts/delete.html", {
+        "nav": "participants", "p": participant, "grant": grant, "c": contact,
+    })
+
+
+# --- Guidance hours --------------------------------------------------------------------------------------------
+
+def _legal_bases(user, rows) -> dict[int, str]:
+    people = [SimpleNamespace(pk=r["participant_id"], regie_organisation_id=r["regie_organisation_id"]) for r in rows]
+    return {pid: g.legal_basis for pid, g in access.grants_for_page(user, people).items()} if people else {}
+
+
+def guidance_hours(request):
+    """Hours of the user's organisation per participant; for regisseurs also per organisation and staff member."""
+    _require_case_worker(request.user)
+    user = request.user
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    rows = contacts.hours_per_participant(user, start, end)
+    ids = [r["participant_id"] for r in rows]
+    bases = _legal_bases(user, rows)
+    if request.GET.get("export") == "csv":
+        return _hours_csv(request, rows, bases, start, end)
+    audit.record_many(user, [(pid, c, bases.get(pid, "")) for pid in ids for c in (Category.IDENTITY,
+                                                                                    Category.TRAJECTORY)],
+                      AuditAction.LIST, detail="Begeleidingsuren", request=request)
+    team = contacts.may_see_team(user)
+    for r in rows:
+        r["hours"] = contacts.hours_label(r["minutes"])
+    by_org = contacts.hours_per_organisation(user, start, end) if team else []
+    by_staff = contacts.hours_per_staff(user, start, end) if team else []
+    for r in by_org + by_staff:
+        r["hours"] = contacts.hours_label(r["minutes"])
+    total = sum(r["minutes"] for r in rows)
+    return render(request, "casework/contacts/hours.html", {
+        "nav": "actions", "tab": "hours", "is_regisseur": team, "form": form, "start": start, "end": end,
+        "rows": rows, "total_hours": contacts.hours_label(total), "total_contacts": sum(r["contacts"] for r in rows),
+        "by_org": by_org, "by_staff": by_staff, "organisation": user.organisation,
+        "csv_query": f"start={start.isoformat()}&end={end.isoformat()}&export=csv",
+    })
+
+
+def _hours_csv(request, rows, bases, start, end) -> HttpResponse:
+    user = request.user
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="begeleidingsuren-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
+    response["Cache-Control"] = "no-store"
+    response.write("\ufeff")  # Excel reads UTF-8 with a byte order mark
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["organisatie", "vanaf", "tot en met", "deelnemer_id", "deelnemer", "contacten", "minuten",
+                     "uren"])
+    for r in rows:
+        writer.writerow([user.organisation.name, start.isoformat(), end.isoformat(), r["participant_id"], r["name"],
+                         r["contacts"], r["minutes"], contacts.hours_label(r["minutes"])])
+    audit.record_many(
+        user, [(r["participant_id"], c, bases.get(r["participant_id"], "")) for r in rows
+               for c in (Category.IDENTITY, Category.TRAJECTORY)],
+        AuditAction.EXPORT, detail=f"Begeleidingsuren {start:%d-%m-%Y} t/m {end:%d-%m-%Y} (CSV)", request=request,
+    )
+    return response
+
+
+# --- Warm handover ---------------------------------------------------------------------------------------------
+
+def handover_create(request, pk):
+    participant, grant = _participant(request, pk)
+    if not handover.can_start(grant):
+        raise Http404("Pagina niet gevonden")
+    form = HandoverForm(request.POST or None, receivers=handover.receivers(participant, request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            h = handover.start_handover(request.user, participant, grant, form.receivers[form.cleaned_data["to_user"]],
+                                        form.cleaned_data["note"], request=request)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"De overdracht aan {h.to_user} is klaar. {h.to_user} krijgt een e-mail en "
+                                      "bevestigt de overdracht in Koers.")
+            return redirect("casework:handover_detail", handover_id=h.pk)
+    earlier = list(participant.handovers.select_related("from_user", "to_user", "to_organisation")
+                   .defer("snapshot")[:10])
+    audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY}, AuditAction.VIEW,
+                 legal_basis=grant.legal_basis, detail="Formulier warme overdracht", request=request)
+    return render(request, "casework/handover/form.html", {
+        "nav": "participants", "p": participant, "grant": grant, "form": form, "earlier": earlier,
+        "recent_days": handover.RECENT_DAYS,
+    })
+
+
+def my_handovers(request):
+    _require_case_worker(request.user)
+    items = list(handover.visible_handovers(request.user)[:200])
+    received = [h for h in items if h.to_user_id == request.user.pk]
+    sent = [h for h in items if h.to_user_id != request.user.pk]
+    if items:
+        people = {h.participant_id: h.participant for h in items}.values()
+        bases = {pid: g.legal_basis for pid, g in access.grants_for_page(request.user, people).items()}
+        audit.record_list(request.user, sorted({h.participant_id for h in items}), bases, category=Category.IDENTITY,
+                          detail="Overdrachten", request=request)
+    return render(request, "casework/handover/list.html", {
+        "nav": "actions", "tab": "handovers", "is_regisseur": contacts.may_see_team(request.user),
+        "open_received": [h for h in received if h.status == HandoverStatus.OPEN],
+        "done_received": [h for h in received if h.status != HandoverStatus.OPEN],
+        "sent": sent,
+    })
+
+
+def handover_detail(request, handover_id):
+    h, participant, grant = handover.get_handover_or_404(request.user, handover_id)
+    doc = handover.snapshot_for(h, grant)
+    audit.record(request.user, participant, handover.snapshot_categories(doc), AuditAction.VIEW,
+                 legal_basis=grant.legal_basis, detail="Warme overdracht bekeken", request=request)
+    can_confirm = h.to_user_id == request.user.pk and h.status == HandoverStatus.OPEN
+    return render(request, "casework/handover/detail.html", {
+        "nav": "participants", "p": participant, "grant": grant, "h": h, "doc": doc,
+        "can_confirm": can_confirm, "confirm_form": HandoverConfirmForm() if can_confirm else None,
+    })
+
+
+@require_POST
+def handover_confirm(request, handover_id):
+    h, participant, grant = handover.get_handover_or_404(request.user, handover_id)
+    form = HandoverConfirmForm(request.POST)
+    note = form.cleaned_data["confirm_note"] if form.is_valid() else ""
+    try:
+        handover.confirm(request.user, h, note, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"U heeft de overdracht van {participant.name} bevestigd.")
+    return redirect(reverse("casework:handover_detail", kwargs={"handover_id": h.pk}))

@@ -1,0 +1,272 @@
+"""Warm handover (warme overdracht): services and queries.
+
+A participant moves to another counsellor or organisation. The sender picks the receiver (a staff member of the
+regie organisation or of an involved partner who can see the participant's trajectory) and writes a note. Koers
+adds a handover document: the current plan with its goals, the open action items and the contacts of the last
+60 days — only what *both* the receiver and the sender may see (the receiver must not get more than their grant,
+the sender must not publish what they could not read). The snapshot is stored as JSON, each part tagged with
+its data category, and is filtered again by the viewer's grant whenever it is shown.
+
+Confirming by the receiver makes the move real: a regisseur of the regie organisation becomes the participant's
+regisseur (``participants.services.set_regisseur``); a partner's staff member becomes that organisation's
+counsellor on the membership. Everything is audited; the receiver and, on confirmation, the sender get an e-mail.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import formats, timezone
+
+from koers.core import access, audit
+from koers.core.access import Grant
+from koers.core.codes import SPECIAL_DOMAINS, Category, HandoverStatus, Role
+from koers.core.models import AuditAction, User
+from koers.participants.models import Membership, Participant
+
+from . import contacts, queries
+from .models import Handover
+
+logger = logging.getLogger("koers.casework")
+
+RECENT_DAYS = 60
+MSG_NOT_RECEIVER = (
+    "Deze medewerker kan de deelnemer niet overnemen: kies een medewerker van een organisatie die bij het traject "
+    "betrokken is en het traject mag inzien."
+)
+MSG_SELF = "U kunt een deelnemer niet aan uzelf overdragen."
+MSG_OPEN = "Er staat al een overdracht aan deze medewerker open. Wacht op de bevestiging of bekijk die overdracht."
+
+
+def can_start(grant: Grant) -> bool:
+    """Handing over is changing who guides the trajectory: it needs write access to the trajectory."""
+    return Category.TRAJECTORY in grant.write
+
+
+def receivers(participant: Participant, sender) -> list[User]:
+    """Staff who can take the participant over: involved staff (not the sender) who see the trajectory.
+    Grants depend only on organisation and roles, so they are computed once per combination."""
+    staff = list(queries.involved_staff(participant).exclude(pk=sender.pk).prefetch_related("roles"))
+    cache: dict[tuple[int, frozenset[str]], Grant] = {}
+    result = []
+    for u in staff:
+        u.__dict__["role_codes"] = frozenset(r.role for r in u.roles.all())
+        key = (u.organisation_id, u.role_codes)
+        if key not in cache:
+            cache[key] = access.grant_for(u, participant)
+        if Category.TRAJECTORY in cache[key].read and Category.IDENTITY in cache[key].read:
+            result.append(u)
+    return result
+
+
+def _combined(sender_grant: Grant, receiver_grant: Grant) -> Grant:
+    return dataclasses.replace(receiver_grant, read=receiver_grant.read & sender_grant.read, write=frozenset())
+
+
+def _d(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def build_snapshot(participant: Participant, grant: Grant, *, now=None) -> dict:
+    """The handover document for ``grant`` (already the intersection of sender and receiver)."""
+    from koers.plans import queries as plan_queries
+
+    now = now or timezone.now()
+    doc: dict = {
+        "made_at": now.isoformat(),
+        "participant": {"name": participant.name, "regie": participant.regie_organisation.name,
+                        "phase": participant.get_phase_display(),
+                        "regisseur": str(participant.regisseur) if participant.regisseur else ""},
+        "categories": sorted(grant.read),
+        "plan": None,
+        "actions": [],
+        "contacts": [],
+        "recent_days": RECENT_DAYS,
+    }
+    current = plan_queries.pick_current(plan_queries.versions(participant))
+    if current is not None:
+        version = plan_queries.get_version_or_404(participant, grant, current.number)
+        doc["plan"] = {
+            "kind": version.kind_short, "number": version.number, "signed": version.is_signed,
+            "signed_on": _d(version.signed_on), "long_term_goal": version.long_term_goal,
+            "goals": [
+                {"title": g.title, "domain": g.get_domain_display(), "due_date": _d(g.due_date),
+                 "status": g.get_status_display(), "special": g.domain in SPECIAL_DOMAINS}
+                for g in version.goals.all()
+            ],
+        }
+    for item in queries.participant_action_items(participant, grant):
+        if item.status not in queries.RUNNING:
+            continue
+        doc["actions"].append({
+            "title": item.title, "domain": item.get_domain_display() if item.domain else "",
+            "owner": item.owner_organisation.name, "assignee": str(item.assignee) if item.assignee else "",
+            "due_date": _d(item.due_date), "status": item.get_status_display(), "overdue": item.is_overdue,
+            "special": queries.category_of(item.domain) == Category.SPECIAL,
+        })
+    recent = contacts.in_period(contacts.visible_contacts(participant, grant),
+                                timezone.localdate(now) - timedelta(days=RECENT_DAYS), None)
+    for c in recent.select_related("organisation", "recorded_by"):
+        doc["contacts"].append({
+            "happened_at": timezone.localtime(c.happened_at).isoformat(), "kind": c.get_kind_display(),
+            "duration": c.duration_minutes, "organisation": c.organisation.name, "by": str(c.recorded_by),
+            "third_party": c.third_party, "summary": c.summary, "agreements": c.agreements,
+            "follow_up": c.follow_up, "special": c.is_special,
+        })
+    return doc
+
+
+def _parsed(row: dict, **fields) -> dict:
+    """A copy of a snapshot row with its ISO dates turned back into dates (for display)."""
+    out = dict(row)
+    for name, parse in fields.items():
+        try:
+            out[name] = parse(row[name]) if row.get(name) else None
+        except (TypeError, ValueError):
+            out[name] = None
+    return out
+
+
+def snapshot_for(handover: Handover, grant: Grant) -> dict:
+    """The stored document as this viewer may see it (special parts left out without ``bijzonder``)."""
+    doc = dict(handover.snapshot or {})
+    keep = (lambda row: True) if grant.special else (lambda row: not row.get("special"))
+    if doc.get("plan"):
+        doc["plan"] = _parsed(doc["plan"], signed_on=date.fromisoformat)
+        doc["plan"]["goals"] = [_parsed(g, due_date=date.fromisoformat) for g in doc["plan"].get("goals", [])
+                                if keep(g)]
+    doc["actions"] = [_parsed(a, due_date=date.fromisoformat) for a in doc.get("actions", []) if keep(a)]
+    doc["contacts"] = [_parsed(c, happened_at=datetime.fromisoformat) for c in doc.get("contacts", []) if keep(c)]
+    return doc
+
+
+def snapshot_categories(doc: dict) -> set[str]:
+    cats = {Category.IDENTITY, Category.TRAJECTORY}
+    parts = (doc.get("plan") or {}).get("goals", []) + doc.get("actions", []) + doc.get("contacts", [])
+    if any(p.get("special") for p in parts):
+        cats.add(Category.SPECIAL)
+    return cats
+
+
+@transaction.atomic
+def start_handover(user, participant: Participant, grant: Grant, to_user: User, note: str, *,
+                   request=None) -> Handover:
+    if not can_start(grant):
+        raise Http404("Pagina niet gevonden")
+    if to_user.pk == user.pk:
+        raise ValidationError({"to_user": [MSG_SELF]})
+    if to_user.pk not in {u.pk for u in receivers(participant, user)}:
+        raise ValidationError({"to_user": [MSG_NOT_RECEIVER]})
+    if Handover.objects.filter(participant=participant, to_user=to_user, status=HandoverStatus.OPEN).exists():
+        raise ValidationError({"to_user": [MSG_OPEN]})
+    receiver_grant = access.grant_for(to_user, participant)
+    doc = build_snapshot(participant, _combined(grant, receiver_grant))
+    handover = Handover.objects.create(
+        participant=participant, from_user=user, to_user=to_user, to_organisation_id=to_user.organisation_id,
+        note=note.strip(), snapshot=doc, created_by=user,
+    )
+    audit.record(user, participant, snapshot_categories(doc), AuditAction.CREATE, legal_basis=grant.legal_basis,
+                 detail=f"Warme overdracht gestart naar {to_user} ({to_user.organisation})", request=request)
+    transaction.on_commit(lambda: _mail_receiver(handover, request))
+    return handover
+
+
+def _link(request, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def _mail_receiver(handover: Handover, request) -> None:
+    from django.urls import reverse
+
+    if not handover.to_user.email:
+        return
+    url = _link(request, reverse("casework:handover_detail", kwargs={"handover_id": handover.pk}))
+    # No participant data in the mail: only that there is a handover, and where to read it after logging in.
+    send_mail(
+        "Koers: een deelnemer wordt aan u overgedragen",
+        f"Beste {handover.to_user},\n\n{handover.from_user} draagt een deelnemer aan u over (warme overdracht).\n"
+        f"Lees de overdracht en bevestig dat u de deelnemer overneemt:\n{url}\n\n"
+        "U ziet de overdracht nadat u bent ingelogd in Koers.\n",
+        None, [handover.to_user.email],
+    )
+    logger.info("handover %s mail sent to user %s", handover.pk, handover.to_user_id)
+
+
+def _mail_sender(handover: Handover, request) -> None:
+    from django.urls import reverse
+
+    sender = handover.from_user
+    if sender is None or not sender.email:
+        return
+    url = _link(request, reverse("casework:handover_detail", kwargs={"handover_id": handover.pk}))
+    send_mail(
+        "Koers: uw overdracht is bevestigd",
+        f"Beste {sender},\n\n{handover.to_user} heeft de overdracht van "
+        f"{formats.date_format(timezone.localtime(handover.created_at), 'j F Y')} bevestigd.\n{url}\n",
+        None, [sender.email],
+    )
+
+
+def visible_handovers(user) -> QuerySet:
+    """Handovers the user sent or received, of participants the user still sees."""
+    return (
+        Handover.objects.filter(Q(to_user=user) | Q(from_user=user) | Q(created_by=user))
+        .filter(participant__in=access.visible_participants(user))
+        .select_related("participant", "from_user", "to_user", "to_organisation")
+        .defer("snapshot")
+    )
+
+
+def get_handover_or_404(user, handover_id) -> tuple[Handover, Participant, Grant]:
+    """Sender, receiver and the regie organisation's regisseurs may read a handover; everyone else gets 404."""
+    try:
+        handover = Handover.objects.select_related("from_user", "to_user", "to_organisation").get(pk=int(handover_id))
+    except (ValueError, TypeError, Handover.DoesNotExist) as exc:
+        raise Http404("Overdracht niet gevonden") from exc
+    participant, grant = access.get_participant_or_404(user, handover.participant_id)
+    involved = user.pk in (handover.to_user_id, handover.from_user_id, handover.created_by_id)
+    if not (involved or grant.can_manage_access) or Category.TRAJECTORY not in grant.read:
+        raise Http404("Overdracht niet gevonden")
+    return handover, participant, grant
+
+
+@transaction.atomic
+def confirm(user, handover: Handover, note: str = "", *, request=None) -> Handover:
+    """The receiver takes the participant over. A regisseur of the regie organisation becomes the participant's
+    regisseur; a partner's staff member becomes that organisation's counsellor for the participant."""
+    handover = Handover.objects.select_for_update().select_related("to_user", "from_user").get(pk=handover.pk)
+    if handover.to_user_id != user.pk:
+        raise Http404("Overdracht niet gevonden")
+    if handover.status != HandoverStatus.OPEN:
+        raise ValidationError("Deze overdracht is al bevestigd.")
+    participant, grant = access.get_participant_or_404(user, handover.participant_id)
+    handover.status = HandoverStatus.BEVESTIGD
+    handover.confirmed_at = timezone.now()
+    handover.confirm_note = (note or "").strip()[:300]
+    handover.save(update_fields=["status", "confirmed_at", "confirm_note"])
+    change = _take_over(user, participant)
+    audit.record(user, participant, Category.TRAJECTORY, AuditAction.UPDATE, legal_basis=grant.legal_basis,
+                 detail=f"Warme overdracht bevestigd{change}", request=request)
+    transaction.on_commit(lambda: _mail_sender(handover, request))
+    return handover
+
+
+def _take_over(user, participant: Participant) -> str:
+    if participant.regie_organisation_id == user.organisation_id:
+        if not user.has_role(Role.REGISSEUR):
+            return ""
+        from koers.participants import services as participant_services
+
+        participant_services.set_regisseur(user, participant, user)
+        return f"; {user} is nu regisseur"
+    memberships = Membership.objects.active().filter(participant=participant, organisation_id=user.organisation_id)
+    if memberships.update(counsellor=user):
+        return f"; {user} is nu begeleider namens {user.organisation}"
+    return ""

@@ -1,0 +1,35 @@
+"""Agenda and minutes of a casusoverleg as PDF (WeasyPrint: HTML template → PDF, DejaVu fonts).
+
+The PDF shows exactly what ``meetings.meeting_view`` lets the requesting user see (the same scope as the page);
+the caller audits it as an export. WeasyPrint gets a URL fetcher that refuses everything, so text typed by users
+can never make it load a resource.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.template.loader import render_to_string
+
+from .meetings import MeetingView
+
+TEMPLATES = {"agenda": "casework/meetings/pdf_agenda.html", "minutes": "casework/meetings/pdf_minutes.html"}
+
+
+def render_html(view: MeetingView, kind: str, *, printed_by, printed_at: dt.datetime) -> str:
+    return render_to_string(TEMPLATES[kind], {
+        "view": view, "meeting": view.meeting, "printed_by": printed_by, "printed_at": printed_at,
+    })
+
+
+def render_pdf(view: MeetingView, kind: str, *, printed_by, printed_at: dt.datetime) -> bytes:
+    from weasyprint import CSS, HTML  # imported here: loading Pango takes a moment and most requests need none
+
+    html = render_html(view, kind, printed_by=printed_by, printed_at=printed_at)
+    css = CSS(string=render_to_string("casework/meetings/pdf.css"))
+    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(stylesheets=[css])
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    """The PDF needs no external resources."""
+    raise ValueError(f"Geen externe bronnen in de PDF van het casusoverleg ({url[:40]})")
