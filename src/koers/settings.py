@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "koers.casework",
     "koers.activities",
     "koers.plans",
+    "koers.work",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("deelnemers/", include("koers.plans.urls")),
     path("acties/", include("koers.casework.urls")),
     path("activiteiten/", include("koers.activities.urls")),
+    path("werk/", include("koers.work.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -402,3 +402,53 @@ class MeetingStatus(models.TextChoices):
 class HandoverStatus(models.TextChoices):
     OPEN = "open", "Wacht op bevestiging"
     BEVESTIGD = "bevestigd", "Bevestigd"
+
+
+class Outcome(models.TextChoices):
+    """Outcome of a trajectory (uitstroom); participation = the first six."""
+
+    BETAALD_WERK = "betaald_werk", "Betaald werk"
+    REGULIERE_OPLEIDING = "reguliere_opleiding", "Reguliere opleiding"
+    LEER_WERKTRAJECT = "leer_werktraject", "Leerwerktraject"
+    WERKERVARINGSPLAATS = "werkervaringsplaats", "Werkervaringsplaats"
+    VRIJWILLIGERSWERK = "vrijwilligerswerk", "Vrijwilligerswerk"
+    ANDER_PROJECT = "ander_project", "Ander project"
+    CERTIFICAAT_BEHAALD = "certificaat_behaald", "Certificaat behaald"
+    GEEN_WERK = "geen_werk", "Geen werk"
+    VOORTIJDIGE_UITVAL = "voortijdige_uitval", "Voortijdige uitval"
+    KAN_NIET_WERKEN = "kan_niet_werken", "Kan (nog) niet werken"
+    ONBEKEND = "onbekend", "Onbekend"
+
+
+PARTICIPATION_OUTCOMES = frozenset(list(Outcome.values)[:6])
+
+
+class PlacementKind(models.TextChoices):
+    """Opening / placement type (plaatsingsvorm)."""
+
+    BETAALD_WERK = "betaald_werk", "Betaald werk"
+    PROEFPLAATSING = "proefplaatsing", "Proefplaatsing (met behoud van uitkering)"
+    WERKERVARINGSPLAATS = "werkervaringsplaats", "Werkervaringsplaats"
+    STAGE = "stage", "Stage"
+    LEERWERKPLEK = "leerwerkplek", "Leerwerkplek (BBL)"
+    VRIJWILLIGERSWERK = "vrijwilligerswerk", "Vrijwilligerswerk"
+    DAGBESTEDING = "dagbesteding", "Dagbesteding"
+    BESCHERMD_WERK = "beschermd_werk", "Beschermd werk"
+
+
+class ContractType(models.TextChoices):
+    """Contract type (contractsoort)."""
+
+    VAST = "vast", "Vast contract"
+    TIJDELIJK = "tijdelijk", "Tijdelijk contract"
+    NUL_UREN = "nul_uren", "Nulurencontract"
+    OPROEP = "oproep", "Oproepcontract"
+    UITZEND = "uitzend", "Uitzendcontract"
+    GEEN = "geen", "Geen contract (onbetaald)"
+
+
+class MatchMode(models.TextChoices):
+    VIA_BEGELEIDER = "via_begeleider", "Via begeleider"
+    DIGITAAL = "digitaal", "Digitaal"
+    VIA_WERKERVARING = "via_werkervaring", "Via werkervaring"
+    VIA_BEDRIJFSBEZOEK = "via_bedrijfsbezoek", "Via bedrijfsbezoek"

@@ -1,0 +1,3 @@
+"""Employers, contact persons, company visits, openings, certificates, postcode areas and matches."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Routes in the work namespace (included from urls.py)."""
+
+urlpatterns: list = []
