@@ -877,7 +877,7 @@ CASES: list[Case] = [
             (
                 "Sollicitatiegesprek BBL-plek voorbereiden",
                 "Gesprekstraining: vragen van de werkgever oefenen.",
-                "participatie",
+                "communicatie_taal",
                 "maatschappelijk",
                 "bruggenbouwer",
                 7,
@@ -1212,8 +1212,11 @@ def load_demo() -> dict[str, int]:
             loader.drawn(person, "heuvelrand", "heuvelrand", [])
         # Activities, groups, sessions and attendance; then plans and integration records (counted on the loader).
         from koers.activities import demo as activities_demo
+        from koers.casework import demo as casework_demo
         from koers.plans import demo as plans_demo
 
         activities_demo.load(loader)
         plans_demo.load(loader)
+        # Contacts, counsellors, action items, case meetings and a warm handover (the signals' raw material).
+        casework_demo.load(loader)
     return loader.created
