@@ -102,7 +102,11 @@ def update_section(user, participant: Participant, grant: Grant, section, form) 
         fields.append("availability")
     fresh = Participant.objects.select_for_update().get(pk=participant.pk)
     before = _snapshot(fresh, fields)
-    saved = form.save()
+    # Write only this section's fields: another section saved meanwhile by a colleague is not overwritten
+    # with the values this request loaded.
+    saved = form.save(commit=False)
+    update_fields = [*fields, "updated_at"] + (["name_search"] if "name" in fields else [])
+    saved.save(update_fields=update_fields)
     after = _snapshot(saved, fields)
     changes = _record_changes(user, saved, before, after)
     if changes:

@@ -210,3 +210,20 @@ def test_interface_stays_dutch_for_an_english_browser(world, client_for):
                            {"skill": "spreken", "level": "Z9", "tested_on": "2026-01-10", "source": "toets"},
                            HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "Selecteer een geldige keuze" in response.content.decode()
+
+
+def test_saving_one_section_does_not_overwrite_another_saved_meanwhile(world):
+    """Two colleagues edit different sections at the same time: both changes survive."""
+    from koers.core.access import grant_for
+    from koers.participants import services
+    from koers.participants.forms import SECTIONS
+
+    stale = Participant.objects.get(pk=world.participant.pk)  # loaded by colleague A's request
+    Participant.objects.filter(pk=world.participant.pk).update(benefit="ja")  # colleague B saved meanwhile
+    section = SECTIONS["wensen"]
+    form = section.form_class({"dream_job": "Elektromonteur", "plan_b": "", "sector_interests": ["F"]},
+                              instance=stale)
+    assert form.is_valid(), form.errors
+    services.update_section(world.regisseur, stale, grant_for(world.regisseur, stale), section, form)
+    fresh = Participant.objects.get(pk=world.participant.pk)
+    assert fresh.dream_job == "Elektromonteur" and fresh.benefit == "ja"
