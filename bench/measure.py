@@ -156,6 +156,14 @@ def _signals_pages():
     return signals_bench
 
 
+def _matching_pages():
+    """The matching pages of the matching benchmark (bench/matching.py), once its data were prepared."""
+    import matching as matching_bench  # bench/matching.py (bench/ is on sys.path)
+
+    PAGES.extend(matching_bench.pages(Page))
+    return matching_bench
+
+
 def percentile(values: list[float], pct: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
@@ -225,6 +233,8 @@ def main() -> int:
         _attendance_pages().choose(ctx)
     if apps.get_model("casework", "Contact").objects.filter(summary="Gen-Bench contact").exists():
         _signals_pages().choose(ctx)
+    if apps.get_model("work", "Employer").objects.filter(name__startswith="Gen-Bench").exists():
+        _matching_pages().choose(ctx)
     clients = {}
     for key, user in ctx.users.items():
         client = Client()

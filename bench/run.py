@@ -113,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     print("==> Signalen: contacten en actiepunten aanvullen, signalen van een caseload en koers tick meten")
     subprocess.run([sys.executable, str(BENCH_DIR / "signals.py")], check=True, env=bench_env(), cwd=PROJECT_DIR)
+    print("==> Matching: werkgevers, 5.000 vacatures en werkprofielen aanvullen, rangschikken meten")
+    subprocess.run([sys.executable, str(BENCH_DIR / "matching.py")], check=True, env=bench_env(), cwd=PROJECT_DIR)
     (OUT_DIR / "static").mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing STATIC_ROOT
     print("==> Meten (nieuw Python-proces)")
     result = subprocess.run(

@@ -1214,9 +1214,14 @@ def load_demo() -> dict[str, int]:
         from koers.activities import demo as activities_demo
         from koers.casework import demo as casework_demo
         from koers.plans import demo as plans_demo
+        from koers.work import demo as work_demo
+        from koers.work import demo_placements
 
         activities_demo.load(loader)
         plans_demo.load(loader)
         # Contacts, counsellors, action items, case meetings and a warm handover (the signals' raw material).
         casework_demo.load(loader)
+        # Employers, openings and matches; then the case journeys' jobs with aftercare.
+        work_demo.load(loader)
+        demo_placements.load(loader)
     return loader.created

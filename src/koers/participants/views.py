@@ -19,6 +19,7 @@ from koers.core import access, audit
 from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Role
 from koers.core.models import AuditAction
 from koers.plans import queries as plan_queries
+from koers.work import placements as work_placements
 
 from . import intake, queries, services
 from .forms import (
@@ -90,6 +91,7 @@ def participant_detail(request, pk):
     ctx["contacts_panel"] = casework_contacts.panel(participant, grant)
     ctx["meeting_panel"] = meetings.request_panel(request.user, participant, grant)
     ctx["signal_panel"] = casework_signals.panel(participant, grant, request=request)
+    ctx["placement_panel"] = work_placements.panel(participant, grant)
     audit.record(
         request.user,
         participant,

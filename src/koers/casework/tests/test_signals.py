@@ -271,17 +271,17 @@ def test_a_new_enrolment_is_a_follow_up(world):
 def test_a_registered_provider_adds_signals(world):
     def contract_ending(batch):
         for pid in batch.active_ids:
-            yield signals.Signal(pid, "contract_loopt_af", "Contract loopt af", batch.today, signals.INFO,
+            yield signals.Signal(pid, "test_registratie", "Testsignaal", batch.today, signals.INFO,
                                  "Het contract eindigt over 30 dagen.", "Bespreek verlenging met de werkgever.",
                                  category=Category.WORK)
 
-    signals.register(contract_ending, codes={"contract_loopt_af": "Contract loopt af"})
+    signals.register(contract_ending, codes={"test_registratie": "Testsignaal"})
     try:
-        assert codes(world)["contract_loopt_af"].category == Category.WORK
-        assert signals.CODES["contract_loopt_af"] == "Contract loopt af"
+        assert codes(world)["test_registratie"].category == Category.WORK
+        assert signals.CODES["test_registratie"] == "Testsignaal"
     finally:
         signals.PROVIDERS.remove(contract_ending)
-        signals.CODES.pop("contract_loopt_af")
+        signals.CODES.pop("test_registratie")
 
 
 def _population(world, n):

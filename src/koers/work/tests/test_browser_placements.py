@@ -1,0 +1,103 @@
+"""Browser: a match becomes a placement with its aftercare plan; a contract ending in three weeks is a signal on the
+regisseur's caseload; closing proposes the outcome and requires a reason for dropout. Axe on every page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
+from koers.core import access
+from koers.core.codes import ContractType, DropoutReason, Outcome
+from koers.work import aftercare
+from koers.work.models import CheckInWith, Closure, Placement
+
+from .placement_factories import match, place
+
+TODAY = timezone.localdate()
+
+
+@pytest.mark.browser
+def test_a_match_becomes_a_placement_with_its_aftercare_plan(world, login):
+    m = match(world)
+    page = login(world.regisseur)
+    page.goto(reverse("work:placement_from_match", kwargs={"match_id": m.pk}))
+    assert "Uit de match met" in page.content()
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Contractsoort", exact=True).select_option(ContractType.TIJDELIJK)
+    page.get_by_label("Uren per week", exact=True).fill("75")
+    page.get_by_label("Einddatum contract of afspraak").fill(
+        (TODAY - timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Plaatsing vastleggen").click()
+    page.wait_for_load_state()
+    summary = page.locator(".error-summary").inner_text()
+    assert "Meer dan 60 uur per week kan niet" in summary and "ligt vóór de start" in summary
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Uren per week", exact=True).fill("24")
+    page.get_by_label("Einddatum contract of afspraak").fill((TODAY + timedelta(days=180)).isoformat())
+    page.get_by_role("button", name="Plaatsing vastleggen").click()
+    page.wait_for_load_state()
+    assert Placement.objects.filter(match=m).exists()
+    plan = page.locator("section.aftercare")
+    assert "Nazorgplan" in plan.inner_text()
+    for label in ("Week 1", "Week 2", "Maand 2", "Maand 6", "Maand 12"):
+        assert label in plan.inner_text()
+    assert_no_serious_axe_violations(page)
+    page.goto(reverse("work:participant_placements", kwargs={"pk": world.participant.pk}))
+    assert "Productiemedewerker bij Kunststof Oost" in page.content()
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)
+
+
+@pytest.mark.browser
+def test_a_contract_ending_in_three_weeks_is_a_signal_on_the_caseload(world, login):
+    place(world, start_date=TODAY - timedelta(days=200), contract_end=TODAY + timedelta(days=21))
+    page = login(world.regisseur)
+    page.goto(reverse("casework:caseload"))
+    row = page.locator(".caseload__row").filter(has_text="Nahom Tesfay")
+    text = row.inner_text()
+    assert "Contract loopt af over 21 dagen" in text
+    assert "Bespreek verlenging met werkgever en deelnemer" in text
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)
+
+
+@pytest.mark.browser
+def test_closing_proposes_the_outcome_and_requires_a_reason_for_dropout(world, login):
+    p = place(world, start_date=TODAY - timedelta(days=90), contract_end=TODAY + timedelta(days=100))
+    page = login(world.regisseur)
+    page.goto(reverse("work:close_trajectory", kwargs={"pk": world.participant.pk}))
+    # Open aftercare is named with a link to its eindgesprek.
+    assert "Eerst de nazorg afronden" in page.content()
+    aftercare.close_with_final_talk(world.regisseur, world.participant,
+                                    access.grant_for(world.regisseur, world.participant), p,
+                                    aftercare.FinalTalkData(TODAY, CheckInWith.SAMEN, "Het gaat goed."))
+    page.goto(reverse("work:close_trajectory", kwargs={"pk": world.participant.pk}))
+    assert "Voorstel uitstroom: Betaald werk" in page.locator(".proposal-box").inner_text()
+    assert page.get_by_label("Betaald werk", exact=True).is_checked()
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Voortijdige uitval", exact=True).check()
+    page.get_by_role("button", name="Traject afsluiten").click()
+    page.wait_for_load_state()
+    assert "Er loopt nog 1 plaatsing" in page.locator(".error-summary").inner_text()
+    page.get_by_label("Beëindigen", exact=True).check()
+    page.get_by_label("Voortijdige uitval", exact=True).check()
+    page.get_by_role("button", name="Traject afsluiten").click()
+    page.wait_for_load_state()
+    assert "reden van uitval verplicht" in page.locator(".error-summary").inner_text()
+    assert_no_serious_axe_violations(page)
+    assert not Closure.objects.exists()
+    page.get_by_label("Beëindigen", exact=True).check()
+    page.get_by_label("Voortijdige uitval", exact=True).check()
+    page.get_by_label("Reden van uitval", exact=True).select_option(DropoutReason.VERWACHTINGEN)
+    page.get_by_role("button", name="Traject afsluiten").click()
+    page.wait_for_load_state()
+    c = Closure.objects.get()
+    assert (c.outcome, c.proposed_outcome, c.dropout_reason) == (
+        Outcome.VOORTIJDIGE_UITVAL, Outcome.GEEN_WERK, DropoutReason.VERWACHTINGEN)
+    assert "Uitstroom: Voortijdige uitval" in page.content()
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)

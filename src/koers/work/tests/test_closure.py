@@ -1,0 +1,315 @@
+"""Closing a trajectory: the outcome proposed from the records, the dropout reason, open placements and aftercare
+block it, the phase, access, and the eindrapportage PDFs (contents via pdftotext)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from koers.activities.tests.activity_factories import make_activity, make_enrolment
+from koers.core import access
+from koers.core.codes import (
+    ActivityKind,
+    Category,
+    ContractType,
+    DropoutReason,
+    OrganisationKind,
+    Outcome,
+    Phase,
+    PlacementKind,
+    Role,
+)
+from koers.core.models import AuditAction, AuditEvent
+from koers.core.tests.factories import OrganisationFactory, make_user
+from koers.participants.models import Participant
+from koers.work import aftercare, closure
+from koers.work.models import CheckInWith, Closure, EndReason, Placement
+
+from .placement_factories import employer, place
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def grant(world, user=None):
+    return access.grant_for(user or world.regisseur, world.participant)
+
+
+def start_ago(days=60, **overrides):
+    start = TODAY - timedelta(days=days)
+    values = {"start_date": start, "contract_end": start + timedelta(days=365)}
+    values.update(overrides)
+    return values
+
+
+def close_aftercare(world, p):
+    aftercare.close_with_final_talk(world.regisseur, world.participant, grant(world), p,
+                                    aftercare.FinalTalkData(TODAY, CheckInWith.SAMEN, "Het gaat goed."))
+
+
+def placed(world, **overrides):
+    p = place(world, **start_ago(**overrides))
+    close_aftercare(world, p)
+    return p
+
+
+def proposal(world):
+    return closure.propose(world.participant, on=TODAY)
+
+
+# --- the proposal ---------------------------------------------------------------------------------------------
+
+
+def test_nothing_recorded_proposes_onbekend(world):
+    assert proposal(world).outcome == Outcome.ONBEKEND
+
+
+def test_an_active_paid_placement_proposes_paid_work(world):
+    placed(world, kind=PlacementKind.WERKERVARINGSPLAATS, contract_type=ContractType.GEEN, contract_end=None)
+    assert proposal(world).outcome == Outcome.WERKERVARINGSPLAATS
+    placed(world, job_title="Productiemedewerker")
+    p = proposal(world)
+    assert p.outcome == Outcome.BETAALD_WERK
+    assert "Productiemedewerker bij Kunststof Oost" in p.reason and "24 uur per week" in p.reason
+
+
+@pytest.mark.parametrize(("kind", "contract", "outcome"), [
+    (PlacementKind.LEERWERKPLEK, ContractType.TIJDELIJK, Outcome.LEER_WERKTRAJECT),  # BBL: the kind decides
+    (PlacementKind.BESCHERMD_WERK, ContractType.VAST, Outcome.BETAALD_WERK),
+    (PlacementKind.LEERWERKPLEK, ContractType.GEEN, Outcome.LEER_WERKTRAJECT),
+    (PlacementKind.STAGE, ContractType.GEEN, Outcome.LEER_WERKTRAJECT),
+    (PlacementKind.PROEFPLAATSING, ContractType.GEEN, Outcome.WERKERVARINGSPLAATS),
+    (PlacementKind.VRIJWILLIGERSWERK, ContractType.GEEN, Outcome.VRIJWILLIGERSWERK),
+    (PlacementKind.DAGBESTEDING, ContractType.GEEN, Outcome.ANDER_PROJECT),
+])
+def test_proposal_per_placement_kind(world, kind, contract, outcome):
+    end = TODAY + timedelta(days=100) if contract == ContractType.TIJDELIJK else None
+    placed(world, kind=kind, contract_type=contract, contract_end=end)
+    assert proposal(world).outcome == outcome
+
+
+def test_an_ended_placement_does_not_count(world):
+    p = placed(world)
+    Placement.objects.filter(pk=p.pk).update(ended_on=TODAY - timedelta(days=1), end_reason=EndReason.OVERIG)
+    assert proposal(world).outcome == Outcome.GEEN_WERK
+
+
+def test_regular_education_is_proposed_from_an_enrolment(world):
+    school = OrganisationFactory(name="ROC Rivierland", kind=OrganisationKind.ONDERWIJS)
+    make_enrolment(world.participant, make_activity(school, world.regisseur, title="Mbo Zorg niveau 2",
+                                                    kind=ActivityKind.VAKSCHOLING), world.regisseur)
+    assert proposal(world).outcome == Outcome.REGULIERE_OPLEIDING
+
+
+def test_a_dropout_is_proposed_with_its_reason(world):
+    activity = make_activity(world.taal, world.regisseur, start=TODAY - timedelta(days=100))
+    make_enrolment(world.participant, activity, world.regisseur, status="uitgevallen",
+                   end=TODAY - timedelta(days=10), dropout_reason=DropoutReason.REISAFSTAND)
+    p = proposal(world)
+    assert (p.outcome, p.dropout_reason) == (Outcome.VOORTIJDIGE_UITVAL, DropoutReason.REISAFSTAND)
+
+
+def test_a_certificate_is_proposed_when_nothing_runs(world):
+    activity = make_activity(world.taal, world.regisseur, title="VCA basis", kind=ActivityKind.CERTIFICERING,
+                             start=TODAY - timedelta(days=100))
+    make_enrolment(world.participant, activity, world.regisseur, status="afgerond", end=TODAY - timedelta(days=5))
+    assert proposal(world).outcome == Outcome.CERTIFICAAT_BEHAALD
+
+
+# --- closing --------------------------------------------------------------------------------------------------
+
+
+def data(**overrides) -> closure.ClosureData:
+    values = {"closed_on": TODAY, "outcome": Outcome.GEEN_WERK}
+    values.update(overrides)
+    return closure.ClosureData(**values)
+
+
+def close(world, **overrides):
+    return closure.close_trajectory(world.regisseur, world.participant, grant(world), data(**overrides))
+
+
+def test_dropout_requires_a_reason_and_allows_an_explanation(world):
+    with pytest.raises(ValidationError) as exc:
+        close(world, outcome=Outcome.VOORTIJDIGE_UITVAL)
+    assert "reden van uitval verplicht" in exc.value.message_dict["dropout_reason"][0]
+    c = close(world, outcome=Outcome.VOORTIJDIGE_UITVAL, dropout_reason=DropoutReason.ZORGTAKEN,
+              dropout_note="Zorgt voor haar moeder")
+    assert (c.dropout_reason, c.dropout_note) == (DropoutReason.ZORGTAKEN, "Zorgt voor haar moeder")
+
+
+def test_unknown_requires_what_was_tried(world):
+    with pytest.raises(ValidationError) as exc:
+        close(world, outcome=Outcome.ONBEKEND)
+    assert "wat er is geprobeerd" in exc.value.message_dict["unknown_note"][0]
+    c = close(world, outcome=Outcome.ONBEKEND, unknown_note="Drie keer gebeld, brief gestuurd, huisbezoek")
+    assert c.proposed_outcome == Outcome.ONBEKEND
+
+
+def test_open_placements_block_closing_until_decided(world):
+    p = placed(world)
+    with pytest.raises(ValidationError) as exc:
+        close(world, outcome=Outcome.BETAALD_WERK)
+    message = exc.value.message_dict["placements"][0]
+    assert "Productiemedewerker bij Kunststof Oost" in message and "eindigt" in message and "doorloopt" in message
+    world.participant.refresh_from_db()
+    assert world.participant.phase != Phase.AFGESLOTEN and not Closure.objects.exists()
+    c = close(world, outcome=Outcome.BETAALD_WERK, decisions={p.pk: closure.PlacementDecision(closure.KEEP)})
+    assert list(c.placements_kept.all()) == [p]
+    assert (c.outcome, c.proposed_outcome) == (Outcome.BETAALD_WERK, Outcome.BETAALD_WERK)
+    p.refresh_from_db()
+    assert p.ended_on is None
+
+
+def test_ending_a_placement_at_closing_changes_the_recorded_proposal(world):
+    p = placed(world)
+    c = close(world, outcome=Outcome.BETAALD_WERK, decisions={p.pk: closure.PlacementDecision(
+        closure.END, TODAY, EndReason.TRAJECT_AFGESLOTEN)})
+    p.refresh_from_db()
+    assert (p.ended_on, p.end_reason) == (TODAY, EndReason.TRAJECT_AFGESLOTEN)
+    assert c.proposed_outcome == Outcome.GEEN_WERK and c.outcome == Outcome.BETAALD_WERK
+
+
+def test_ending_after_the_closing_date_is_refused(world):
+    p = placed(world)
+    with pytest.raises(ValidationError) as exc:
+        close(world, closed_on=TODAY - timedelta(days=1), decisions={p.pk: closure.PlacementDecision(
+            closure.END, TODAY, EndReason.OVERIG)})
+    assert "uiterlijk op de datum van afsluiten" in exc.value.message_dict[f"placement_{p.pk}"][0]
+
+
+def test_open_aftercare_blocks_closing(world):
+    p = place(world, **start_ago())
+    with pytest.raises(ValidationError) as exc:
+        close(world, decisions={p.pk: closure.PlacementDecision(closure.KEEP)})
+    assert "eindgesprek" in exc.value.message_dict["aftercare"][0]
+
+
+def test_closing_moves_the_phase_and_is_audited(world):
+    close(world)
+    world.participant.refresh_from_db()
+    assert world.participant.phase == Phase.AFGESLOTEN
+    assert world.participant.changes.filter(field="phase", new_value="Afgesloten").exists()
+    assert AuditEvent.objects.filter(participant_id=world.participant.pk, action=AuditAction.CREATE,
+                                     category=Category.TRAJECTORY, detail__startswith="Traject afgesloten").exists()
+    with pytest.raises(ValidationError, match="al afgesloten"):
+        close(world)
+
+
+def test_consent_for_the_employer_needs_a_date_and_a_placement(world):
+    with pytest.raises(ValidationError) as exc:
+        close(world, employer_consent=True)
+    assert {"employer_consent_on", "employer_placement"} <= set(exc.value.message_dict)
+
+
+def test_only_the_regisseur_closes(world, client_for):
+    begeleider = make_user(world.gemeente, Role.BEGELEIDER)
+    with pytest.raises(Exception) as exc:
+        closure.close_trajectory(begeleider, world.participant, grant(world, begeleider), data())
+    assert exc.type.__name__ == "Http404"
+    url = reverse("work:close_trajectory", kwargs={"pk": world.participant.pk})
+    assert client_for(begeleider).get(url).status_code == 404
+    assert client_for(world.andere_regisseur).get(url).status_code == 404
+    assert client_for(world.regisseur).get(url).status_code == 200
+
+
+# --- pages ----------------------------------------------------------------------------------------------------
+
+
+def test_close_page_proposes_and_requires_a_reason_for_dropout(world, client_for):
+    p = placed(world)
+    client = client_for(world.regisseur)
+    url = reverse("work:close_trajectory", kwargs={"pk": world.participant.pk})
+    page = client.get(url).content.decode()
+    assert "Voorstel uitstroom: Betaald werk" in page
+    assert re.search(r'<input type="radio" name="outcome" value="betaald_werk"[^>]*checked', page)
+    form = {"closed_on": str(TODAY), "outcome": Outcome.VOORTIJDIGE_UITVAL}
+    page = client.post(url, form).content.decode()
+    assert "Er loopt nog 1 plaatsing" in page
+    form[f"placement_{p.pk}_decision"] = closure.END
+    form[f"placement_{p.pk}_reason"] = EndReason.ZELF_GESTOPT
+    page = client.post(url, form).content.decode()
+    assert "reden van uitval verplicht" in page
+    form["dropout_reason"] = DropoutReason.VERWACHTINGEN
+    response = client.post(url, form)
+    assert response.status_code == 302
+    c = Closure.objects.get()
+    assert c.dropout_reason == DropoutReason.VERWACHTINGEN
+    detail = client.get(response["Location"]).content.decode()
+    assert "Voortijdige uitval" in detail and "Verwachtingen kwamen niet uit" in detail
+    assert "Eindrapportage gemeente" in detail and "Eindrapportage werkgever" not in detail
+
+
+def test_health_dropout_reason_is_hidden_without_special_categories(world, client_for):
+    close(world, outcome=Outcome.VOORTIJDIGE_UITVAL, dropout_reason=DropoutReason.GEZONDHEID_PSYCHISCH)
+    lead = make_user(world.gemeente, Role.PROJECTLEIDER)
+    page = client_for(lead).get(reverse("work:closure_detail", kwargs={"pk": world.participant.pk})).content.decode()
+    assert "afgeschermd" in page and "Psychische gezondheid" not in page
+    page = client_for(world.regisseur).get(reverse("work:closure_detail", kwargs={"pk": world.participant.pk}))
+    assert "Psychische gezondheid" in page.content.decode()
+
+
+# --- eindrapportage -------------------------------------------------------------------------------------------
+
+
+def pdf_text(content: bytes) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(content)
+        f.flush()
+        return subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True, check=True,
+                              text=True).stdout
+
+
+def test_the_eindrapportage_for_the_municipality_and_with_consent_for_the_employer(world, client_for):
+    Participant.objects.filter(pk=world.participant.pk).update(level_spreken="A2", benefit="ja")
+    world.participant.refresh_from_db()
+    p = placed(world, hours_per_week=Decimal("24"))
+    close(world, outcome=Outcome.BETAALD_WERK, decisions={p.pk: closure.PlacementDecision(closure.KEEP)},
+          summary="Nahom werkt 24 uur; advies: VCA en taalcoaching op de werkvloer.",
+          employer_consent=True, employer_consent_on=TODAY, employer_placement_id=p.pk,
+          employer_advice="Instrueer met voorbeelden; laat herhalen in eigen woorden.")
+    client = client_for(world.regisseur)
+    response = client.get(reverse("work:closure_report", kwargs={"pk": world.participant.pk, "version": "gemeente"}))
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    assert response["Content-Disposition"].endswith(f'eindrapportage-gemeente-{world.participant.pk}.pdf"')
+    text = pdf_text(response.content)
+    for expected in ("Eindrapportage voor de gemeente", "Nahom Tesfay", "Betaald werk", "Productiemedewerker bij",
+                     "Kunststof Oost", "loopt door na het afsluiten", "Het gaat goed.", "advies: VCA", "A2"):
+        assert expected in text, expected
+    response = client.get(reverse("work:closure_report", kwargs={"pk": world.participant.pk, "version": "werkgever"}))
+    text = pdf_text(response.content)
+    assert "Eindrapportage voor de werkgever" in text and "Instrueer met voorbeelden" in text
+    assert "Productiemedewerker" in text and "24 uur per week" in text
+    for absent in ("Betaald werk", "Uitstroom", "advies: VCA", "uitkering: ja", "Het gaat goed."):
+        assert absent not in text, absent
+    assert AuditEvent.objects.filter(participant_id=world.participant.pk, action=AuditAction.EXPORT).count() == 7
+
+
+def test_no_employer_version_without_consent_and_no_pdf_for_others(world, client_for):
+    close(world)
+    client = client_for(world.regisseur)
+    url = reverse("work:closure_report", kwargs={"pk": world.participant.pk, "version": "werkgever"})
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("work:closure_report", kwargs={"pk": world.participant.pk,
+                                                             "version": "iets"})).status_code == 404
+    lead = make_user(world.gemeente, Role.PROJECTLEIDER)
+    url = reverse("work:closure_report", kwargs={"pk": world.participant.pk, "version": "gemeente"})
+    assert client_for(lead).get(url).status_code == 404
+    assert client_for(world.andere_regisseur).get(url).status_code == 404
+
+
+def test_the_close_page_query_budget(world, client_for, max_queries):
+    for i in range(3):
+        placed(world, job_title=f"Functie {i}", employer_id=employer(world, f"Werkgever {i}").pk)
+    client = client_for(world.regisseur)
+    with max_queries(16):
+        assert client.get(reverse("work:close_trajectory", kwargs={"pk": world.participant.pk})).status_code == 200
