@@ -410,8 +410,17 @@ def reject_match(user, match: Match, grant, *, reason: str, request=None) -> Mat
 
 
 def mark_placed(match: Match) -> Match:
-    """For the placements part: the match became a placement (the caller checks access and audits)."""
+    """For the placements part: the match became a placement (the caller checks access and audits).
+
+    When the opening's places are all taken by running placements, the opening is marked *vervuld*."""
+    from .models import Placement
+
     match.status = MatchStatus.GEPLAATST
     match.decided_at = timezone.now()
     match.save(update_fields=["status", "decided_at"])
+    opening = match.opening
+    running = Placement.objects.filter(opening=opening, ended_on__isnull=True).count()
+    if opening.status == OpeningStatus.OPEN and running >= opening.places:
+        opening.status = OpeningStatus.VERVULD
+        opening.save(update_fields=["status"])
     return match

@@ -31,6 +31,7 @@ from koers.core.models import AuditAction, User
 from koers.participants.models import Membership, Participant
 
 from . import aftercare
+from . import employers as employer_services
 from .models import (
     MAX_HOURS,
     AftercarePlan,
@@ -327,7 +328,7 @@ def _raise(errors: dict[str, str]) -> None:
 
 def _mark_match_placed(match_id: int | None) -> None:
     if match_id:
-        Match.objects.filter(pk=match_id).update(status=MatchStatus.GEPLAATST, decided_at=timezone.now())
+        employer_services.mark_placed(Match.objects.select_related("opening").get(pk=match_id))
 
 
 @transaction.atomic

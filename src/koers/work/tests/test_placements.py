@@ -382,3 +382,20 @@ def test_demo_placements_are_idempotent_and_ammars_contract_signals(db):
     nahom = Participant.objects.get(name="Nahom Tesfamariam").placements.get()
     assert placements.current_term(nahom).hours_per_week == 38
     assert Placement.objects.filter(participant__phase=Phase.NAZORG).count() >= 3
+
+
+
+def test_placing_the_last_place_of_an_opening_marks_it_filled(world):
+    """The opening leaves the matching lists once its places are taken by running placements."""
+    from koers.work.models import OpeningStatus
+    from koers.work.tests import placement_factories as f
+
+    op = f.opening(world)
+    op.places = 1
+    op.save()
+    m = f.match(world, op=op)
+    f.place(world, match_id=m.pk, opening_id=op.pk, employer_id=op.employer_id)
+    op.refresh_from_db()
+    m.refresh_from_db()
+    assert m.status == "geplaatst"
+    assert op.status == OpeningStatus.VERVULD
