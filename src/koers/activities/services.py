@@ -228,7 +228,7 @@ def change_status(
     """aangemeld → actief → afgerond, or → uitgevallen (with a reason code). Closing sets the end date."""
     if not access.can_enrol(user, grant, enrolment.activity.provider_id):
         raise Http404("Inschrijving niet gevonden")
-    enrolment = Enrolment.objects.select_for_update().select_related("activity").get(pk=enrolment.pk)
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("activity").get(pk=enrolment.pk)
     if new_status not in TRANSITIONS.get(enrolment.status, ()):
         label = S(new_status).label.lower() if new_status in S.values else new_status
         raise ValidationError(

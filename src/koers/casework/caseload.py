@@ -300,7 +300,7 @@ def reassign(user, participant_ids, new_regisseur_id, *, request=None) -> Reassi
     with transaction.atomic():
         found = list(
             access.visible_participants(user).filter(pk__in=ids, regie_organisation_id=user.organisation_id)
-            .select_related("regisseur").select_for_update()
+            .select_related("regisseur").select_for_update(of=("self",))
         )
         if len(found) != len(ids):
             raise Http404("Deelnemer niet gevonden")

@@ -267,7 +267,7 @@ def update_contact(user, contact: Contact, grant: Grant, data: ContactData, *, r
 
 @transaction.atomic
 def delete_contact(user, contact: Contact, grant: Grant, *, request=None) -> None:
-    contact = Contact.objects.select_for_update().select_related("participant").get(pk=contact.pk)
+    contact = Contact.objects.select_for_update(of=("self",)).select_related("participant").get(pk=contact.pk)
     _check_correctable(user, contact, grant)
     participant, category = contact.participant, category_of(contact)
     detail = f"Contact van {timezone.localtime(contact.happened_at):%d-%m-%Y %H:%M} verwijderd"

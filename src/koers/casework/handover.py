@@ -241,7 +241,9 @@ def get_handover_or_404(user, handover_id) -> tuple[Handover, Participant, Grant
 def confirm(user, handover: Handover, note: str = "", *, request=None) -> Handover:
     """The receiver takes the participant over. A regisseur of the regie organisation becomes the participant's
     regisseur; a partner's staff member becomes that organisation's counsellor for the participant."""
-    handover = Handover.objects.select_for_update().select_related("to_user", "from_user").get(pk=handover.pk)
+    handover = (
+        Handover.objects.select_for_update(of=("self",)).select_related("to_user", "from_user").get(pk=handover.pk)
+    )
     if handover.to_user_id != user.pk:
         raise Http404("Overdracht niet gevonden")
     if handover.status != HandoverStatus.OPEN:

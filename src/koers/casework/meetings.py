@@ -422,7 +422,7 @@ def add_to_agenda(user, meeting: CaseMeeting, entries: list[tuple[int, str]], *,
                   ) -> list[CaseMeetingItem]:
     """Put participants on the agenda: ``entries`` are (participant id, reason). Every participant is checked
     (chair and user may see them, else 404 and nothing is saved); one already on the agenda is skipped."""
-    meeting = CaseMeeting.objects.select_for_update().select_related("chair").get(pk=meeting.pk)
+    meeting = CaseMeeting.objects.select_for_update(of=("self",)).select_related("chair").get(pk=meeting.pk)
     _require_agenda_editor(user, meeting)
     present = set(meeting.items.values_list("participant_id", flat=True))
     position = (meeting.items.aggregate(m=Max("position"))["m"] or 0) + 1
@@ -543,7 +543,7 @@ def record_item(user, meeting: CaseMeeting, item_id, *, note: str, note_is_speci
     """Save the minutes of one agenda item and, optionally, one decision (an action item for an owner).
 
     The discussion requests for the participant are marked handled by this item once it is discussed."""
-    meeting = CaseMeeting.objects.select_for_update().select_related("chair").get(pk=meeting.pk)
+    meeting = CaseMeeting.objects.select_for_update(of=("self",)).select_related("chair").get(pk=meeting.pk)
     if meeting.status != MeetingStatus.GEPLAND:
         raise ValidationError(CLOSED_MESSAGE)
     if not can_record(user, meeting):

@@ -165,7 +165,7 @@ def get_action_item_or_404(user, item_id) -> ActionItem:
 def change_status(user, item: ActionItem, new_status: str, *, request=None) -> ActionItem:
     """Move an action item along (open → bezig → afgerond / vervallen); by its assignee or owner organisation."""
     item = get_action_item_or_404(user, item.pk)  # checked again, inside the transaction
-    item = ActionItem.objects.select_for_update().select_related("participant").get(pk=item.pk)
+    item = ActionItem.objects.select_for_update(of=("self",)).select_related("participant").get(pk=item.pk)
     if not queries.can_change_status(user, item):
         raise Http404("Actiepunt niet gevonden")
     if new_status not in TRANSITIONS.get(item.status, ()):

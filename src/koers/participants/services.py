@@ -340,7 +340,7 @@ def set_phase(user, participant: Participant, phase: str) -> bool:
 def set_regisseur(user, participant: Participant, new) -> bool:
     """Give the participant another regisseur (``new``: a user or None), with a line in the file's history.
     Returns whether it changed. Who may do this, auditing and notifying are the caller's (``koers.casework``)."""
-    fresh = Participant.objects.select_for_update().select_related("regisseur").get(pk=participant.pk)
+    fresh = Participant.objects.select_for_update(of=("self",)).select_related("regisseur").get(pk=participant.pk)
     new_id = getattr(new, "pk", None)
     if fresh.regisseur_id == new_id:
         return False

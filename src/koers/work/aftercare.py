@@ -195,7 +195,7 @@ def log_friction(user, participant, grant: Grant, placement: Placement, *, occur
 
 
 def _friction(plan_placement: Placement, friction_id) -> Friction:
-    friction = (Friction.objects.select_for_update().select_related("plan")
+    friction = (Friction.objects.select_for_update(of=("self",)).select_related("plan")
                 .filter(plan__placement=plan_placement, pk=friction_id).first())
     if friction is None:
         raise Http404("Knelpunt niet gevonden")

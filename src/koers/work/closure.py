@@ -262,7 +262,9 @@ def close_trajectory(user, participant: Participant, grant: Grant, data: Closure
 
     require_regisseur(grant)
     today = today or timezone.localdate()
-    participant = Participant.objects.select_for_update().select_related("regie_organisation").get(pk=participant.pk)
+    participant = (
+        Participant.objects.select_for_update(of=("self",)).select_related("regie_organisation").get(pk=participant.pk)
+    )
     errors = check(participant, data, today=today)
     if errors:
         raise ValidationError({k: [v] for k, v in errors.items()})

@@ -107,7 +107,9 @@ def get_placement_or_404(participant: Participant, grant: Grant, placement_id, *
         raise Http404("Plaatsing niet gevonden")
     qs = _placements(participant)
     if lock:
-        qs = Placement.objects.select_for_update().select_related("employer").filter(participant=participant)
+        qs = (
+            Placement.objects.select_for_update(of=("self",)).select_related("employer").filter(participant=participant)
+        )
     try:
         return qs.get(pk=int(placement_id))
     except (ValueError, TypeError, Placement.DoesNotExist) as exc:
