@@ -4,9 +4,9 @@ translation exists, the same labels in the participant's own language (translati
 from __future__ import annotations
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 from koers.core.codes import DAYS
+from koers.core.pdf import html_to_pdf
 from koers.participants.models import Participant
 
 from .schedule import Week, fmt_date
@@ -41,4 +41,4 @@ def week_card_context(participant: Participant, week: Week) -> dict:
 
 def week_card(participant: Participant, week: Week) -> bytes:
     html = render_to_string("activities/week_card.html", week_card_context(participant, week))
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

@@ -11,6 +11,8 @@ import datetime as dt
 
 from django.template.loader import render_to_string
 
+from koers.core.pdf import html_to_pdf
+
 from .meetings import MeetingView
 
 TEMPLATES = {"agenda": "casework/meetings/pdf_agenda.html", "minutes": "casework/meetings/pdf_minutes.html"}
@@ -23,13 +25,5 @@ def render_html(view: MeetingView, kind: str, *, printed_by, printed_at: dt.date
 
 
 def render_pdf(view: MeetingView, kind: str, *, printed_by, printed_at: dt.datetime) -> bytes:
-    from weasyprint import CSS, HTML  # imported here: loading Pango takes a moment and most requests need none
-
     html = render_html(view, kind, printed_by=printed_by, printed_at=printed_at)
-    css = CSS(string=render_to_string("casework/meetings/pdf.css"))
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(stylesheets=[css])
-
-
-def _no_fetch(url: str, *args, **kwargs):
-    """The PDF needs no external resources."""
-    raise ValueError(f"Geen externe bronnen in de PDF van het casusoverleg ({url[:40]})")
+    return html_to_pdf(html, css_templates=("casework/meetings/pdf.css",))

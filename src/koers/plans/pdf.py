@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from koers.core.access import Grant
+from koers.core.pdf import html_to_pdf
 from koers.participants.models import Participant
 
 from .models import PlanVersion
@@ -54,13 +55,4 @@ def render_html(participant: Participant, version: PlanVersion, grant: Grant) ->
 
 
 def render_pdf(participant: Participant, version: PlanVersion, grant: Grant) -> bytes:
-    from weasyprint import CSS, HTML  # imported here: loading Pango takes a moment and most requests need none
-
-    html = render_html(participant, version, grant)
-    css = CSS(string=render_to_string("plans/pdf.css"))
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(stylesheets=[css])
-
-
-def _no_fetch(url: str, *args, **kwargs):
-    """The PDF needs no external resources; refusing every fetch keeps user text from loading any."""
-    raise ValueError(f"Geen externe bronnen in de plan-PDF ({url[:40]})")
+    return html_to_pdf(render_html(participant, version, grant), css_templates=("plans/pdf.css",))

@@ -11,18 +11,12 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
+from koers.core.pdf import html_to_pdf
+
 
 def render_html(context: dict) -> str:
     return render_to_string("work/closure/report.html", context)
 
 
 def render_pdf(context: dict) -> bytes:
-    from weasyprint import CSS, HTML  # imported here: loading Pango takes a moment and most requests need none
-
-    css = CSS(string=render_to_string("work/closure/report.css"))
-    return HTML(string=render_html(context), url_fetcher=_no_fetch).write_pdf(stylesheets=[css])
-
-
-def _no_fetch(url: str, *args, **kwargs):
-    """The eindrapportage needs no external resources."""
-    raise ValueError(f"Geen externe bronnen in de eindrapportage ({url[:40]})")
+    return html_to_pdf(render_html(context), css_templates=("work/closure/report.css",))
