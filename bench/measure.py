@@ -62,6 +62,8 @@ class Page:
     url_name: str
     kwargs: Callable[[Context], dict] = lambda ctx: {}
     params: Callable[[Context], dict] = lambda ctx: {}
+    #: Targets in ms (median, p95); None: the issue sets none for this page (the figure is only reported).
+    target: tuple[float, float] | None = (TARGET_MEDIAN_MS, TARGET_P95_MS)
 
 
 #: The pages to time. Query parameters of the participant list: q, fase, status, regisseur, organisatie,
@@ -194,7 +196,10 @@ def measure(page: Page, ctx: Context, clients: dict[str, Client], requests: int,
         timings.append((time.perf_counter() - started) * 1000)
     median = statistics.median(timings)
     p95 = percentile(timings, 95)
-    verdict = "ok" if median < TARGET_MEDIAN_MS and p95 < TARGET_P95_MS else "TE TRAAG"
+    if page.target is None:
+        verdict = "geen doel"
+    else:
+        verdict = "ok" if median < page.target[0] and p95 < page.target[1] else "TE TRAAG"
     return [
         page.label,
         user,
@@ -255,7 +260,10 @@ def main() -> int:
     rows = [measure(page, ctx, clients, args.requests, args.warmup) for page in PAGES]
     print(table(rows))
     print()
-    print(f"Doel: mediaan < {TARGET_MEDIAN_MS} ms en p95 < {TARGET_P95_MS} ms per pagina (test client, geen netwerk).")
+    print(
+        f"Doel: mediaan < {TARGET_MEDIAN_MS} ms en p95 < {TARGET_P95_MS} ms per pagina, tenzij de pagina een eigen doel"
+        " heeft (matching: mediaan); 'geen doel': het issue noemt er geen (test client, geen netwerk)."
+    )
     return 0
 
 

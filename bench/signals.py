@@ -133,7 +133,7 @@ def pages(Page) -> list:
         Page("caseload alleen signalen", "regisseur", "casework:caseload", params=lambda c: {"alleen_signalen": "on"}),
         Page("caseload signaal=geen_contact", "regisseur", "casework:caseload",
              params=lambda c: {"signaal": "geen_contact"}),
-        Page("team caseload", "regisseur", "casework:team_caseload"),
+        Page("team caseload", "regisseur", "casework:team_caseload", target=None),
         Page("caseload", "begeleider", "casework:caseload"),
     ]
 
