@@ -324,43 +324,32 @@ def end_membership(
     return membership
 
 
-def set_phase(user, participant: Participant, phase: str) -> bool:
-    """Move the participant's phase, with a line in the file's history. Returns whether it changed."""
-    fresh = Participant.objects.select_for_update().get(pk=participant.pk)
-    if fresh.phase == phase:
+def _set_field(user, participant: Participant, field: str, value) -> bool:
+    """Set one field of the file (under a row lock), with a line in the file's history. Returns whether it
+    changed. Who may do this, auditing and notifying are the caller's."""
+    fresh = Participant.objects.select_for_update(of=("self",)).select_related("regisseur").get(pk=participant.pk)
+    attname = Participant._meta.get_field(field).attname
+    if getattr(fresh, attname) == getattr(value, "pk", value):
         return False
-    before = _snapshot(fresh, ["phase"])
-    fresh.phase = phase
-    fresh.save(update_fields=["phase", "updated_at"])
-    _record_changes(user, fresh, before, _snapshot(fresh, ["phase"]))
-    participant.phase = phase
+    before = _snapshot(fresh, [field])
+    setattr(fresh, field, value)
+    fresh.save(update_fields=[field, "updated_at"])
+    _record_changes(user, fresh, before, _snapshot(fresh, [field]))
+    setattr(participant, field, value)
     return True
+
+
+def set_phase(user, participant: Participant, phase: str) -> bool:
+    """Move the participant's phase (e.g. intake → traject → nazorg → afgesloten)."""
+    return _set_field(user, participant, "phase", phase)
 
 
 def set_regisseur(user, participant: Participant, new) -> bool:
-    """Give the participant another regisseur (``new``: a user or None), with a line in the file's history.
-    Returns whether it changed. Who may do this, auditing and notifying are the caller's (``koers.casework``)."""
-    fresh = Participant.objects.select_for_update(of=("self",)).select_related("regisseur").get(pk=participant.pk)
-    new_id = getattr(new, "pk", None)
-    if fresh.regisseur_id == new_id:
-        return False
-    before = _snapshot(fresh, ["regisseur"])
-    fresh.regisseur = new
-    fresh.save(update_fields=["regisseur", "updated_at"])
-    _record_changes(user, fresh, before, _snapshot(fresh, ["regisseur"]))
-    participant.regisseur = new
-    return True
+    """Give the participant another regisseur (``new``: a user or None); callers: ``koers.casework``."""
+    return _set_field(user, participant, "regisseur", new)
 
 
 def set_learning_route(user, participant: Participant, route: str) -> bool:
-    """Change the participant's leerroute, with a line in the file's history. Returns whether it changed.
-    The leerroute rules (switch window, approval) are checked by the caller (``koers.plans.services``)."""
-    fresh = Participant.objects.select_for_update().get(pk=participant.pk)
-    if fresh.learning_route == route:
-        return False
-    before = _snapshot(fresh, ["learning_route"])
-    fresh.learning_route = route
-    fresh.save(update_fields=["learning_route", "updated_at"])
-    _record_changes(user, fresh, before, _snapshot(fresh, ["learning_route"]))
-    participant.learning_route = route
-    return True
+    """Change the participant's leerroute. The leerroute rules (switch window, approval) are checked by the
+    caller (``koers.plans.services``)."""
+    return _set_field(user, participant, "learning_route", route)
