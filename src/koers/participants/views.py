@@ -181,48 +181,36 @@ def _after_save(request, participant) -> str:
     return _safe_next(request) or reverse("participants:detail", kwargs={"pk": participant.pk})
 
 
-def add_assessment(request, pk):
+def _add_record(request, pk, *, category: str, form_class, save, message, title: str, intro: str):
+    """A one-form page that adds a record of one category to the file (language test, work experience)."""
     participant, grant = access.get_participant_or_404(request.user, pk)
-    access.require_category(grant, Category.LANGUAGE, write=True)
-    form = LanguageAssessmentForm(request.POST or None)
+    access.require_category(grant, category, write=True)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        a = services.record_language_assessment(request.user, participant, grant, form)
-        messages.success(request, f"Taalniveau {a.get_skill_display().lower()} {a.level} vastgelegd.")
+        record = save(request.user, participant, grant, form)
+        messages.success(request, message(record))
         return redirect(_after_save(request, participant))
-    return render(
-        request,
-        "participants/simple_form.html",
-        {
-            "nav": "participants",
-            "p": participant,
-            "form": form,
-            "title": "Taalniveau vastleggen",
-            "intro": "Leg een getoetst of ingeschat niveau vast voor één vaardigheid. "
-            "Het nieuwste resultaat wordt het huidige niveau.",
-            "next": _safe_next(request),
-        },
+    context = {"nav": "participants", "p": participant, "form": form, "title": title, "intro": intro,
+               "next": _safe_next(request)}
+    return render(request, "participants/simple_form.html", context)
+
+
+def add_assessment(request, pk):
+    return _add_record(
+        request, pk, category=Category.LANGUAGE, form_class=LanguageAssessmentForm,
+        save=services.record_language_assessment,
+        message=lambda a: f"Taalniveau {a.get_skill_display().lower()} {a.level} vastgelegd.",
+        title="Taalniveau vastleggen",
+        intro="Leg een getoetst of ingeschat niveau vast voor één vaardigheid. "
+        "Het nieuwste resultaat wordt het huidige niveau.",
     )
 
 
 def add_work_experience(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
-    access.require_category(grant, Category.WORK, write=True)
-    form = WorkExperienceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        item = services.add_work_experience(request.user, participant, grant, form)
-        messages.success(request, f"Werkervaring ‘{item.occupation}’ toegevoegd.")
-        return redirect(_after_save(request, participant))
-    return render(
-        request,
-        "participants/simple_form.html",
-        {
-            "nav": "participants",
-            "p": participant,
-            "form": form,
-            "title": "Werkervaring toevoegen",
-            "intro": "Werk in het land van herkomst of in Nederland.",
-            "next": _safe_next(request),
-        },
+    return _add_record(
+        request, pk, category=Category.WORK, form_class=WorkExperienceForm, save=services.add_work_experience,
+        message=lambda item: f"Werkervaring ‘{item.occupation}’ toegevoegd.",
+        title="Werkervaring toevoegen", intro="Werk in het land van herkomst of in Nederland.",
     )
 
 
