@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "koers.activities",
     "koers.plans",
     "koers.work",
+    "koers.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -452,3 +452,26 @@ class MatchMode(models.TextChoices):
     DIGITAAL = "digitaal", "Digitaal"
     VIA_WERKERVARING = "via_werkervaring", "Via werkervaring"
     VIA_BEDRIJFSBEZOEK = "via_bedrijfsbezoek", "Via bedrijfsbezoek"
+
+
+class EducationEntered(models.TextChoices):
+    """Level of the regular education a participant entered (opleiding_niveau, an outcome detail)."""
+
+    ENTREE = "entree", "Entree"
+    MBO1 = "mbo1", "mbo 1"
+    MBO2 = "mbo2", "mbo 2"
+    MBO3 = "mbo3", "mbo 3"
+    MBO4 = "mbo4", "mbo 4"
+    HBO = "hbo", "hbo"
+    WO = "wo", "wo"
+    OVERIG = "overig", "Overig"
+    ONBEKEND = "onbekend", "Onbekend"
+
+
+class EntryPoint(models.TextChoices):
+    """Aangrijpingspunt of a project's intervention logic (Kok & Sol)."""
+
+    AANBOD = "aanbod", "Aanbodkant (de deelnemer)"
+    VRAAG = "vraag", "Vraagkant (de werkgever)"
+    MATCH = "match", "De match tussen beide"
+    ONBEKEND = "onbekend", "Niet vastgelegd"

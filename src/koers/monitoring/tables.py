@@ -1,0 +1,172 @@
+"""Report tables as data: one shape for the pages, the PDF, CSV, XLSX and the command line.
+
+The indicator functions (``indicators.py``) return ``Table`` objects; views, the PDF and the exports render any
+table the same way, so a number looks identical everywhere. Small-cell suppression (``suppress``) works on the
+table, after the figures are computed, so no renderer can forget it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field, replace
+
+#: Shown instead of a suppressed count.
+SUPPRESSED = "<5"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure. ``count`` is a number of participants (suppressible); ``value`` any other number (a mean,
+    a rate); ``pct`` the percentage shown next to a count (column or row share, 0–100)."""
+
+    count: int | None = None
+    value: float | None = None
+    pct: float | None = None
+    suppressed: bool = False
+
+    def display(self) -> str:
+        if self.suppressed:
+            return SUPPRESSED
+        if self.count is not None:
+            return str(self.count)
+        if self.value is None:
+            return "–"
+        return format_number(self.value)
+
+    def display_pct(self) -> str:
+        if self.suppressed or self.pct is None:
+            return ""
+        return f"{self.pct:.0f}%"
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    cells: tuple[Cell, ...]
+    code: str = ""  # the code behind the label (outcome code, project code ...), "" for totals
+    total: bool = False  # a totals row: not suppressed itself, never counted as a category
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table: ``columns`` are the headers of the figure columns (the row label column comes first)."""
+
+    key: str  # stable identifier, used in URLs and file names ("outflow", "targets", ...)
+    title: str
+    row_header: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+    n: int = 0  # participants the table is about
+    unknown: int = 0  # of which the figure is unknown
+    note: str = ""  # how the figure is defined, in one or two sentences (Dutch)
+    with_pct: bool = False  # show percentages next to counts
+    chart: str = ""  # "" | "bar" (first column as horizontal bars) | "stacked" (columns as 100% bars)
+    suppressed: bool = field(default=False)  # set by ``suppress``
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+def format_number(value: float) -> str:
+    """Dutch decimal comma, two decimals at most, no trailing zeros."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def suppress(table: Table, threshold: int) -> Table:
+    """Hide counts 1..threshold-1, and per column one more cell when a single hidden one could be recalculated.
+
+    Primary suppression hides the small cells; secondary suppression hides, in every column with exactly one
+    hidden cell, the next smallest non-zero category cell, so the column total cannot give the hidden one away.
+    Totals rows stay visible. Zero is not a small cell (it reveals no one).
+    """
+    rows = [list(r.cells) for r in table.rows]
+    hidden = [[False] * len(r) for r in rows]
+    for i, r in enumerate(table.rows):
+        if r.total:
+            continue
+        for j, cell in enumerate(rows[i]):
+            if cell.count is not None and 0 < cell.count < threshold:
+                hidden[i][j] = True
+    for j in range(len(table.columns)):
+        category = [i for i, r in enumerate(table.rows) if not r.total and j < len(rows[i])]
+        if sum(hidden[i][j] for i in category) != 1:
+            continue
+        candidates = [i for i in category if not hidden[i][j] and (rows[i][j].count or 0) > 0]
+        if candidates:
+            smallest = min(candidates, key=lambda i: rows[i][j].count)
+            hidden[smallest][j] = True
+    new_rows = tuple(
+        replace(r, cells=tuple(
+            Cell(suppressed=True) if hidden[i][j] else c for j, c in enumerate(rows[i])
+        ))
+        for i, r in enumerate(table.rows)
+    )
+    return replace(table, rows=new_rows, suppressed=True)
+
+
+def _plain_rows(table: Table) -> list[list]:
+    """Header + rows with raw values (numbers stay numbers; percentages as separate columns when shown)."""
+    header = [table.row_header]
+    for col in table.columns:
+        header.append(col)
+        if table.with_pct:
+            header.append(f"{col} %")
+    out = [header]
+    for row in table.rows:
+        line: list = [row.label]
+        for cell in row.cells:
+            if cell.suppressed:
+                line.append(SUPPRESSED)
+            elif cell.count is not None:
+                line.append(cell.count)
+            else:
+                line.append(cell.value)
+            if table.with_pct:
+                line.append("" if cell.suppressed or cell.pct is None else round(cell.pct, 1))
+        out.append(line)
+    return out
+
+
+def to_csv(tables: list[Table] | Table, *, delimiter: str = ";") -> str:
+    """CSV text (UTF-8; ``;`` as Dutch spreadsheet programs expect). Several tables are separated by a blank
+    line and preceded by their title."""
+    tables = [tables] if isinstance(tables, Table) else tables
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    for k, table in enumerate(tables):
+        if len(tables) > 1:
+            if k:
+                writer.writerow([])
+            writer.writerow([table.title])
+        for line in _plain_rows(table):
+            writer.writerow(["" if v is None else v for v in line])
+    return buf.getvalue()
+
+
+def to_xlsx(tables: list[Table] | Table) -> bytes:
+    """An XLSX workbook with one sheet per table (sheet names are the table keys, max 31 characters)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    tables = [tables] if isinstance(tables, Table) else tables
+    wb = Workbook()
+    wb.remove(wb.active)
+    for table in tables:
+        ws = wb.create_sheet(title=table.key[:31])
+        ws.append([table.title])
+        ws["A1"].font = Font(bold=True)
+        for k, line in enumerate(_plain_rows(table)):
+            ws.append(line)
+            if k == 0:
+                for cell in ws[ws.max_row]:
+                    cell.font = Font(bold=True)
+        if table.note:
+            ws.append([])
+            ws.append([table.note])
+        ws.column_dimensions["A"].width = 34
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
