@@ -8,6 +8,7 @@ urlpatterns = [
     path("acties/", include("koers.casework.urls")),
     path("activiteiten/", include("koers.activities.urls")),
     path("werk/", include("koers.work.urls")),
+    path("monitoring/", include("koers.monitoring.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -279,3 +279,27 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"vervolgmeting {self.months} maanden"
+
+
+class ImportRun(models.Model):
+    """One applied import (projects or participants file): who, when, which file, what it changed."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="imports")
+    kind = models.CharField("soort", max_length=20, choices=[("projects", "Projecten"), ("participants", "Deelnemers")])
+    filename = models.CharField("bestand", max_length=255)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField("regels", default=0)
+    created = models.PositiveIntegerField("nieuw", default=0)
+    updated = models.PositiveIntegerField("bijgewerkt", default=0)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "import"
+        verbose_name_plural = "imports"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename}"

@@ -28,7 +28,8 @@ PROJECTS: list[dict] = [
      "intensiteit": "12 uur per week, 1–2 uur begeleiding",
      "doelen": {"betaald_werk": (35, "35 (70%) naar passend werk of studie; als betaald werk vastgelegd.")}},
     {"code": "ndc", "naam": "New Dutch Connections", "organisatie": "New Dutch Connections", "tranche": "2019",
-     "gepland": 25, "startdatum": "2019-03-01", "einddatum": "2021-02-28", "looptijd": "2 jaar, traject 1 jaar 3 maanden",
+     "gepland": 25, "startdatum": "2019-03-01", "einddatum": "2021-02-28",
+     "looptijd": "2 jaar, traject 1 jaar 3 maanden",
      "intensiteit": "les 3 uur, coaching 1 uur, leren-werken 4 dagen per week",
      "doelen": {"betaald_werk": (5, "5 (20%) een baan.")}},
     {"code": "newbees", "naam": "NewBees", "organisatie": "NewBees", "tranche": "2019", "gepland": 75,
@@ -141,7 +142,7 @@ def project_rows() -> list[dict[str, str]]:
     """Rows of the projects file."""
     rows = []
     for p in PROJECTS:
-        row = {c: "" for c in PROJECT_COLUMNS}
+        row = dict.fromkeys(PROJECT_COLUMNS, "")
         row.update(code=p["code"], naam=p["naam"], organisatie=p["organisatie"], tranche=p["tranche"],
                    gepland=str(p["gepland"]), startdatum=p["startdatum"], einddatum=p["einddatum"])
         for code, (count, _why) in p["doelen"].items():
@@ -163,7 +164,7 @@ def participant_rows(seed: int = 2021) -> list[dict[str, str]]:
                 end_month = month + rng.randint(3, 11)
                 end = f"{start_year + (end_month - 1) // 12}-{(end_month - 1) % 12 + 1:02d}-{rng.randint(1, 28):02d}"
                 age = max(18, min(64, round(rng.gauss(MEAN_AGE[p["code"]], 7))))
-                rows.append({c: "" for c in COLUMNS} | {
+                rows.append(dict.fromkeys(COLUMNS, "") | {
                     "project": p["code"], "uitstroom": outcome, "startdatum": start, "einddatum": end,
                     "geboortejaar": str(2021 - age),
                 })

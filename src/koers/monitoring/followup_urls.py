@@ -1,0 +1,3 @@
+"""URLs of the followup pages (included by monitoring/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the import pages (included by monitoring/urls.py)."""
+
+urlpatterns: list = []

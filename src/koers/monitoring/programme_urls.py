@@ -1,0 +1,3 @@
+"""URLs of the programme pages (included by monitoring/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the report pages (included by monitoring/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the research pages (included by monitoring/urls.py)."""
+
+urlpatterns: list = []

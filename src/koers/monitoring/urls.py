@@ -1,0 +1,13 @@
+"""Monitoring URLs under /monitoring/. Each part keeps its own list; the app namespace is "monitoring"."""
+
+from . import followup_urls, import_urls, programme_urls, report_urls, research_urls
+
+app_name = "monitoring"
+
+urlpatterns = [
+    *programme_urls.urlpatterns,
+    *report_urls.urlpatterns,
+    *import_urls.urlpatterns,
+    *followup_urls.urlpatterns,
+    *research_urls.urlpatterns,
+]
