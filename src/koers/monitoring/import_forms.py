@@ -1,0 +1,42 @@
+"""Forms of the import pages: choose the kind of file and upload it; confirm the previewed import."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .importing import MAX_BYTES
+
+KINDS = [("projecten", "Projecten"), ("deelnemers", "Deelnemers")]
+EXTENSIONS = (".csv", ".xlsx")
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Wat importeert u?", choices=KINDS, widget=forms.RadioSelect,
+        help_text="Importeer eerst de projecten; de deelnemers verwijzen met hun projectcode naar een project.",
+        error_messages={"required": "Kies of u projecten of deelnemers importeert."},
+    )
+    file = forms.FileField(
+        label="Bestand", help_text=f"CSV (UTF-8, gescheiden door ; of ,) of XLSX, hoogstens "
+                                   f"{MAX_BYTES // (1024 * 1024)} MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        error_messages={"required": "Kies het bestand dat u wilt importeren.",
+                        "empty": "Het gekozen bestand is leeg."},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(EXTENSIONS):
+            raise forms.ValidationError("Kies een CSV- of XLSX-bestand (eindigend op .csv of .xlsx).")
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"Het bestand is groter dan {MAX_BYTES // (1024 * 1024)} MB; splits het in kleinere bestanden."
+            )
+        return upload
+
+
+class ConfirmForm(forms.Form):
+    partial = forms.BooleanField(
+        label="Importeer alleen de geldige regels", required=False,
+        help_text="De regels met fouten worden overgeslagen; verbeter ze later en importeer ze opnieuw.",
+    )
