@@ -50,6 +50,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+#: Key of the research export's pseudonyms (monitoring/research.py); empty = SECRET_KEY. Changing it changes
+#: every pseudonym, so set it once and keep it apart from SECRET_KEY when that may be rotated.
+KOERS_PSEUDONYM_KEY = os.environ.get("KOERS_PSEUDONYM_KEY", "")
 
 ALLOWED_HOSTS = [
     h.strip()
@@ -243,6 +246,10 @@ CONTENT_SECURITY_POLICY = (
 KOERS_PAGE_SIZE = 25
 #: The address of Koers as users reach it, for links in e-mails (digest, handover, activation).
 KOERS_SITE_URL = os.environ.get("KOERS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+#: Follow-up measurements (vervolgmetingen) after closing a trajectory, in months (monitoring/followups.py).
+KOERS_FOLLOWUP_MONTHS = tuple(
+    int(m) for m in os.environ.get("KOERS_FOLLOWUP_MONTHS", "6,12").split(",") if m.strip()
+)
 
 LOGGING = {
     "version": 1,

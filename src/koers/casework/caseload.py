@@ -43,6 +43,10 @@ CASELOAD_ROLES = COUNSELLOR_ROLES | {Role.REGISSEUR}
 #: Roles that see the team's weighted caseload and reassign (of a municipality holding the regie).
 TEAM_ROLES = frozenset({Role.REGISSEUR, Role.PROJECTLEIDER})
 
+#: Filters (callables returning a ``Q`` on Participant) that keep a closed trajectory on the caseload while
+#: something still needs doing; the monitoring adds "a follow-up measurement is overdue".
+CLOSED_KEPT: list = []
+
 #: The fields a caseload row and the signal rules need (a narrow SELECT for 150 rows or 2,000 in ``tick``).
 ROW_FIELDS = ("id", "name", "phase", "regie_organisation_id", "regisseur_id", "created_at", "integration_obliged")
 
@@ -52,7 +56,8 @@ def has_caseload(user) -> bool:
 
 
 def caseload_queryset(user, *, whole_organisation: bool = False) -> QuerySet:
-    """The participants of the user's caseload (visible ones only), closed trajectories left out."""
+    """The participants of the user's caseload (visible ones only), closed trajectories left out unless a
+    ``CLOSED_KEPT`` filter keeps them."""
     if not has_caseload(user):
         return Participant.objects.none()
     roles = user.role_codes
@@ -64,7 +69,13 @@ def caseload_queryset(user, *, whole_organisation: bool = False) -> QuerySet:
         if not whole_organisation:
             memberships = memberships.filter(counsellor=user)
         mine |= Q(pk__in=memberships.values("participant_id"))
-    return access.visible_participants(user).filter(mine).exclude(phase=Phase.AFGESLOTEN)
+    qs = access.visible_participants(user).filter(mine)
+    if not CLOSED_KEPT:
+        return qs.exclude(phase=Phase.AFGESLOTEN)
+    kept = Q(pk__in=[])
+    for hook in CLOSED_KEPT:
+        kept |= hook()
+    return qs.filter(~Q(phase=Phase.AFGESLOTEN) | kept)
 
 
 @dataclass

@@ -4,10 +4,11 @@ from . import followup_urls, import_urls, programme_urls, report_urls, research_
 
 app_name = "monitoring"
 
+# Fixed paths ("vervolgmetingen/") before the programme pages' "<code>/", which would otherwise take them.
 urlpatterns = [
+    *followup_urls.urlpatterns,
     *programme_urls.urlpatterns,
     *report_urls.urlpatterns,
     *import_urls.urlpatterns,
-    *followup_urls.urlpatterns,
     *research_urls.urlpatterns,
 ]

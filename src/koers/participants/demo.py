@@ -1224,4 +1224,8 @@ def load_demo() -> dict[str, int]:
         # Employers, openings and matches; then the case journeys' jobs with aftercare.
         work_demo.load(loader)
         demo_placements.load(loader)
+        # Programmes, projects and trajectories (NBNB imported; Rivierstad Werkt native, with follow-ups).
+        from koers.monitoring import demo as monitoring_demo
+
+        monitoring_demo.load_demo(loader)
     return loader.created

@@ -1,0 +1,88 @@
+"""Pages of the follow-up measurements (worklist, answer) and of linking a participant to a project. Thin: the
+rules live in followups.py and sync.py; hidden is 404; participant data shown is audited."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from koers.core import access, audit
+from koers.core.codes import Category
+from koers.core.models import AuditAction
+
+from . import followups, sync
+from .followup_forms import EnrolForm, FollowUpForm, add_errors
+
+NAV = "monitoring"
+ID, T, W = Category.IDENTITY, Category.TRAJECTORY, Category.WORK
+
+
+def followup_list(request):
+    today = timezone.localdate()
+    qs = followups.open_follow_ups(request.user)
+    page = Paginator(qs, getattr(settings, "KOERS_PAGE_SIZE", 25)).get_page(request.GET.get("page"))
+    fus = list(page.object_list)
+    grants = access.grants_for_page(request.user, [f.trajectory.participant for f in fus])
+    rows = []
+    for f in fus:
+        rows.append({
+            "follow_up": f, "participant": f.trajectory.participant, "overdue": followups.is_overdue(f, today),
+            "days_late": (today - f.due_on).days, "form": FollowUpForm(prefix=f"fu{f.pk}"),
+        })
+    if rows:
+        ids = [r["participant"].pk for r in rows]
+        bases = {pid: g.legal_basis for pid, g in grants.items()}
+        for category in (ID, T, W):
+            audit.record_list(request.user, ids, bases, category=category, detail="Vervolgmetingen (werklijst)",
+                              request=request)
+    return render(request, "monitoring/followup_list.html", {
+        "nav": NAV, "rows": rows, "page": page, "today": today,
+        "overdue_count": qs.filter(due_on__lt=today).count() if rows else 0,
+    })
+
+
+def followup_record(request, pk):
+    fu, participant, grant = followups.get_follow_up_or_404(request.user, pk)
+    form = FollowUpForm(request.POST or None, prefix=f"fu{fu.pk}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            followups.record_follow_up(request.user, fu, request=request, **form.answer_kwargs())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"Vervolgmeting {fu.months} maanden vastgelegd voor {participant.name}.")
+            return redirect("monitoring:followups")
+    audit.record(request.user, participant, {ID, T, W}, AuditAction.VIEW, legal_basis=grant.legal_basis,
+                 detail=f"Vervolgmeting {fu.months} maanden", request=request)
+    return render(request, "monitoring/followup_form.html", {
+        "nav": NAV, "fu": fu, "p": participant, "form": form,
+        "overdue": followups.is_overdue(fu), "done": fu.status != "open",
+    })
+
+
+def enrol(request, pk):
+    participant, grant = access.get_participant_or_404(request.user, pk)
+    if not sync.can_enrol(grant):
+        raise Http404("Pagina niet gevonden")
+    form = EnrolForm(request.POST or None, prefix="enrol",
+                     projects=sync.enrollable_projects(request.user, participant))
+    if request.method == "POST" and form.is_valid():
+        try:
+            trajectory = sync.enrol_in_project(request.user, participant, form.cleaned_data["project"],
+                                               started_on=form.cleaned_data["started_on"], grant=grant,
+                                               request=request)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"{participant.name} is gekoppeld aan {trajectory.project.name} "
+                                      f"({trajectory.programme.name}).")
+            return redirect("participants:detail", pk=participant.pk)
+    audit.record(request.user, participant, {ID, T}, AuditAction.VIEW, legal_basis=grant.legal_basis,
+                 detail="Formulier koppelen aan project", request=request)
+    return render(request, "monitoring/followup_enrol.html", {"nav": "participants", "p": participant,
+                                                              "grant": grant, "form": form})

@@ -1,0 +1,279 @@
+"""Follow-up measurements (vervolgmetingen): is the participant still in paid work N months after closing?
+
+**Scheduling.** When a trajectory is closed (a ``work.Closure`` is created; receiver in ``sync.py``), every native
+trajectory the closure ended gets one ``FollowUp`` per entry of ``settings.KOERS_FOLLOWUP_MONTHS`` (default 6 and
+12), due ``plans.rules.add_months(closed_on, N)``. The *responsible organisation* is the project's organisation
+when it may see the participant (it holds the regie or has an active membership), otherwise the organisation that
+closed the trajectory: a follow-up nobody may see would never be done. Closing again moves the open follow-ups.
+
+**Proposal from the placements** (``prefill``, recomputed whenever a placement or its terms change, for the open
+follow-ups). A placement is *paid* when its kind is *betaald werk* or its terms in force on the due date (else its
+current terms) have a paid contract type. It *runs on the due date* when it started by then, was not ended before
+it (``ended_on`` empty or on/after the date) and its contract end is not before it.
+
+- ``ja``  — a paid placement runs on the due date (the reason names the job and the employer);
+- ``nee`` — there is a paid placement, and every paid placement was ended (a recorded end) before the due date;
+- empty  — anything else (nothing recorded, a contract that lapsed without a recorded end, a job starting later).
+
+The proposal is shown on the worklist; a person confirms it with one click or records another answer.
+
+**Recording** (``record_follow_up``) — status *gedaan* needs ``ja`` or ``nee``; *niet bereikt* stores
+``onbekend``. The 6-month answer goes to ``Trajectory.work_6m``, the 12-month one to ``work_12m`` (other months:
+only the follow-up). Who: staff of the responsible organisation who may see the participant's trajectory and work
+data (as for contacts: the measurement is done on behalf of the organisation, not a change of the file).
+Everything else is a 404, as is another organisation's follow-up. Viewing and recording are audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from koers.core import access, audit
+from koers.core.codes import Category, YesNoUnknown
+from koers.core.models import AuditAction
+from koers.plans.rules import add_months
+
+from .models import FollowUp, FollowUpStatus, Trajectory
+
+T, W = Category.TRAJECTORY, Category.WORK
+DEFAULT_MONTHS = (6, 12)
+#: Which trajectory field a follow-up of N months answers.
+TRAJECTORY_FIELD = {6: "work_6m", 12: "work_12m"}
+
+
+def _d(day: date) -> str:
+    return f"{day.day}-{day.month}-{day.year}"
+
+
+def follow_up_months() -> tuple[int, ...]:
+    """``settings.KOERS_FOLLOWUP_MONTHS`` as sorted positive integers (a list, or text like "6,12")."""
+    value = getattr(settings, "KOERS_FOLLOWUP_MONTHS", DEFAULT_MONTHS)
+    if isinstance(value, str):
+        value = [v for v in value.replace(";", ",").split(",") if v.strip()]
+    return tuple(sorted({int(v) for v in value if int(v) > 0}))
+
+
+# --- scheduling --------------------------------------------------------------------------------------------------
+
+
+def responsible_organisation_id(trajectory: Trajectory, closure) -> int:
+    """The project's organisation when it may see the participant, else the organisation that closed."""
+    from koers.participants.models import Membership, Participant
+
+    org_id = trajectory.project.organisation_id
+    if org_id is None:
+        return closure.organisation_id
+    if Participant.objects.filter(pk=closure.participant_id, regie_organisation_id=org_id).exists():
+        return org_id
+    if Membership.objects.active().filter(participant_id=closure.participant_id, organisation_id=org_id).exists():
+        return org_id
+    return closure.organisation_id
+
+
+@transaction.atomic
+def schedule_for_closure(closure, *, trajectories=None) -> list[FollowUp]:
+    """Create (or move, while open) the follow-ups of the native trajectories ``closure`` ended."""
+    if trajectories is None:
+        trajectories = Trajectory.objects.filter(participant_id=closure.participant_id, ended_on=closure.closed_on)
+    trajectories = [t for t in trajectories if t.ended_on == closure.closed_on]
+    if not trajectories:
+        return []
+    months = follow_up_months()
+    existing = {
+        (f.trajectory_id, f.months): f
+        for f in FollowUp.objects.filter(trajectory__in=trajectories, months__in=months)
+    }
+    result, moved = [], []
+    org_cache: dict[int, int] = {}
+    for t in trajectories:
+        if t.pk not in org_cache:
+            org_cache[t.pk] = responsible_organisation_id(t, closure)
+        org_id = org_cache[t.pk]
+        for m in months:
+            due = add_months(closure.closed_on, m)
+            fu = existing.get((t.pk, m))
+            if fu is None:
+                fu = FollowUp.objects.create(trajectory=t, months=m, due_on=due, organisation_id=org_id)
+            elif fu.status == FollowUpStatus.OPEN and (fu.due_on, fu.organisation_id) != (due, org_id):
+                fu.due_on, fu.organisation_id = due, org_id
+                moved.append(fu)
+            result.append(fu)
+    if moved:
+        FollowUp.objects.bulk_update(moved, ["due_on", "organisation"])
+    refresh_prefill(closure.participant_id)
+    return result
+
+
+# --- the proposal from the placements ----------------------------------------------------------------------------
+
+
+def _term_on(placement, day: date):
+    terms = sorted(placement.terms.all(), key=lambda t: (t.effective_from, t.id))
+    before = [t for t in terms if t.effective_from <= day]
+    return before[-1] if before else (terms[-1] if terms else None)
+
+
+def runs_on(placement, term, day: date) -> bool:
+    return (
+        placement.start_date <= day
+        and (placement.ended_on is None or placement.ended_on >= day)
+        and (term is None or term.contract_end is None or term.contract_end >= day)
+    )
+
+
+def prefill_for(placements, due: date) -> tuple[str, str]:
+    """(``ja``/``nee``/``""``, Dutch reason) from the participant's placements (terms prefetched)."""
+    from .sync import is_paid
+
+    paid = []
+    for p in placements:
+        term = _term_on(p, due)
+        if is_paid(p, term):
+            paid.append((p, term))
+    running = [(p, t) for p, t in paid if runs_on(p, t, due)]
+    if running:
+        p, term = max(running, key=lambda pt: (pt[0].start_date, pt[0].pk))
+        until = (f"contract tot {_d(term.contract_end)}" if term and term.contract_end
+                 else "zonder vastgelegde einddatum")
+        return YesNoUnknown.JA, (
+            f"Volgens de plaatsingen werkt de deelnemer op {_d(due)} als {p.job_title} bij {p.employer} ({until})."
+        )[:300]
+    if paid and all(p.ended_on is not None and p.ended_on < due for p, _t in paid):
+        p, _t = max(paid, key=lambda pt: (pt[0].ended_on, pt[0].pk))
+        return YesNoUnknown.NEE, (
+            f"De plaatsing als {p.job_title} bij {p.employer} is beëindigd op {_d(p.ended_on)}; er is geen andere "
+            "betaalde plaatsing vastgelegd."
+        )[:300]
+    return "", ""
+
+
+def refresh_prefill(participant_id) -> int:
+    """Recompute the proposal of the participant's open follow-ups. Returns how many changed."""
+    from koers.work.models import Placement, PlacementTerm
+
+    open_ones = list(FollowUp.objects.filter(trajectory__participant_id=participant_id, status=FollowUpStatus.OPEN))
+    if not open_ones:
+        return 0
+    placements = list(
+        Placement.objects.filter(participant_id=participant_id).select_related("employer")
+        .prefetch_related(Prefetch("terms", queryset=PlacementTerm.objects.order_by("effective_from", "id")))
+    )
+    changed = []
+    for fu in open_ones:
+        value, reason = prefill_for(placements, fu.due_on)
+        if (fu.prefill, fu.prefill_reason) != (value, reason):
+            fu.prefill, fu.prefill_reason = value, reason
+            changed.append(fu)
+    if changed:
+        FollowUp.objects.bulk_update(changed, ["prefill", "prefill_reason"])
+    return len(changed)
+
+
+# --- access ------------------------------------------------------------------------------------------------------
+
+
+def is_overdue(follow_up: FollowUp, today: date | None = None) -> bool:
+    return follow_up.status == FollowUpStatus.OPEN and follow_up.due_on < (today or timezone.localdate())
+
+
+def _shown_participants(user):
+    """Participants whose trajectory and work data the user may see (the worklist's filter, in SQL)."""
+    return (access.visible_participants(user).filter(access.category_q(user, T))
+            .filter(access.category_q(user, W)).values("pk"))
+
+
+def open_follow_ups(user):
+    """The open follow-ups of the user's organisation for participants they may see, due first (a queryset)."""
+    if not access.works_with_participants(user):
+        return FollowUp.objects.none()
+    return (
+        FollowUp.objects.filter(organisation_id=user.organisation_id, status=FollowUpStatus.OPEN,
+                                trajectory__participant_id__in=_shown_participants(user))
+        .select_related("trajectory__participant", "trajectory__project", "trajectory__programme")
+        .order_by("due_on", "pk")
+    )
+
+
+def get_follow_up_or_404(user, pk) -> tuple[FollowUp, object, access.Grant]:
+    """The follow-up, its participant and the user's grant; 404 for another organisation's follow-up or a
+    participant whose trajectory and work data the user may not see."""
+    try:
+        fu = (FollowUp.objects.select_related("trajectory__project__programme", "trajectory__participant",
+                                              "organisation")
+              .get(pk=int(pk), organisation_id=getattr(user, "organisation_id", None),
+                   trajectory__participant__isnull=False))
+    except (ValueError, TypeError, FollowUp.DoesNotExist) as exc:
+        raise Http404("Vervolgmeting niet gevonden") from exc
+    participant, grant = access.get_participant_or_404(user, fu.trajectory.participant_id)
+    if not (grant.can_see(T) and grant.can_see(W)):
+        raise Http404("Vervolgmeting niet gevonden")
+    return fu, participant, grant
+
+
+# --- recording ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    status: str
+    in_paid_work: str
+    done_on: date | None
+    note: str = ""
+
+
+def check(follow_up: FollowUp, answer: Answer, *, today: date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if follow_up.status != FollowUpStatus.OPEN:
+        errors["__all__"] = "Deze vervolgmeting is al vastgelegd."
+        return errors
+    if answer.status not in (FollowUpStatus.GEDAAN, FollowUpStatus.NIET_BEREIKT):
+        errors["status"] = "Kies of de meting is gedaan of dat de deelnemer niet is bereikt."
+    elif answer.status == FollowUpStatus.GEDAAN and answer.in_paid_work not in (YesNoUnknown.JA, YesNoUnknown.NEE):
+        errors["in_paid_work"] = "Kies ja of nee: heeft de deelnemer betaald werk?"
+    if answer.done_on is None:
+        errors["done_on"] = "Vul de datum van de meting in."
+    elif answer.done_on > today:
+        errors["done_on"] = "De datum van de meting ligt in de toekomst. Kies vandaag of eerder."
+    elif follow_up.trajectory.ended_on and answer.done_on < follow_up.trajectory.ended_on:
+        errors["done_on"] = (
+            f"De meting kan niet vóór de afsluiting van het traject ({_d(follow_up.trajectory.ended_on)}) liggen."
+        )
+    if len(answer.note or "") > 500:
+        errors["note"] = "De toelichting is te lang (hoogstens 500 tekens)."
+    return errors
+
+
+def record_follow_up(user, follow_up: FollowUp, *, in_paid_work: str, status: str, note: str = "",
+                     done_on: date | None, request=None, today: date | None = None) -> FollowUp:
+    """Record the answer of an open follow-up and copy it to the trajectory (6 → work_6m, 12 → work_12m).
+
+    404 when the user may not record it (see the module docstring); ``ValidationError`` per field otherwise."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        fu, participant, grant = get_follow_up_or_404(user, getattr(follow_up, "pk", follow_up))
+        fu = FollowUp.objects.select_for_update().select_related("trajectory__project").get(pk=fu.pk)
+        answer = Answer(status=status, in_paid_work=in_paid_work, done_on=done_on, note=(note or "").strip())
+        errors = check(fu, answer, today=today)
+        if errors:
+            raise ValidationError({k: [v] for k, v in errors.items()})
+        value = answer.in_paid_work if answer.status == FollowUpStatus.GEDAAN else YesNoUnknown.ONBEKEND
+        fu.status, fu.in_paid_work, fu.done_on, fu.note, fu.done_by = (
+            answer.status, value, answer.done_on, answer.note, user)
+        fu.save(update_fields=["status", "in_paid_work", "done_on", "note", "done_by"])
+        field_name = TRAJECTORY_FIELD.get(fu.months)
+        if field_name:
+            Trajectory.objects.filter(pk=fu.trajectory_id).update(**{field_name: value, "updated_at": timezone.now()})
+        label = dict(YesNoUnknown.choices)[value].lower()
+        audit.record(user, participant, {T, W}, AuditAction.CREATE, legal_basis=grant.legal_basis, request=request,
+                     detail=f"Vervolgmeting {fu.months} maanden ({fu.trajectory.project.name}): "
+                            + ("deelnemer niet bereikt" if answer.status == FollowUpStatus.NIET_BEREIKT
+                               else f"betaald werk: {label}"))
+    return fu
