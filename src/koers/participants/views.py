@@ -18,6 +18,7 @@ from koers.casework import signals as casework_signals
 from koers.core import access, audit
 from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Role
 from koers.core.models import AuditAction
+from koers.monitoring import participant_panel as monitoring_panel
 from koers.plans import queries as plan_queries
 from koers.work import placements as work_placements
 
@@ -92,6 +93,7 @@ def participant_detail(request, pk):
     ctx["meeting_panel"] = meetings.request_panel(request.user, participant, grant)
     ctx["signal_panel"] = casework_signals.panel(participant, grant, request=request)
     ctx["placement_panel"] = work_placements.panel(participant, grant)
+    ctx["monitoring_panel"] = monitoring_panel.panel_context(request.user, participant, grant)
     audit.record(
         request.user,
         participant,

@@ -336,3 +336,20 @@ def test_the_panel_renders_projects_follow_ups_and_the_enrol_form(world, project
     assert reverse("monitoring:enrol", args=[world.participant.pk]) in html and "Eigen begeleiding" in html
     # Without the trajectory category (not visible at all for a taaldocent of another org): nothing.
     assert participant_panel.panel_context(world.andere_regisseur, world.participant, access.NO_GRANT) == {}
+
+
+def test_participant_page_shows_the_project_panel(world, client_for):
+    from django.urls import reverse
+
+    from koers.monitoring.models import Programme, Project, Trajectory
+
+    programme = Programme.objects.create(code="eigen", name="Rivierstad Werkt", owner=world.gemeente)
+    project = Project.objects.create(programme=programme, code="p1", name="Werkfit", organisation=world.gemeente)
+    Trajectory.objects.create(programme=programme, project=project, participant=world.participant)
+    page = client_for(world.regisseur).get(reverse("participants:detail", args=[world.participant.pk]))
+    html = page.content.decode()
+    assert "Project en vervolgmetingen" in html
+    assert "Werkfit" in html
+    # the language teacher's organisation is not involved in the project's programme: no enrol form for her
+    other = client_for(world.taaldocent).get(reverse("participants:detail", args=[world.participant.pk]))
+    assert "Aan project koppelen" not in other.content.decode()
