@@ -69,7 +69,11 @@ def caseload_queryset(user, *, whole_organisation: bool = False) -> QuerySet:
         if not whole_organisation:
             memberships = memberships.filter(counsellor=user)
         mine |= Q(pk__in=memberships.values("participant_id"))
-    qs = access.visible_participants(user).filter(mine)
+    return open_or_kept(access.visible_participants(user).filter(mine))
+
+
+def open_or_kept(qs: QuerySet) -> QuerySet:
+    """Participants whose trajectory is open, or closed but kept by a ``CLOSED_KEPT`` filter (caseload, tick)."""
     if not CLOSED_KEPT:
         return qs.exclude(phase=Phase.AFGESLOTEN)
     kept = Q(pk__in=[])

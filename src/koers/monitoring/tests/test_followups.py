@@ -208,6 +208,17 @@ def test_a_closed_participant_with_an_overdue_follow_up_stays_on_the_caseload(wo
     assert [s.code for s in row.signals] == ["vervolgmeting_te_laat"]
 
 
+def test_the_daily_digest_names_an_overdue_follow_up(world, project):
+    from koers.casework.management.commands import tick
+
+    enrol(world, project=project)
+    close(world, closed_on=TODAY - timedelta(days=100))
+    FollowUp.objects.filter(months=6).update(due_on=TODAY - timedelta(days=40))  # urgent: in the digest
+    result = tick.run(today=TODAY, dry_run=True)
+    codes = [s.code for d in result.digests.values() for item in d.items for s in item.signals]
+    assert "vervolgmeting_te_laat" in codes
+
+
 # --- the worklist -----------------------------------------------------------------------------------------------------
 
 

@@ -31,7 +31,7 @@ from django.utils import timezone
 from koers.casework import caseload, signals
 from koers.casework.models import ActionItem
 from koers.core import access, audit
-from koers.core.codes import DOMAIN_CATEGORY, ActionStatus, Category, Phase, Role
+from koers.core.codes import DOMAIN_CATEGORY, ActionStatus, Category, Role
 from koers.core.models import AuditAction, AuditEvent, User, UserRole
 from koers.participants.models import Membership, Participant
 
@@ -113,7 +113,7 @@ def run(*, today: date | None = None, dry_run: bool = False, batch_size: int = B
     last_id = 0
     while True:
         batch = list(
-            Participant.objects.exclude(phase=Phase.AFGESLOTEN).filter(pk__gt=last_id).order_by("pk")
+            caseload.open_or_kept(Participant.objects.all()).filter(pk__gt=last_id).order_by("pk")
             .only(*caseload.ROW_FIELDS)[:batch_size]
         )
         if not batch:
