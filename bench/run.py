@@ -2,7 +2,9 @@
 
 1. Prepares ``bench/out/bench.sqlite3`` (gitignored): migrate, then ``koers generate``. Skipped when a marker
    says the database was already generated with the same parameters and the same migrations.
-2. Runs ``bench/measure.py`` in a fresh Python process on that database: the filtered participant list and
+2. Tops up and times the other benchmarks (attendance, signals, matching) and runs ``bench/monitoring.py`` on
+   its own database ``bench/out/monitoring.sqlite3`` (outflow report vs DuckDB, import).
+3. Runs ``bench/measure.py`` in a fresh Python process on that database: the filtered participant list and
    the participant detail page, through Django's test client, as a regisseur of the biggest municipality and
    as a taaldocent of a partner. It prints a table; it asserts nothing (benchmarks are not tests).
 
@@ -115,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run([sys.executable, str(BENCH_DIR / "signals.py")], check=True, env=bench_env(), cwd=PROJECT_DIR)
     print("==> Matching: werkgevers, 5.000 vacatures en werkprofielen aanvullen, rangschikken meten")
     subprocess.run([sys.executable, str(BENCH_DIR / "matching.py")], check=True, env=bench_env(), cwd=PROJECT_DIR)
+    print("==> Monitoring: 100.000 trajecten in 100 projecten (eigen database), uitstroomrapportage tegen DuckDB, "
+          "import van 100.000 rijen")
+    subprocess.run([sys.executable, str(BENCH_DIR / "monitoring.py")], check=True, env=bench_env(), cwd=PROJECT_DIR)
     (OUT_DIR / "static").mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing STATIC_ROOT
     print("==> Meten (nieuw Python-proces)")
     result = subprocess.run(
