@@ -16,7 +16,8 @@ they match).
    ``outflow_table`` and ``outflow_json`` — what ``koers report outflow`` and the report page compute), the
    whole ``programme_report`` (all tables) and ``summary``.
 3. **DuckDB** computes the same table (count per project x outcome of the programme) from the same SQLite file.
-   First choice: DuckDB's sqlite extension (``INSTALL sqlite; LOAD sqlite; ATTACH ... (TYPE sqlite)``), timed
+   First choice: DuckDB's sqlite extension (the pip package ``duckdb-ext-sqlite``, pinned with duckdb in the dev
+   dependencies, else ``INSTALL sqlite``; then ``ATTACH ... (TYPE sqlite)``), timed
    per query on the attached file. When the extension cannot be installed (no network: it is downloaded from
    DuckDB's extension server; the pip-packaged extension ``duckdb-ext-sqlite`` only loads in the DuckDB version
    it was built for), the fallback is stated in the output: Python's ``sqlite3`` reads the programme's
@@ -223,6 +224,20 @@ DUCK_SQL = ("SELECT project_id, outcome, count(*) AS n FROM {table} WHERE progra
             "GROUP BY project_id, outcome")
 
 
+def _sqlite_extension(duckdb) -> str:
+    """The statement that loads DuckDB's sqlite extension: the pip-packaged one (``duckdb-ext-sqlite``, pinned with
+    duckdb in the dev dependencies, so no download is needed) when it matches this DuckDB, else INSTALL from
+    DuckDB's extension server."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("duckdb_ext")
+    for base in (spec.submodule_search_locations or []) if spec else []:
+        found = sorted(Path(base).glob(f"extensions/v{duckdb.__version__}/*/sqlite_scanner.duckdb_extension"))
+        if found:
+            return f"LOAD '{found[0]}';"
+    return "INSTALL sqlite; LOAD sqlite;"
+
+
 def duckdb_measure(programme_id: int, runs: int) -> dict:
     """Time DuckDB computing the outflow counts from the SQLite file; returns method, timings and the counts."""
     import sqlite3
@@ -230,8 +245,9 @@ def duckdb_measure(programme_id: int, runs: int) -> dict:
     import duckdb
 
     con = duckdb.connect()
+    load_sql = _sqlite_extension(duckdb)
     try:
-        con.execute("INSTALL sqlite; LOAD sqlite;")
+        con.execute(load_sql)
         extension_error = None
     except Exception as exc:  # noqa: BLE001 - any failure means: use the fallback, and say why
         extension_error = str(exc).splitlines()[0]
@@ -239,7 +255,7 @@ def duckdb_measure(programme_id: int, runs: int) -> dict:
     if extension_error is None:
         def attached():
             c = duckdb.connect()
-            c.execute("LOAD sqlite;")
+            c.execute(load_sql)
             c.execute(f"ATTACH '{DB_PATH}' AS src (TYPE sqlite, READ_ONLY)")
             return c.execute(DUCK_SQL.format(table="src.monitoring_trajectory", programme=programme_id)).fetchall()
 
