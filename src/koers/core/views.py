@@ -39,7 +39,7 @@ from .models import Organisation, User, UserRole
 
 def home(request):
     """Start page: the caseload for regisseurs and counsellors, participants for other case workers,
-    administration for functional administrators."""
+    administration for functional administrators, the programmes for researchers."""
     from koers.casework.caseload import has_caseload
 
     if has_caseload(request.user):
@@ -48,6 +48,10 @@ def home(request):
         return redirect("participants:list")
     if access.can_manage_organisations(request.user):
         return redirect("core:organisation_list")
+    from koers.monitoring import access as monitoring_access
+
+    if monitoring_access.uses_monitoring(request.user):  # researchers and project leaders: the programmes
+        return redirect("monitoring:programmes")
     return render(request, "core/home.html")
 
 

@@ -44,7 +44,7 @@ from koers.core.codes import (
 )
 from koers.core.models import Organisation
 
-from .models import ImportRun, Programme, Project, ProjectTarget, Source, Trajectory
+from .models import RESERVED_PROGRAMME_CODES, ImportRun, Programme, Project, ProjectTarget, Source, Trajectory
 
 BATCH_SIZE = 2000
 MAX_BYTES = 20 * 1024 * 1024
@@ -367,9 +367,10 @@ def import_projects(data: bytes, filename: str, *, programme_code: str, owner=No
     programme_code = programme_code.strip()
     programme = Programme.objects.filter(code=programme_code).first()
     if programme is None:
-        if not _SLUG.match(programme_code) or len(programme_code) > 40:
+        if not _SLUG.match(programme_code) or len(programme_code) > 40 or programme_code in RESERVED_PROGRAMME_CODES:
             result.errors.append(RowError(0, "", f"'{programme_code}' is geen geldige programmacode; gebruik "
-                                                 "alleen letters, cijfers, '-' en '_' (hoogstens 40 tekens)."))
+                                                 "alleen letters, cijfers, '-' en '_' (hoogstens 40 tekens), en niet "
+                                                 f"{', '.join(sorted(RESERVED_PROGRAMME_CODES))}."))
             return result
         owner = owner or default_owner()
         if owner is None:

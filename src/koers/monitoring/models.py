@@ -32,6 +32,9 @@ from koers.core.codes import (
     YesNoUnknown,
 )
 
+#: Programme codes that are fixed paths under /monitoring/ (a programme with such a code could not be reached).
+RESERVED_PROGRAMME_CODES = frozenset({"nieuw", "vervolgmetingen", "deelnames", "deelnemers"})
+
 
 def _new_salt() -> str:
     return secrets.token_hex(16)

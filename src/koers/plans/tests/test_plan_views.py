@@ -280,7 +280,7 @@ class TestIntegrationPage:
         response = client.post(url("integration_action", world, action="start"),
                                {"start-obligation_start": start.isoformat()})
         assert response.status_code == 302
-        with max_queries(15):
+        with max_queries(16):  # +1: the Monitoring menu item (uses_monitoring)
             html = client.get(url("integration", world)).content.decode()
         assert "PIP vaststellen" in html and "binnenkort" in html
         assert "Leerroute wisselen zonder goedkeuring" in html

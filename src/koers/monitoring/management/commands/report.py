@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from koers.monitoring import indicators, tables
+from koers.monitoring import completeness, indicators, tables
 from koers.monitoring.access import Scope
 from koers.monitoring.models import Programme, Project
 
@@ -99,7 +99,8 @@ class Command(BaseCommand):
                 indicators.hours_table(trajectories),
             ]
         else:
-            result = indicators.programme_report(scope, filters)
+            result = [*indicators.programme_report(scope, filters),
+                      completeness.completeness_table(indicators.filtered(scope, filters))]
 
         if fmt == "csv":
             self._write_text(tables.to_csv(result), output)

@@ -1,0 +1,88 @@
+"""Browser: the programme report as the owner (axe, no CSP errors), on a desktop and on a phone; the project
+form refuses a target without a rationale."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.urls import reverse
+
+from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
+from koers.monitoring.models import Project
+
+from .test_report_views import load_nbnb
+
+SCREENSHOTS = os.environ.get("KOERS_SCREENSHOTS")  # a directory: save screenshots there for a visual check
+
+
+def _shot(page, name: str, locator=None) -> None:
+    if SCREENSHOTS:
+        target = locator if locator is not None else page
+        options = {} if locator is not None else {"full_page": True}
+        target.screenshot(path=os.path.join(SCREENSHOTS, f"monitoring-{name}.png"), **options)
+
+
+@pytest.mark.browser
+def test_report_page_as_owner_is_accessible(world, login):
+    load_nbnb(world)
+    page = login(world.regisseur)
+    page.goto(reverse("monitoring:programmes"))
+    page.get_by_role("link", name="Een nieuw bestaan, een nieuwe baan").click()
+    page.wait_for_load_state()
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("link", name="Rapport bekijken").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Uitstroom per project", level=2).is_visible()
+    chart = page.get_by_role("img", name="Uitstroom per project")
+    assert chart.is_visible()
+    assert page.locator("#tabel-outflow caption").inner_text() == "Uitstroom per project"
+    _shot(page, "report-desktop")
+    _shot(page, "outflow-desktop", page.locator("section:has(#outflow)"))
+    _shot(page, "figures-desktop", page.locator("section:has(#kerncijfers)"))
+    assert_no_serious_axe_violations(page)
+    # filter on one project through the form
+    page.get_by_role("checkbox", name="Refugee Company").check()
+    page.get_by_role("button", name="Filters toepassen").click()
+    page.wait_for_load_state()
+    assert "N = 98" in page.locator("#kerncijfers + .m-figures, .m-figures").first.inner_text()
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)
+
+
+@pytest.mark.browser
+def test_report_page_on_a_phone(world, login, phone_page):
+    load_nbnb(world)
+    page = login(world.regisseur, page=phone_page)
+    page.goto(reverse("monitoring:report", kwargs={"code": "nbnb"}))
+    # nothing but the scrollable table regions is wider than the screen
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    box = page.get_by_role("img", name="Uitstroom per project").bounding_box()
+    assert box and box["width"] <= 390
+    _shot(page, "report-phone")
+    _shot(page, "outflow-phone", page.locator("section:has(#outflow)"))
+    _shot(page, "filters-phone", page.locator("form.m-report-filters"))
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)
+
+
+@pytest.mark.browser
+def test_project_form_refuses_a_target_without_rationale(world, login):
+    load_nbnb(world)
+    page = login(world.projectleider)
+    page.goto(reverse("monitoring:project_create", kwargs={"code": "nbnb"}))
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Naam", exact=True).fill("Taal en Werk")
+    page.get_by_label("Code", exact=True).fill("taalwerk")
+    page.get_by_label("Doel betaald werk (aantal deelnemers)").fill("10")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_load_state()
+    assert "Een doel zonder onderbouwing wordt niet opgeslagen" in page.locator(".error-summary").inner_text()
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Onderbouwing doel betaald werk").fill("Eerdere tranche: een kwart naar werk.")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_load_state()
+    assert Project.objects.filter(code="taalwerk").exists()
+    assert "Eerdere tranche" in page.content()
+    assert_no_console_errors(page)
