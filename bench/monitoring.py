@@ -141,17 +141,6 @@ def _participant_rows(projects: int, trajectories: int, seed: int, prefix: str) 
     return rows
 
 
-FIELD_OF = {
-    "geslacht": "gender", "geboortejaar": "birth_year", "land_herkomst": "country_of_origin",
-    "opleidingsniveau": "education_level", "status": "migration_status", "leerroute": "learning_route",
-    "taalniveau_spreken": "level_spreken", "startdatum": "started_on", "einddatum": "ended_on",
-    "uitstroom": "outcome", "reden_uitval": "dropout_reason", "functie": "job_title",
-    "contractsoort": "contract_type", "contract_maanden": "contract_months", "uren_per_week": "hours_per_week",
-    "opleiding_niveau": "education_entered", "opleiding_richting": "education_field",
-    "werk_na_6_maanden": "work_6m", "werk_na_12_maanden": "work_12m",
-}
-
-
 def prepare(trajectories: int, projects: int, seed: int, fresh: bool) -> None:
     wanted = {"trajectories": trajectories, "projects": projects, "seed": seed, "migrations": migrations_digest()}
     if not fresh and DB_PATH.exists() and MARKER.exists():
@@ -161,8 +150,6 @@ def prepare(trajectories: int, projects: int, seed: int, fresh: bool) -> None:
                 return
         except ValueError:
             pass
-    from datetime import date
-    from decimal import Decimal
 
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -170,6 +157,7 @@ def prepare(trajectories: int, projects: int, seed: int, fresh: bool) -> None:
 
     from koers.core.codes import OrganisationKind
     from koers.core.models import Organisation
+    from koers.monitoring import nbnb
     from koers.monitoring.models import Programme, Project, ProjectTarget, Source, Trajectory
 
     connection.close()
@@ -180,8 +168,6 @@ def prepare(trajectories: int, projects: int, seed: int, fresh: bool) -> None:
     print(f"==> Nieuwe database {DB_PATH.relative_to(PROJECT_DIR)}: migreren")
     call_command("migrate", "--noinput", verbosity=0)
     print(f"==> {_n(trajectories)} trajecten in {projects} projecten genereren")
-    convert = {"birth_year": int, "contract_months": int, "hours_per_week": Decimal,
-               "started_on": date.fromisoformat, "ended_on": date.fromisoformat}
     now = timezone.now()
     with transaction.atomic():
         owner = Organisation.objects.create(name=OWNER, kind=OrganisationKind.GEMEENTE)
@@ -204,7 +190,7 @@ def prepare(trajectories: int, projects: int, seed: int, fresh: bool) -> None:
             ])
         batch = []
         for row in _participant_rows(projects, trajectories, seed, "B"):
-            values = {field: convert.get(field, str)(row[col]) for col, field in FIELD_OF.items() if row[col]}
+            values = nbnb.trajectory_values(row)
             batch.append(Trajectory(programme=programme, project=by_code[row["project"]],
                                     extern_id=row["extern_id"], source=Source.IMPORT, imported_at=now, **values))
             if len(batch) == 5000:

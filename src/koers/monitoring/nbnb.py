@@ -13,6 +13,8 @@ import csv
 import io
 import random
 from collections import Counter
+from datetime import date
+from decimal import Decimal
 
 PROGRAMME = {
     "code": "nbnb",
@@ -238,6 +240,27 @@ def participant_rows(seed: int = 2021) -> list[dict[str, str]]:
     for n, k in enumerate(order, start=1):
         rows[k]["extern_id"] = f"DRS-{n:04d}"
     return rows
+
+
+#: Import-format column → Trajectory field, for building reference rows directly (tests, benchmark) without the
+#: importer's validation; the importer (importing.py) is the one that checks real files.
+FIELD_OF = {
+    "geslacht": "gender", "geboortejaar": "birth_year", "land_herkomst": "country_of_origin",
+    "opleidingsniveau": "education_level", "status": "migration_status", "leerroute": "learning_route",
+    "taalniveau_spreken": "level_spreken", "startdatum": "started_on", "einddatum": "ended_on",
+    "uitstroom": "outcome", "reden_uitval": "dropout_reason", "functie": "job_title",
+    "contractsoort": "contract_type", "contract_maanden": "contract_months", "uren_per_week": "hours_per_week",
+    "opleiding_niveau": "education_entered", "opleiding_richting": "education_field",
+    "werk_na_6_maanden": "work_6m", "werk_na_12_maanden": "work_12m",
+}
+_CONVERT = {"birth_year": int, "contract_months": int, "hours_per_week": Decimal,
+            "started_on": date.fromisoformat, "ended_on": date.fromisoformat}
+
+
+def trajectory_values(row: dict[str, str]) -> dict:
+    """The Trajectory field values of one (valid) reference row; empty cells are left to the model's unknowns."""
+    return {field: _CONVERT.get(field, str)(row[col].strip()) for col, field in FIELD_OF.items()
+            if (row.get(col) or "").strip()}
 
 
 def expected_outflow() -> dict:

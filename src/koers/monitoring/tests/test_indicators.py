@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -24,30 +23,10 @@ from koers.monitoring.tables import SUPPRESSED
 
 # --- building the NBNB programme from the import-format rows (independent of the importer) ---------------------
 
-FIELD_OF = {
-    "geslacht": "gender", "geboortejaar": "birth_year", "land_herkomst": "country_of_origin",
-    "opleidingsniveau": "education_level", "status": "migration_status", "leerroute": "learning_route",
-    "taalniveau_spreken": "level_spreken", "startdatum": "started_on", "einddatum": "ended_on",
-    "uitstroom": "outcome", "reden_uitval": "dropout_reason", "functie": "job_title",
-    "contractsoort": "contract_type", "contract_maanden": "contract_months", "uren_per_week": "hours_per_week",
-    "opleiding_niveau": "education_entered", "opleiding_richting": "education_field",
-    "werk_na_6_maanden": "work_6m", "werk_na_12_maanden": "work_12m",
-}
-CONVERT = {
-    "birth_year": int, "contract_months": int, "hours_per_week": Decimal,
-    "started_on": date.fromisoformat, "ended_on": date.fromisoformat,
-}
-
-
 def trajectory_from_row(programme: Programme, project: Project, row: dict[str, str]) -> Trajectory:
     """One import-format participant row as a Trajectory (empty = the model's 'unknown')."""
-    values = {}
-    for column, field in FIELD_OF.items():
-        raw = (row.get(column) or "").strip()
-        if raw:
-            values[field] = CONVERT.get(field, str)(raw)
     return Trajectory(programme=programme, project=project, extern_id=row["extern_id"], source=Source.IMPORT,
-                      imported_at=timezone.now(), **values)
+                      imported_at=timezone.now(), **nbnb.trajectory_values(row))
 
 
 def load_nbnb(owner=None, code: str = "nbnb") -> Programme:

@@ -12,7 +12,6 @@ import io
 import logging
 from collections import Counter
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -33,20 +32,8 @@ def _date(value: str) -> date | None:
 
 def trajectory_from_row(row: dict[str, str], programme: Programme, projects: dict[str, Project]) -> Trajectory:
     """One import-format participant row as a Trajectory (what the importer stores)."""
-    return Trajectory(
-        programme=programme, project=projects[row["project"]], extern_id=row["extern_id"], source=Source.IMPORT,
-        gender=row["geslacht"] or "onbekend", birth_year=int(row["geboortejaar"]) if row["geboortejaar"] else None,
-        country_of_origin=row["land_herkomst"], education_level=row["opleidingsniveau"] or "onbekend",
-        migration_status=row["status"] or "onbekend", learning_route=row["leerroute"] or "onbekend",
-        level_spreken=row["taalniveau_spreken"] or "onbekend", started_on=_date(row["startdatum"]),
-        ended_on=_date(row["einddatum"]), outcome=row["uitstroom"], dropout_reason=row["reden_uitval"],
-        job_title=row["functie"], contract_type=row["contractsoort"],
-        contract_months=int(row["contract_maanden"]) if row["contract_maanden"] else None,
-        hours_per_week=Decimal(row["uren_per_week"]) if row["uren_per_week"] else None,
-        education_entered=row["opleiding_niveau"], education_field=row["opleiding_richting"],
-        work_6m=row["werk_na_6_maanden"] or "onbekend", work_12m=row["werk_na_12_maanden"] or "onbekend",
-        imported_at=timezone.now(),
-    )
+    return Trajectory(programme=programme, project=projects[row["project"]], extern_id=row["extern_id"],
+                      source=Source.IMPORT, imported_at=timezone.now(), **nbnb.trajectory_values(row))
 
 
 def load_nbnb(world, *, code: str = "nbnb") -> Programme:
