@@ -1,0 +1,104 @@
+"""Browser: the monitoring's working pages — import with preview, completeness worklist and filling in an imported
+row, the follow-up worklist, the research page — each checked with axe and for console/CSP errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
+from koers.core.codes import Role
+from koers.core.tests.factories import MembershipFactory, make_user
+from koers.monitoring import nbnb
+from koers.monitoring.models import FollowUp, Programme, Trajectory
+
+from .test_sync import close, enrol, make_programme, make_project
+
+TODAY = timezone.localdate()
+
+
+@pytest.mark.browser
+def test_import_with_preview_then_fill_in_what_is_unknown(world, login, tmp_path):
+    projectleider = make_user(world.gemeente, Role.PROJECTLEIDER, username="projectleider")
+    make_programme(world.gemeente, code="nbnb", name="Een nieuw bestaan, een nieuwe baan")
+    projects = tmp_path / "projecten.csv"
+    projects.write_text(nbnb.to_csv(nbnb.project_rows(), nbnb.PROJECT_COLUMNS), encoding="utf-8")
+    rows = nbnb.participant_rows()[:40]
+    rows[3]["uitstroom"] = "werk"  # line 5: a wrong code
+    participants = tmp_path / "deelnemers.csv"
+    participants.write_text(nbnb.to_csv(rows, nbnb.COLUMNS), encoding="utf-8")
+
+    page = login(projectleider)
+    page.goto(reverse("monitoring:programme", kwargs={"code": "nbnb"}))
+    page.get_by_role("link", name="Projecten of deelnemers importeren").click()
+    page.wait_for_load_state()
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Projecten").check()
+    page.get_by_label("Bestand").set_input_files(str(projects))
+    page.get_by_role("button", name="Controleren").click()
+    page.wait_for_load_state()
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("button", name="Importeren bevestigen").click()
+    page.wait_for_load_state()
+    assert Programme.objects.get(code="nbnb").projects.count() == 8
+
+    page.goto(reverse("monitoring:import", kwargs={"code": "nbnb"}))
+    page.get_by_label("Deelnemers").check()
+    page.get_by_label("Bestand").set_input_files(str(participants))
+    page.get_by_role("button", name="Controleren").click()
+    page.wait_for_load_state()
+    error = page.locator("table.import-errors tbody tr").first.inner_text()
+    assert error.split()[:2] == ["5", "uitstroom"] and "'werk'" in error  # line, column, problem; nothing saved
+    assert not Trajectory.objects.exists()
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Importeer alleen de geldige regels").check()
+    page.get_by_role("button", name="Importeren bevestigen").click()
+    page.wait_for_load_state()
+    assert Trajectory.objects.count() == 39
+
+    page.goto(reverse("monitoring:completeness", kwargs={"code": "nbnb"}))
+    assert page.get_by_role("heading", name="Werklijst").is_visible()
+    assert_no_serious_axe_violations(page)
+    unknown = Trajectory.objects.filter(country_of_origin="").first() or Trajectory.objects.first()
+    page.goto(reverse("monitoring:trajectory_edit", kwargs={"pk": unknown.pk}))
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_load_state()
+    assert_no_console_errors(page)
+
+
+@pytest.mark.browser
+def test_follow_up_worklist_confirms_a_measurement(world, login):
+    MembershipFactory(participant=world.participant, organisation=world.reintegratie, added_by=world.regisseur)
+    project = make_project(make_programme(world.gemeente), world.reintegratie)
+    trajectory = enrol(world, project=project)
+    close(world, closed_on=TODAY - timedelta(days=200))  # the 6-month follow-up is overdue
+
+    page = login(world.begeleider)
+    page.goto(reverse("monitoring:followups"))
+    assert page.get_by_text("Te laat").first.is_visible()
+    assert_no_serious_axe_violations(page)
+    page.locator("summary", has_text="Meting vastleggen").first.click()
+    page.get_by_label("Nee").first.check()
+    page.get_by_role("button", name="Meting opslaan").first.click()
+    page.wait_for_load_state()
+    follow_up = FollowUp.objects.get(trajectory=trajectory, months=6)
+    assert follow_up.status == "gedaan" and follow_up.in_paid_work == "nee"
+    trajectory.refresh_from_db()
+    assert trajectory.work_6m == "nee"
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)
+
+
+@pytest.mark.browser
+def test_research_page_for_a_researcher(world, login):
+    programme = make_programme(world.gemeente)
+    researcher = make_user(world.gemeente, Role.ONDERZOEKER, username="noor")
+    page = login(researcher)
+    page.goto(reverse("monitoring:research", kwargs={"code": programme.code}))
+    assert page.get_by_role("link", name="Download CSV").is_visible()
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)
