@@ -76,32 +76,37 @@ def format_number(value: float) -> str:
 
 
 def suppress(table: Table, threshold: int) -> Table:
-    """Hide counts 1..threshold-1, and per column one more cell when a single hidden one could be recalculated.
+    """Hide counts 1..threshold-1, and more cells where a single hidden one could be recalculated from a total.
 
-    Primary suppression hides the small cells; secondary suppression hides, in every column with exactly one
-    hidden cell, the next smallest non-zero category cell, so the column total cannot give the hidden one away.
-    Totals rows stay visible. Zero is not a small cell (it reveals no one).
+    Primary suppression hides the small cells. Secondary suppression then hides, in every column AND every row
+    with exactly one hidden category cell, the next smallest non-zero cell of that column or row, so neither a
+    column total (the totals row) nor a row total (a "Totaal" column) gives the hidden one away; the two passes
+    repeat until nothing changes. Totals rows stay visible. Zero is not a small cell (it reveals no one).
     """
     rows = [list(r.cells) for r in table.rows]
-    hidden = [[False] * len(r) for r in rows]
-    for i, r in enumerate(table.rows):
-        if r.total:
-            continue
-        for j, cell in enumerate(rows[i]):
-            if cell.count is not None and 0 < cell.count < threshold:
-                hidden[i][j] = True
-    for j in range(len(table.columns)):
-        category = [i for i, r in enumerate(table.rows) if not r.total and j < len(rows[i])]
-        if sum(hidden[i][j] for i in category) != 1:
-            continue
-        candidates = [i for i in category if not hidden[i][j] and (rows[i][j].count or 0) > 0]
-        if candidates:
-            smallest = min(candidates, key=lambda i: rows[i][j].count)
-            hidden[smallest][j] = True
+    category = [i for i, r in enumerate(table.rows) if not r.total]
+    hidden = {(i, j) for i in category for j, cell in enumerate(rows[i])
+              if cell.count is not None and 0 < cell.count < threshold}
+
+    def hide_next(cells: list[tuple[int, int]]) -> bool:
+        """In one line of cells (a column or a row): with exactly one hidden, hide the smallest other count."""
+        if sum(c in hidden for c in cells) != 1:
+            return False
+        candidates = [c for c in cells if c not in hidden and (rows[c[0]][c[1]].count or 0) > 0]
+        if not candidates:
+            return False
+        hidden.add(min(candidates, key=lambda c: rows[c[0]][c[1]].count))
+        return True
+
+    changed = True
+    while changed:
+        changed = False
+        for j in range(len(table.columns)):
+            changed |= hide_next([(i, j) for i in category if j < len(rows[i])])
+        for i in category:
+            changed |= hide_next([(i, j) for j in range(len(rows[i])) if rows[i][j].count is not None])
     new_rows = tuple(
-        replace(r, cells=tuple(
-            Cell(suppressed=True) if hidden[i][j] else c for j, c in enumerate(rows[i])
-        ))
+        replace(r, cells=tuple(Cell(suppressed=True) if (i, j) in hidden else c for j, c in enumerate(rows[i])))
         for i, r in enumerate(table.rows)
     )
     return replace(table, rows=new_rows, suppressed=True)
