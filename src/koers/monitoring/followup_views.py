@@ -33,6 +33,7 @@ def followup_list(request):
         rows.append({
             "follow_up": f, "participant": f.trajectory.participant, "overdue": followups.is_overdue(f, today),
             "days_late": (today - f.due_on).days, "form": FollowUpForm(prefix=f"fu{f.pk}"),
+            "opens_on": followups.opens_on(f), "can_record": followups.opens_on(f) <= today,
         })
     if rows:
         ids = [r["participant"].pk for r in rows]

@@ -27,7 +27,7 @@ Everything else is a 404, as is another organisation's follow-up. Viewing and re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -180,6 +180,14 @@ def refresh_prefill(participant_id) -> int:
 # --- access ------------------------------------------------------------------------------------------------------
 
 
+#: A follow-up can be recorded from this many days before its due date (earlier says nothing about durability).
+EARLY_DAYS = 30
+
+
+def opens_on(follow_up: FollowUp) -> date:
+    return follow_up.due_on - timedelta(days=EARLY_DAYS)
+
+
 def is_overdue(follow_up: FollowUp, today: date | None = None) -> bool:
     return follow_up.status == FollowUpStatus.OPEN and follow_up.due_on < (today or timezone.localdate())
 
@@ -242,6 +250,11 @@ def check(follow_up: FollowUp, answer: Answer, *, today: date) -> dict[str, str]
         errors["done_on"] = "Vul de datum van de meting in."
     elif answer.done_on > today:
         errors["done_on"] = "De datum van de meting ligt in de toekomst. Kies vandaag of eerder."
+    elif answer.done_on < opens_on(follow_up):
+        errors["done_on"] = (
+            f"Een vervolgmeting na {follow_up.months} maanden kan vanaf {_d(opens_on(follow_up))} worden gedaan "
+            f"({EARLY_DAYS} dagen voor de termijn); eerder zegt ze niets over blijvend werk."
+        )
     elif follow_up.trajectory.ended_on and answer.done_on < follow_up.trajectory.ended_on:
         errors["done_on"] = (
             f"De meting kan niet vóór de afsluiting van het traject ({_d(follow_up.trajectory.ended_on)}) liggen."

@@ -123,8 +123,8 @@ def test_the_proposal_follows_changes_in_the_placements(world, project):
 
 
 def test_recording_sets_work_6m_and_work_12m(world, project):
-    t = enrol(world, project=project)
-    close(world, closed_on=TODAY - timedelta(days=200))
+    t = enrol(world, project=project, days_ago=500)
+    close(world, closed_on=TODAY - timedelta(days=400))
     followups.record_follow_up(world.begeleider, follow_up(t, 6), in_paid_work="ja", status="gedaan",
                                note="Werkt bij de bakker", done_on=TODAY)
     t.refresh_from_db()
@@ -145,8 +145,12 @@ def test_recording_sets_work_6m_and_work_12m(world, project):
 
 def test_recording_refuses_bad_answers(world, project):
     t = enrol(world, project=project)
-    close(world)
+    close(world, closed_on=TODAY - timedelta(days=200))
     fu = follow_up(t)
+    with pytest.raises(ValidationError, match="kan vanaf") as exc:  # the 12-month moment is months away
+        followups.record_follow_up(world.begeleider, follow_up(t, 12), in_paid_work="ja", status="gedaan",
+                                   done_on=TODAY)
+    assert "done_on" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         followups.record_follow_up(world.begeleider, fu, in_paid_work="", status="gedaan", done_on=TODAY)
     assert "in_paid_work" in exc.value.message_dict
@@ -268,11 +272,14 @@ def test_another_organisation_gets_404(world, project, client_for):
 def test_confirming_the_proposal_with_one_click(world, project, client_for):
     t = enrol(world, project=project)
     placement(world, contract=ContractType.VAST)
-    close(world, outcome=Outcome.BETAALD_WERK)
+    close(world, outcome=Outcome.BETAALD_WERK, closed_on=TODAY - timedelta(days=170))
     fu = follow_up(t)
     client = client_for(world.begeleider)
     html = client.get(reverse("monitoring:followups")).content.decode()
     assert "Voorstel uit de plaatsingen: ja" in html and "Klopt: heeft betaald werk" in html
+    # the 12-month measurement is not due for months: no form yet, only when it can be recorded
+    opens = followups.opens_on(follow_up(t, 12))
+    assert f"Vast te leggen vanaf {opens.day} " in html
     prefix = f"fu{fu.pk}"
     response = client.post(reverse("monitoring:followup_record", args=[fu.pk]), {
         f"{prefix}-status": "gedaan", f"{prefix}-in_paid_work": "ja", f"{prefix}-done_on": TODAY.isoformat(),
