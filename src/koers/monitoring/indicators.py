@@ -49,7 +49,7 @@ from koers.core.codes import (
 from . import tables
 from .access import SMALL_CELL
 from .models import Programme, Project, ProjectTarget, Source, Trajectory
-from .tables import Cell, Row, Table
+from .tables import Cell, Row, Table, format_number
 
 
 @dataclass(frozen=True)
@@ -871,7 +871,8 @@ def _summary(trajectories: QuerySet[Trajectory], today: date) -> list[Figure]:
         "guidance_hours", "Begeleidingsuren per deelnemer",
         _round(minutes / 60 / guidance["native"], 1) if guidance["native"] else None, total, imported,
         unit="uur",
-        note=(f"{_round(minutes / 60, 1)} uur in {guidance['contacts']} contacten van de uitvoerende organisatie; "
+        note=(f"{format_number(_round(minutes / 60, 1))} uur in {guidance['contacts']} contacten van de "
+              "uitvoerende organisatie; "
               "alleen trajecten in Koers, geïmporteerde tellen als onbekend."),
     ))
     dur = _durability_counts(trajectories)
