@@ -39,8 +39,9 @@ def make_contact(participant, user, *, days_ago=1, minutes=30, special=False, ki
 
 
 def form_data(**overrides):
+    # An hour ago, not "today at 9": before 9 in the morning that would be in the future and refused.
     data = {
-        "kind": "gesprek", "happened_at": timezone.localtime(moment(0, 9)).strftime("%Y-%m-%dT%H:%M"),
+        "kind": "gesprek", "happened_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
         "duration_minutes": "45", "summary": "Besproken hoe het gaat met de taalles.", "participant_present": "on",
     }
     data.update(overrides)
