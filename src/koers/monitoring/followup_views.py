@@ -17,6 +17,7 @@ from koers.core.models import AuditAction
 
 from . import followups, sync
 from .followup_forms import EnrolForm, FollowUpForm, add_errors
+from .models import FollowUpStatus
 
 NAV = "monitoring"
 ID, T, W = Category.IDENTITY, Category.TRAJECTORY, Category.WORK
@@ -49,20 +50,26 @@ def followup_list(request):
 
 def followup_record(request, pk):
     fu, participant, grant = followups.get_follow_up_or_404(request.user, pk)
-    form = FollowUpForm(request.POST or None, prefix=f"fu{fu.pk}")
+    done = fu.status != FollowUpStatus.OPEN
+    # A recorded follow-up shows its answer, with the correction form (pre-filled) folded away.
+    initial = {"status": fu.status, "in_paid_work": fu.in_paid_work if fu.in_paid_work != "onbekend" else "",
+               "done_on": fu.done_on, "note": fu.note} if done else None
+    form = FollowUpForm(request.POST or None, prefix=f"fu{fu.pk}", initial=initial)
+    correct = request.method == "POST" and request.POST.get("correct") == "1"
     if request.method == "POST" and form.is_valid():
         try:
-            followups.record_follow_up(request.user, fu, request=request, **form.answer_kwargs())
+            followups.record_follow_up(request.user, fu, request=request, correct=correct, **form.answer_kwargs())
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"Vervolgmeting {fu.months} maanden vastgelegd voor {participant.name}.")
-            return redirect("monitoring:followups")
+            verb = "gecorrigeerd" if correct else "vastgelegd"
+            messages.success(request, f"Vervolgmeting {fu.months} maanden {verb} voor {participant.name}.")
+            return redirect("participants:detail", pk=participant.pk) if correct else redirect("monitoring:followups")
     audit.record(request.user, participant, {ID, T, W}, AuditAction.VIEW, legal_basis=grant.legal_basis,
                  detail=f"Vervolgmeting {fu.months} maanden", request=request)
     return render(request, "monitoring/followup_form.html", {
         "nav": NAV, "fu": fu, "p": participant, "form": form,
-        "overdue": followups.is_overdue(fu), "done": fu.status != "open",
+        "overdue": followups.is_overdue(fu), "done": done, "correcting": correct,
     })
 
 

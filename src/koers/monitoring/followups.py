@@ -22,6 +22,10 @@ The proposal is shown on the worklist; a person confirms it with one click or re
 only the follow-up). Who: staff of the responsible organisation who may see the participant's trajectory and work
 data (as for contacts: the measurement is done on behalf of the organisation, not a change of the file).
 Everything else is a 404, as is another organisation's follow-up. Viewing and recording are audited.
+
+**Correcting** (``record_follow_up(..., correct=True)``) — the same people may replace a recorded answer (a wrong
+click, or a participant reached after all); the same rules apply, the trajectory field follows, and the audit
+event (*gewijzigd*) names the previous answer.
 """
 
 from __future__ import annotations
@@ -237,10 +241,14 @@ class Answer:
     note: str = ""
 
 
-def check(follow_up: FollowUp, answer: Answer, *, today: date) -> dict[str, str]:
+def check(follow_up: FollowUp, answer: Answer, *, today: date, correct: bool = False) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if follow_up.status != FollowUpStatus.OPEN:
-        errors["__all__"] = "Deze vervolgmeting is al vastgelegd."
+    if not correct and follow_up.status != FollowUpStatus.OPEN:
+        errors["__all__"] = ("Deze vervolgmeting is al vastgelegd. Klopt het antwoord niet, kies dan "
+                             "'Meting corrigeren'.")
+        return errors
+    if correct and follow_up.status == FollowUpStatus.OPEN:
+        errors["__all__"] = "Deze vervolgmeting is nog niet vastgelegd; er is niets te corrigeren."
         return errors
     if answer.status not in (FollowUpStatus.GEDAAN, FollowUpStatus.NIET_BEREIKT):
         errors["status"] = "Kies of de meting is gedaan of dat de deelnemer niet is bereikt."
@@ -264,19 +272,29 @@ def check(follow_up: FollowUp, answer: Answer, *, today: date) -> dict[str, str]
     return errors
 
 
+def answer_label(status: str, in_paid_work: str) -> str:
+    if status == FollowUpStatus.NIET_BEREIKT:
+        return "deelnemer niet bereikt"
+    return f"betaald werk: {dict(YesNoUnknown.choices)[in_paid_work].lower()}"
+
+
 def record_follow_up(user, follow_up: FollowUp, *, in_paid_work: str, status: str, note: str = "",
-                     done_on: date | None, request=None, today: date | None = None) -> FollowUp:
+                     done_on: date | None, request=None, today: date | None = None,
+                     correct: bool = False) -> FollowUp:
     """Record the answer of an open follow-up and copy it to the trajectory (6 → work_6m, 12 → work_12m).
 
-    404 when the user may not record it (see the module docstring); ``ValidationError`` per field otherwise."""
+    ``correct=True`` replaces the answer of a recorded follow-up instead (same rules and people; the audit trail
+    keeps the previous answer). 404 when the user may not record it (see the module docstring);
+    ``ValidationError`` per field otherwise."""
     today = today or timezone.localdate()
     with transaction.atomic():
         fu, participant, grant = get_follow_up_or_404(user, getattr(follow_up, "pk", follow_up))
         fu = FollowUp.objects.select_for_update().select_related("trajectory__project").get(pk=fu.pk)
         answer = Answer(status=status, in_paid_work=in_paid_work, done_on=done_on, note=(note or "").strip())
-        errors = check(fu, answer, today=today)
+        errors = check(fu, answer, today=today, correct=correct)
         if errors:
             raise ValidationError({k: [v] for k, v in errors.items()})
+        before = f"{answer_label(fu.status, fu.in_paid_work)} op {_d(fu.done_on)}" if correct else ""
         value = answer.in_paid_work if answer.status == FollowUpStatus.GEDAAN else YesNoUnknown.ONBEKEND
         fu.status, fu.in_paid_work, fu.done_on, fu.note, fu.done_by = (
             answer.status, value, answer.done_on, answer.note, user)
@@ -284,9 +302,10 @@ def record_follow_up(user, follow_up: FollowUp, *, in_paid_work: str, status: st
         field_name = TRAJECTORY_FIELD.get(fu.months)
         if field_name:
             Trajectory.objects.filter(pk=fu.trajectory_id).update(**{field_name: value, "updated_at": timezone.now()})
-        label = dict(YesNoUnknown.choices)[value].lower()
-        audit.record(user, participant, {T, W}, AuditAction.CREATE, legal_basis=grant.legal_basis, request=request,
-                     detail=f"Vervolgmeting {fu.months} maanden ({fu.trajectory.project.name}): "
-                            + ("deelnemer niet bereikt" if answer.status == FollowUpStatus.NIET_BEREIKT
-                               else f"betaald werk: {label}"))
+        detail = (f"Vervolgmeting {fu.months} maanden ({fu.trajectory.project.name}): "
+                  f"{answer_label(answer.status, value)}")
+        if correct:
+            detail += f" (gecorrigeerd; was {before})"
+        audit.record(user, participant, {T, W}, AuditAction.UPDATE if correct else AuditAction.CREATE,
+                     legal_basis=grant.legal_basis, request=request, detail=detail)
     return fu

@@ -37,7 +37,9 @@ def panel_context(user, participant, grant, *, today=None) -> dict:
     today = today or timezone.localdate()
     items = []
     for t in trajectories_of(participant):
-        fus = [{"follow_up": f, "overdue": followups.is_overdue(f, today)} for f in t.follow_ups.all()]
+        # Staff of the responsible organisation get a link to record or correct the measurement.
+        fus = [{"follow_up": f, "overdue": followups.is_overdue(f, today),
+                "own": f.organisation_id == user.organisation_id} for f in t.follow_ups.all()]
         items.append({"trajectory": t, "follow_ups": fus if grant.can_see(Category.WORK) else []})
     form = None
     if sync.can_enrol(grant):

@@ -90,6 +90,18 @@ def test_follow_up_worklist_confirms_a_measurement(world, login):
     trajectory.refresh_from_db()
     assert trajectory.work_6m == "nee"
     assert_no_serious_axe_violations(page)
+
+    # Reached after all: corrected from the participant's file.
+    page.goto(reverse("participants:detail", args=[world.participant.pk]))
+    page.get_by_role("link", name="bekijken of corrigeren (vervolgmeting 6 maanden)").click()
+    page.locator("summary", has_text="Meting corrigeren").click()
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Ja, betaald werk").check()
+    page.get_by_role("button", name="Correctie opslaan").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Vervolgmeting 6 maanden gecorrigeerd").is_visible()
+    trajectory.refresh_from_db()
+    assert trajectory.work_6m == "ja"
     assert_no_console_errors(page)
 
 

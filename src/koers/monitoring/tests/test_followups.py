@@ -3,6 +3,7 @@ recording (work_6m / work_12m), the overdue signal on the caseload, and the work
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -165,6 +166,33 @@ def test_recording_refuses_bad_answers(world, project):
     assert t.work_6m == "nee"
 
 
+def test_a_recorded_answer_can_be_corrected_and_the_audit_trail_keeps_the_old_one(world, project):
+    t = enrol(world, project=project)
+    close(world, closed_on=TODAY - timedelta(days=200))
+    fu = follow_up(t)
+    with pytest.raises(ValidationError, match="niets te corrigeren"):
+        followups.record_follow_up(world.begeleider, fu, in_paid_work="ja", status="gedaan", done_on=TODAY,
+                                   correct=True)
+    followups.record_follow_up(world.begeleider, fu, in_paid_work="", status="niet_bereikt", done_on=TODAY)
+    with pytest.raises(ValidationError, match="Meting corrigeren"):
+        followups.record_follow_up(world.begeleider, fu, in_paid_work="ja", status="gedaan", done_on=TODAY)
+    with pytest.raises(ValidationError) as exc:  # a correction follows the same rules
+        followups.record_follow_up(world.begeleider, fu, in_paid_work="", status="gedaan", done_on=TODAY,
+                                   correct=True)
+    assert "in_paid_work" in exc.value.message_dict
+    followups.record_follow_up(world.begeleider, fu, in_paid_work="ja", status="gedaan", done_on=TODAY,
+                               note="Alsnog bereikt: werkt bij de bakker", correct=True)
+    fu.refresh_from_db()
+    t.refresh_from_db()
+    assert (fu.status, fu.in_paid_work, t.work_6m) == ("gedaan", "ja", "ja")
+    event = AuditEvent.objects.get(participant_id=world.participant.pk, action=AuditAction.UPDATE, category="werk")
+    assert "betaald werk: ja" in event.detail and f"was deelnemer niet bereikt op {TODAY.day}-" in event.detail
+    for user in (world.regisseur, world.andere_regisseur):  # only the responsible organisation corrects
+        with pytest.raises(Http404):
+            followups.record_follow_up(user, fu, in_paid_work="nee", status="gedaan", done_on=TODAY, correct=True)
+    assert follow_up(t).in_paid_work == "ja"
+
+
 def test_another_organisation_may_not_record(world, project):
     t = enrol(world, project=project)
     close(world)
@@ -298,6 +326,35 @@ def test_a_wrong_answer_shows_the_error_next_to_the_field(world, project, client
     assert response.status_code == 200
     assert "Kies ja of nee" in response.content.decode()
     assert follow_up(t).status == "open"
+
+
+def test_correcting_on_the_page_from_the_participant_file(world, project, client_for):
+    t = enrol(world, project=project)
+    close(world, closed_on=TODAY - timedelta(days=200))
+    fu = follow_up(t)
+    followups.record_follow_up(world.begeleider, fu, in_paid_work="nee", status="gedaan", done_on=TODAY)
+    client = client_for(world.begeleider)
+    record_url = reverse("monitoring:followup_record", args=[fu.pk])
+    detail = client.get(reverse("participants:detail", args=[world.participant.pk])).content.decode()
+    assert f'href="{record_url}"' in detail and "bekijken of corrigeren" in detail
+    page = client.get(record_url).content.decode()
+    assert "Deze meting is vastgelegd" in page and "Meting corrigeren" in page
+    assert re.search(r'value="nee"[^>]*checked', page)  # the correction form starts from the recorded answer
+    prefix = f"fu{fu.pk}"
+    answer = {f"{prefix}-status": "gedaan", f"{prefix}-in_paid_work": "ja", f"{prefix}-done_on": TODAY.isoformat()}
+    # Without the correction flag (e.g. a second person on an old worklist) nothing is overwritten.
+    response = client.post(record_url, answer)
+    assert response.status_code == 200 and "al vastgelegd" in response.content.decode()
+    assert follow_up(t).in_paid_work == "nee"
+    response = client.post(record_url, {**answer, "correct": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("participants:detail", args=[world.participant.pk])
+    assert Trajectory.objects.get(pk=t.pk).work_6m == "ja"
+    # The regisseur sees the answer in the file, but has no link: the measurement is Werkkracht's.
+    detail = client_for(world.regisseur).get(reverse("participants:detail", args=[world.participant.pk]))
+    assert "betaald werk: <strong>ja</strong>" in detail.content.decode()
+    assert record_url not in detail.content.decode()
+    assert client_for(world.regisseur).post(record_url, {**answer, "correct": "1"}).status_code == 404
 
 
 def test_a_taaldocent_of_the_responsible_organisation_does_not_see_work_questions(world, client_for):
