@@ -4,6 +4,7 @@ block it, the phase, access, and the eindrapportage PDFs (contents via pdftotext
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import tempfile
 from datetime import timedelta
@@ -269,6 +270,7 @@ def pdf_text(content: bytes) -> str:
                               text=True).stdout
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is niet geïnstalleerd")
 def test_the_eindrapportage_for_the_municipality_and_with_consent_for_the_employer(world, client_for):
     Participant.objects.filter(pk=world.participant.pk).update(level_spreken="A2", benefit="ja")
     world.participant.refresh_from_db()
