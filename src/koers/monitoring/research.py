@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
+from django.utils import timezone
 
 from koers.core import audit
 from koers.core.codes import Category
@@ -257,5 +258,5 @@ def export(user, programme: Programme, fmt: str, *, request=None) -> tuple[bytes
     )
     logger.info("research export of programme %s (%s) by user %s: %d rows, %d native participants",
                 programme.code, fmt, user.pk, len(rows), len(set(participant_ids)))
-    filename = f"onderzoek-{programme.code}-{date.today().isoformat()}.{fmt}"
+    filename = f"onderzoek-{programme.code}-{timezone.localdate().isoformat()}.{fmt}"
     return content, content_type, filename

@@ -190,7 +190,7 @@ class Participant(models.Model):
     def age(self) -> int | None:
         if not self.date_of_birth:
             return None
-        today = date.today()
+        today = timezone.localdate()  # the Dutch date, not the server's (UTC) one
         dob = self.date_of_birth
         return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
