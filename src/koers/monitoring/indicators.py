@@ -457,20 +457,27 @@ def _number_label(value) -> str:
     return tables.format_number(float(value))
 
 
-def contract_months_table(trajectories: QuerySet[Trajectory]) -> Table:
-    """Contract duration in months of the paid jobs (Table 4.1), longest first, with the mean over known values."""
-    rows_db = list(
-        trajectories.filter(outcome=_PAID).order_by().values_list("contract_months").annotate(n=Count("pk"))
-    )
+def _paid_job_values(trajectories: QuerySet[Trajectory], field: str, convert=lambda v: v):
+    """A numeric field over the paid jobs: (jobs, unknown, [(value, count), ...] highest value first)."""
+    rows_db = list(trajectories.filter(outcome=_PAID).order_by().values_list(field).annotate(n=Count("pk")))
     jobs = sum(n for _, n in rows_db)
     unknown = sum(n for v, n in rows_db if v is None)
-    known = sorted(((v, n) for v, n in rows_db if v is not None), reverse=True)
-    total_months = sum(v * n for v, n in known)
+    known = sorted(((convert(v), n) for v, n in rows_db if v is not None), reverse=True)
+    return jobs, unknown, known
+
+
+def _unknown_and_total(unknown: int, jobs: int) -> list[Row]:
+    return [Row(UNKNOWN_LABEL, (_count(unknown, jobs),), code=UNKNOWN),
+            Row(TOTAL_LABEL, (Cell(count=jobs),), total=True)]
+
+
+def contract_months_table(trajectories: QuerySet[Trajectory]) -> Table:
+    """Contract duration in months of the paid jobs (Table 4.1), longest first, with the mean over known values."""
+    jobs, unknown, known = _paid_job_values(trajectories, "contract_months")
     known_n = jobs - unknown
     rows = [Row(_number_label(v), (_count(n, jobs),), code=str(v)) for v, n in known]
-    rows.append(Row(UNKNOWN_LABEL, (_count(unknown, jobs),), code=UNKNOWN))
-    rows.append(Row(TOTAL_LABEL, (Cell(count=jobs),), total=True))
-    rows.append(_mean_row("Gemiddelde (maanden, over bekende waarden)", _mean(total_months, known_n)))
+    rows += _unknown_and_total(unknown, jobs)
+    rows.append(_mean_row("Gemiddelde (maanden, over bekende waarden)", _mean(sum(v * n for v, n in known), known_n)))
     return Table(
         key="contract_months", title="Contractduur van de betaalde banen (maanden)", row_header="Maanden",
         columns=("Aantal",), rows=tuple(rows), n=jobs, unknown=unknown,
@@ -490,8 +497,7 @@ def contract_types_table(trajectories: QuerySet[Trajectory]) -> Table:
     known_n = jobs - unknown
     temporary = sum(rows_db.get(c, 0) for c in TEMPORARY_CONTRACTS)
     rows = [Row(label, (_count(rows_db.get(code, 0), jobs),), code=code) for code, label in ContractType.choices]
-    rows.append(Row(UNKNOWN_LABEL, (_count(unknown, jobs),), code=UNKNOWN))
-    rows.append(Row(TOTAL_LABEL, (Cell(count=jobs),), total=True))
+    rows += _unknown_and_total(unknown, jobs)
     share = _round(_pct(temporary, known_n), 1) if known_n else None
     rows.append(Row("Aandeel tijdelijk (% van bekende contractsoort)", (Cell(value=share),), code="aandeel",
                     total=True))
@@ -506,18 +512,12 @@ def contract_types_table(trajectories: QuerySet[Trajectory]) -> Table:
 
 def hours_table(trajectories: QuerySet[Trajectory]) -> Table:
     """Hours per week of the paid jobs (Table 4.1): 0 = zero-hours contract, counted as 0 in the mean."""
-    rows_db = list(
-        trajectories.filter(outcome=_PAID).order_by().values_list("hours_per_week").annotate(n=Count("pk"))
-    )
-    jobs = sum(n for _, n in rows_db)
-    unknown = sum(n for v, n in rows_db if v is None)
-    known = sorted(((Decimal(v), n) for v, n in rows_db if v is not None), reverse=True)
+    jobs, unknown, known = _paid_job_values(trajectories, "hours_per_week", Decimal)
     known_n = jobs - unknown
     zero = sum(n for v, n in known if v == 0)
     rows = [Row(_number_label(v) + (" (nulurencontract)" if v == 0 else ""), (_count(n, jobs),),
                 code=str(int(v)) if v == int(v) else str(v)) for v, n in known]
-    rows.append(Row(UNKNOWN_LABEL, (_count(unknown, jobs),), code=UNKNOWN))
-    rows.append(Row(TOTAL_LABEL, (Cell(count=jobs),), total=True))
+    rows += _unknown_and_total(unknown, jobs)
     rows.append(_mean_row("Gemiddelde (uur per week, nuluren als 0)",
                           _mean(sum(v * n for v, n in known), known_n)))
     rows.append(Row("Aandeel nulurencontracten (% van bekende uren)",
