@@ -142,13 +142,17 @@ def _preview_context(scope, entry: dict, data: bytes, result: importing.ImportRe
     }
 
 
+def _gone(request, code):
+    messages.error(request, "Dit bestand is niet meer beschikbaar (al geïmporteerd of verlopen). Kies het "
+                            "bestand opnieuw.")
+    return redirect("monitoring:import", code=code)
+
+
 def import_preview(request, code, token):
     scope = _manage_scope(request, code)
     entry = _pending(request, code, token)
     if entry is None:
-        messages.error(request, "Dit bestand is niet meer beschikbaar (al geïmporteerd of verlopen). Kies het "
-                                "bestand opnieuw.")
-        return redirect("monitoring:import", code=code)
+        return _gone(request, code)
     data = entry["path"].read_bytes()
     result = _run(scope, entry, data, user=request.user, apply=False, partial=True)
     context = _preview_context(scope, entry, data, result)
@@ -161,9 +165,7 @@ def import_confirm(request, code, token):
     scope = _manage_scope(request, code)
     entry = _pending(request, code, token)
     if entry is None:
-        messages.error(request, "Dit bestand is niet meer beschikbaar (al geïmporteerd of verlopen). Kies het "
-                                "bestand opnieuw.")
-        return redirect("monitoring:import", code=code)
+        return _gone(request, code)
     form = ConfirmForm(request.POST)
     partial = form.is_valid() and form.cleaned_data["partial"] and entry["kind"] == "deelnemers"
     data = entry["path"].read_bytes()
