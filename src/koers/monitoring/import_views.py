@@ -180,7 +180,10 @@ def import_confirm(request, code, token):
         preview = _run(scope, entry, data, user=request.user, apply=False, partial=True)
         context = _preview_context(scope, entry, data, preview)
         context.update(token=token, confirm_form=form)
-        return render(request, "monitoring/import_preview.html", context, status=200)
+        response = render(request, "monitoring/import_preview.html", context, status=200)
+        if request.htmx:  # the address bar keeps the preview's URL (the confirm URL only takes POST)
+            response["HX-Push-Url"] = reverse("monitoring:import_preview", kwargs={"code": code, "token": token})
+        return response
     _forget(request, token)
     what = "projecten" if entry["kind"] == "projecten" else "deelnemers"
     skipped = f" {result.error_lines} regel(s) met fouten zijn overgeslagen." if result.errors else ""

@@ -3,6 +3,7 @@ row, the follow-up worklist, the research page — each checked with axe and for
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -36,13 +37,19 @@ def test_import_with_preview_then_fill_in_what_is_unknown(world, login, tmp_path
     page.get_by_role("link", name="Projecten of deelnemers importeren").click()
     page.wait_for_load_state()
     assert_no_serious_axe_violations(page)
+    import_url = reverse("monitoring:import", kwargs={"code": "nbnb"})
+    preview_url = re.compile(re.escape(import_url) + r"[\w-]+/$")
+    busy = page.locator("#import-busy")
+    assert busy.count() == 1 and not busy.is_visible()  # shown only while the server works
     page.get_by_label("Projecten").check()
     page.get_by_label("Bestand").set_input_files(str(projects))
     page.get_by_role("button", name="Controleren").click()
-    page.wait_for_load_state()
+    page.wait_for_url(preview_url)  # the form is sent by htmx; the address bar follows the redirect
+    assert page.get_by_role("heading", name="Voorbeeld", exact=False).first.is_visible()
     assert_no_serious_axe_violations(page)
     page.get_by_role("button", name="Importeren bevestigen").click()
-    page.wait_for_load_state()
+    page.wait_for_url("**" + import_url)
+    assert page.get_by_text("projecten.csv is geïmporteerd: 8 projecten nieuw").is_visible()
     assert Programme.objects.get(code="nbnb").projects.count() == 8
 
     page.goto(reverse("monitoring:import", kwargs={"code": "nbnb"}))
@@ -54,9 +61,13 @@ def test_import_with_preview_then_fill_in_what_is_unknown(world, login, tmp_path
     assert error.split()[:2] == ["5", "uitstroom"] and "'werk'" in error  # line, column, problem; nothing saved
     assert not Trajectory.objects.exists()
     assert_no_serious_axe_violations(page)
+    here = page.url
+    page.get_by_role("button", name="Importeren bevestigen").click()  # not yet choosing "only the valid rows"
+    page.get_by_text("er is niets geïmporteerd").first.wait_for()
+    assert page.url == here and not Trajectory.objects.exists()  # still the preview's address
     page.get_by_label("Importeer alleen de geldige regels").check()
     page.get_by_role("button", name="Importeren bevestigen").click()
-    page.wait_for_load_state()
+    page.wait_for_url("**" + import_url)
     assert Trajectory.objects.count() == 39
 
     page.goto(reverse("monitoring:completeness", kwargs={"code": "nbnb"}))
