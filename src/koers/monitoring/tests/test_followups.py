@@ -345,6 +345,7 @@ def test_correcting_on_the_page_from_the_participant_file(world, project, client
     # Without the correction flag (e.g. a second person on an old worklist) nothing is overwritten.
     response = client.post(record_url, answer)
     assert response.status_code == 200 and "al vastgelegd" in response.content.decode()
+    assert '<details class="followup-correct" open>' in response.content.decode()  # the error is not folded away
     assert follow_up(t).in_paid_work == "nee"
     response = client.post(record_url, {**answer, "correct": "1"})
     assert response.status_code == 302
