@@ -219,7 +219,7 @@ def get_follow_up_or_404(user, pk) -> tuple[FollowUp, object, access.Grant]:
     participant whose trajectory and work data the user may not see."""
     try:
         fu = (FollowUp.objects.select_related("trajectory__project__programme", "trajectory__participant",
-                                              "organisation")
+                                              "organisation", "done_by")
               .get(pk=int(pk), organisation_id=getattr(user, "organisation_id", None),
                    trajectory__participant__isnull=False))
     except (ValueError, TypeError, FollowUp.DoesNotExist) as exc:
