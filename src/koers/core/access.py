@@ -26,6 +26,20 @@ from django.http import Http404
 from .codes import Category, LegalBasis, OrganisationKind, Role
 
 C = Category
+
+
+class NotVisible(Http404):
+    """A 404 because the access policy hides the object from this user (not because it does not exist).
+
+    The 404 handler records it as a security event (``audit.record_denied``), so that repeated attempts to open
+    other organisations' participants show up for the functional administrator.
+    """
+
+    def __init__(self, message: str = "Pagina niet gevonden", *, participant_id=None):
+        super().__init__(message)
+        self.participant_id = participant_id
+
+
 ALL_CATEGORIES: frozenset[str] = frozenset(Category.values)
 NON_SPECIAL: frozenset[str] = ALL_CATEGORIES - {C.SPECIAL}
 
@@ -235,22 +249,38 @@ def get_participant_or_404(user, pk, queryset: QuerySet | None = None):
     """The participant and the user's grant, or 404 when the user may not see them (no existence leak)."""
     from koers.participants.models import Participant
 
+    pid = safe_id(pk)
+    if pid is None:
+        raise Http404("Deelnemer niet gevonden")
     try:
         participant = (
-            visible_participants(user, queryset).select_related("regie_organisation", "regisseur").get(pk=int(pk))
+            visible_participants(user, queryset).select_related("regie_organisation", "regisseur").get(pk=pid)
         )
-    except (ValueError, TypeError, Participant.DoesNotExist) as exc:
-        raise Http404("Deelnemer niet gevonden") from exc
+    except Participant.DoesNotExist as exc:
+        raise NotVisible("Deelnemer niet gevonden", participant_id=pid) from exc
     grant = grant_for(user, participant)
     if C.IDENTITY not in grant.read:
-        raise Http404("Deelnemer niet gevonden")
+        raise NotVisible("Deelnemer niet gevonden", participant_id=pid)
     return participant, grant
+
+
+#: The largest id any supported database stores (a signed 64-bit integer); SQLite overflows above it.
+MAX_ID = 2**63 - 1
+
+
+def safe_id(value) -> int | None:
+    """``value`` as a database id, or None when it is not a positive integer the database can hold."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
 
 
 def require_category(grant: Grant, category: str, *, write: bool = False) -> None:
     """404 when the grant does not cover the category (a page of data the user may not see does not exist)."""
     if category not in (grant.write if write else grant.read):
-        raise Http404("Pagina niet gevonden")
+        raise NotVisible("Pagina niet gevonden")
 
 
 #: Roles that run activities for their organisation (publish, enrol, register attendance).

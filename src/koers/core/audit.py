@@ -9,6 +9,8 @@ and DELETE on the table with a trigger (SQLite and PostgreSQL, migration core 00
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -18,10 +20,31 @@ from .models import AuditAction, AuditEvent
 GENESIS = "0" * 64
 _LOCK_KEY = 0x4B4F455253  # "KOERS": serialises appends on PostgreSQL
 
+#: Participant ids recorded during the current participant page (see ``tracking``), or None outside one.
+_recorded: ContextVar[set | None] = ContextVar("koers_audit_recorded", default=None)
+
+#: Category of audit records that are about no participant's data (beheer, imports, denied attempts).
+SYSTEM_CATEGORY = "systeem"
+
+
+@contextmanager
+def tracking():
+    """Collect the participant ids recorded while the block runs (the participant-page door checks that the
+    page it opened wrote a record, and writes one itself when it did not)."""
+    seen: set = set()
+    token = _recorded.set(seen)
+    try:
+        yield seen
+    finally:
+        _recorded.reset(token)
+
 
 def _append(events: Sequence[AuditEvent]) -> None:
     if not events:
         return
+    seen = _recorded.get()
+    if seen is not None:
+        seen.update(e.participant_id for e in events)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -96,6 +119,36 @@ def record_many(user, entries: Iterable[tuple[int, str, str]], action: str = Aud
     path = request.get_full_path() if request is not None else ""
     now = timezone.now()
     _append([_event(user, pid, cat, action, basis, detail, path, now) for pid, cat, basis in entries])
+
+
+def record_event(user, action: str, detail: str, *, request=None, participant_id: int | None = None,
+                 category: str = SYSTEM_CATEGORY) -> None:
+    """Record an event that is not a view of a participant's file: a beheer action, an import, a denied attempt.
+
+    ``user`` may be anonymous (a denied or failed attempt before logging in): its name is then left empty.
+    """
+    path = request.get_full_path() if request is not None else ""
+    if not getattr(user, "is_authenticated", False):
+        user = None
+    event = AuditEvent(
+        at=timezone.now(),
+        user_id=getattr(user, "pk", None),
+        user_name=((user.get_full_name() or user.get_username()) if user else "")[:200],
+        organisation_id=getattr(user, "organisation_id", None),
+        organisation_name=(user.organisation.name if user and user.organisation_id else "")[:200],
+        participant_id=participant_id,
+        category=category,
+        action=action,
+        legal_basis="",
+        detail=(detail or "")[:500],
+        path=(path or "")[:300],
+    )
+    _append([event])
+
+
+def record_denied(request, detail: str, *, participant_id: int | None = None) -> None:
+    """A security event: a logged-in user asked for something the access policy hides from them."""
+    record_event(request.user, AuditAction.DENIED, detail, request=request, participant_id=participant_id)
 
 
 def verify_chain(batch_size: int = 5000) -> tuple[int, int | None]:

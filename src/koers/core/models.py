@@ -97,6 +97,9 @@ class AuditAction(models.TextChoices):
     EXPORT = "exporteren", "Geëxporteerd"
     GRANT = "toegang_verleend", "Toegang verleend"
     REVOKE = "toegang_ingetrokken", "Toegang ingetrokken"
+    DENIED = "geweigerd", "Toegang geweigerd"
+    ADMIN = "beheer", "Beheerhandeling"
+    IMPORT = "importeren", "Geïmporteerd"
 
 
 class AuditQuerySet(models.QuerySet):

@@ -23,7 +23,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, services
+from . import access, audit, services
 from .codes import OrganisationKind
 from .forms import (
     KoersPasswordChangeForm,
@@ -62,6 +62,9 @@ def healthz(request):
 
 
 def not_found(request, exception=None):
+    if isinstance(exception, access.NotVisible) and request.user.is_authenticated:
+        # A logged-in user asked for something the access policy hides: a security event.
+        audit.record_denied(request, str(exception), participant_id=exception.participant_id)
     return render(request, "404.html", status=404)
 
 
