@@ -1,7 +1,8 @@
 # Koers — the commands a developer (and CI) needs. GNU make; on a fresh clone only python3 and make.
 #
 #   make demo          bootstrap, migrate, load the demo data and serve on http://127.0.0.1:8000 (PORT=...)
-#   make test          bootstrap, then the whole test suite (browser tests need /usr/bin/chromium)
+#   make test          bootstrap, then the whole test suite on every core (TEST_WORKERS=0: one process;
+#                      browser tests need /usr/bin/chromium)
 #   make test-postgres the same suite on a throwaway PostgreSQL server (bin/with-postgres; needs postgresql)
 #   make lint          ruff check
 #   make check-deploy  Django's deployment checklist with production settings
@@ -23,6 +24,8 @@ PORT ?= 8000
 WORKERS ?= 3
 CHROMIUM ?= $(or $(KOERS_CHROMIUM),/usr/bin/chromium)
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test` (auto = one per core); TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -78,7 +81,7 @@ endef
 test: $(STAMP)
 	@if [ ! -x "$(CHROMIUM)" ]; then \
 		echo "==> Geen Chromium op $(CHROMIUM): de browsertests worden overgeslagen."; fi
-	KOERS_TESTING=1 $(BIN)/pytest -rfEs $(PYTEST_ARGS)
+	KOERS_TESTING=1 $(BIN)/pytest -rfEs -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
 	bash bin/with-postgres $(MAKE) test
