@@ -256,4 +256,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KOERS_LOG_LEVEL", "WARNING")},
+    # Beheer actions, lockouts and rate limits: always written (they are in the audit trail as well).
+    "loggers": {"koers.security": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
