@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import smtplib
 from base64 import b32encode
 from datetime import timedelta
@@ -25,7 +26,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, audit, services
+from . import access, audit, lockout, ratelimit, services
 from .codes import OrganisationKind
 from .forms import (
     KoersPasswordChangeForm,
@@ -38,6 +39,8 @@ from .forms import (
     UserForm,
 )
 from .models import AuditAction, Organisation, User, UserRole
+
+security_log = logging.getLogger("koers.security")
 
 
 def home(request):
@@ -90,12 +93,24 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Rate limited per e-mail address and per client address (settings KOERS_RESET_LIMIT_PER_*). Over a limit
+    the answer is the same page ("if the address is known, we sent a mail"), so it reveals nothing, but no mail
+    goes out: nobody can flood a colleague's inbox or probe many addresses from one place."""
+
     form_class = KoersPasswordResetForm
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(valid_hours=settings.PASSWORD_RESET_TIMEOUT // 3600, **kwargs)
 
     def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        address = lockout.client_ip(self.request)
+        within_email = ratelimit.hit("reset-email", email, settings.KOERS_RESET_LIMIT_PER_EMAIL)
+        within_address = ratelimit.hit("reset-ip", address, settings.KOERS_RESET_LIMIT_PER_IP)
+        if not (within_email and within_address):
+            security_log.warning("password reset over the limit (%s) from %s; no mail sent",
+                                 "address" if not within_address else "e-mail", address)
+            return redirect(self.get_success_url())
         self.extra_email_context = {"valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600, "activation": False}
         return super().form_valid(form)
 
