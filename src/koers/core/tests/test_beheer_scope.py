@@ -320,3 +320,14 @@ def test_security_page_never_changes_the_trail(world):
     before = list(AuditEvent.objects.order_by("id").values_list("id", "hash"))
     login(world.beheerder).get(reverse("core:security_events"))
     assert list(AuditEvent.objects.order_by("id").values_list("id", "hash")) == before
+
+
+def test_platform_admin_without_organisation_gets_the_beheer_pages_and_no_participants(world, root):
+    client = login(root)
+    assert client.get("/")["Location"] == reverse("core:organisation_list")
+    html = client.get(reverse("core:organisation_list")).content.decode()
+    assert "Gemeente Heuvelrand" in html and "Organisatie toevoegen" in html
+    assert client.get(reverse("core:security_events")).status_code == 200
+    assert client.get(reverse("core:organisation_update", args=[world.andere_gemeente.pk])).status_code == 200
+    # Superuser is platform administration, not a key to participant files.
+    assert client.get(reverse("participants:detail", args=[world.participant.pk])).status_code == 404
