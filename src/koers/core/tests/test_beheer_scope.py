@@ -242,6 +242,10 @@ def test_saving_without_changes_writes_no_audit_record(world):
 
 
 def test_beheer_actions_go_to_the_security_log(world, caplog):
+    import logging
+
+    # The configured level lets the INFO lines through (the root logger stays at WARNING).
+    assert logging.getLogger("koers.security").getEffectiveLevel() == logging.INFO
     caplog.set_level("INFO", logger="koers.security")
     login(world.beheerder).post(reverse("core:user_deactivate", args=[world.regisseur.pk]))
     assert any("Medewerker regisseur gedeactiveerd" in r.getMessage() for r in caplog.records)
