@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -171,13 +172,41 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 KOERS_REQUIRE_2FA = env_bool("KOERS_REQUIRE_2FA", default=not DEMO_MODE)
 OTP_TOTP_ISSUER = "Koers"
 
-AXES_FAILURE_LIMIT = int(os.environ.get("KOERS_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Login lockout (django-axes, koers/core/lockout.py; docs/architecture.md "Authentication"): per username a short
+# cool-off (a colleague who knows your username can trigger it), per client address a higher limit against
+# password guessing across many usernames. Failures during a lockout do not extend it.
+AXES_FAILURE_LIMIT = int(os.environ.get("KOERS_LOGIN_FAILURE_LIMIT", "5"))  # per username
+KOERS_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("KOERS_LOGIN_IP_FAILURE_LIMIT", "30"))  # per client address
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KOERS_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own (order used by lockout.py)
+AXES_HANDLER = "koers.core.lockout.LoginLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "koers.core.lockout.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("KOERS_AXES", default=True)
+# The client address: REMOTE_ADDR, or behind a reverse proxy (KOERS_BEHIND_PROXY=1) the right-most hop of
+# X-Forwarded-For that is not one of our proxies (KOERS_TRUSTED_PROXIES: addresses or networks of further proxies
+# in front of the one that connects to Koers, comma-separated).
+KOERS_BEHIND_PROXY = env_bool("KOERS_BEHIND_PROXY")
+KOERS_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("KOERS_TRUSTED_PROXIES", "").split(",") if p.strip()]
+AXES_CLIENT_IP_CALLABLE = "koers.core.lockout.client_ip"
+
+# Password-reset requests (koers/core/ratelimit.py): at most this many per e-mail address and per client address
+# per hour; over the limit the page answers the same but sends no mail.
+KOERS_RESET_LIMIT_PER_EMAIL = int(os.environ.get("KOERS_RESET_LIMIT_PER_EMAIL", "3"))
+KOERS_RESET_LIMIT_PER_IP = int(os.environ.get("KOERS_RESET_LIMIT_PER_IP", "20"))
+
+# The cache holds the rate-limit counters. They must be shared by every gunicorn worker, so Koers uses the
+# database cache (table koers_cache, created by `koers migrate` through core/apps.py); LocMemCache would count per
+# process and let each worker allow the full limit.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "koers_cache",
+    }
+}
 
 SESSION_COOKIE_AGE = 60 * 60 * 9  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -256,4 +285,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KOERS_LOG_LEVEL", "WARNING")},
+    # Beheer actions, lockouts and rate limits: always written (they are in the audit trail as well).
+    "loggers": {"koers.security": {"level": "INFO"}},
 }

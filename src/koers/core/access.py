@@ -308,6 +308,91 @@ def can_record_attendance(user, grant: Grant, provider_id: int) -> bool:
     return C.TRAJECTORY in grant.read and can_manage_activities(user, provider_id)
 
 
+# --- Beheer: who administers staff, roles and organisations ----------------------------------------------------
+#
+# Two levels (docs/privacy.md, "Beheer"):
+# - the *functional administrator* (role ``beheerder``) manages the staff, roles and contact details of their own
+#   organisation, and nothing of any other organisation;
+# - the *platform administrator* (Django ``is_superuser``, created with ``koers createsuperuser`` by whoever runs
+#   Koers) creates organisations and manages staff of every organisation.
+# Anything outside a user's reach is a 404, like every hidden object in Koers.
+
+def is_platform_admin(user) -> bool:
+    """The platform administrator: an active Django superuser."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and getattr(user, "is_superuser", False))
+
+
 def can_manage_organisations(user) -> bool:
-    """Functional administrators manage organisations, users and roles."""
-    return Role.BEHEERDER in _roles(user) or bool(getattr(user, "is_superuser", False))
+    """May open the beheer pages at all: a functional administrator (own organisation) or the platform admin."""
+    return is_platform_admin(user) or (Role.BEHEERDER in _roles(user) and user.organisation.is_active)
+
+
+def can_create_organisations(user) -> bool:
+    """New organisations, and an organisation's kind and active state, belong to the platform administrator."""
+    return is_platform_admin(user)
+
+
+def managed_organisations(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The organisations whose staff and roles ``user`` manages (all for the platform admin, else their own)."""
+    from .models import Organisation
+
+    qs = Organisation.objects.all() if queryset is None else queryset
+    if is_platform_admin(user):
+        return qs
+    if not can_manage_organisations(user):
+        return qs.none()
+    return qs.filter(pk=user.organisation_id)
+
+
+def can_manage_staff_of(user, organisation) -> bool:
+    """May create, change, (de)activate staff of ``organisation`` and give them roles, reset mails and 2FA."""
+    organisation_id = getattr(organisation, "pk", organisation)
+    if organisation_id is None:
+        return False
+    if is_platform_admin(user):
+        return True
+    return can_manage_organisations(user) and organisation_id == user.organisation_id
+
+
+def managed_staff(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The staff members ``user`` may manage: of the managed organisations, never a superuser unless the acting
+    user is the platform administrator (a functional administrator cannot touch the platform admin)."""
+    from .models import User
+
+    qs = User.objects.all() if queryset is None else queryset
+    if is_platform_admin(user):
+        return qs
+    if not can_manage_organisations(user):
+        return qs.none()
+    return qs.filter(organisation_id=user.organisation_id, is_superuser=False)
+
+
+def can_manage_staff_member(user, member) -> bool:
+    if is_platform_admin(user):
+        return True
+    return (not member.is_superuser) and member.organisation_id is not None and can_manage_staff_of(
+        user, member.organisation_id
+    )
+
+
+def security_events(user) -> QuerySet:
+    """The security events (denied attempts, beheer actions) ``user`` may see on the Beveiliging page.
+
+    The platform administrator sees all. A functional administrator sees what their own organisation's staff did
+    (denied attempts and beheer actions), and the denied attempts of anyone on participants whose regie their
+    organisation holds (another organisation probing our participants). Nothing for anyone else.
+    """
+    from koers.participants.models import Participant
+
+    from .models import AuditAction, AuditEvent
+
+    qs = AuditEvent.objects.filter(action__in=[AuditAction.DENIED, AuditAction.ADMIN])
+    if is_platform_admin(user):
+        return qs
+    if not can_manage_organisations(user):
+        return qs.none()
+    own_participants = Participant.objects.filter(regie_organisation_id=user.organisation_id).values("pk")
+    return qs.filter(
+        Q(organisation_id=user.organisation_id)
+        | Q(action=AuditAction.DENIED, participant_id__in=own_participants)
+    )

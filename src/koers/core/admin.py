@@ -1,4 +1,9 @@
-"""The Django admin, for technical administrators. Functional administrators use the beheer pages."""
+"""The Django admin, for the platform administrator only. Functional administrators use the beheer pages.
+
+The admin can change anything (any organisation, any user, ``is_superuser`` itself), so it is not a place for
+"staff with some permissions": only an active superuser (the platform administrator, docs/privacy.md "Beheer")
+gets in. A ``is_staff`` flag or model permissions given to anyone else open nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .models import AuditEvent, Organisation, User, UserRole
+
+
+def _platform_admin_only(request) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_staff and user.is_superuser)
+
+
+admin.site.has_permission = _platform_admin_only
 
 
 @admin.register(Organisation)

@@ -10,7 +10,7 @@ from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, Set
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 
-from . import services
+from . import access, services
 from .codes import OrganisationKind, Role
 from .models import Organisation, User
 
@@ -109,6 +109,15 @@ class OrganisationForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
 
+    def __init__(self, *args, acting_user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not access.can_create_organisations(acting_user):
+            # A functional administrator keeps the contact details of their own organisation up to date; its kind
+            # and whether it is active decide what its staff see, so the platform administrator changes those.
+            for name in ("kind", "is_active"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Alleen de platformbeheerder kan dit wijzigen."
+
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         try:
@@ -121,6 +130,21 @@ class OrganisationForm(forms.ModelForm):
 class OrganisationFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="Soort", required=False, choices=[("", "Alle soorten"), *OrganisationKind.choices],
+    )
+
+
+class SecurityEventFilterForm(forms.Form):
+    """Filters of the security events page (Beheer > Beveiliging)."""
+
+    periode = forms.ChoiceField(
+        label="Periode", required=False,
+        choices=[("24u", "Laatste 24 uur"), ("7d", "Laatste 7 dagen"), ("30d", "Laatste 30 dagen")],
+        error_messages={"invalid_choice": "Kies een periode uit de lijst."},
+    )
+    soort = forms.ChoiceField(
+        label="Soort", required=False,
+        choices=[("", "Alles"), ("geweigerd", "Geweigerde pogingen"), ("beheer", "Beheerhandelingen")],
+        error_messages={"invalid_choice": "Kies een soort uit de lijst."},
     )
 
 
@@ -179,10 +203,19 @@ class UserForm(forms.ModelForm):
         self.fields["username"].validators = [UnicodeUsernameValidator(
             message="Gebruik alleen letters, cijfers en de tekens @ . + - _ (geen spaties)."
         )]
+        # Only organisations the acting user manages: a functional administrator's own, every one for the
+        # platform administrator. Any other id posted is "Kies een organisatie uit de lijst".
         organisations = Organisation.objects.filter(is_active=True)
         if self.instance.organisation_id:
             organisations = Organisation.objects.filter(pk=self.instance.organisation_id) | organisations
-        self.fields["organisation"].queryset = organisations.order_by("name")
+        self.fields["organisation"].queryset = access.managed_organisations(acting_user, organisations).order_by(
+            "name"
+        )
+        if not access.is_platform_admin(acting_user):
+            self.fields["organisation"].help_text = (
+                "U beheert alleen medewerkers van uw eigen organisatie. Moet een medewerker naar een andere "
+                "organisatie? Vraag het de platformbeheerder."
+            )
         self.fields["organisation"].empty_label = "Kies een organisatie"
         if self.instance.pk is not None and "roles" not in self.initial:
             self.initial["roles"] = sorted(r.role for r in self.instance.roles.all())

@@ -17,6 +17,7 @@ core_patterns = [
     path("beheer/medewerkers/<int:pk>/activeren/", views.user_reactivate, name="user_reactivate"),
     path("beheer/medewerkers/<int:pk>/wachtwoordmail/", views.user_send_reset, name="user_send_reset"),
     path("beheer/medewerkers/<int:pk>/tweestapsverificatie-wissen/", views.user_reset_2fa, name="user_reset_2fa"),
+    path("beheer/beveiliging/", views.security_events, name="security_events"),
 ]
 
 # Login, password reset and two-factor pages keep plain names: the middleware whitelists them by name.

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import logging
 import smtplib
 from base64 import b32encode
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -13,9 +15,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
@@ -23,7 +26,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, audit, services
+from . import access, audit, lockout, ratelimit, services
 from .codes import OrganisationKind
 from .forms import (
     KoersPasswordChangeForm,
@@ -31,10 +34,13 @@ from .forms import (
     KoersSetPasswordForm,
     OrganisationFilterForm,
     OrganisationForm,
+    SecurityEventFilterForm,
     TokenForm,
     UserForm,
 )
-from .models import Organisation, User, UserRole
+from .models import AuditAction, Organisation, User, UserRole
+
+security_log = logging.getLogger("koers.security")
 
 
 def home(request):
@@ -87,12 +93,24 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Rate limited per e-mail address and per client address (settings KOERS_RESET_LIMIT_PER_*). Over a limit
+    the answer is the same page ("if the address is known, we sent a mail"), so it reveals nothing, but no mail
+    goes out: nobody can flood a colleague's inbox or probe many addresses from one place."""
+
     form_class = KoersPasswordResetForm
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(valid_hours=settings.PASSWORD_RESET_TIMEOUT // 3600, **kwargs)
 
     def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        address = lockout.client_ip(self.request)
+        within_email = ratelimit.hit("reset-email", email, settings.KOERS_RESET_LIMIT_PER_EMAIL)
+        within_address = ratelimit.hit("reset-ip", address, settings.KOERS_RESET_LIMIT_PER_IP)
+        if not (within_email and within_address):
+            security_log.warning("password reset over the limit (%s) from %s; no mail sent",
+                                 "address" if not within_address else "e-mail", address)
+            return redirect(self.get_success_url())
         self.extra_email_context = {"valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600, "activation": False}
         return super().form_valid(form)
 
@@ -207,28 +225,46 @@ def account(request):
     })
 
 
-# --- Beheer: organisations and staff (functional administrators only; anyone else gets a 404) --------------
+# --- Beheer: organisations and staff ---------------------------------------------------------------------------
+#
+# A functional administrator manages their own organisation; the platform administrator (superuser) every
+# organisation (access.py, "Beheer"). Anything else is a 404 that the 404 handler records as a security event.
 
 def beheer_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not access.can_manage_organisations(request.user):
-            raise Http404("Pagina niet gevonden")
+            raise access.NotVisible("Beheerpagina zonder beheerrol")
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
 def _beheer(request, template: str, context: dict, **kwargs):
-    return render(request, template, {"nav": "beheer", **context}, **kwargs)
+    return render(request, template, {
+        "nav": "beheer", "is_platform_admin": access.is_platform_admin(request.user), **context,
+    }, **kwargs)
+
+
+def _managed_organisation_or_404(request, pk) -> Organisation:
+    """An organisation whose staff the acting administrator manages (their own, or any for the platform admin)."""
+    organisation_id = access.safe_id(pk)
+    organisation = access.managed_organisations(request.user).filter(pk=organisation_id).first() \
+        if organisation_id is not None else None
+    if organisation is None:
+        raise access.NotVisible(f"Organisatie {pk} buiten eigen beheer")
+    return organisation
 
 
 def _managed_user_or_404(request, pk) -> User:
-    """A staff member the acting administrator may manage (only a superuser manages a superuser)."""
-    qs = User.objects.select_related("organisation")
-    if not request.user.is_superuser:
-        qs = qs.filter(is_superuser=False)
-    return get_object_or_404(qs, pk=pk)
+    """A staff member the acting administrator may manage: of their own organisation and no superuser (the
+    platform administrator manages everyone)."""
+    user_id = access.safe_id(pk)
+    member = access.managed_staff(request.user, User.objects.select_related("organisation")).filter(
+        pk=user_id).first() if user_id is not None else None
+    if member is None:
+        raise access.NotVisible(f"Medewerker {pk} buiten eigen beheer")
+    return member
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -244,7 +280,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 @beheer_required
 def organisation_list(request):
     filters = OrganisationFilterForm(request.GET or None)
-    organisations = Organisation.objects.annotate(
+    organisations = access.managed_organisations(request.user).annotate(
         active_staff=Count("staff", filter=Q(staff__is_active=True))
     ).order_by("name")
     kind = ""
@@ -262,10 +298,13 @@ def organisation_list(request):
 @beheer_required
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
-    form = OrganisationForm(request.POST or None)
+    if not access.can_create_organisations(request.user):
+        raise access.NotVisible("Organisatie aanmaken zonder platformbeheer")
+    form = OrganisationForm(request.POST or None, acting_user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            organisation = services.create_organisation(**form.cleaned_data)
+            organisation = services.create_organisation(acting_user=request.user, request=request,
+                                                        **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -276,16 +315,14 @@ def organisation_create(request):
 
 @beheer_required
 def organisation_detail(request, pk):
-    organisation = get_object_or_404(Organisation, pk=pk)
+    organisation = _managed_organisation_or_404(request, pk)
     staff = (
-        organisation.staff.annotate(
+        access.managed_staff(request.user, organisation.staff.all()).annotate(
             has_2fa=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
         )
         .prefetch_related(Prefetch("roles", queryset=UserRole.objects.order_by("role")))
         .order_by("-is_active", "first_name", "last_name", "username")
     )
-    if not request.user.is_superuser:
-        staff = staff.filter(is_superuser=False)
     staff = list(staff)
     return _beheer(request, "core/organisation_detail.html", {
         "organisation": organisation,
@@ -297,11 +334,12 @@ def organisation_detail(request, pk):
 @beheer_required
 @require_http_methods(["GET", "POST"])
 def organisation_update(request, pk):
-    organisation = get_object_or_404(Organisation, pk=pk)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    organisation = _managed_organisation_or_404(request, pk)
+    form = OrganisationForm(request.POST or None, instance=organisation, acting_user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_organisation(organisation, **form.cleaned_data)
+            services.update_organisation(organisation, acting_user=request.user, request=request,
+                                         **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -316,7 +354,8 @@ def _send_mail(request, user: User, *, activation: bool) -> bool:
     """Send a password (activation) mail and tell the administrator how it went."""
     try:
         services.send_password_reset(
-            user, domain=request.get_host(), use_https=request.is_secure(), activation=activation
+            user, domain=request.get_host(), use_https=request.is_secure(), activation=activation,
+            acting_user=request.user, request=request,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -331,12 +370,12 @@ def _send_mail(request, user: User, *, activation: bool) -> bool:
 @beheer_required
 @require_http_methods(["GET", "POST"])
 def user_create(request, pk):
-    organisation = get_object_or_404(Organisation, pk=pk)
+    organisation = _managed_organisation_or_404(request, pk)
     form = UserForm(request.POST or None, acting_user=request.user,
                     instance=User(organisation=organisation, is_active=True))
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.create_user(**form.service_kwargs())
+            user = services.create_user(acting_user=request.user, request=request, **form.service_kwargs())
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -355,7 +394,7 @@ def user_update(request, pk):
     form = UserForm(request.POST or None, instance=member, acting_user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_user(member, acting_user=request.user, **form.service_kwargs())
+            services.update_user(member, acting_user=request.user, request=request, **form.service_kwargs())
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -384,7 +423,7 @@ def user_deactivate(request, pk):
         messages.error(request, services.MSG_OWN_DEACTIVATION)
         return redirect("core:user_update", pk=member.pk)
     if request.method == "POST":
-        services.set_user_active(member, False, acting_user=request.user)
+        services.set_user_active(member, False, acting_user=request.user, request=request)
         messages.success(request, f"Het account van {member} is gedeactiveerd. {member} kan niet meer inloggen.")
         return redirect("core:organisation_detail", pk=member.organisation_id)
     return _confirm(request, member, template_context={
@@ -402,7 +441,7 @@ def user_deactivate(request, pk):
 def user_reactivate(request, pk):
     member = _managed_user_or_404(request, pk)
     if request.method == "POST":
-        services.set_user_active(member, True, acting_user=request.user)
+        services.set_user_active(member, True, acting_user=request.user, request=request)
         messages.success(request, f"Het account van {member} is weer actief.")
         return redirect("core:organisation_detail", pk=member.organisation_id)
     return _confirm(request, member, template_context={
@@ -440,7 +479,7 @@ def user_send_reset(request, pk):
 def user_reset_2fa(request, pk):
     member = _managed_user_or_404(request, pk)
     if request.method == "POST":
-        count = services.reset_two_factor(member)
+        count = services.reset_two_factor(member, acting_user=request.user, request=request)
         if count:
             messages.success(request, f"De tweestapsverificatie van {member} is gewist. Bij de volgende keer "
                                       "inloggen stelt de medewerker een nieuwe app in.")
@@ -455,4 +494,42 @@ def user_reset_2fa(request, pk):
                        "volgende keer inloggen stelt de medewerker een nieuwe app in.",
         "button": "Ja, wissen",
         "danger": True,
+    })
+
+
+# --- Beheer: security events ---------------------------------------------------------------------------------
+
+SECURITY_PERIODS = {"24u": ("de laatste 24 uur", 1), "7d": ("de laatste 7 dagen", 7),
+                    "30d": ("de laatste 30 dagen", 30)}
+SECURITY_KINDS = {"geweigerd": AuditAction.DENIED, "beheer": AuditAction.ADMIN}
+
+
+@beheer_required
+def security_events(request):
+    """Denied attempts (404s on what the access policy hides) and beheer actions: who, what, when, how many.
+
+    Reads the audit trail only (append-only); a functional administrator sees the events of their own
+    organisation's staff and the denied attempts on participants whose regie their organisation holds.
+    """
+    filters = SecurityEventFilterForm(request.GET or None)
+    period, kind = "7d", ""
+    if filters.is_valid():
+        period = filters.cleaned_data["periode"] or "7d"
+        kind = filters.cleaned_data["soort"]
+    since = timezone.now() - timedelta(days=SECURITY_PERIODS[period][1])
+    events = access.security_events(request.user).filter(at__gte=since)
+    if kind:
+        events = events.filter(action=SECURITY_KINDS[kind])
+    per_user = list(
+        events.filter(action=AuditAction.DENIED)
+        .values("user_id", "user_name", "organisation_name")
+        .annotate(count=Count("id"))
+        .order_by("-count", "user_name")[:10]
+    )
+    page = Paginator(events.order_by("-at", "-id"), settings.KOERS_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = urlencode({"periode": period, **({"soort": kind} if kind else {})})
+    return _beheer(request, "core/security_events.html", {
+        "filters": filters, "page": page, "events": page.object_list, "per_user": per_user,
+        "period_label": SECURITY_PERIODS[period][0], "kind": kind, "query": query,
+        "filtered": bool(request.GET.get("periode") or kind),
     })

@@ -109,8 +109,9 @@ class StaffSpec:
     username: str
     first_name: str
     last_name: str
-    org: str
+    org: str  # "" for the platform administrator, who belongs to no organisation
     roles: tuple[str, ...]
+    superuser: bool = False
 
 
 STAFF = [
@@ -126,6 +127,8 @@ STAFF = [
     StaffSpec("maatschappelijk", "Lotte", "Jansen", "maatschappelijk", (Role.BEGELEIDER,)),
     StaffSpec("jobcoach", "Ruben", "Mulder", "sociaal", (Role.JOBCOACH,)),
     StaffSpec("heuvelrand", "Kees", "Brouwer", "heuvelrand", (Role.REGISSEUR,)),
+    # Creates organisations and manages staff of every organisation (docs/privacy.md "Beheer").
+    StaffSpec("platformbeheer", "Olga", "Platje", "", (), superuser=True),
 ]
 
 
@@ -142,7 +145,8 @@ def demo_logins() -> list[DemoLogin]:
     orgs = {o.key: o.name for o in ORGANISATIONS}
     labels = dict(Role.choices)
     return [
-        DemoLogin(s.username, f"{s.first_name} {s.last_name}", orgs[s.org], ", ".join(labels[r] for r in s.roles))
+        DemoLogin(s.username, f"{s.first_name} {s.last_name}", orgs[s.org] if s.org else "—",
+                  "platformbeheerder" if s.superuser else ", ".join(labels[r] for r in s.roles))
         for s in STAFF
     ]
 
@@ -974,8 +978,10 @@ class Loader:
                     first_name=spec.first_name,
                     last_name=spec.last_name,
                     email=f"{spec.username}@demo.koers.example",
-                    organisation=self.orgs[spec.org],
+                    organisation=self.orgs[spec.org] if spec.org else None,
                     password=self._hash(),
+                    is_superuser=spec.superuser,
+                    is_staff=spec.superuser,
                 )
                 self.count("medewerkers")
             elif not self._password_ok(user):

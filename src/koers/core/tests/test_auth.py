@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from koers.core.codes import Role
 from koers.core.tests.factories import PASSWORD, OrganisationFactory, make_user
@@ -86,7 +88,11 @@ def test_lockout_after_five_failed_logins(client, staff, settings):
     html = response.content.decode()
     assert response.status_code == 429
     assert "tijdelijk geblokkeerd" in html
-    assert "een uur" in html
+    # A short cool-off (15 minutes, no longer the old hour), and the page says from when on it works again.
+    until = timezone.localtime(timezone.now() + timedelta(minutes=15))
+    assert re.search(r"inloggen vanaf\s*<strong>(\d\d:\d\d) uur</strong>", html).group(1) in {
+        until.strftime("%H:%M"), (until - timedelta(minutes=1)).strftime("%H:%M")}
+    assert "een uur" not in html
     assert "functioneel beheerder" in html
     assert "_auth_user_id" not in client.session
 

@@ -23,6 +23,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def root(db):
+    """The platform administrator (a Django superuser, no organisation)."""
+    return User.objects.create_superuser("root", "root@example.org", "x-very-long-password")
+
+
 def beheer_urls(w) -> list[str]:
     member = w.regisseur
     org = w.gemeente
@@ -116,8 +122,8 @@ def test_organisation_list_shows_kind_and_active_staff(client_for, world):
     assert "<td>2</td>" in row  # regisseur and beheerder; the deactivated member does not count
 
 
-def test_organisation_list_filters_by_kind(client_for, world):
-    client = client_for(world.beheerder)
+def test_organisation_list_filters_by_kind(client_for, world, root):
+    client = client_for(root)
     html = client.get(reverse("core:organisation_list"), {"kind": OrganisationKind.TAALAANBIEDER}).content.decode()
     assert ">Taalhuis Rivierland</a>" in html
     assert ">Gemeente Rivierstad</a>" not in html
@@ -125,8 +131,8 @@ def test_organisation_list_filters_by_kind(client_for, world):
     assert "Er zijn geen organisaties van deze soort" in html
 
 
-def test_organisation_list_query_count_is_flat(client_for, world, django_assert_max_num_queries):
-    client = client_for(world.beheerder)
+def test_organisation_list_query_count_is_flat(client_for, world, root, django_assert_max_num_queries):
+    client = client_for(root)
     with django_assert_max_num_queries(7):
         client.get(reverse("core:organisation_list"))
     for i in range(15):
@@ -138,8 +144,8 @@ def test_organisation_list_query_count_is_flat(client_for, world, django_assert_
     assert "Extra 14" in response.content.decode()
 
 
-def test_create_organisation(client_for, world):
-    client = client_for(world.beheerder)
+def test_create_organisation(client_for, world, root):
+    client = client_for(root)
     assert client.get(reverse("core:organisation_create")).status_code == 200
     response = client.post(reverse("core:organisation_create"), {
         "name": "VluchtelingenWerk Rivierstad", "kind": OrganisationKind.MAATSCHAPPELIJK, "municipality": "Rivierstad",
@@ -152,8 +158,8 @@ def test_create_organisation(client_for, world):
     assert "Nog geen medewerkers. " in html and "Voeg de eerste toe." in html
 
 
-def test_create_organisation_errors_are_dutch_and_save_nothing(client_for, world):
-    client = client_for(world.beheerder)
+def test_create_organisation_errors_are_dutch_and_save_nothing(client_for, world, root):
+    client = client_for(root)
     response = client.post(reverse("core:organisation_create"), {
         "name": "gemeente rivierstad", "kind": "", "email": "geen-adres",
     })
@@ -167,8 +173,8 @@ def test_create_organisation_errors_are_dutch_and_save_nothing(client_for, world
     assert Organisation.objects.count() == 4
 
 
-def test_update_organisation(client_for, world):
-    client = client_for(world.beheerder)
+def test_update_organisation(client_for, world, root):
+    client = client_for(root)
     url = reverse("core:organisation_update", args=[world.taal.pk])
     assert "Taalhuis Rivierland" in client.get(url).content.decode()
     response = client.post(url, {"name": "Taalhuis Rivierland-Oost", "kind": OrganisationKind.TAALAANBIEDER,
@@ -250,8 +256,10 @@ def test_email_is_required(client_for, world):
     assert "Vul een e-mailadres in." in response.content.decode()
 
 
-def test_update_user_roles_and_organisation(client_for, world):
-    client = client_for(world.beheerder)
+def test_update_user_roles_and_organisation(client_for, world, root):
+    """The platform administrator may move a staff member to another organisation (a beheerder may not:
+    test_beheer_scope.py)."""
+    client = client_for(root)
     url = reverse("core:user_update", args=[world.regisseur.pk])
     html = client.get(url).content.decode()
     assert 'value="regisseur"' in html and "checked" in html
@@ -299,24 +307,25 @@ def test_beheerder_can_add_roles_to_self(client_for, world):
 
 
 def test_deactivate_needs_confirmation_and_logs_the_user_out(client_for, client, world):
+    """A colleague of the beheerder's own organisation (the taalhuis teacher is not theirs to deactivate)."""
     victim_client = client.__class__()
-    victim_client.force_login(world.taaldocent)
+    victim_client.force_login(world.regisseur)
     admin_client = client_for(world.beheerder)
-    url = reverse("core:user_deactivate", args=[world.taaldocent.pk])
+    url = reverse("core:user_deactivate", args=[world.regisseur.pk])
     response = admin_client.get(url)
     assert "Weet u zeker dat u het account van" in response.content.decode()
-    world.taaldocent.refresh_from_db()
-    assert world.taaldocent.is_active  # a GET changes nothing
+    world.regisseur.refresh_from_db()
+    assert world.regisseur.is_active  # a GET changes nothing
 
     response = admin_client.post(url, follow=True)
-    world.taaldocent.refresh_from_db()
-    assert not world.taaldocent.is_active
+    world.regisseur.refresh_from_db()
+    assert not world.regisseur.is_active
     assert "is gedeactiveerd" in response.content.decode()
     assert victim_client.get(reverse("core:account"))["Location"].startswith(reverse("login"))
 
-    response = admin_client.post(reverse("core:user_reactivate", args=[world.taaldocent.pk]), follow=True)
-    world.taaldocent.refresh_from_db()
-    assert world.taaldocent.is_active
+    response = admin_client.post(reverse("core:user_reactivate", args=[world.regisseur.pk]), follow=True)
+    world.regisseur.refresh_from_db()
+    assert world.regisseur.is_active
     assert "is weer actief" in response.content.decode()
 
 
