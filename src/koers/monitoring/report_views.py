@@ -15,6 +15,8 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 
+from koers.core import exports
+
 from . import access, completeness, indicators, tables
 from .access import SMALL_CELL
 from .charts import chart_svg
@@ -24,7 +26,7 @@ from .tables import SUPPRESSED, Cell, Table, format_number
 logger = logging.getLogger("koers.security")
 
 NAV = "monitoring"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = exports.XLSX_CONTENT_TYPE
 MSG_BAD_FILTERS = "De filters kloppen niet. Pas ze aan op de rapportpagina."
 
 
@@ -110,10 +112,7 @@ def _filename(scope: access.Scope, name: str, ext: str) -> str:
 
 
 def _download(content, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return exports.download(content, content_type, filename)
 
 
 def report(request, code):
@@ -141,7 +140,7 @@ def report_table(request, code, table_key, fmt):
                 scope.programme.code, table.key, fmt, request.user.pk, external)
     if fmt == "csv":
         # The byte-order mark makes spreadsheet programs read the file as UTF-8.
-        return _download("\ufeff" + tables.to_csv(table), "text/csv; charset=utf-8",
+        return _download(exports.BOM + tables.to_csv(table), exports.CSV_CONTENT_TYPE,
                          _filename(scope, table.key, "csv"))
     return _download(tables.to_xlsx(table), XLSX, _filename(scope, table.key, "xlsx"))
 

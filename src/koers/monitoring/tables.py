@@ -7,9 +7,9 @@ table, after the figures are computed, so no renderer can forget it.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field, replace
+
+from koers.core import exports
 
 #: Shown instead of a suppressed count.
 SUPPRESSED = "<5"
@@ -136,42 +136,27 @@ def _plain_rows(table: Table) -> list[list]:
 
 
 def to_csv(tables: list[Table] | Table, *, delimiter: str = ";") -> str:
-    """CSV text (UTF-8; ``;`` as Dutch spreadsheet programs expect). Several tables are separated by a blank
-    line and preceded by their title."""
+    """CSV text (UTF-8; ``;`` as Dutch spreadsheet programs expect), written by ``core.exports`` (formula
+    prefixes neutralised). Several tables are separated by a blank line and preceded by their title."""
     tables = [tables] if isinstance(tables, Table) else tables
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    lines: list[list] = []
     for k, table in enumerate(tables):
         if len(tables) > 1:
             if k:
-                writer.writerow([])
-            writer.writerow([table.title])
-        for line in _plain_rows(table):
-            writer.writerow(["" if v is None else v for v in line])
-    return buf.getvalue()
+                lines.append([])
+            lines.append([table.title])
+        lines.extend(_plain_rows(table))
+    return exports.csv_text(lines, delimiter=delimiter)
 
 
 def to_xlsx(tables: list[Table] | Table) -> bytes:
-    """An XLSX workbook with one sheet per table (sheet names are the table keys, max 31 characters)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+    """An XLSX workbook with one sheet per table (sheet names are the table keys, max 31 characters), written by
+    ``core.exports`` (text never becomes a formula)."""
     tables = [tables] if isinstance(tables, Table) else tables
-    wb = Workbook()
-    wb.remove(wb.active)
+    sheets = []
     for table in tables:
-        ws = wb.create_sheet(title=table.key[:31])
-        ws.append([table.title])
-        ws["A1"].font = Font(bold=True)
-        for k, line in enumerate(_plain_rows(table)):
-            ws.append(line)
-            if k == 0:
-                for cell in ws[ws.max_row]:
-                    cell.font = Font(bold=True)
+        rows: list[list] = [[table.title], *_plain_rows(table)]
         if table.note:
-            ws.append([])
-            ws.append([table.note])
-        ws.column_dimensions["A"].width = 34
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+            rows += [[], [table.note]]
+        sheets.append(exports.Sheet(title=table.key, rows=rows, bold_rows=frozenset({0, 1}), widths={"A": 34}))
+    return exports.xlsx_bytes(sheets)
