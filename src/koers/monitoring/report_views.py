@@ -21,7 +21,8 @@ from . import access, completeness, indicators, tables
 from .access import SMALL_CELL
 from .charts import chart_svg
 from .forms import ReportFilterForm
-from .tables import SUPPRESSED, Cell, Table, format_number
+from .suppression import SUPPRESSED, shown
+from .tables import Cell, Table, format_number
 
 logger = logging.getLogger("koers.security")
 
@@ -43,18 +44,21 @@ class FigureView:
 
 
 def figure_view(figure: indicators.Figure, *, external: bool) -> FigureView:
-    small = external and 0 < figure.n < SMALL_CELL
-    if small or figure.value is None:
-        value = SUPPRESSED if small else "onbekend"
+    """The figure as this viewer sees it. External: the value by ``Figure.hidden_externally`` (the rules of
+    ``suppression``), N and unknowns through ``suppression.shown``, and the note without counts."""
+    if external and figure.value is not None and figure.hidden_externally():
+        value = SUPPRESSED
+    elif figure.value is None:
+        value = "onbekend"
     else:
         number = format_number(round(float(figure.value), 1 if figure.unit == "%" else 2))
         value = {"%": f"{number}%", "": number}.get(figure.unit, f"{number} {figure.unit}")
-    unknown = figure.unknown
+    note = indicators.external_note(figure) if external else figure.note
     return FigureView(
         key=figure.key, label=figure.label, value=value,
-        n=SUPPRESSED if small else str(figure.n),
-        unknown=SUPPRESSED if external and 0 < unknown < SMALL_CELL else str(unknown),
-        note=figure.note,
+        n=str(shown(figure.n, external=external)),
+        unknown=str(shown(figure.unknown, external=external)),
+        note=note,
     )
 
 

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from koers.core import exports
 
-#: Shown instead of a suppressed count.
-SUPPRESSED = "<5"
+from .suppression import SUPPRESSED, is_small, shown
 
 
 @dataclass(frozen=True)
@@ -63,9 +62,18 @@ class Table:
     with_pct: bool = False  # show percentages next to counts
     chart: str = ""  # "" | "bar" (first column as horizontal bars) | "stacked" (columns as 100% bars)
     suppressed: bool = field(default=False)  # set by ``suppress``
+    #: The note for external viewers when ``note`` holds counts (``suppress`` puts it in place of ``note``).
+    note_external: str | None = None
 
     def __iter__(self):
         return iter(self.rows)
+
+    def n_display(self) -> str:
+        """N as the viewer may see it ("<5" for a small N in a suppressed table)."""
+        return str(shown(self.n, external=self.suppressed))
+
+    def unknown_display(self) -> str:
+        return str(shown(self.unknown, external=self.suppressed))
 
 
 def format_number(value: float) -> str:
@@ -78,15 +86,17 @@ def format_number(value: float) -> str:
 def suppress(table: Table, threshold: int) -> Table:
     """Hide counts 1..threshold-1, and more cells where a single hidden one could be recalculated from a total.
 
-    Primary suppression hides the small cells. Secondary suppression then hides, in every column AND every row
-    with exactly one hidden category cell, the next smallest non-zero cell of that column or row, so neither a
-    column total (the totals row) nor a row total (a "Totaal" column) gives the hidden one away; the two passes
-    repeat until nothing changes. Totals rows stay visible. Zero is not a small cell (it reveals no one).
+    Primary suppression hides the small cells (``suppression.is_small``), totals rows included. Secondary
+    suppression then hides, in every column AND every row with exactly one hidden category cell, the next
+    smallest non-zero cell of that column or row, so neither a column total (the totals row) nor a row total (a
+    "Totaal" column) gives the hidden one away; the two passes repeat until nothing changes. Zero is not a
+    small cell (it reveals no one). A note with counts in it is replaced by ``note_external``.
     """
     rows = [list(r.cells) for r in table.rows]
     category = [i for i, r in enumerate(table.rows) if not r.total]
-    hidden = {(i, j) for i in category for j, cell in enumerate(rows[i])
-              if cell.count is not None and 0 < cell.count < threshold}
+    # Primary: every small count, a totals row's too (a small total is a small group; its categories are then
+    # small or zero and hidden as well).
+    hidden = {(i, j) for i, r in enumerate(rows) for j, cell in enumerate(r) if is_small(cell.count, threshold)}
 
     def hide_next(cells: list[tuple[int, int]]) -> bool:
         """In one line of cells (a column or a row): with exactly one hidden, hide the smallest other count."""
@@ -109,7 +119,8 @@ def suppress(table: Table, threshold: int) -> Table:
         replace(r, cells=tuple(Cell(suppressed=True) if (i, j) in hidden else c for j, c in enumerate(rows[i])))
         for i, r in enumerate(table.rows)
     )
-    return replace(table, rows=new_rows, suppressed=True)
+    note = table.note if table.note_external is None else table.note_external
+    return replace(table, rows=new_rows, suppressed=True, note=note, note_external=None)
 
 
 def _plain_rows(table: Table) -> list[list]:
