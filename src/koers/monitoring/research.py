@@ -212,10 +212,10 @@ def export(user, programme: Programme, fmt: str, *, request=None) -> tuple[bytes
     rows, participant_ids = export_rows(programme)
     if fmt == "csv":
         content = to_csv(rows).encode("utf-8-sig")
-        content_type = "text/csv; charset=utf-8"
+        content_type = exports.CSV_CONTENT_TYPE
     else:
         content = to_xlsx(rows, programme)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content_type = exports.XLSX_CONTENT_TYPE
     detail = f"Gepseudonimiseerde onderzoeksexport programma {programme.code} ({fmt})"
     audit.record_many(
         user, [(pid, Category.TRAJECTORY, "") for pid in sorted(set(participant_ids))], AuditAction.EXPORT,
