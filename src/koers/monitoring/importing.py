@@ -16,8 +16,9 @@ when any row fails (one transaction); ``partial=True`` writes the valid rows and
 Bounded reading (``Limits``): before anything is parsed, an XLSX file's zip directory is checked — the
 uncompressed size of its parts together, and how strongly each part is compressed (a "zip bomb" of a few
 hundred KB that expands to a million rows is refused in milliseconds). Rows are then read one at a time
-(openpyxl ``read_only``, ``csv.reader``) and reading stops at the row or column limit, so a hostile file never
-costs more than a few seconds. The web uses ``WEB_LIMITS``; ``koers import`` the higher ``CLI_LIMITS``.
+(openpyxl ``read_only``, ``csv.reader``) and reading stops at the row or column limit or the time budget, so a
+hostile file never costs more than a few seconds. The web uses ``WEB_LIMITS``; ``koers import`` the higher
+``CLI_LIMITS``.
 
 Every run (web and command line, check and import) is recorded in the audit trail (``AuditAction.IMPORT``).
 """
@@ -30,6 +31,7 @@ import getpass
 import hashlib
 import io
 import re
+import time
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -72,6 +74,9 @@ class Limits:
     max_rows: int
     max_columns: int
     channel: str
+    #: Reading stops after this many seconds (a file within the other limits can still be slow to parse: an
+    #: XLSX of 50 MB of XML takes openpyxl well over ten seconds). None: no time limit.
+    max_seconds: float | None = None
 
     def advice(self) -> str:
         if self is CLI_LIMITS:
@@ -82,7 +87,7 @@ class Limits:
 
 #: The web upload: a preview answers within seconds, whatever the file.
 WEB_LIMITS = Limits(max_bytes=20 * MB, max_uncompressed=50 * MB, max_ratio=100, max_rows=200_000,
-                    max_columns=100, channel="via de website")
+                    max_columns=100, channel="via de website", max_seconds=8)
 #: ``koers import``, run by whoever administers the server: large programmes in one file.
 CLI_LIMITS = Limits(max_bytes=500 * MB, max_uncompressed=2048 * MB, max_ratio=200, max_rows=2_000_000,
                     max_columns=100, channel="via de opdrachtregel")
@@ -180,6 +185,27 @@ def _too_many_columns(limits: Limits) -> FileError:
                      "opmaak) en probeer het opnieuw.")
 
 
+def _too_slow(limits: Limits, rows: int) -> FileError:
+    return FileError(
+        f"Het bestand is te groot om {limits.channel} binnen {limits.max_seconds:g} seconden te lezen (na "
+        f"{_n(rows)} regels gestopt). Lever het aan als CSV (dat leest veel sneller dan XLSX), splits het in "
+        "kleinere bestanden, of laat de beheerder het inlezen met de opdrachtregel (koers import)."
+    )
+
+
+class _Clock:
+    """Checks the time budget of ``limits`` every ``every`` rows (a clock read per row would cost time too)."""
+
+    def __init__(self, limits: Limits, every: int = 500):
+        self.limits = limits
+        self.every = every
+        self.deadline = None if limits.max_seconds is None else time.monotonic() + limits.max_seconds
+
+    def check(self, index: int) -> None:
+        if self.deadline is not None and index % self.every == 0 and time.monotonic() > self.deadline:
+            raise _too_slow(self.limits, index)
+
+
 def check_xlsx_size(data: bytes, limits: Limits = WEB_LIMITS) -> None:
     """Refuse an XLSX whose parts expand beyond ``limits`` — from the zip directory, before anything is
     unpacked. (Python's zipfile never unpacks more than a part's declared size, so the directory cannot lie.)"""
@@ -219,8 +245,10 @@ def _records_xlsx(data: bytes, limits: Limits, sample: int | None = None):
     try:
         sheet = workbook.worksheets[0]
         width = limits.max_columns + 1  # one more, to see a cell beyond the limit (and never pad rows further)
+        clock = _Clock(limits)
         try:
             for index, row in enumerate(sheet.iter_rows(values_only=True, max_col=width)):
+                clock.check(index)
                 if index > limits.max_rows:
                     raise _too_many_rows(limits)
                 if len(row) == width and row[-1] not in (None, ""):
@@ -247,8 +275,10 @@ def _records_csv(data: bytes, limits: Limits, sample: int | None = None):
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
+    clock = _Clock(limits)
     try:
         for index, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
+            clock.check(index)
             if index > limits.max_rows:
                 raise _too_many_rows(limits)
             if len(record) > limits.max_columns and any(c.strip() for c in record[limits.max_columns:]):

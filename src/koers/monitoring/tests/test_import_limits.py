@@ -178,6 +178,16 @@ def test_a_far_away_cell_does_not_make_every_row_wide():
     assert header == ["code", "naam"] and len(rows) == 4 and not any(row.get(importing.EXTRA) for row in rows)
 
 
+@pytest.mark.parametrize("name,data", [("traag.xlsx", None), ("traag.csv", ("code;naam\n" + "x;y\n" * 10).encode())])
+def test_reading_stops_at_the_time_budget(name, data):
+    """A file within every other limit can still be slow to parse (openpyxl needs well over ten seconds for 50 MB
+    of sheet XML): the web stops reading after ``max_seconds`` and says what to do instead."""
+    spent = Limits(**{**SMALL.__dict__, "max_seconds": -1})  # a budget that is used up before the first row
+    with pytest.raises(FileError, match=r"binnen -1 seconden.*als CSV.*koers import"):
+        read_table(data or xlsx(10), name, limits=spent)
+    assert importing.WEB_LIMITS.max_seconds and importing.CLI_LIMITS.max_seconds is None
+
+
 def test_a_huge_csv_field_is_a_file_error_not_a_server_error():
     data = ("code;naam\nx;" + "y" * 200_000 + "\n").encode()
     with pytest.raises(FileError, match="CSV-bestand kan niet worden gelezen"):
