@@ -113,7 +113,8 @@ def test_report_table_csv_and_xlsx(client_for, world, hostile_programme, table_k
 
 def test_report_workbook_of_all_tables(client_for, world, hostile_programme):
     response = client_for(world.projectleider).get(reverse("monitoring:report_all_xlsx", kwargs={"code": "nbnb"}))
-    assert_xlsx_safe(response.content, expected=('=HYPERLINK("http://x","y")', "+1+1"))
+    # project (outflow), job title (functions), organisation (breakdown per organisation)
+    assert_xlsx_safe(response.content, expected=('=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)"))
 
 
 def test_report_command_csv_and_xlsx(world, hostile_programme, tmp_path):
