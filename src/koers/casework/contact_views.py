@@ -3,7 +3,6 @@ Every page checks the participant with the access policy (hidden is 404) and wri
 
 from __future__ import annotations
 
-import csv
 from types import SimpleNamespace
 
 from django.contrib import messages
@@ -216,11 +215,10 @@ def guidance_hours(request):
 
 def _hours_csv(request, rows, bases, start, end) -> HttpResponse:
     user = request.user
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="begeleidingsuren-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
-    response["Cache-Control"] = "no-store"
-    response.write("\ufeff")  # Excel reads UTF-8 with a byte order mark
-    writer = csv.writer(response, delimiter=";")
+    from koers.core import exports  # local: this module's imports are being reworked in parallel
+
+    # core.exports: UTF-8 with BOM, ";", no-store, and names such as "=HYPERLINK(...)" never run as a formula.
+    response, writer = exports.csv_response(f"begeleidingsuren-{start:%Y%m%d}-{end:%Y%m%d}.csv")
     writer.writerow(["organisatie", "vanaf", "tot en met", "deelnemer_id", "deelnemer", "contacten", "minuten",
                      "uren"])
     for r in rows:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
-from .importing import MAX_BYTES
+from .importing import MAX_BYTES, MB, WEB_LIMITS
 
 KINDS = [("projecten", "Projecten"), ("deelnemers", "Deelnemers")]
 EXTENSIONS = (".csv", ".xlsx")
+WEB_ROWS = f"{WEB_LIMITS.max_rows:,}".replace(",", ".")
 
 
 class UploadForm(forms.Form):
@@ -17,8 +18,9 @@ class UploadForm(forms.Form):
         error_messages={"required": "Kies of u projecten of deelnemers importeert."},
     )
     file = forms.FileField(
-        label="Bestand", help_text=f"CSV (UTF-8, gescheiden door ; of ,) of XLSX, hoogstens "
-                                   f"{MAX_BYTES // (1024 * 1024)} MB.",
+        label="Bestand", help_text=f"CSV (UTF-8, gescheiden door ; of ,) of XLSX, hoogstens {MAX_BYTES // MB} MB "
+                                   f"(XLSX uitgepakt {WEB_LIMITS.max_uncompressed // MB} MB) en "
+                                   f"{WEB_ROWS} regels.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
         error_messages={"required": "Kies het bestand dat u wilt importeren.",
                         "empty": "Het gekozen bestand is leeg."},
@@ -30,7 +32,8 @@ class UploadForm(forms.Form):
             raise forms.ValidationError("Kies een CSV- of XLSX-bestand (eindigend op .csv of .xlsx).")
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(
-                f"Het bestand is groter dan {MAX_BYTES // (1024 * 1024)} MB; splits het in kleinere bestanden."
+                f"Het bestand is groter dan {MAX_BYTES // MB} MB; splits het in kleinere bestanden, of laat de "
+                "beheerder het inlezen met de opdrachtregel (koers import)."
             )
         return upload
 

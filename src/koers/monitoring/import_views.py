@@ -28,6 +28,7 @@ from .import_forms import KINDS, ConfirmForm, UploadForm
 NAV = "monitoring"
 SESSION_KEY = "monitoring_imports"
 PREVIEW_ROWS = 20
+PREVIEW_SAMPLE = 10 * PREVIEW_ROWS  # rows read for the sample (empty ones are skipped)
 MAX_SHOWN_ERRORS = 1000
 STALE_SECONDS = 24 * 60 * 60
 
@@ -91,12 +92,16 @@ def _forget(request, token: str) -> None:
     (_upload_dir() / token).unlink(missing_ok=True)
 
 
-def _run(scope, entry: dict, data: bytes, *, user, apply: bool, partial: bool = False) -> importing.ImportResult:
+def _run(request, scope, entry: dict, data: bytes, *, apply: bool, partial: bool = False,
+         record: bool = True) -> importing.ImportResult:
+    """Check (``apply=False``) or import the file within the web limits; every run is audited (``record``)."""
+    common = {"user": request.user, "apply": apply, "limits": importing.WEB_LIMITS, "request": request,
+              "record": record}
     if entry["kind"] == "projecten":
         return importing.import_projects(data, entry["filename"], programme_code=scope.programme.code,
-                                         owner=scope.programme.owner, user=user, apply=apply)
-    return importing.import_participants(data, entry["filename"], programme=scope.programme, user=user,
-                                         apply=apply, partial=partial)
+                                         owner=scope.programme.owner, **common)
+    return importing.import_participants(data, entry["filename"], programme=scope.programme, partial=partial,
+                                         **common)
 
 
 def import_page(request, code):
@@ -117,8 +122,9 @@ def import_page(request, code):
 
 
 def _preview_context(scope, entry: dict, data: bytes, result: importing.ImportResult) -> dict:
-    try:
-        header, rows = importing.read_table(data, entry["filename"])
+    try:  # only the rows the sample needs (the check has read the whole file already)
+        header, rows = importing.read_table(data, entry["filename"], limits=importing.WEB_LIMITS,
+                                            sample=PREVIEW_SAMPLE)
     except importing.FileError:
         header, rows = [], []
     bad_lines = {e.line for e in result.errors}
@@ -154,7 +160,7 @@ def import_preview(request, code, token):
     if entry is None:
         return _gone(request, code)
     data = entry["path"].read_bytes()
-    result = _run(scope, entry, data, user=request.user, apply=False, partial=True)
+    result = _run(request, scope, entry, data, apply=False, partial=True)
     context = _preview_context(scope, entry, data, result)
     context.update(token=token, confirm_form=ConfirmForm())
     return render(request, "monitoring/import_preview.html", context)
@@ -169,7 +175,7 @@ def import_confirm(request, code, token):
     form = ConfirmForm(request.POST)
     partial = form.is_valid() and form.cleaned_data["partial"] and entry["kind"] == "deelnemers"
     data = entry["path"].read_bytes()
-    result = _run(scope, entry, data, user=request.user, apply=True, partial=partial)
+    result = _run(request, scope, entry, data, apply=True, partial=partial)
     if not result.applied:
         if result.errors and not partial:
             form.add_error("partial" if entry["kind"] == "deelnemers" else None,
@@ -177,7 +183,7 @@ def import_confirm(request, code, token):
                            "ervoor alleen de geldige regels te importeren.")
         else:
             form.add_error(None, "Er is niets geïmporteerd: het bestand bevat geen geldige regels.")
-        preview = _run(scope, entry, data, user=request.user, apply=False, partial=True)
+        preview = _run(request, scope, entry, data, apply=False, partial=True, record=False)
         context = _preview_context(scope, entry, data, preview)
         context.update(token=token, confirm_form=form)
         response = render(request, "monitoring/import_preview.html", context, status=200)

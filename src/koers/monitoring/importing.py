@@ -12,15 +12,27 @@ when any row fails (one transaction); ``partial=True`` writes the valid rows and
   programme; a re-import of the same ``extern_id`` updates that trajectory. Columns absent from the file are left
   as they are on an update; an empty cell is "unknown". The import reads the programme's existing trajectories
   once and writes in batches of ``BATCH_SIZE`` (no per-row queries): 100,000 rows fit well within a minute.
+
+Bounded reading (``Limits``): before anything is parsed, an XLSX file's zip directory is checked — the
+uncompressed size of its parts together, and how strongly each part is compressed (a "zip bomb" of a few
+hundred KB that expands to a million rows is refused in milliseconds). Rows are then read one at a time
+(openpyxl ``read_only``, ``csv.reader``) and reading stops at the row or column limit or the time budget, so a
+hostile file never costs more than a few seconds. The web uses ``WEB_LIMITS``; ``koers import`` the higher
+``CLI_LIMITS``.
+
+Every run (web and command line, check and import) is recorded in the audit trail (``AuditAction.IMPORT``).
 """
 
 from __future__ import annotations
 
 import csv
 import difflib
+import getpass
 import hashlib
 import io
 import re
+import time
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -47,7 +59,42 @@ from koers.core.models import Organisation
 from .models import RESERVED_PROGRAMME_CODES, ImportRun, Programme, Project, ProjectTarget, Source, Trajectory
 
 BATCH_SIZE = 2000
-MAX_BYTES = 20 * 1024 * 1024
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file Koers reads: file size, uncompressed size of an XLSX's parts together, how strongly a
+    part may be compressed (parts above 1 MB), data rows and columns. ``channel`` names where the limits apply
+    in the messages."""
+
+    max_bytes: int
+    max_uncompressed: int
+    max_ratio: int
+    max_rows: int
+    max_columns: int
+    channel: str
+    #: Reading stops after this many seconds (a file within the other limits can still be slow to parse: an
+    #: XLSX of 50 MB of XML takes openpyxl well over ten seconds). None: no time limit.
+    max_seconds: float | None = None
+
+    def advice(self) -> str:
+        if self is CLI_LIMITS:
+            return "Splits het bestand in kleinere bestanden."
+        return ("Splits het bestand in kleinere bestanden, of laat de beheerder het inlezen met de opdrachtregel "
+                "(koers import; zie de handleiding importformaat).")
+
+
+#: The web upload: a preview answers within seconds, whatever the file.
+WEB_LIMITS = Limits(max_bytes=20 * MB, max_uncompressed=50 * MB, max_ratio=100, max_rows=200_000,
+                    max_columns=100, channel="via de website", max_seconds=8)
+#: ``koers import``, run by whoever administers the server: large programmes in one file.
+CLI_LIMITS = Limits(max_bytes=500 * MB, max_uncompressed=2048 * MB, max_ratio=200, max_rows=2_000_000,
+                    max_columns=100, channel="via de opdrachtregel")
+MAX_BYTES = WEB_LIMITS.max_bytes
+#: Parts of an XLSX above this size must not be compressed more strongly than ``max_ratio``.
+RATIO_FROM = MB
+MAX_ZIP_MEMBERS = 1000
 #: Internal key of cells beyond the header's last column (reported as an error for that line).
 EXTRA = "\x00extra"
 
@@ -123,21 +170,102 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _records_xlsx(data: bytes) -> list[list[str]]:
+def _n(x: int) -> str:
+    return f"{x:,}".replace(",", ".")
+
+
+def _too_many_rows(limits: Limits) -> FileError:
+    return FileError(f"Het bestand heeft meer dan {_n(limits.max_rows)} regels; Koers leest {limits.channel} "
+                     f"hoogstens {_n(limits.max_rows)} regels per bestand in. {limits.advice()}")
+
+
+def _too_many_columns(limits: Limits) -> FileError:
+    return FileError(f"Het bestand heeft meer dan {limits.max_columns} kolommen; een importbestand heeft er "
+                     f"hoogstens {limits.max_columns}. Verwijder de overbodige kolommen (ook lege kolommen met "
+                     "opmaak) en probeer het opnieuw.")
+
+
+def _too_slow(limits: Limits, rows: int) -> FileError:
+    return FileError(
+        f"Het bestand is te groot om {limits.channel} binnen {limits.max_seconds:g} seconden te lezen (na "
+        f"{_n(rows)} regels gestopt). Lever het aan als CSV (dat leest veel sneller dan XLSX), splits het in "
+        "kleinere bestanden, of laat de beheerder het inlezen met de opdrachtregel (koers import)."
+    )
+
+
+class _Clock:
+    """Checks the time budget of ``limits`` every ``every`` rows (a clock read per row would cost time too)."""
+
+    def __init__(self, limits: Limits, every: int = 500):
+        self.limits = limits
+        self.every = every
+        self.deadline = None if limits.max_seconds is None else time.monotonic() + limits.max_seconds
+
+    def check(self, index: int) -> None:
+        if self.deadline is not None and index % self.every == 0 and time.monotonic() > self.deadline:
+            raise _too_slow(self.limits, index)
+
+
+def check_xlsx_size(data: bytes, limits: Limits = WEB_LIMITS) -> None:
+    """Refuse an XLSX whose parts expand beyond ``limits`` — from the zip directory, before anything is
+    unpacked. (Python's zipfile never unpacks more than a part's declared size, so the directory cannot lie.)"""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise FileError("Het XLSX-bestand kan niet worden gelezen; sla het opnieuw op in Excel of als CSV.") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise FileError(f"Het XLSX-bestand bestaat uit meer dan {MAX_ZIP_MEMBERS} delen; dat is geen gewoon "
+                        "werkblad. Sla het opnieuw op in Excel (alleen het werkblad met de gegevens) of als CSV.")
+    total = sum(m.file_size for m in members)
+    if total > limits.max_uncompressed:
+        raise FileError(
+            f"Het XLSX-bestand is uitgepakt {_n(total // MB)} MB groot; Koers leest {limits.channel} hoogstens "
+            f"{_n(limits.max_uncompressed // MB)} MB uitgepakte gegevens in. {limits.advice()} Een CSV-bestand "
+            "is kleiner dan uitgepakte XLSX-gegevens."
+        )
+    for m in members:
+        if m.file_size > RATIO_FROM and m.file_size > limits.max_ratio * max(m.compress_size, 1):
+            raise FileError(
+                "Het XLSX-bestand is ongewoon sterk samengeperst (meer dan "
+                f"{limits.max_ratio} keer); zo'n bestand kan de server lamleggen en wordt niet ingelezen. Sla het "
+                "opnieuw op in Excel, of lever de gegevens aan als CSV."
+            )
+
+
+def _records_xlsx(data: bytes, limits: Limits, sample: int | None = None):
+    """The rows of the first sheet as lists of text, one at a time; at most ``limits.max_rows`` data rows and
+    ``limits.max_columns`` columns (a file beyond them raises FileError while reading, never after)."""
     from openpyxl import load_workbook
 
+    check_xlsx_size(data, limits)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (zip, xml, key errors)
         raise FileError("Het XLSX-bestand kan niet worden gelezen; sla het opnieuw op in Excel of als CSV.") from exc
     try:
         sheet = workbook.worksheets[0]
-        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        width = limits.max_columns + 1  # one more, to see a cell beyond the limit (and never pad rows further)
+        clock = _Clock(limits)
+        try:
+            for index, row in enumerate(sheet.iter_rows(values_only=True, max_col=width)):
+                clock.check(index)
+                if index > limits.max_rows:
+                    raise _too_many_rows(limits)
+                if len(row) == width and row[-1] not in (None, ""):
+                    raise _too_many_columns(limits)
+                yield [_cell(v) for v in row[:limits.max_columns]]
+                if sample is not None and index >= sample:
+                    return
+        except FileError:
+            raise
+        except Exception as exc:  # broken XML inside the zip, a part that fails its checksum
+            raise FileError("Het XLSX-bestand kan niet worden gelezen; sla het opnieuw op in Excel of als "
+                            "CSV.") from exc
     finally:
         workbook.close()
 
 
-def _records_csv(data: bytes) -> list[list[str]]:
+def _records_csv(data: bytes, limits: Limits, sample: int | None = None):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -147,7 +275,20 @@ def _records_csv(data: bytes) -> list[list[str]]:
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
-    return [[c.strip() for c in record] for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    clock = _Clock(limits)
+    try:
+        for index, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
+            clock.check(index)
+            if index > limits.max_rows:
+                raise _too_many_rows(limits)
+            if len(record) > limits.max_columns and any(c.strip() for c in record[limits.max_columns:]):
+                raise _too_many_columns(limits)
+            yield [c.strip() for c in record[:limits.max_columns]]
+            if sample is not None and index >= sample:
+                return
+    except csv.Error as exc:  # a field beyond csv's field size limit, a stray NUL
+        raise FileError(f"Het CSV-bestand kan niet worden gelezen ({exc}); controleer de aanhalingstekens en sla "
+                        "het opnieuw op als ‘CSV UTF-8’.") from None
 
 
 def _is_xlsx(data: bytes, filename: str) -> bool:
@@ -155,8 +296,10 @@ def _is_xlsx(data: bytes, filename: str) -> bool:
     return filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
 
 
-def read_table(data: bytes, filename: str) -> tuple[list[str], list[dict[str, str]]]:
-    """The header and the rows of a CSV or XLSX file; every cell as stripped text ("" when empty).
+def read_table(data: bytes, filename: str, *, limits: Limits = WEB_LIMITS,
+               sample: int | None = None) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and the rows of a CSV or XLSX file; every cell as stripped text ("" when empty). ``sample``:
+    read only the first that many data rows (the preview). ``limits``: see ``Limits``.
 
     Row ``i`` of the list is line ``i + 2`` of the file (line 1 is the header); empty rows are kept (as all-empty
     dicts) so line numbers stay right. Cells beyond the header are collected under ``EXTRA``. Raises
@@ -165,7 +308,11 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[dict[str, st
     name = filename.lower()
     if name.endswith((".xls", ".ods")):
         raise FileError("Alleen CSV- of XLSX-bestanden kunnen worden geïmporteerd; sla het bestand op als XLSX of CSV.")
-    records = _records_xlsx(data) if _is_xlsx(data, filename) else _records_csv(data)
+    if len(data) > limits.max_bytes:
+        raise FileError(f"Het bestand is groter dan {_n(limits.max_bytes // MB)} MB; Koers leest {limits.channel} "
+                        f"hoogstens {_n(limits.max_bytes // MB)} MB per bestand in. {limits.advice()}")
+    reader = _records_xlsx if _is_xlsx(data, filename) else _records_csv
+    records = list(reader(data, limits, sample))
     if not records or not any(records[0]):
         raise FileError("De eerste regel van het bestand moet de kolomnamen bevatten; het bestand is leeg of de "
                         "eerste regel is leeg.")
@@ -320,13 +467,10 @@ def _is_empty(row: dict[str, str]) -> bool:
     return not any(row.values())
 
 
-def _read(data: bytes, filename: str, result: ImportResult) -> tuple[list[str], list[dict[str, str]]] | None:
-    if len(data) > MAX_BYTES:
-        result.errors.append(RowError(0, "", f"Het bestand is groter dan {MAX_BYTES // (1024 * 1024)} MB; splits "
-                                             "het in kleinere bestanden."))
-        return None
+def _read(data: bytes, filename: str, result: ImportResult,
+          limits: Limits) -> tuple[list[str], list[dict[str, str]]] | None:
     try:
-        return read_table(data, filename)
+        return read_table(data, filename, limits=limits)
     except FileError as exc:
         result.errors.append(RowError(0, "", str(exc)))
         return None
@@ -359,10 +503,53 @@ def find_organisation(name: str) -> Organisation | None:
     return None
 
 
+def _audit(user, request, kind: str, programme_code: str, filename: str, result: ImportResult, *, apply: bool,
+           partial: bool = False) -> None:
+    """One audit record per import run (``AuditAction.IMPORT``): programme, file, rows and result."""
+    from koers.core import audit
+    from koers.core.models import AuditAction
+
+    what = "projecten" if kind == "projects" else "deelnemers"
+    if result.applied:
+        outcome = f"geïmporteerd: {_n(result.created)} nieuw, {_n(result.updated)} bijgewerkt"
+        if result.errors:
+            outcome += f", {_n(result.error_lines)} regel(s) met fouten overgeslagen"
+    elif result.header_errors and not result.total_rows:
+        outcome = "geweigerd: " + "; ".join(e.message for e in result.header_errors[:2])
+    elif not apply:
+        outcome = (f"gecontroleerd: {_n(result.created)} nieuw, {_n(result.updated)} bijgewerkt, "
+                   f"{_n(result.error_lines)} regel(s) met fouten")
+    else:
+        outcome = f"niets geïmporteerd: {len(result.errors)} fout(en)"
+    step = "controle" if not apply else ("import (alleen geldige regels)" if partial else "import")
+    via = "website" if request is not None else f"opdrachtregel, systeemgebruiker {_os_user()}"
+    detail = (f"Import {what} ({step}, {via}) programma {programme_code}, bestand {filename}: "
+              f"{_n(result.total_rows)} regels; {outcome}")
+    audit.record_event(user, AuditAction.IMPORT, detail[:500], request=request)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment (a container)
+        return "onbekend"
+
+
 def import_projects(data: bytes, filename: str, *, programme_code: str, owner=None, user=None,
-                    apply: bool = True) -> ImportResult:
+                    apply: bool = True, limits: Limits = WEB_LIMITS, request=None, record: bool = True
+                    ) -> ImportResult:
     """Import a projects file into the programme ``programme_code`` (created when absent, owned by ``owner`` or
-    else the only municipality). Nothing is written when any row fails or when ``apply`` is false."""
+    else the only municipality). Nothing is written when any row fails or when ``apply`` is false. The run is
+    audited unless ``record`` is false (a preview shown again after a refused import)."""
+    result = _import_projects(data, filename, programme_code=programme_code, owner=owner, user=user, apply=apply,
+                              limits=limits)
+    if record:
+        _audit(user, request, "projects", programme_code, filename, result, apply=apply)
+    return result
+
+
+def _import_projects(data: bytes, filename: str, *, programme_code: str, owner, user, apply: bool,
+                     limits: Limits) -> ImportResult:
     result = ImportResult()
     programme_code = programme_code.strip()
     programme = Programme.objects.filter(code=programme_code).first()
@@ -381,7 +568,7 @@ def import_projects(data: bytes, filename: str, *, programme_code: str, owner=No
         result.warnings.append(f"Programma '{programme_code}' bestaat nog niet en wordt aangemaakt met {owner} als "
                                "opdrachtgever.")
 
-    table = _read(data, filename, result)
+    table = _read(data, filename, result, limits)
     if table is None:
         return result
     header, rows = table
@@ -546,18 +733,30 @@ def _programme(programme) -> Programme | None:
 
 
 def import_participants(data: bytes, filename: str, *, programme, user=None, apply: bool = True,
-                        partial: bool = False) -> ImportResult:
+                        partial: bool = False, limits: Limits = WEB_LIMITS, request=None,
+                        record: bool = True) -> ImportResult:
     """Import a participants file into ``programme`` (a Programme or its code; it must exist, with its projects).
 
     Every row becomes or updates one imported trajectory. With errors nothing is written, unless ``partial``:
-    then the valid rows are written and the errors reported. ``apply=False`` only validates."""
+    then the valid rows are written and the errors reported. ``apply=False`` only validates. The run is audited
+    unless ``record`` is false."""
+    result = _import_participants(data, filename, programme=programme, user=user, apply=apply, partial=partial,
+                                  limits=limits)
+    if record:
+        code = programme.code if isinstance(programme, Programme) else str(programme)
+        _audit(user, request, "participants", code, filename, result, apply=apply, partial=partial)
+    return result
+
+
+def _import_participants(data: bytes, filename: str, *, programme, user, apply: bool, partial: bool,
+                         limits: Limits) -> ImportResult:
     result = ImportResult()
     prog = _programme(programme)
     if prog is None:
         result.errors.append(RowError(0, "", f"Programma '{programme}' bestaat niet; importeer eerst het "
                                              "projectenbestand (dat maakt het programma aan)."))
         return result
-    table = _read(data, filename, result)
+    table = _read(data, filename, result, limits)
     if table is None:
         return result
     header, rows = table

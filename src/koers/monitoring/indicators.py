@@ -49,6 +49,7 @@ from koers.core.codes import (
 from . import tables
 from .access import SMALL_CELL
 from .models import Programme, Project, ProjectTarget, Source, Trajectory
+from .suppression import ratio_hidden
 from .tables import Cell, Row, Table, format_number
 
 
@@ -69,6 +70,17 @@ class Figure:
     unknown: int  # of which the input was unknown
     unit: str = ""  # "", "%", "dagen", "uur"
     note: str = ""
+    count: int | None = None  # a share's numerator (participants), for small-cell suppression
+    base: int | None = None  # what a share or mean rests on; None: the known ones (n - unknown)
+
+    def hidden_externally(self) -> bool:
+        """Whether an external viewer must not see the value (``suppression.ratio_hidden``): a count figure when
+        it or the rest of its known N is small, a share when its numerator, base or their difference is small,
+        a mean or rate when it rests on a small base."""
+        known = self.n - self.unknown
+        if self.unit == "":
+            return isinstance(self.value, int) and ratio_hidden(self.value, known, external=True)
+        return ratio_hidden(self.count, known if self.base is None else self.base, external=True)
 
 
 BREAKDOWNS: dict[str, str] = {
@@ -367,11 +379,19 @@ def targets_table(
         unknown=unknown,
         note=(f"{met} van de {len(results)} doelstellingen gehaald. Gerealiseerd = beëindigde trajecten van het "
               "project met precies deze uitstroom; het percentage is van het doel."),
+        note_external=("Gerealiseerd = beëindigde trajecten van het project met precies deze uitstroom; het "
+                       "percentage is van het doel."),
         with_pct=True,
     )
 
 
 # --- participation, dropout ------------------------------------------------------------------------------------
+
+
+_PARTICIPATION_NOTE = (
+    "Participatie is uitstroom naar betaald werk, reguliere opleiding, leerwerktraject, werkervaringsplaats, "
+    "vrijwilligerswerk of een ander project; een certificaat alleen telt niet mee. Percentages van de beëindigde "
+    "trajecten.")
 
 
 def participation_table(trajectories: QuerySet[Trajectory], *, counts: dict | None = None) -> Table:
@@ -390,12 +410,14 @@ def participation_table(trajectories: QuerySet[Trajectory], *, counts: dict | No
         rows=tuple(rows),
         n=ended,
         unknown=overall[Outcome.ONBEKEND],
-        note=(f"{part} van {ended} beëindigde trajecten. Participatie is uitstroom naar betaald werk, reguliere "
-              "opleiding, leerwerktraject, werkervaringsplaats, vrijwilligerswerk of een ander project; een "
-              "certificaat alleen telt niet mee. Percentages van de beëindigde trajecten."),
+        note=(f"{part} van {ended} beëindigde trajecten. " + _PARTICIPATION_NOTE),
+        note_external=_PARTICIPATION_NOTE,
         with_pct=True,
         chart="bar",
     )
+
+
+_DROPOUT_NOTE = "Percentages van de uitvallers; geen of 'onbekend' als reden telt als onbekend."
 
 
 def dropout_table(trajectories: QuerySet[Trajectory]) -> Table:
@@ -422,8 +444,8 @@ def dropout_table(trajectories: QuerySet[Trajectory]) -> Table:
         rows=tuple(rows),
         n=total,
         unknown=unknown,
-        note=(f"Uitvalpercentage: {total} van {agg['ended']} beëindigde trajecten{rate_text}. Percentages van "
-              "de uitvallers; geen of 'onbekend' als reden telt als onbekend."),
+        note=(f"Uitvalpercentage: {total} van {agg['ended']} beëindigde trajecten{rate_text}. " + _DROPOUT_NOTE),
+        note_external=_DROPOUT_NOTE,
         with_pct=True,
         chart="bar",
     )
@@ -801,14 +823,16 @@ _EXTERNAL_NOTES = {
 }
 
 
-def _suppress_figure(figure: Figure, threshold: int = SMALL_CELL) -> Figure:
+def external_note(figure: Figure) -> str:
+    """The figure's note for external viewers: without the counts behind it."""
+    return _EXTERNAL_NOTES.get(figure.key, figure.note)
+
+
+def _suppress_figure(figure: Figure) -> Figure:
     """For viewers outside the organisations involved: no count below the threshold, no mean or share over
     fewer than ``threshold`` known values, and notes without counts."""
-    known = figure.n - figure.unknown
-    hide = (figure.unit == "" and isinstance(figure.value, int) and 0 < figure.value < threshold) or (
-        figure.unit != "" and 0 < known < threshold)
-    return replace(figure, value=None if hide else figure.value,
-                   note=_EXTERNAL_NOTES.get(figure.key, figure.note))
+    return replace(figure, value=None if figure.hidden_externally() else figure.value,
+                   note=external_note(figure))
 
 
 def summary(trajectories: QuerySet[Trajectory], *, today: date | None = None,
@@ -845,23 +869,24 @@ def _summary(trajectories: QuerySet[Trajectory], today: date) -> list[Figure]:
         Figure("participation_count", "Participatie (aantal)", agg["participation"], ended,
                agg["outcome_unknown"], note=f"Van {ended} beëindigde trajecten."),
         Figure("participation", "Participatie", _round(_pct(agg["participation"], ended), 1), ended,
-               agg["outcome_unknown"], unit="%",
+               agg["outcome_unknown"], unit="%", count=agg["participation"], base=ended,
                note=f"{agg['participation']} van {ended} beëindigde trajecten; een certificaat telt niet mee."),
         Figure("dropout_rate", "Voortijdige uitval", _round(_pct(agg["dropout"], ended), 1), ended,
-               agg["outcome_unknown"], unit="%", note=f"{agg['dropout']} van {ended} beëindigde trajecten."),
+               agg["outcome_unknown"], unit="%", count=agg["dropout"], base=ended,
+               note=f"{agg['dropout']} van {ended} beëindigde trajecten."),
     ]
     placed, days = placement_days(trajectories)
     figures += [
         Figure("time_to_placement", "Tijd tot eerste plaatsing (mediaan)", median(days) if days else None,
-               placed, placed - len(days), unit="dagen",
+               placed, placed - len(days), unit="dagen", base=len(days),
                note="Van startdatum tot eerste plaatsing, over trajecten met beide datums."),
         Figure("time_to_placement_mean", "Tijd tot eerste plaatsing (gemiddeld)",
-               _round(mean(days), 1) if days else None, placed, placed - len(days), unit="dagen"),
+               _round(mean(days), 1) if days else None, placed, placed - len(days), unit="dagen", base=len(days)),
     ]
     att = attendance(trajectories, today=today)
     figures.append(Figure(
         "attendance_rate", "Aanwezigheid", _round(_pct(att["present"], att["recorded"]), 1), total,
-        imported + att["native"] - att["with_records"], unit="%",
+        imported + att["native"] - att["with_records"], unit="%", base=att["with_records"],
         note=(f"{att['present']} van {att['recorded']} geregistreerde bijeenkomsten aanwezig (of te laat); "
               "alleen trajecten in Koers, geïmporteerde tellen als onbekend."),
     ))
@@ -870,7 +895,7 @@ def _summary(trajectories: QuerySet[Trajectory], today: date) -> list[Figure]:
     figures.append(Figure(
         "guidance_hours", "Begeleidingsuren per deelnemer",
         _round(minutes / 60 / guidance["native"], 1) if guidance["native"] else None, total, imported,
-        unit="uur",
+        unit="uur", base=guidance["native"],
         note=(f"{format_number(_round(minutes / 60, 1))} uur in {guidance['contacts']} contacten van de "
               "uitvoerende organisatie; "
               "alleen trajecten in Koers, geïmporteerde tellen als onbekend."),
@@ -880,7 +905,7 @@ def _summary(trajectories: QuerySet[Trajectory], today: date) -> list[Figure]:
         yes, no = dur[f"paid_{months}_ja"], dur[f"paid_{months}_nee"]
         figures.append(Figure(
             f"durability_{months}m", f"Nog in betaald werk na {months} maanden",
-            _round(_pct(yes, yes + no), 1), dur["paid"], dur["paid"] - yes - no, unit="%",
+            _round(_pct(yes, yes + no), 1), dur["paid"], dur["paid"] - yes - no, unit="%", count=yes, base=yes + no,
             note=f"{yes} van {yes + no} bekende antwoorden, van {dur['paid']} uitstromers naar betaald werk.",
         ))
     quality = job_quality(trajectories)
@@ -891,10 +916,12 @@ def _summary(trajectories: QuerySet[Trajectory], today: date) -> list[Figure]:
                quality["jobs"] - quality["hours_known"], unit="uur", note="Een nulurencontract telt als 0."),
         Figure("zero_hours_share", "Nulurencontracten",
                _round(_pct(quality["zero_hours"], quality["hours_known"]), 1), quality["jobs"],
-               quality["jobs"] - quality["hours_known"], unit="%"),
+               quality["jobs"] - quality["hours_known"], unit="%", count=quality["zero_hours"],
+               base=quality["hours_known"]),
         Figure("temporary_share", "Tijdelijke contracten",
                _round(_pct(quality["temporary_contracts"], quality["contract_type_known"]), 1), quality["jobs"],
-               quality["jobs"] - quality["contract_type_known"], unit="%"),
+               quality["jobs"] - quality["contract_type_known"], unit="%", count=quality["temporary_contracts"],
+               base=quality["contract_type_known"]),
     ]
     return figures
 

@@ -14,19 +14,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from . import access
-from .access import SMALL_CELL
 from .forms import ProgrammeForm, ProjectForm, save_programme, save_project
 from .models import Programme, Project, Trajectory
-from .tables import SUPPRESSED
+from .suppression import shown
 
 NAV = "monitoring"
 
 
 def _count_display(n: int, external: bool) -> str:
-    """A participant count as shown to this viewer: small counts are hidden from external viewers."""
-    if external and 0 < n < SMALL_CELL:
-        return SUPPRESSED
-    return str(n)
+    """A participant count as shown to this viewer (``suppression.shown``)."""
+    return str(shown(n, external=external))
 
 
 def programme_list(request):

@@ -15,16 +15,19 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 
+from koers.core import exports
+
 from . import access, completeness, indicators, tables
 from .access import SMALL_CELL
 from .charts import chart_svg
 from .forms import ReportFilterForm
-from .tables import SUPPRESSED, Cell, Table, format_number
+from .suppression import SUPPRESSED, shown
+from .tables import Cell, Table, format_number
 
 logger = logging.getLogger("koers.security")
 
 NAV = "monitoring"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = exports.XLSX_CONTENT_TYPE
 MSG_BAD_FILTERS = "De filters kloppen niet. Pas ze aan op de rapportpagina."
 
 
@@ -41,18 +44,21 @@ class FigureView:
 
 
 def figure_view(figure: indicators.Figure, *, external: bool) -> FigureView:
-    small = external and 0 < figure.n < SMALL_CELL
-    if small or figure.value is None:
-        value = SUPPRESSED if small else "onbekend"
+    """The figure as this viewer sees it. External: the value by ``Figure.hidden_externally`` (the rules of
+    ``suppression``), N and unknowns through ``suppression.shown``, and the note without counts."""
+    if external and figure.value is not None and figure.hidden_externally():
+        value = SUPPRESSED
+    elif figure.value is None:
+        value = "onbekend"
     else:
         number = format_number(round(float(figure.value), 1 if figure.unit == "%" else 2))
         value = {"%": f"{number}%", "": number}.get(figure.unit, f"{number} {figure.unit}")
-    unknown = figure.unknown
+    note = indicators.external_note(figure) if external else figure.note
     return FigureView(
         key=figure.key, label=figure.label, value=value,
-        n=SUPPRESSED if small else str(figure.n),
-        unknown=SUPPRESSED if external and 0 < unknown < SMALL_CELL else str(unknown),
-        note=figure.note,
+        n=str(shown(figure.n, external=external)),
+        unknown=str(shown(figure.unknown, external=external)),
+        note=note,
     )
 
 
@@ -110,10 +116,7 @@ def _filename(scope: access.Scope, name: str, ext: str) -> str:
 
 
 def _download(content, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return exports.download(content, content_type, filename)
 
 
 def report(request, code):
@@ -141,7 +144,7 @@ def report_table(request, code, table_key, fmt):
                 scope.programme.code, table.key, fmt, request.user.pk, external)
     if fmt == "csv":
         # The byte-order mark makes spreadsheet programs read the file as UTF-8.
-        return _download("\ufeff" + tables.to_csv(table), "text/csv; charset=utf-8",
+        return _download(exports.BOM + tables.to_csv(table), exports.CSV_CONTENT_TYPE,
                          _filename(scope, table.key, "csv"))
     return _download(tables.to_xlsx(table), XLSX, _filename(scope, table.key, "xlsx"))
 

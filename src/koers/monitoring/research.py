@@ -17,10 +17,8 @@ One row per trajectory of the programme, for the programme's owner and its resea
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 import logging
 from collections import Counter
 from collections.abc import Iterable
@@ -29,7 +27,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
-from koers.core import audit
+from koers.core import audit, exports
 from koers.core.codes import Category
 from koers.core.models import AuditAction
 
@@ -190,52 +188,19 @@ def export_rows(programme: Programme, trajectories: Iterable[dict] | None = None
     return rows, participant_ids
 
 
-def _safe_cell(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(rows: list[list]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";", lineterminator="\n")
-    writer.writerow(HEADER)
-    for row in rows:
-        writer.writerow([_safe_cell(v) for v in row])
-    return buf.getvalue()
+    return exports.csv_text([HEADER, *rows])
 
 
 def to_xlsx(rows: list[list], programme: Programme) -> bytes:
     """A workbook with the rows (sheet "onderzoek") and the column explanation (sheet "toelichting"); written in
-    write-only mode, so 100,000 rows stay fast and small in memory."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("onderzoek")
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-
-    def _bold(ws, value):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.font = bold
-        return cell
-
-    ws.append([_bold(ws, name) for name in HEADER])
-    for row in rows:
-        ws.append([_safe_cell(v) for v in row])
-    about = wb.create_sheet("toelichting")
-    about.column_dimensions["A"].width = 24
-    about.column_dimensions["B"].width = 90
-    about.append([_bold(about, f"Gepseudonimiseerde onderzoeksexport {programme.name} ({programme.code})")])
-    about.append([])
-    for name, label in COLUMNS:
-        about.append([name, label])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    write-only mode by ``core.exports``, so 100,000 rows stay fast and small in memory."""
+    about = [[f"Gepseudonimiseerde onderzoeksexport {programme.name} ({programme.code})"], [],
+             *([name, label] for name, label in COLUMNS)]
+    return exports.xlsx_bytes([
+        exports.Sheet("onderzoek", rows=[HEADER, *rows], bold_rows=frozenset({0}), freeze="A2"),
+        exports.Sheet("toelichting", rows=about, bold_rows=frozenset({0}), widths={"A": 24, "B": 90}),
+    ])
 
 
 def export(user, programme: Programme, fmt: str, *, request=None) -> tuple[bytes, str, str]:
@@ -247,10 +212,10 @@ def export(user, programme: Programme, fmt: str, *, request=None) -> tuple[bytes
     rows, participant_ids = export_rows(programme)
     if fmt == "csv":
         content = to_csv(rows).encode("utf-8-sig")
-        content_type = "text/csv; charset=utf-8"
+        content_type = exports.CSV_CONTENT_TYPE
     else:
         content = to_xlsx(rows, programme)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content_type = exports.XLSX_CONTENT_TYPE
     detail = f"Gepseudonimiseerde onderzoeksexport programma {programme.code} ({fmt})"
     audit.record_many(
         user, [(pid, Category.TRAJECTORY, "") for pid in sorted(set(participant_ids))], AuditAction.EXPORT,

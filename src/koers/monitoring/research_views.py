@@ -23,6 +23,7 @@ from koers.core.codes import Category
 from . import completeness, research
 from .access import Scope, get_scope_or_404, scope_for
 from .models import Trajectory
+from .suppression import shown
 from .trajectory_forms import TrajectoryFillInForm, WorklistFilterForm
 
 NAV = "monitoring"
@@ -172,7 +173,8 @@ def research_page(request, code):
     scope = _research_scope(request.user, code)
     return render(request, "monitoring/research.html", {
         "nav": NAV, "programme": scope.programme, "scope": scope, "columns": research.COLUMNS,
-        "rows": scope.trajectories().count(), "threshold": research.RARE_THRESHOLD,
+        "rows": shown(scope.trajectories().count(), external=scope.external),
+        "threshold": research.RARE_THRESHOLD,
     })
 
 

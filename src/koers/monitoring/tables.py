@@ -7,12 +7,11 @@ table, after the figures are computed, so no renderer can forget it.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field, replace
 
-#: Shown instead of a suppressed count.
-SUPPRESSED = "<5"
+from koers.core import exports
+
+from .suppression import SUPPRESSED, is_small, shown
 
 
 @dataclass(frozen=True)
@@ -63,9 +62,18 @@ class Table:
     with_pct: bool = False  # show percentages next to counts
     chart: str = ""  # "" | "bar" (first column as horizontal bars) | "stacked" (columns as 100% bars)
     suppressed: bool = field(default=False)  # set by ``suppress``
+    #: The note for external viewers when ``note`` holds counts (``suppress`` puts it in place of ``note``).
+    note_external: str | None = None
 
     def __iter__(self):
         return iter(self.rows)
+
+    def n_display(self) -> str:
+        """N as the viewer may see it ("<5" for a small N in a suppressed table)."""
+        return str(shown(self.n, external=self.suppressed))
+
+    def unknown_display(self) -> str:
+        return str(shown(self.unknown, external=self.suppressed))
 
 
 def format_number(value: float) -> str:
@@ -78,15 +86,17 @@ def format_number(value: float) -> str:
 def suppress(table: Table, threshold: int) -> Table:
     """Hide counts 1..threshold-1, and more cells where a single hidden one could be recalculated from a total.
 
-    Primary suppression hides the small cells. Secondary suppression then hides, in every column AND every row
-    with exactly one hidden category cell, the next smallest non-zero cell of that column or row, so neither a
-    column total (the totals row) nor a row total (a "Totaal" column) gives the hidden one away; the two passes
-    repeat until nothing changes. Totals rows stay visible. Zero is not a small cell (it reveals no one).
+    Primary suppression hides the small cells (``suppression.is_small``), totals rows included. Secondary
+    suppression then hides, in every column AND every row with exactly one hidden category cell, the next
+    smallest non-zero cell of that column or row, so neither a column total (the totals row) nor a row total (a
+    "Totaal" column) gives the hidden one away; the two passes repeat until nothing changes. Zero is not a
+    small cell (it reveals no one). A note with counts in it is replaced by ``note_external``.
     """
     rows = [list(r.cells) for r in table.rows]
     category = [i for i, r in enumerate(table.rows) if not r.total]
-    hidden = {(i, j) for i in category for j, cell in enumerate(rows[i])
-              if cell.count is not None and 0 < cell.count < threshold}
+    # Primary: every small count, a totals row's too (a small total is a small group; its categories are then
+    # small or zero and hidden as well).
+    hidden = {(i, j) for i, r in enumerate(rows) for j, cell in enumerate(r) if is_small(cell.count, threshold)}
 
     def hide_next(cells: list[tuple[int, int]]) -> bool:
         """In one line of cells (a column or a row): with exactly one hidden, hide the smallest other count."""
@@ -109,7 +119,8 @@ def suppress(table: Table, threshold: int) -> Table:
         replace(r, cells=tuple(Cell(suppressed=True) if (i, j) in hidden else c for j, c in enumerate(rows[i])))
         for i, r in enumerate(table.rows)
     )
-    return replace(table, rows=new_rows, suppressed=True)
+    note = table.note if table.note_external is None else table.note_external
+    return replace(table, rows=new_rows, suppressed=True, note=note, note_external=None)
 
 
 def _plain_rows(table: Table) -> list[list]:
@@ -136,42 +147,27 @@ def _plain_rows(table: Table) -> list[list]:
 
 
 def to_csv(tables: list[Table] | Table, *, delimiter: str = ";") -> str:
-    """CSV text (UTF-8; ``;`` as Dutch spreadsheet programs expect). Several tables are separated by a blank
-    line and preceded by their title."""
+    """CSV text (UTF-8; ``;`` as Dutch spreadsheet programs expect), written by ``core.exports`` (formula
+    prefixes neutralised). Several tables are separated by a blank line and preceded by their title."""
     tables = [tables] if isinstance(tables, Table) else tables
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    lines: list[list] = []
     for k, table in enumerate(tables):
         if len(tables) > 1:
             if k:
-                writer.writerow([])
-            writer.writerow([table.title])
-        for line in _plain_rows(table):
-            writer.writerow(["" if v is None else v for v in line])
-    return buf.getvalue()
+                lines.append([])
+            lines.append([table.title])
+        lines.extend(_plain_rows(table))
+    return exports.csv_text(lines, delimiter=delimiter)
 
 
 def to_xlsx(tables: list[Table] | Table) -> bytes:
-    """An XLSX workbook with one sheet per table (sheet names are the table keys, max 31 characters)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+    """An XLSX workbook with one sheet per table (sheet names are the table keys, max 31 characters), written by
+    ``core.exports`` (text never becomes a formula)."""
     tables = [tables] if isinstance(tables, Table) else tables
-    wb = Workbook()
-    wb.remove(wb.active)
+    sheets = []
     for table in tables:
-        ws = wb.create_sheet(title=table.key[:31])
-        ws.append([table.title])
-        ws["A1"].font = Font(bold=True)
-        for k, line in enumerate(_plain_rows(table)):
-            ws.append(line)
-            if k == 0:
-                for cell in ws[ws.max_row]:
-                    cell.font = Font(bold=True)
+        rows: list[list] = [[table.title], *_plain_rows(table)]
         if table.note:
-            ws.append([])
-            ws.append([table.note])
-        ws.column_dimensions["A"].width = 34
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+            rows += [[], [table.note]]
+        sheets.append(exports.Sheet(title=table.key, rows=rows, bold_rows=frozenset({0, 1}), widths={"A": 34}))
+    return exports.xlsx_bytes(sheets)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -353,10 +351,10 @@ def audit_trail_csv(request, pk):
         detail="Audittrail geëxporteerd (CSV)",
         request=request,
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audittrail-deelnemer-{participant.pk}.csv"'
-    response.write("\ufeff")  # BOM so that Excel opens UTF-8 correctly
-    writer = csv.writer(response, delimiter=";")
+    from koers.core import exports  # local: this module's imports are being reworked in parallel
+
+    # core.exports: UTF-8 with BOM, ";", no-store, and text such as "=HYPERLINK(...)" never runs as a formula.
+    response, writer = exports.csv_response(f"audittrail-deelnemer-{participant.pk}.csv")
     writer.writerow(
         [
             "tijdstip",

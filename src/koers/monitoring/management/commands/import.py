@@ -6,7 +6,8 @@
 ``projects`` creates the programme when absent (owned by ``--owner``, or else by the only municipality).
 Every row is validated; errors go to stderr, one per line ("regel N, kolom X: ..."). By default nothing is
 imported when any row fails (exit code 1); ``--alleen-geldige`` imports the valid rows and reports the rest;
-``--controleer`` only validates and changes nothing.
+``--controleer`` only validates and changes nothing. The command reads within ``importing.CLI_LIMITS`` (larger
+than the web's) and every run is recorded in the audit trail.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Bestand niet gevonden: {path}")
+        limits = importing.CLI_LIMITS
+        if path.stat().st_size > limits.max_bytes:
+            raise CommandError(f"{path.name} is groter dan {limits.max_bytes // importing.MB} MB; splits het bestand "
+                               "in kleinere bestanden.")
         data = path.read_bytes()
         started = time.perf_counter()
         if kind == "projects":
@@ -52,7 +57,8 @@ class Command(BaseCommand):
                 raise CommandError("--alleen-geldige geldt alleen voor deelnemers; een projectenbestand wordt "
                                    "helemaal of niet geïmporteerd.")
             result = importing.import_projects(data, path.name, programme_code=programme,
-                                               owner=self._owner(owner, programme), apply=not check)
+                                               owner=self._owner(owner, programme), apply=not check,
+                                               limits=limits)
         else:
             if owner:
                 raise CommandError("--owner geldt alleen voor projects.")
@@ -60,7 +66,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Programma '{programme}' bestaat niet; importeer eerst het projectenbestand "
                                    f"(koers import projects --programme {programme} BESTAND).")
             result = importing.import_participants(data, path.name, programme=programme, apply=not check,
-                                                   partial=partial)
+                                                   partial=partial, limits=limits)
         seconds = time.perf_counter() - started
         self._report(result, kind, path.name, check=check, seconds=seconds)
 
