@@ -14,6 +14,7 @@ from django.utils import timezone
 from koers.core import access, audit
 from koers.core.codes import Category, Role, language_name
 from koers.core.models import AuditAction
+from koers.core.pages import participant_object_page, participant_page
 
 from . import pdf, queries, services
 from .forms import (
@@ -190,9 +191,9 @@ def _may_enrol_somewhere(user, grant) -> bool:
     )
 
 
-def enrol_participant(request, pk):
+@participant_page
+def enrol_participant(request, participant, grant):
     """Enrol from the participant's page: choose an activity."""
-    participant, grant = access.get_participant_or_404(request.user, pk)
     access.require_category(grant, Category.TRAJECTORY)
     if not _may_enrol_somewhere(request.user, grant):
         raise Http404("Pagina niet gevonden")
@@ -210,8 +211,8 @@ def enrol_activity(request, pk):
     return _enrol_flow(request, activity=activity)
 
 
-def participant_enrolments(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def participant_enrolments(request, participant, grant):
     access.require_category(grant, Category.TRAJECTORY)
     enrolments = queries.participant_enrolments(participant)
     audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY}, AuditAction.VIEW,
@@ -227,11 +228,15 @@ def participant_enrolments(request, pk):
     })
 
 
-def enrolment_status(request, pk):
-    enrolment, grant = queries.get_enrolment_or_404(request.user, pk)
+def _enrolment(user, pk):
+    enrolment, grant = queries.get_enrolment_or_404(user, pk)
+    return enrolment, enrolment.participant, grant
+
+
+@participant_object_page(_enrolment)
+def enrolment_status(request, enrolment, participant, grant):
     if not access.can_enrol(request.user, grant, enrolment.activity.provider_id):
         raise Http404("Inschrijving niet gevonden")
-    participant = enrolment.participant
     if not services.TRANSITIONS[enrolment.status]:
         messages.error(request, "Deze inschrijving is afgesloten; de status kan niet meer veranderen.")
         return redirect("activities:participant_enrolments", pk=participant.pk)
@@ -265,8 +270,8 @@ def _week_param(request) -> date:
         return monday_of(timezone.localdate())
 
 
-def participant_schedule(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def participant_schedule(request, participant, grant):
     access.require_category(grant, Category.TRAJECTORY)
     week = queries.participant_week(participant, _week_param(request))
     audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY}, AuditAction.VIEW,
@@ -277,8 +282,8 @@ def participant_schedule(request, pk):
     })
 
 
-def participant_week_card(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def participant_week_card(request, participant, grant):
     access.require_category(grant, Category.TRAJECTORY)
     week = queries.participant_week(participant, _week_param(request))
     content = pdf.week_card(participant, week)
