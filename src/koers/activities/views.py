@@ -26,6 +26,7 @@ from .forms import (
     StatusForm,
     catalogue_filter_choices,
 )
+from .models import Enrolment
 from .schedule import monday_of
 
 PAGE_SIZE = 25
@@ -229,8 +230,16 @@ def participant_enrolments(request, participant, grant):
 
 
 def _enrolment(user, pk):
-    enrolment, grant = queries.get_enrolment_or_404(user, pk)
-    return enrolment, enrolment.participant, grant
+    """The enrolment, its participant and the grant: the participant through the policy, so that an attempt on
+    another organisation's enrolment is a recorded security event (``NotVisible``), like the participant pages."""
+    enrolment = (Enrolment.objects.select_related("activity", "activity__provider")
+                 .filter(pk=access.safe_id(pk) or 0).first())
+    if enrolment is None:
+        raise Http404("Inschrijving niet gevonden")
+    participant, grant = access.get_participant_or_404(user, enrolment.participant_id)
+    access.require_category(grant, Category.TRAJECTORY)
+    enrolment.participant = participant
+    return enrolment, participant, grant
 
 
 @participant_object_page(_enrolment)
