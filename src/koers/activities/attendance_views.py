@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from koers.core import access, audit
 from koers.core.codes import Category, SessionStatus
 from koers.core.models import AuditAction
+from koers.core.pages import participant_page
 
 from . import attendance, groups
 from .attendance_forms import (
@@ -346,9 +347,9 @@ def group_remove_member(request, group_id, enrolment_id):
 # --- A participant's attendance ------------------------------------------------------------------------------
 
 
-def participant_attendance(request, pk):
+@participant_page
+def participant_attendance(request, participant, grant):
     """Attendance rate per enrolment and the history by week, for whoever may see the trajectory."""
-    participant, grant = access.get_participant_or_404(request.user, pk)
     access.require_category(grant, Category.TRAJECTORY)
     today = timezone.localdate()
     until = min(_parse_date(request.GET.get("tot"), today), today)

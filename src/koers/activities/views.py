@@ -14,6 +14,7 @@ from django.utils import timezone
 from koers.core import access, audit
 from koers.core.codes import Category, Role, language_name
 from koers.core.models import AuditAction
+from koers.core.pages import participant_object_page, participant_page
 
 from . import pdf, queries, services
 from .forms import (
@@ -25,6 +26,7 @@ from .forms import (
     StatusForm,
     catalogue_filter_choices,
 )
+from .models import Enrolment
 from .schedule import monday_of
 
 PAGE_SIZE = 25
@@ -190,9 +192,9 @@ def _may_enrol_somewhere(user, grant) -> bool:
     )
 
 
-def enrol_participant(request, pk):
+@participant_page
+def enrol_participant(request, participant, grant):
     """Enrol from the participant's page: choose an activity."""
-    participant, grant = access.get_participant_or_404(request.user, pk)
     access.require_category(grant, Category.TRAJECTORY)
     if not _may_enrol_somewhere(request.user, grant):
         raise Http404("Pagina niet gevonden")
@@ -210,8 +212,8 @@ def enrol_activity(request, pk):
     return _enrol_flow(request, activity=activity)
 
 
-def participant_enrolments(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def participant_enrolments(request, participant, grant):
     access.require_category(grant, Category.TRAJECTORY)
     enrolments = queries.participant_enrolments(participant)
     audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY}, AuditAction.VIEW,
@@ -227,11 +229,23 @@ def participant_enrolments(request, pk):
     })
 
 
-def enrolment_status(request, pk):
-    enrolment, grant = queries.get_enrolment_or_404(request.user, pk)
+def _enrolment(user, pk):
+    """The enrolment, its participant and the grant: the participant through the policy, so that an attempt on
+    another organisation's enrolment is a recorded security event (``NotVisible``), like the participant pages."""
+    enrolment = (Enrolment.objects.select_related("activity", "activity__provider")
+                 .filter(pk=access.safe_id(pk) or 0).first())
+    if enrolment is None:
+        raise Http404("Inschrijving niet gevonden")
+    participant, grant = access.get_participant_or_404(user, enrolment.participant_id)
+    access.require_category(grant, Category.TRAJECTORY)
+    enrolment.participant = participant
+    return enrolment, participant, grant
+
+
+@participant_object_page(_enrolment)
+def enrolment_status(request, enrolment, participant, grant):
     if not access.can_enrol(request.user, grant, enrolment.activity.provider_id):
         raise Http404("Inschrijving niet gevonden")
-    participant = enrolment.participant
     if not services.TRANSITIONS[enrolment.status]:
         messages.error(request, "Deze inschrijving is afgesloten; de status kan niet meer veranderen.")
         return redirect("activities:participant_enrolments", pk=participant.pk)
@@ -265,8 +279,8 @@ def _week_param(request) -> date:
         return monday_of(timezone.localdate())
 
 
-def participant_schedule(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def participant_schedule(request, participant, grant):
     access.require_category(grant, Category.TRAJECTORY)
     week = queries.participant_week(participant, _week_param(request))
     audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY}, AuditAction.VIEW,
@@ -277,8 +291,8 @@ def participant_schedule(request, pk):
     })
 
 
-def participant_week_card(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def participant_week_card(request, participant, grant):
     access.require_category(grant, Category.TRAJECTORY)
     week = queries.participant_week(participant, _week_param(request))
     content = pdf.week_card(participant, week)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from koers.core import access, audit
 from koers.core.codes import Category, HandoverStatus
 from koers.core.models import AuditAction
+from koers.core.pages import participant_object_page, participant_page
 
 from . import contacts, handover, queries
 from .contact_forms import (
@@ -44,16 +45,16 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _participant(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+def _require(grant) -> None:
+    """Contact and handover pages are trajectory data: 404 without it (the door loaded the participant)."""
     access.require_category(grant, Category.TRAJECTORY)
-    return participant, grant
 
 
 # --- Contacts --------------------------------------------------------------------------------------------------
 
-def participant_contacts(request, pk):
-    participant, grant = _participant(request, pk)
+@participant_page
+def participant_contacts(request, participant, grant):
+    _require(grant)
     form = ContactFilterForm(request.GET or None, organisations=list(queries.involved_organisations(participant)))
     filters = form.filters()
     page = Paginator(contacts.filtered_contacts(participant, grant, filters), PAGE_SIZE).get_page(
@@ -78,8 +79,9 @@ def _contact_form(request, participant, grant, *, initial, data=None):
                        involved_ids=queries.involved_organisation_ids(participant), initial=initial)
 
 
-def contact_create(request, pk):
-    participant, grant = _participant(request, pk)
+@participant_page
+def contact_create(request, participant, grant):
+    _require(grant)
     if not contacts.can_record(grant):
         raise Http404("Pagina niet gevonden")
     data = request.POST if request.method == "POST" else None
@@ -111,8 +113,9 @@ def contact_create(request, pk):
     })
 
 
-def contact_detail(request, pk, contact_id):
-    participant, grant = _participant(request, pk)
+@participant_page
+def contact_detail(request, participant, grant, contact_id):
+    _require(grant)
     contact = contacts.get_contact_or_404(participant, grant, contact_id)
     items = contacts.contact_action_items(contact, grant)
     audit.record(request.user, participant, {Category.IDENTITY, contacts.category_of(contact)}, AuditAction.VIEW,
@@ -124,8 +127,8 @@ def contact_detail(request, pk, contact_id):
     })
 
 
-def _correctable(request, pk, contact_id):
-    participant, grant = _participant(request, pk)
+def _correctable(request, participant, grant, contact_id):
+    _require(grant)
     contact = contacts.get_contact_or_404(participant, grant, contact_id)
     if not contacts.can_correct(request.user, contact):
         messages.error(request, contacts.MSG_TOO_LATE)
@@ -134,8 +137,9 @@ def _correctable(request, pk, contact_id):
     return participant, grant, contact, None
 
 
-def contact_edit(request, pk, contact_id):
-    participant, grant, contact, refused = _correctable(request, pk, contact_id)
+@participant_page
+def contact_edit(request, participant, grant, contact_id):
+    participant, grant, contact, refused = _correctable(request, participant, grant, contact_id)
     if refused:
         return refused
     data = request.POST if request.method == "POST" else None
@@ -157,8 +161,9 @@ def contact_edit(request, pk, contact_id):
     })
 
 
-def contact_delete(request, pk, contact_id):
-    participant, grant, contact, refused = _correctable(request, pk, contact_id)
+@participant_page
+def contact_delete(request, participant, grant, contact_id):
+    participant, grant, contact, refused = _correctable(request, participant, grant, contact_id)
     if refused:
         return refused
     if request.method == "POST":
@@ -234,8 +239,9 @@ def _hours_csv(request, rows, bases, start, end) -> HttpResponse:
 
 # --- Warm handover ---------------------------------------------------------------------------------------------
 
-def handover_create(request, pk):
-    participant, grant = _participant(request, pk)
+@participant_page
+def handover_create(request, participant, grant):
+    _require(grant)
     if not handover.can_start(grant):
         raise Http404("Pagina niet gevonden")
     form = HandoverForm(request.POST or None, receivers=handover.receivers(participant, request.user))
@@ -277,8 +283,8 @@ def my_handovers(request):
     })
 
 
-def handover_detail(request, handover_id):
-    h, participant, grant = handover.get_handover_or_404(request.user, handover_id)
+@participant_object_page(handover.get_handover_or_404, kwarg="handover_id")
+def handover_detail(request, h, participant, grant):
     doc = handover.snapshot_for(h, grant)
     audit.record(request.user, participant, handover.snapshot_categories(doc), AuditAction.VIEW,
                  legal_basis=grant.legal_basis, detail="Warme overdracht bekeken", request=request)
@@ -290,8 +296,8 @@ def handover_detail(request, handover_id):
 
 
 @require_POST
-def handover_confirm(request, handover_id):
-    h, participant, grant = handover.get_handover_or_404(request.user, handover_id)
+@participant_object_page(handover.get_handover_or_404, kwarg="handover_id")
+def handover_confirm(request, h, participant, grant):
     form = HandoverConfirmForm(request.POST)
     note = form.cleaned_data["confirm_note"] if form.is_valid() else ""
     try:

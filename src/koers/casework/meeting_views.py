@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from koers.core import access, audit
 from koers.core.codes import Category, MeetingStatus
 from koers.core.models import AuditAction
+from koers.core.pages import participant_page
 
 from . import meetings
 from . import pdf as meeting_pdf
@@ -50,8 +51,8 @@ def _closed(request, meeting):
 # --- Discussion requests ------------------------------------------------------------------------------------------
 
 @require_POST
-def request_discussion(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def request_discussion(request, participant, grant):
     back = _safe_next(request, reverse("participants:detail", kwargs={"pk": participant.pk}))
     form = DiscussionRequestForm(request.POST)
     if form.is_valid():

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from koers.core import access, audit
 from koers.core.codes import ActionStatus, Category, Role
 from koers.core.models import AuditAction
+from koers.core.pages import participant_page
 
 from . import queries, services
 from .forms import ActionChoices, ActionItemForm, StatusFilterForm, StatusForm
@@ -102,8 +103,8 @@ def org_actions(request):
     )
 
 
-def participant_actions(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def participant_actions(request, participant, grant):
     items = queries.participant_action_items(participant, grant)
     categories = {Category.IDENTITY} | {queries.category_of(i.domain) for i in items}
     audit.record(request.user, participant, categories, AuditAction.VIEW, legal_basis=grant.legal_basis,
@@ -133,9 +134,9 @@ def escalations(request):
     })
 
 
-def action_create(request, pk):
+@participant_page
+def action_create(request, participant, grant):
     """A single action item for a participant (the intake creates them in bulk)."""
-    participant, grant = access.get_participant_or_404(request.user, pk)
     access.require_category(grant, Category.TRAJECTORY, write=True)
     choices = ActionChoices.for_participant(participant)
     form = ActionItemForm(

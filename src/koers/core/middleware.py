@@ -1,4 +1,4 @@
-"""Request-wide policies: login required, two-factor authentication, Content-Security-Policy."""
+"""Request-wide policies: login required, two-factor authentication, Content-Security-Policy, no-store."""
 
 from __future__ import annotations
 
@@ -28,6 +28,28 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class NoStoreMiddleware:
+    """No page, export or download of Koers is ever kept in a browser or proxy cache.
+
+    Almost every dynamic response holds personal data (a participant page, a list of names, a CSV, a PDF, or the
+    logged-in user's own name in the header), so the rule is structural rather than per view: every response that
+    Django produces is ``Cache-Control: no-store``. Static files are served by WhiteNoise before this middleware
+    and keep their long cache lifetime. ``core.pages.no_store`` remains for responses built outside a request
+    (and the participant door sets the same header, so a view is safe even if the middleware were removed).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):
+            from .pages import no_store
+
+            no_store(response)
         return response
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from koers.core import access, audit
 from koers.core.codes import Category
 from koers.core.models import AuditAction
+from koers.core.pages import participant_object_page, participant_page
 
 from . import followups, sync
 from .followup_forms import EnrolForm, FollowUpForm, add_errors
@@ -48,8 +49,8 @@ def followup_list(request):
     })
 
 
-def followup_record(request, pk):
-    fu, participant, grant = followups.get_follow_up_or_404(request.user, pk)
+@participant_object_page(followups.get_follow_up_or_404)
+def followup_record(request, fu, participant, grant):
     done = fu.status != FollowUpStatus.OPEN
     # A recorded follow-up shows its answer, with the correction form (pre-filled) folded away.
     initial = {"status": fu.status, "in_paid_work": fu.in_paid_work if fu.in_paid_work != "onbekend" else "",
@@ -73,8 +74,8 @@ def followup_record(request, pk):
     })
 
 
-def enrol(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def enrol(request, participant, grant):
     if not sync.can_enrol(grant):
         raise Http404("Pagina niet gevonden")
     form = EnrolForm(request.POST or None, prefix="enrol",

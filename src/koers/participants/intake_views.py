@@ -14,6 +14,7 @@ from koers.casework.forms import ActionChoices
 from koers.core import access, audit
 from koers.core.codes import DOMAIN_CATEGORY, Category, LifeDomain
 from koers.core.models import AuditAction
+from koers.core.pages import participant_page
 
 from . import intake
 from .forms import BarriersForm
@@ -30,8 +31,8 @@ def _detail_url(participant, obj) -> str:
     return reverse("participants:intake_detail", kwargs={"pk": participant.pk, "intake_id": obj.pk})
 
 
-def intake_list(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def intake_list(request, participant, grant):
     access.require_category(grant, C.TRAJECTORY)
     intakes = intake.intake_list(participant)
     audit.record(request.user, participant, {C.IDENTITY, C.TRAJECTORY}, AuditAction.VIEW,
@@ -43,9 +44,9 @@ def intake_list(request, pk):
 
 
 @require_POST
-def intake_start(request, pk):
+@participant_page
+def intake_start(request, participant, grant):
     """Start a brede intake; when a draft is open, resume that one (one draft per participant)."""
-    participant, grant = access.get_participant_or_404(request.user, pk)
     access.require_category(grant, C.TRAJECTORY, write=True)
     obj, created = intake.start_intake(request.user, participant, grant)
     if created:
@@ -55,9 +56,9 @@ def intake_start(request, pk):
     return redirect(_step_url(participant, obj, intake.resume_step(obj, intake.steps_for(grant))))
 
 
-def intake_resume(request, pk, intake_id):
+@participant_page
+def intake_resume(request, participant, grant, intake_id):
     """'Intake hervatten': to the step where this user continues."""
-    participant, grant = access.get_participant_or_404(request.user, pk)
     access.require_category(grant, C.TRAJECTORY, write=True)
     obj = intake.get_intake_or_404(participant, intake_id)
     if obj.is_completed:
@@ -65,8 +66,8 @@ def intake_resume(request, pk, intake_id):
     return redirect(_step_url(participant, obj, intake.resume_step(obj, intake.steps_for(grant))))
 
 
-def intake_step(request, pk, intake_id, step):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def intake_step(request, participant, grant, intake_id, step):
     access.require_category(grant, C.TRAJECTORY, write=True)
     obj = intake.get_intake_or_404(participant, intake_id)
     if obj.is_completed:
@@ -214,9 +215,9 @@ def _closing_step(request, participant, grant, obj, steps, current):
 
 # --- Read-only ------------------------------------------------------------------------------------------------
 
-def intake_detail(request, pk, intake_id):
+@participant_page
+def intake_detail(request, participant, grant, intake_id):
     """A (completed or draft) intake: the domains the viewer may see and the action items it created."""
-    participant, grant = access.get_participant_or_404(request.user, pk)
     access.require_category(grant, C.TRAJECTORY)
     obj = intake.get_intake_or_404(participant, intake_id)
     domains = intake.visible_domains(obj, grant)

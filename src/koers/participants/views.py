@@ -16,6 +16,7 @@ from koers.casework import signals as casework_signals
 from koers.core import access, audit
 from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Role
 from koers.core.models import AuditAction
+from koers.core.pages import participant_page
 from koers.monitoring import participant_panel as monitoring_panel
 from koers.plans import queries as plan_queries
 from koers.work import placements as work_placements
@@ -81,8 +82,8 @@ def participant_create(request):
     return render(request, "participants/create.html", {"nav": "participants", "form": form})
 
 
-def participant_detail(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def participant_detail(request, participant, grant):
     ctx = queries.participant_detail(participant, grant)
     ctx["intake_panel"] = intake.panel(participant, grant)
     ctx["attendance_panel"] = activity_attendance.panel(participant, grant)
@@ -114,8 +115,8 @@ def participant_detail(request, pk):
     return render(request, "participants/detail.html", ctx)
 
 
-def edit_section(request, pk, section):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def edit_section(request, participant, grant, section):
     sec = SECTIONS.get(section)
     if sec is None:
         raise Http404("Onderdeel niet gevonden")
@@ -181,23 +182,25 @@ def _after_save(request, participant) -> str:
     return _safe_next(request) or reverse("participants:detail", kwargs={"pk": participant.pk})
 
 
-def _add_record(request, pk, *, category: str, form_class, save, message, title: str, intro: str):
+def _add_record(request, participant, grant, *, category: str, form_class, save, message, title: str, intro: str):
     """A one-form page that adds a record of one category to the file (language test, work experience)."""
-    participant, grant = access.get_participant_or_404(request.user, pk)
     access.require_category(grant, category, write=True)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         record = save(request.user, participant, grant, form)
         messages.success(request, message(record))
         return redirect(_after_save(request, participant))
+    audit.record(request.user, participant, {Category.IDENTITY, category}, AuditAction.VIEW,
+                 legal_basis=grant.legal_basis, detail=f"Formulier {title.lower()}", request=request)
     context = {"nav": "participants", "p": participant, "form": form, "title": title, "intro": intro,
                "next": _safe_next(request)}
     return render(request, "participants/simple_form.html", context)
 
 
-def add_assessment(request, pk):
+@participant_page
+def add_assessment(request, participant, grant):
     return _add_record(
-        request, pk, category=Category.LANGUAGE, form_class=LanguageAssessmentForm,
+        request, participant, grant, category=Category.LANGUAGE, form_class=LanguageAssessmentForm,
         save=services.record_language_assessment,
         message=lambda a: f"Taalniveau {a.get_skill_display().lower()} {a.level} vastgelegd.",
         title="Taalniveau vastleggen",
@@ -206,24 +209,26 @@ def add_assessment(request, pk):
     )
 
 
-def add_work_experience(request, pk):
+@participant_page
+def add_work_experience(request, participant, grant):
     return _add_record(
-        request, pk, category=Category.WORK, form_class=WorkExperienceForm, save=services.add_work_experience,
+        request, participant, grant, category=Category.WORK, form_class=WorkExperienceForm,
+        save=services.add_work_experience,
         message=lambda item: f"Werkervaring ‘{item.occupation}’ toegevoegd.",
         title="Werkervaring toevoegen", intro="Werk in het land van herkomst of in Nederland.",
     )
 
 
 @require_POST
-def remove_work_experience(request, pk, item_id):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def remove_work_experience(request, participant, grant, item_id):
     services.remove_work_experience(request.user, participant, grant, item_id)
     messages.success(request, "Werkervaring verwijderd.")
     return redirect(_after_save(request, participant))
 
 
-def history(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def history(request, participant, grant):
     changes = queries.visible_changes(participant, grant, limit=200)
     audit.record(
         request.user,
@@ -247,8 +252,8 @@ def history(request, pk):
     )
 
 
-def memberships(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def memberships(request, participant, grant):
     if not grant.can_manage_access:
         raise Http404("Pagina niet gevonden")
     form = MembershipForm(request.POST or None, participant=participant)
@@ -259,6 +264,9 @@ def memberships(request, pk):
     items = participant.memberships.select_related("organisation", "added_by", "ended_by").order_by(
         "ended_at", "-added_at"
     )
+    audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY}, AuditAction.VIEW,
+                 legal_basis=grant.legal_basis, detail="Betrokken organisaties en toestemming bekeken",
+                 request=request)
     return render(
         request,
         "participants/access.html",
@@ -279,8 +287,8 @@ def memberships(request, pk):
 
 
 @require_POST
-def end_membership(request, pk, membership_id):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def end_membership(request, participant, grant, membership_id):
     if not grant.can_manage_access:
         raise Http404("Pagina niet gevonden")
     form = EndMembershipForm(request.POST)
@@ -304,8 +312,8 @@ def _audit_filters(request, participant):
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
-def audit_trail(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def audit_trail(request, participant, grant):
     if not grant.can_manage_access:
         raise Http404("Pagina niet gevonden")
     form, filters = _audit_filters(request, participant)
@@ -336,8 +344,8 @@ def audit_trail(request, pk):
     )
 
 
-def audit_trail_csv(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def audit_trail_csv(request, participant, grant):
     if not grant.can_manage_access:
         raise Http404("Pagina niet gevonden")
     form, filters = _audit_filters(request, participant)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from koers.core import access, audit
 from koers.core.codes import Category, LearningRoute
 from koers.core.models import AuditAction
+from koers.core.pages import participant_page
 
 from . import forms, queries, rules, services
 from . import pdf as plan_pdf
@@ -23,10 +24,9 @@ from .models import Component, PlanVersion, SignedPlanError, SignMethod
 T = Category.TRAJECTORY
 
 
-def _participant(request, pk, *, write: bool = False):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+def _require(grant, *, write: bool = False) -> None:
+    """Plan pages are trajectory data: 404 without it (the door already loaded the participant)."""
     access.require_category(grant, T, write=write)
-    return participant, grant
 
 
 def _ctx(participant, grant, **extra) -> dict:
@@ -75,8 +75,9 @@ def _draft_or_redirect(request, participant, grant, number):
 # --- Plan pages -----------------------------------------------------------------------------------------
 
 
-def plan(request, pk, number=None):
-    participant, grant = _participant(request, pk)
+@participant_page
+def plan(request, participant, grant, number=None):
+    _require(grant)
     ctx = queries.plan_page(participant, grant, number)
     version = ctx["version"]
     _record_view(request, participant, grant, _shown_categories(version),
@@ -89,8 +90,9 @@ def plan(request, pk, number=None):
     return render(request, "plans/plan.html", ctx)
 
 
-def start(request, pk):
-    participant, grant = _participant(request, pk, write=True)
+@participant_page
+def start(request, participant, grant):
+    _require(grant, write=True)
     if PlanVersion.objects.filter(participant=participant).exists():
         messages.info(request, "Deze deelnemer heeft al een plan.")
         return redirect(_plan_url(participant))
@@ -111,8 +113,9 @@ def start(request, pk):
 
 
 @require_POST
-def new_version(request, pk):
-    participant, grant = _participant(request, pk, write=True)
+@participant_page
+def new_version(request, participant, grant):
+    _require(grant, write=True)
     try:
         version = services.new_version(request.user, participant, grant, request=request)
     except ValidationError as exc:
@@ -122,8 +125,9 @@ def new_version(request, pk):
     return redirect(_edit_url(participant, version))
 
 
-def edit(request, pk, number):
-    participant, grant = _participant(request, pk, write=True)
+@participant_page
+def edit(request, participant, grant, number):
+    _require(grant, write=True)
     version, refused = _draft_or_redirect(request, participant, grant, number)
     if refused:
         return refused
@@ -195,8 +199,9 @@ def _draft_item_form(request, participant, grant, version, *, form, save, succes
     ))
 
 
-def goal_form(request, pk, number, goal_id=None):
-    participant, grant = _participant(request, pk, write=True)
+@participant_page
+def goal_form(request, participant, grant, number, goal_id=None):
+    _require(grant, write=True)
     version, refused = _draft_or_redirect(request, participant, grant, number)
     if refused:
         return refused
@@ -227,8 +232,9 @@ def goal_form(request, pk, number, goal_id=None):
                                 "form_kwargs": kwargs})
 
 
-def step_form(request, pk, number, goal_id, step_id=None):
-    participant, grant = _participant(request, pk, write=True)
+@participant_page
+def step_form(request, participant, grant, number, goal_id, step_id=None):
+    _require(grant, write=True)
     version, refused = _draft_or_redirect(request, participant, grant, number)
     if refused:
         return refused
@@ -263,8 +269,9 @@ def step_form(request, pk, number, goal_id, step_id=None):
                                           "form_kwargs": kwargs})
 
 
-def agreement_form(request, pk, number, agreement_id=None):
-    participant, grant = _participant(request, pk, write=True)
+@participant_page
+def agreement_form(request, participant, grant, number, agreement_id=None):
+    _require(grant, write=True)
     version, refused = _draft_or_redirect(request, participant, grant, number)
     if refused:
         return refused
@@ -288,8 +295,8 @@ def agreement_form(request, pk, number, agreement_id=None):
                                           "submit": "Afspraak opslaan"})
 
 
-def _delete(request, pk, number, action):
-    participant, grant = _participant(request, pk, write=True)
+def _delete(request, participant, grant, number, action):
+    _require(grant, write=True)
     version, refused = _draft_or_redirect(request, participant, grant, number)
     if refused:
         return refused
@@ -312,26 +319,30 @@ def _delete(request, pk, number, action):
 
 
 @require_POST
-def goal_delete(request, pk, number, goal_id):
-    return _delete(request, pk, number, lambda p, g, v, rev: services.delete_goal(
+@participant_page
+def goal_delete(request, participant, grant, number, goal_id):
+    return _delete(request, participant, grant, number, lambda p, g, v, rev: services.delete_goal(
         request.user, p, g, v.pk, rev, goal_id, request=request))
 
 
 @require_POST
-def step_delete(request, pk, number, goal_id, step_id):
-    return _delete(request, pk, number, lambda p, g, v, rev: services.delete_step(
+@participant_page
+def step_delete(request, participant, grant, number, goal_id, step_id):
+    return _delete(request, participant, grant, number, lambda p, g, v, rev: services.delete_step(
         request.user, p, g, v.pk, rev, goal_id, step_id, request=request))
 
 
 @require_POST
-def agreement_delete(request, pk, number, agreement_id):
-    return _delete(request, pk, number, lambda p, g, v, rev: services.delete_agreement(
+@participant_page
+def agreement_delete(request, participant, grant, number, agreement_id):
+    return _delete(request, participant, grant, number, lambda p, g, v, rev: services.delete_agreement(
         request.user, p, g, v.pk, rev, agreement_id, request=request))
 
 
 @require_POST
-def complete_goal(request, pk):
-    participant, grant = _participant(request, pk, write=True)
+@participant_page
+def complete_goal(request, participant, grant):
+    _require(grant, write=True)
     lineage = request.POST.get("lineage", "")
     revision = request.POST.get("revision", "")
     try:
@@ -353,8 +364,9 @@ def complete_goal(request, pk):
     return redirect(_edit_url(participant, version))
 
 
-def sign(request, pk, number):
-    participant, grant = _participant(request, pk, write=True)
+@participant_page
+def sign(request, participant, grant, number):
+    _require(grant, write=True)
     if not grant.is_regisseur:
         raise Http404("Pagina niet gevonden")
     version, refused = _draft_or_redirect(request, participant, grant, number)
@@ -389,8 +401,9 @@ def sign(request, pk, number):
                                                     conflict=_conflict(conflict, grant)))
 
 
-def compare(request, pk):
-    participant, grant = _participant(request, pk)
+@participant_page
+def compare(request, participant, grant):
+    _require(grant)
     all_versions = queries.versions(participant)
     if len(all_versions) < 2:
         messages.info(request, "Er is maar één versie van het plan: er is nog niets te vergelijken.")
@@ -415,8 +428,9 @@ def compare(request, pk):
                                                        old=old, new=new))
 
 
-def pdf(request, pk, number):
-    participant, grant = _participant(request, pk)
+@participant_page
+def pdf(request, participant, grant, number):
+    _require(grant)
     version = queries.get_version_or_404(participant, grant, number)
     content = plan_pdf.render_pdf(participant, version, grant)
     _record_view(request, participant, grant, _shown_categories(version) | {Category.IDENTITY},
@@ -427,8 +441,9 @@ def pdf(request, pk, number):
     return response
 
 
-def signed_document(request, pk, number):
-    participant, grant = _participant(request, pk)
+@participant_page
+def signed_document(request, participant, grant, number):
+    _require(grant)
     version = queries.get_version_or_404(participant, grant, number)
     if not version.signed_document:
         raise Http404("Geen document")
@@ -476,16 +491,18 @@ def _integration_context(request, participant, grant, bound: dict | None = None)
     return ctx
 
 
-def integration(request, pk):
-    participant, grant = _participant(request, pk)
+@participant_page
+def integration(request, participant, grant):
+    _require(grant)
     ctx = _integration_context(request, participant, grant)
     _record_view(request, participant, grant, {T}, "Inburgering en leerroute bekeken")
     return render(request, "plans/integration.html", ctx)
 
 
 @require_POST
-def integration_action(request, pk, action):
-    participant, grant = _participant(request, pk, write=True)
+@participant_page
+def integration_action(request, participant, grant, action):
+    _require(grant, write=True)
     form_class = INTEGRATION_FORMS.get(action)
     if form_class is None or (action in REGISSEUR_ONLY and not grant.is_regisseur):
         raise Http404("Pagina niet gevonden")
@@ -525,8 +542,9 @@ def integration_action(request, pk, action):
 
 
 @require_POST
-def decide_switch(request, pk, switch_id):
-    participant, grant = _participant(request, pk, write=True)
+@participant_page
+def decide_switch(request, participant, grant, switch_id):
+    _require(grant, write=True)
     if not grant.is_regisseur:
         raise Http404("Pagina niet gevonden")
     form = forms.DecisionForm(request.POST)

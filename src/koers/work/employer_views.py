@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from koers.core import access, audit
 from koers.core.codes import Category
 from koers.core.models import AuditAction
+from koers.core.pages import participant_object_page, participant_page
 
 from . import employers as svc
 from . import matching
@@ -310,9 +311,9 @@ def opening_matches(request, pk):
     })
 
 
-def participant_matches(request, pk):
+@participant_page
+def participant_matches(request, participant, grant):
     """Supply-led: the open openings ranked for this participant, their proposals and company visits."""
-    participant, grant = access.get_participant_or_404(request.user, pk)
     access.require_category(grant, Category.WORK)
     ranking = matching.rank_openings(participant, grant)
     page = Paginator(ranking.eligible, MATCH_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -336,8 +337,8 @@ def participant_matches(request, pk):
     })
 
 
-def work_profile(request, pk):
-    participant, grant = access.get_participant_or_404(request.user, pk)
+@participant_page
+def work_profile(request, participant, grant):
     access.require_category(grant, Category.WORK, write=True)
     profile = svc.get_work_profile(participant)
     form = WorkProfileForm(request.POST or None, instance=profile)
@@ -357,9 +358,9 @@ def work_profile(request, pk):
     })
 
 
-def propose_match(request, pk, participant_pk):
+@participant_page(kwarg="participant_pk")
+def propose_match(request, participant, grant, pk):
     opening = svc.get_opening_or_404(request.user, pk)
-    participant, grant = access.get_participant_or_404(request.user, participant_pk)
     if not svc.can_propose(grant):
         raise Http404(svc.NOT_FOUND)
     if opening.status != OpeningStatus.OPEN:
@@ -387,8 +388,13 @@ def propose_match(request, pk, participant_pk):
     })
 
 
-def match_reject(request, pk):
-    match, grant = svc.get_match_or_404(request.user, pk)
+def _match(user, pk):
+    match, grant = svc.get_match_or_404(user, pk)
+    return match, match.participant, grant
+
+
+@participant_object_page(_match)
+def match_reject(request, match, participant, grant):
     if not svc.can_propose(grant) or match.status != MatchStatus.VOORGESTELD:
         raise Http404(svc.NOT_FOUND)
     form = RejectMatchForm(request.POST or None)
@@ -400,5 +406,8 @@ def match_reject(request, pk):
         else:
             messages.success(request, "Het voorstel is afgewezen.")
             return redirect("work:participant_matches", pk=match.participant_id)
+    audit.record(request.user, participant, {Category.IDENTITY, Category.WORK}, AuditAction.VIEW,
+                 legal_basis=grant.legal_basis, detail=f"Voorstel voor ‘{match.opening.title}’ afwijzen (formulier)",
+                 request=request)
     return render(request, "work/matching/reject.html", {"nav": NAV, "match": match, "form": form})
 

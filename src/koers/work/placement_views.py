@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from koers.core import audit
+from koers.core import access, audit
 from koers.core.codes import Category, Outcome, Phase
 from koers.core.models import AuditAction, User
+from koers.core.pages import participant_object_page, participant_page
 
 from . import aftercare, closure, pdf, placements
 from .models import Opening, OpeningStatus, Placement
@@ -37,13 +38,19 @@ def _view_audit(request, participant, grant, detail, categories=(Category.IDENTI
                  detail=detail, request=request)
 
 
+def _require(grant, *, write: bool = False) -> None:
+    """Placement pages are work data: 404 without it (the door already loaded the participant)."""
+    access.require_category(grant, W, write=write)
+
+
 def _staff_qs(staff):
     return User.objects.filter(pk__in=[u.pk for u in staff]).select_related("organisation").order_by(
         "organisation__name", "first_name", "last_name")
 
 
-def participant_placements(request, pk):
-    participant, grant = placements.participant_for(request.user, pk)
+@participant_page
+def participant_placements(request, participant, grant):
+    _require(grant)
     today = timezone.localdate()
     items = [
         {"placement": p, "term": placements.current_term(p), "open": p.is_open(today),
@@ -87,18 +94,20 @@ def _placement_form_page(request, participant, grant, *, match=None):
     })
 
 
-def placement_create(request, pk):
-    participant, grant = placements.participant_for(request.user, pk, write=True)
+@participant_page
+def placement_create(request, participant, grant):
+    _require(grant, write=True)
     return _placement_form_page(request, participant, grant)
 
 
-def placement_from_match(request, match_id):
-    match, participant, grant = placements.get_match_or_404(request.user, match_id)
+@participant_object_page(placements.get_match_or_404, kwarg="match_id")
+def placement_from_match(request, match, participant, grant):
     return _placement_form_page(request, participant, grant, match=match)
 
 
-def placement_detail(request, pk, placement_id):
-    participant, grant = placements.participant_for(request.user, pk)
+@participant_page
+def placement_detail(request, participant, grant, placement_id):
+    _require(grant)
     placement = placements.get_placement_or_404(participant, grant, placement_id)
     plan = getattr(placement, "aftercare", None)
     frictions = list(plan.frictions.select_related("action_item", "recorded_by")) if plan else []
@@ -112,14 +121,15 @@ def placement_detail(request, pk, placement_id):
     })
 
 
-def _placement_write(request, pk, placement_id):
-    participant, grant = placements.participant_for(request.user, pk, write=True)
+def _placement_write(request, participant, grant, placement_id):
+    _require(grant, write=True)
     placement = placements.get_placement_or_404(participant, grant, placement_id)
     return participant, grant, placement
 
 
-def term_add(request, pk, placement_id):
-    participant, grant, placement = _placement_write(request, pk, placement_id)
+@participant_page
+def term_add(request, participant, grant, placement_id):
+    participant, grant, placement = _placement_write(request, participant, grant, placement_id)
     current = placements.current_term(placement)
     initial = {"contract_type": current.contract_type, "hours_per_week": current.hours_per_week} if current else {}
     form = TermForm(request.POST or None, initial=initial)
@@ -137,8 +147,9 @@ def term_add(request, pk, placement_id):
     })
 
 
-def placement_end(request, pk, placement_id):
-    participant, grant, placement = _placement_write(request, pk, placement_id)
+@participant_page
+def placement_end(request, participant, grant, placement_id):
+    participant, grant, placement = _placement_write(request, participant, grant, placement_id)
     form = EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
@@ -159,8 +170,9 @@ def placement_end(request, pk, placement_id):
 # --- Aftercare -------------------------------------------------------------------------------------------------
 
 
-def check_in_record(request, pk, placement_id, check_in_id):
-    participant, grant, placement = _placement_write(request, pk, placement_id)
+@participant_page
+def check_in_record(request, participant, grant, placement_id, check_in_id):
+    participant, grant, placement = _placement_write(request, participant, grant, placement_id)
     plan = aftercare.get_plan(placement)
     check_in = next((c for c in plan.check_ins.all() if str(c.pk) == str(check_in_id)), None)
     if check_in is None:
@@ -182,8 +194,9 @@ def check_in_record(request, pk, placement_id, check_in_id):
 
 
 @require_POST
-def check_in_add(request, pk, placement_id):
-    participant, grant, placement = _placement_write(request, pk, placement_id)
+@participant_page
+def check_in_add(request, participant, grant, placement_id):
+    participant, grant, placement = _placement_write(request, participant, grant, placement_id)
     form = ExtraCheckInForm(request.POST)
     if form.is_valid():
         try:
@@ -198,8 +211,9 @@ def check_in_add(request, pk, placement_id):
     return redirect("work:placement_detail", pk=participant.pk, placement_id=placement.pk)
 
 
-def friction_add(request, pk, placement_id):
-    participant, grant, placement = _placement_write(request, pk, placement_id)
+@participant_page
+def friction_add(request, participant, grant, placement_id):
+    participant, grant, placement = _placement_write(request, participant, grant, placement_id)
     form = FrictionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
@@ -218,8 +232,9 @@ def friction_add(request, pk, placement_id):
 
 
 @require_POST
-def friction_resolve(request, pk, placement_id, friction_id):
-    participant, grant, placement = _placement_write(request, pk, placement_id)
+@participant_page
+def friction_resolve(request, participant, grant, placement_id, friction_id):
+    participant, grant, placement = _placement_write(request, participant, grant, placement_id)
     aftercare.resolve_friction(request.user, participant, grant, placement, friction_id,
                                follow_up=request.POST.get("follow_up", ""), request=request)
     messages.success(request, "Knelpunt opgelost.")
@@ -227,8 +242,9 @@ def friction_resolve(request, pk, placement_id, friction_id):
 
 
 @require_POST
-def friction_escalate(request, pk, placement_id, friction_id):
-    participant, grant, placement = _placement_write(request, pk, placement_id)
+@participant_page
+def friction_escalate(request, participant, grant, placement_id, friction_id):
+    participant, grant, placement = _placement_write(request, participant, grant, placement_id)
     if not aftercare.can_escalate(grant):
         raise Http404("Pagina niet gevonden")
     try:
@@ -241,8 +257,9 @@ def friction_escalate(request, pk, placement_id, friction_id):
     return redirect("work:placement_detail", pk=participant.pk, placement_id=placement.pk)
 
 
-def aftercare_close(request, pk, placement_id):
-    participant, grant, placement = _placement_write(request, pk, placement_id)
+@participant_page
+def aftercare_close(request, participant, grant, placement_id):
+    participant, grant, placement = _placement_write(request, participant, grant, placement_id)
     plan = aftercare.get_plan(placement)
     if plan.is_closed:
         messages.info(request, aftercare.MSG_CLOSED)
@@ -276,8 +293,9 @@ def _closure_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def close_trajectory(request, pk):
-    participant, grant = placements.participant_for(request.user, pk)
+@participant_page
+def close_trajectory(request, participant, grant):
+    _require(grant)
     closure.require_regisseur(grant)
     if participant.phase == Phase.AFGESLOTEN:
         messages.info(request, "Dit traject is al afgesloten.")
@@ -305,8 +323,9 @@ def close_trajectory(request, pk):
     })
 
 
-def closure_detail(request, pk):
-    participant, grant = placements.participant_for(request.user, pk)
+@participant_page
+def closure_detail(request, participant, grant):
+    _require(grant)
     item = closure.get_closure_or_404(participant, grant)
     audit.record(request.user, participant, closure.categories_of(item, grant), AuditAction.VIEW,
                  legal_basis=grant.legal_basis, detail="Afsluiting traject bekeken", request=request)
@@ -318,8 +337,9 @@ def closure_detail(request, pk):
     })
 
 
-def closure_report(request, pk, version):
-    participant, grant = placements.participant_for(request.user, pk)
+@participant_page
+def closure_report(request, participant, grant, version):
+    _require(grant)
     item = closure.get_closure_or_404(participant, grant)
     if not closure.can_export(item, grant, version):
         raise Http404("Pagina niet gevonden")
