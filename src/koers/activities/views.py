@@ -235,12 +235,12 @@ def enrolment_status(request, pk):
     if not services.TRANSITIONS[enrolment.status]:
         messages.error(request, "Deze inschrijving is afgesloten; de status kan niet meer veranderen.")
         return redirect("activities:participant_enrolments", pk=participant.pk)
-    form = StatusForm(request.POST or None, enrolment=enrolment)
+    form = StatusForm(request.POST or None, enrolment=enrolment, grant=grant)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.change_status(request.user, enrolment, grant, d["status"], on=d["on"], reason=d["reason"],
-                                   note=d["note"], request=request)
+                                   note=d["note"], note_is_special=d["note_is_special"], request=request)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
