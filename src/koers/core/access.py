@@ -379,3 +379,9 @@ def show_note(grant: Grant, note: str, is_special: bool) -> str:
     if is_special and not may_see_special(grant):
         return HIDDEN_NOTE
     return note
+
+
+def role_allows_special(user) -> bool:
+    """For records without a participant in Koers (imported monitoring trajectories, known by an extern id only):
+    whether the user's roles may ever change special-category data. With a participant, use their grant."""
+    return C.SPECIAL in _union(ROLE_WRITE, _roles(user))
