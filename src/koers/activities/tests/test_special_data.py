@@ -253,3 +253,38 @@ def test_second_participant_other_session_notes_for_other_teacher(world, client_
                               note="Bij de psycholoog", note_is_special=True, recorded_by=world.taaldocent)
     html = client_for(world.taaldocent).get(reverse("activities:attendance", args=[old.pk])).content.decode()
     assert "psycholoog" not in html
+
+
+# --- other rendering paths (issue 10, item 6: sweep) ---------------------------------------------------------
+
+
+def test_ended_enrolment_signal_and_pages_do_not_carry_the_health_reason(world, client_for, enrolment):
+    from koers.casework import signals
+
+    services.change_status(world.regisseur, enrolment, grant_for(world.regisseur, world.participant),
+                           "uitgevallen", reason="gezondheid_psychisch", note=NOTE,
+                           on=max(enrolment.start_date, timezone.localdate() - dt.timedelta(days=2)))
+    for user in (world.taaldocent, world.regisseur):
+        found = signals.for_participant(world.participant, grant_for(user, world.participant))
+        ended = [s for s in found if s.code == "inschrijving_beeindigd"]
+        assert ended and ended[0].label == "Uitgevallen bij: NT2 Basis"
+        for s in found:
+            text = f"{s.label} {s.why} {s.todo}".lower()
+            assert HEALTH_LABEL not in text and NOTE.lower() not in text
+    # The participant page (signals panel, attendance panel) and the caseload, for the teacher and the regisseur.
+    for user, url in ((world.taaldocent, reverse("participants:detail", kwargs={"pk": world.participant.pk})),
+                      (world.regisseur, reverse("participants:detail", kwargs={"pk": world.participant.pk})),
+                      (world.regisseur, reverse("casework:caseload"))):
+        html = client_for(user).get(url).content.decode()
+        assert HEALTH_LABEL not in html.lower() and NOTE not in html, (user, url)
+
+
+def test_participant_page_absence_panel_masks_a_special_note(world, client_for, enrolment, session):
+    Attendance.objects.create(session=session, enrolment=enrolment, participant=world.participant,
+                              status=AttendanceStatus.ONGEOORLOOFD, note="Bij de psycholoog", note_is_special=True,
+                              recorded_by=world.taaldocent)
+    url = reverse("participants:detail", kwargs={"pk": world.participant.pk})
+    html = client_for(world.taaldocent).get(url).content.decode()
+    assert "psycholoog" not in html
+    html = client_for(world.regisseur).get(url).content.decode()
+    assert "Bij de psycholoog" in html
