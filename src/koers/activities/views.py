@@ -66,6 +66,14 @@ def activity_detail(request, pk):
             {r.enrolment.participant_id: r.grant.legal_basis for r in rows},
             category=Category.TRAJECTORY, detail=f"Inschrijvingen ‘{activity.title}’", request=request,
         )
+        special = [r for r in rows if r.grant.special and access.is_special_code("dropout_reason",
+                                                                                r.enrolment.dropout_reason)]
+        if special:  # a health dropout reason was shown
+            audit.record_list(
+                request.user, [r.enrolment.participant_id for r in special],
+                {r.enrolment.participant_id: r.grant.legal_basis for r in special},
+                category=Category.SPECIAL, detail=f"Inschrijvingen ‘{activity.title}’", request=request,
+            )
     follows, followed_by = queries.two_step_partners(activity)
     return render(request, "activities/detail.html", {
         "nav": "activities", "activity": activity, "rows": rows, "follows": follows, "followed_by": followed_by,
@@ -214,7 +222,11 @@ def participant_enrolments(request, pk):
     participant, grant = access.get_participant_or_404(request.user, pk)
     access.require_category(grant, Category.TRAJECTORY)
     enrolments = queries.participant_enrolments(participant)
-    audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY}, AuditAction.VIEW,
+    categories = {Category.IDENTITY, Category.TRAJECTORY}
+    if grant.special and any(access.is_special_code("dropout_reason", e.dropout_reason)
+                             or (e.dropout_note and e.dropout_note_is_special) for e in enrolments):
+        categories.add(Category.SPECIAL)  # a health reason or protected note was shown
+    audit.record(request.user, participant, categories, AuditAction.VIEW,
                  legal_basis=grant.legal_basis, detail="Activiteiten bekeken", request=request)
     rows = [
         {"e": e, "can_change": bool(services.TRANSITIONS[e.status])

@@ -167,6 +167,11 @@ def test_health_reason_and_note_reach_only_users_with_the_special_category(world
         html = regisseur.get(url).content.decode()
         assert HEALTH_LABEL in html.lower(), url
     assert NOTE in regisseur.get(pages_showing_enrolments(enrolment)[1]).content.decode()
+    # Shown health data is audited as such, for the regisseur only.
+    viewed = AuditEvent.objects.filter(participant_id=world.participant.pk, category="bijzonder",
+                                       action__in=("bekijken", "lijst"))
+    assert set(viewed.values_list("user_id", flat=True)) == {world.regisseur.pk}
+    assert set(viewed.values_list("action", flat=True)) == {"bekijken", "lijst"}  # both pages
 
 
 def test_group_page_and_schedule_do_not_show_the_health_reason(world, client_for, enrolment, course):
