@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from koers.monitoring.models import Trajectory
 
-from .test_completeness import VALID, _edit_url, imported, prog  # noqa: F401 (prog is a fixture)
+from .test_completeness import VALID, _edit_url, imported, native, prog  # noqa: F401 (prog is a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +49,12 @@ def test_partner_with_a_special_role_records_a_health_reason(prog, client_for): 
     response = client.post(_edit_url(t), DROPOUT | {"dropout_reason": "gezondheid_psychisch"})
     assert response.status_code == 302, response.context["form"].errors
     assert Trajectory.objects.get(pk=t.pk).dropout_reason == "gezondheid_psychisch"
+
+
+def test_participant_monitoring_panel_never_shows_a_dropout_reason(prog, client_for):  # noqa: F811
+    native(prog.taal_project, prog.participant, outcome="voortijdige_uitval", ended_on=date(2022, 6, 30),
+           dropout_reason="gezondheid_psychisch")
+    url = reverse("participants:detail", kwargs={"pk": prog.participant.pk})
+    html = client_for(prog.taaldocent).get(url).content.decode()
+    assert "Voortijdige uitval" in html  # the panel is there, with the outcome ...
+    assert "Psychische gezondheid" not in html  # ... but not the health reason
