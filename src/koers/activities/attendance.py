@@ -310,9 +310,11 @@ def check_session_open(session: Session, today: dt.date | None = None) -> None:
         raise ValidationError("Deze bijeenkomst is nog niet geweest: registreer de aanwezigheid op de dag zelf.")
 
 
-def record_attendance(user, session: Session, entries: Mapping[int, tuple[str, str]], *, request=None,
+def record_attendance(user, session: Session, entries: Mapping[int, tuple], *, request=None,
                       today: dt.date | None = None) -> dict[str, int]:
-    """Save the attendance of several members of one session at once: ``{enrolment_id: (status, note)}``.
+    """Save the attendance of several members of one session at once: ``{enrolment_id: (status, note)}`` or
+    ``(status, note, note_is_special)``. A note marked special is audited as special-category data; a user who
+    may not read a protected note keeps it by leaving the field empty.
 
     Every enrolment must be expected at the session and registrable by the user; otherwise nothing is saved.
     Returns counts {"created": n, "updated": n, "unchanged": n}.
@@ -322,7 +324,7 @@ def record_attendance(user, session: Session, entries: Mapping[int, tuple[str, s
     check_session_open(session, today)
     if not entries:
         raise ValidationError("Er zijn geen deelnemers om te registreren.")
-    bad_status = [k for k, (status, _) in entries.items() if status not in AttendanceStatus.values]
+    bad_status = [k for k, entry in entries.items() if entry[0] not in AttendanceStatus.values]
     if bad_status:
         raise ValidationError("Kies voor iedere deelnemer een geldige aanwezigheid. Er is niets opgeslagen.")
     with transaction.atomic():
@@ -338,29 +340,47 @@ def record_attendance(user, session: Session, entries: Mapping[int, tuple[str, s
             )
         now = timezone.now()
         created, updated, unchanged = [], [], 0
-        for enrolment_id, (status, note) in entries.items():
+        for enrolment_id, entry in entries.items():
+            status, note = entry[0], entry[1]
+            special = bool(entry[2]) if len(entry) > 2 else False
             row = rows[enrolment_id]
             note = (note or "").strip()[:200]
+            special = special and bool(note)
             current = row.attendance
+            if (current is not None and current.note and current.note_is_special and not note
+                    and not access.may_see_special(row.grant)):
+                # The user could not read the protected note, so an empty field means: leave it as it is.
+                note, special = current.note, True
             if current is None:
                 created.append(Attendance(
                     session=session, enrolment_id=enrolment_id, participant_id=row.enrolment.participant_id,
-                    status=status, note=note, recorded_by=user, recorded_at=now,
+                    status=status, note=note, note_is_special=special, recorded_by=user, recorded_at=now,
                 ))
-            elif current.status != status or current.note != note:
-                current.status, current.note, current.recorded_by, current.recorded_at = status, note, user, now
+            elif current.status != status or current.note != note or current.note_is_special != special:
+                current.status, current.note, current.note_is_special = status, note, special
+                current.recorded_by, current.recorded_at = user, now
                 updated.append(current)
             else:
                 unchanged += 1
         Attendance.objects.bulk_create(created, batch_size=500)
         if updated:
-            Attendance.objects.bulk_update(updated, ["status", "note", "recorded_by", "recorded_at"], batch_size=500)
+            Attendance.objects.bulk_update(updated, ["status", "note", "note_is_special", "recorded_by",
+                                                     "recorded_at"], batch_size=500)
         where = f"{session.activity.title}{f' ({session.group.name})' if session.group_id else ''} {_d(session.date)}"
-        events = [(a.participant_id, Category.TRAJECTORY, rows[a.enrolment_id].grant.legal_basis) for a in created]
+
+        def events_of(attendances):
+            # A note marked special is special-category data: audited in that category too.
+            return [
+                (a.participant_id, cat, rows[a.enrolment_id].grant.legal_basis)
+                for a in attendances
+                for cat in ((Category.TRAJECTORY, Category.SPECIAL) if a.note_is_special else (Category.TRAJECTORY,))
+            ]
+
+        events = events_of(created)
         if events:
             audit.record_many(user, events, AuditAction.CREATE, detail=f"Aanwezigheid geregistreerd: {where}",
                               request=request)
-        events = [(a.participant_id, Category.TRAJECTORY, rows[a.enrolment_id].grant.legal_basis) for a in updated]
+        events = events_of(updated)
         if events:
             audit.record_many(user, events, AuditAction.UPDATE, detail=f"Aanwezigheid gewijzigd: {where}",
                               request=request)
@@ -436,10 +456,12 @@ class AbsenceSignal:
     attendance_id: int
 
 
-def absence_signals(participant, *, days: int = SIGNAL_DAYS, today: dt.date | None = None) -> list[AbsenceSignal]:
+def absence_signals(participant, grant: access.Grant = access.NO_GRANT, *, days: int = SIGNAL_DAYS,
+                    today: dt.date | None = None) -> list[AbsenceSignal]:
     """Unexcused absences of the participant in the last ``days`` days (today included), newest first.
 
-    The caller has checked that the user may see the participant's trajectory (``access``)."""
+    The caller has checked that the user may see the participant's trajectory (``access``); a note marked
+    special shows as "afgeschermde notitie" unless the grant covers special-category data."""
     today = today or timezone.localdate()
     rows = (
         Attendance.objects.filter(
@@ -456,7 +478,8 @@ def absence_signals(participant, *, days: int = SIGNAL_DAYS, today: dt.date | No
             provider=a.session.activity.provider.name, group=a.session.group.name if a.session.group_id else "",
             status=a.status, status_label=a.get_status_display(),
             recorded_by=a.recorded_by.get_full_name() or a.recorded_by.get_username(), recorded_at=a.recorded_at,
-            note=a.note, participant_id=a.participant_id, attendance_id=a.pk,
+            note=access.show_note(grant, a.note, a.note_is_special), participant_id=a.participant_id,
+            attendance_id=a.pk,
         )
         for a in rows
     ]
@@ -473,7 +496,7 @@ def panel(participant, grant: access.Grant, *, today: dt.date | None = None) -> 
     rate = rate_for_participant(participant)
     threshold = policy.min_attendance_percent
     return {
-        "signals": absence_signals(participant, today=today),
+        "signals": absence_signals(participant, grant, today=today),
         "days": SIGNAL_DAYS,
         "rate": rate,
         "threshold": threshold,

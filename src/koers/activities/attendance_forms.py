@@ -7,6 +7,7 @@ import re
 
 from django import forms
 
+from koers.core import access
 from koers.core.codes import AttendanceStatus, SessionStatus
 
 from .models import ClosedDay, Group
@@ -37,10 +38,19 @@ class AttendanceForm(forms.Form):
                 initial=current.status if current else AttendanceStatus.AANWEZIG,
                 error_messages={"required": "Kies de aanwezigheid.", "invalid_choice": "Kies de aanwezigheid."},
             )
+            # A note marked special is only put back in the form for users who may read it; others see that a
+            # protected note exists, may leave it (empty field: kept) or replace it, but never read it.
+            hidden = bool(current and current.note and current.note_is_special
+                          and not access.may_see_special(row.grant))
             self.fields[f"note_{pk}"] = forms.CharField(
                 label=f"Opmerking bij {row.participant.name}", required=False, max_length=200,
-                initial=current.note if current else "",
+                initial="" if hidden or not current else current.note,
                 widget=forms.TextInput(attrs={"aria-describedby": f"id_note_{pk}_helptext"}),
+            )
+            self.fields[f"note_{pk}"].hidden_note = hidden
+            self.fields[f"special_{pk}"] = forms.BooleanField(
+                label=f"Opmerking over gezondheid (bijzonder persoonsgegeven), {row.participant.name}",
+                required=False, initial=bool(current and current.note_is_special),
             )
 
     def clean(self):
@@ -56,16 +66,21 @@ class AttendanceForm(forms.Form):
                 )
         return cleaned
 
-    def entries(self) -> dict[int, tuple[str, str]]:
+    def entries(self) -> dict[int, tuple[str, str, bool]]:
         return {
             row.enrolment.pk: (self.cleaned_data[f"status_{row.enrolment.pk}"],
-                               self.cleaned_data.get(f"note_{row.enrolment.pk}", ""))
+                               self.cleaned_data.get(f"note_{row.enrolment.pk}", ""),
+                               bool(self.cleaned_data.get(f"special_{row.enrolment.pk}")))
             for row in self.rows
         }
 
     def bound_rows(self):
-        """(row, status field, note field) for the template."""
-        return [(row, self[f"status_{row.enrolment.pk}"], self[f"note_{row.enrolment.pk}"]) for row in self.rows]
+        """(row, status field, note field, special checkbox, hidden note?) for the template."""
+        return [
+            (row, self[f"status_{row.enrolment.pk}"], self[f"note_{row.enrolment.pk}"],
+             self[f"special_{row.enrolment.pk}"], self.fields[f"note_{row.enrolment.pk}"].hidden_note)
+            for row in self.rows
+        ]
 
 
 class SessionStatusForm(forms.Form):

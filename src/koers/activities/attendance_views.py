@@ -356,7 +356,10 @@ def participant_attendance(request, participant, grant):
     end = _monday(until) + dt.timedelta(days=6)
     start = end - dt.timedelta(weeks=WEEKS_PER_PAGE, days=-1)
     history = attendance.participant_history(participant, start, end)
-    audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY}, AuditAction.VIEW,
+    categories = {Category.IDENTITY, Category.TRAJECTORY}
+    if grant.special and any(a.note_is_special and a.note for a in history):
+        categories.add(Category.SPECIAL)  # protected notes were shown
+    audit.record(request.user, participant, categories, AuditAction.VIEW,
                  legal_basis=grant.legal_basis, detail="Aanwezigheid bekeken", request=request)
     return render(request, "activities/attendance/participant.html", {
         "nav": "participants", "p": participant, "grant": grant, "tab": "aanwezigheid",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from koers.core import access
 from koers.core.codes import (
     LEVEL_ORDER,
     ActivityKind,
@@ -233,8 +234,23 @@ class StatusForm(forms.Form):
     reason = forms.ChoiceField(label="Reden van uitval", required=False,
                                choices=[("", "—")] + DropoutReason.choices)
     note = forms.CharField(label="Toelichting", required=False, max_length=300)
+    note_is_special = forms.BooleanField(
+        label="De toelichting gaat over gezondheid (bijzonder persoonsgegeven)", required=False,
+        help_text="Dan zien alleen medewerkers die bijzondere persoonsgegevens van deze deelnemer mogen zien de "
+                  "toelichting. Bij een reden die over gezondheid gaat, gebeurt dit altijd.",
+    )
 
-    def __init__(self, *args, enrolment, **kwargs):
+    def __init__(self, *args, enrolment, grant=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if grant is not None and not access.may_record_special(grant):
+            # Health reasons are not offered to users without the special category (the service refuses them too).
+            self.fields["reason"].choices = access.dropout_reason_choices(grant, self.fields["reason"].choices)
+            self.fields["reason"].help_text = (
+                "Redenen die over gezondheid gaan, legt de regisseur vast. Kies anders ‘overig’ en vink hieronder "
+                "aan dat de toelichting over gezondheid gaat."
+            )
+            self.fields["reason"].error_messages["invalid_choice"] = (
+                "Deze reden mag u niet kiezen. Kies een van de redenen in de lijst."
+            )
         self.fields["status"].choices = [(s, EnrolmentStatus(s).label) for s in services.TRANSITIONS[enrolment.status]]
         self.initial.setdefault("on", timezone.localdate())

@@ -146,6 +146,11 @@ class Enrolment(models.Model):
         "reden uitval", max_length=30, choices=DropoutReason.choices, blank=True
     )
     dropout_note = models.CharField("toelichting uitval", max_length=300, blank=True)
+    dropout_note_is_special = models.BooleanField(
+        "toelichting is bijzonder persoonsgegeven", default=False,
+        help_text="Alleen zichtbaar voor wie bijzondere persoonsgegevens van deze deelnemer mag zien. "
+                  "Altijd zo bij een reden van uitval die over gezondheid gaat.",
+    )
     requirement_override = models.CharField(
         "reden afwijken van instapeisen", max_length=300, blank=True,
         help_text="Vastgelegd als de deelnemer niet aan de instapeisen voldoet en toch wordt ingeschreven.",
@@ -222,6 +227,12 @@ class Attendance(models.Model):
     )
     status = models.CharField("aanwezigheid", max_length=30, choices=AttendanceStatus.choices)
     note = models.CharField("opmerking", max_length=200, blank=True)
+    note_is_special = models.BooleanField(
+        "opmerking is bijzonder persoonsgegeven", default=False,
+        help_text="Bijvoorbeeld een afspraak bij de huisarts. Alleen zichtbaar voor wie bijzondere "
+                  "persoonsgegevens van deze deelnemer mag zien; wie de opmerking schrijft zonder dat recht, "
+                  "ziet daarna 'afgeschermde notitie'.",
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
 

@@ -223,7 +223,7 @@ def enrol(
 @transaction.atomic
 def change_status(
     user, enrolment: Enrolment, grant: Grant, new_status: str, *, on: date | None = None,
-    reason: str = "", note: str = "", request=None,
+    reason: str = "", note: str = "", note_is_special: bool = False, request=None,
 ) -> Enrolment:
     """aangemeld → actief → afgerond, or → uitgevallen (with a reason code). Closing sets the end date."""
     if not access.can_enrol(user, grant, enrolment.activity.provider_id):
@@ -245,6 +245,12 @@ def change_status(
             )
         if new_status == S.UITGEVALLEN and reason not in DropoutReason.values:
             errors["reason"] = "Kies een reden van uitval (of ‘onbekend’)."
+        elif (new_status == S.UITGEVALLEN and access.is_special_code("dropout_reason", reason)
+              and not access.may_record_special(grant)):
+            errors["reason"] = (
+                "U mag geen reden van uitval vastleggen die over gezondheid gaat: dat zijn bijzondere "
+                "persoonsgegevens. Kies ‘overig’ of ‘onbekend’ en vraag de regisseur de reden vast te leggen."
+            )
     if errors:
         raise ValidationError({k: [v] for k, v in errors.items()})
     old = enrolment.get_status_display().lower()
@@ -254,10 +260,22 @@ def change_status(
     if new_status == S.UITGEVALLEN:
         enrolment.dropout_reason = reason
         enrolment.dropout_note = note.strip()[:300]
-    enrolment.save(update_fields=["status", "end_date", "dropout_reason", "dropout_note"])
+        enrolment.dropout_note_is_special = bool(enrolment.dropout_note) and access.note_is_special(
+            note_is_special, reason)
+    enrolment.save(update_fields=["status", "end_date", "dropout_reason", "dropout_note", "dropout_note_is_special"])
     detail = f"Inschrijving ‘{enrolment.activity.title}’: {old} → {enrolment.get_status_display().lower()}"
+    categories = {Category.TRAJECTORY}
     if new_status == S.UITGEVALLEN:
-        detail += f" ({enrolment.get_dropout_reason_display().lower()})"
-    audit.record(user, enrolment.participant_id, Category.TRAJECTORY, AuditAction.UPDATE,
+        special = access.is_special_code("dropout_reason", reason) or enrolment.dropout_note_is_special
+        if special:
+            categories.add(Category.SPECIAL)
+        if access.is_special_code("dropout_reason", reason):
+            # The audit trail is read by more people than health data may reach: name the category, not the reason.
+            detail += " (reden: bijzonder persoonsgegeven)"
+        else:
+            detail += f" ({enrolment.get_dropout_reason_display().lower()})"
+        if enrolment.dropout_note_is_special:
+            detail += "; toelichting gemarkeerd als bijzonder"
+    audit.record(user, enrolment.participant_id, categories, AuditAction.UPDATE,
                  legal_basis=grant.legal_basis, detail=detail, request=request)
     return enrolment

@@ -68,6 +68,14 @@ def activity_detail(request, pk):
             {r.enrolment.participant_id: r.grant.legal_basis for r in rows},
             category=Category.TRAJECTORY, detail=f"Inschrijvingen ‘{activity.title}’", request=request,
         )
+        special = [r for r in rows if r.grant.special and access.is_special_code("dropout_reason",
+                                                                                r.enrolment.dropout_reason)]
+        if special:  # a health dropout reason was shown
+            audit.record_list(
+                request.user, [r.enrolment.participant_id for r in special],
+                {r.enrolment.participant_id: r.grant.legal_basis for r in special},
+                category=Category.SPECIAL, detail=f"Inschrijvingen ‘{activity.title}’", request=request,
+            )
     follows, followed_by = queries.two_step_partners(activity)
     return render(request, "activities/detail.html", {
         "nav": "activities", "activity": activity, "rows": rows, "follows": follows, "followed_by": followed_by,
@@ -216,7 +224,11 @@ def enrol_activity(request, pk):
 def participant_enrolments(request, participant, grant):
     access.require_category(grant, Category.TRAJECTORY)
     enrolments = queries.participant_enrolments(participant)
-    audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY}, AuditAction.VIEW,
+    categories = {Category.IDENTITY, Category.TRAJECTORY}
+    if grant.special and any(access.is_special_code("dropout_reason", e.dropout_reason)
+                             or (e.dropout_note and e.dropout_note_is_special) for e in enrolments):
+        categories.add(Category.SPECIAL)  # a health reason or protected note was shown
+    audit.record(request.user, participant, categories, AuditAction.VIEW,
                  legal_basis=grant.legal_basis, detail="Activiteiten bekeken", request=request)
     rows = [
         {"e": e, "can_change": bool(services.TRANSITIONS[e.status])
@@ -249,12 +261,12 @@ def enrolment_status(request, enrolment, participant, grant):
     if not services.TRANSITIONS[enrolment.status]:
         messages.error(request, "Deze inschrijving is afgesloten; de status kan niet meer veranderen.")
         return redirect("activities:participant_enrolments", pk=participant.pk)
-    form = StatusForm(request.POST or None, enrolment=enrolment)
+    form = StatusForm(request.POST or None, enrolment=enrolment, grant=grant)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.change_status(request.user, enrolment, grant, d["status"], on=d["on"], reason=d["reason"],
-                                   note=d["note"], request=request)
+                                   note=d["note"], note_is_special=d["note_is_special"], request=request)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -369,7 +369,8 @@ def ended_without_follow_up(batch: Batch) -> Iterable[Signal]:
     rows = list(
         Enrolment.objects.filter(participant_id__in=batch.active_ids)
         .filter(Q(end_date__gte=since) | Q(start_date__gte=since) | Q(end_date__isnull=True))
-        .values_list("id", "participant_id", "status", "start_date", "end_date", "activity__title", "dropout_reason")
+        # Not the dropout reason: it may be health data, and the signal is shown to everyone on the trajectory.
+        .values_list("id", "participant_id", "status", "start_date", "end_date", "activity__title")
         .order_by()
     )
     ended = (EnrolmentStatus.AFGEROND, EnrolmentStatus.UITGEVALLEN)
@@ -378,7 +379,7 @@ def ended_without_follow_up(batch: Batch) -> Iterable[Signal]:
         by_participant[row[1]].append(row)
     last = last_contacts(batch)
     for pid, items in by_participant.items():
-        for eid, _pid, status, _start, end, title, _reason in items:
+        for eid, _pid, status, _start, end, title in items:
             if status not in ended or end is None or not (since <= end <= batch.today):
                 continue
             if (last.get(pid) or date.min) >= end:

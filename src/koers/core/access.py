@@ -396,3 +396,77 @@ def security_events(user) -> QuerySet:
         Q(organisation_id=user.organisation_id)
         | Q(action=AuditAction.DENIED, participant_id__in=own_participants)
     )
+
+
+# --- Special-category (health) data: a property of the data, not of a page ----------------------------------
+#
+# Codes are classified once in ``codes.SPECIAL_CODES``; free-text notes carry their own ``*_is_special`` flag.
+# Every rendering path asks these helpers before showing a code or note, and every service asks them before
+# recording one. Writing into a protected note is allowed (so people can protect what they type), reading it
+# back needs the category.
+
+#: What a user without the special category sees instead of a health reason or a protected note.
+HIDDEN_REASON = "reden afgeschermd"
+HIDDEN_NOTE = "afgeschermde notitie"
+
+
+def is_special_code(kind: str, code) -> bool:
+    """True when ``code`` of code list ``kind`` ("dropout_reason", "barrier", "life_domain") is health data."""
+    from .codes import SPECIAL_CODES
+
+    return bool(code) and str(code) in SPECIAL_CODES[kind]
+
+
+def category_of_dropout_reason(code) -> str:
+    """The data category of a dropout reason: special for health reasons, trajectory otherwise."""
+    return C.SPECIAL if is_special_code("dropout_reason", code) else C.TRAJECTORY
+
+
+def may_see_special(grant: Grant) -> bool:
+    return C.SPECIAL in grant.read
+
+
+def may_record_special(grant: Grant) -> bool:
+    """Recording a health code needs the category for writing (a note may be *marked* special by anyone)."""
+    return C.SPECIAL in grant.write
+
+
+def dropout_reason_choices(grant: Grant, choices):
+    """The dropout reasons a user may choose: without the special category, no health reasons."""
+    if may_record_special(grant):
+        return list(choices)
+    return [(value, label) for value, label in choices if not is_special_code("dropout_reason", value)]
+
+
+def show_dropout_reason(grant: Grant, code, label: str = "") -> str:
+    """The label to show for a dropout reason, or ``HIDDEN_REASON`` when it is health data the grant does not
+    cover. Empty when there is no reason."""
+    if not code:
+        return ""
+    if is_special_code("dropout_reason", code) and not may_see_special(grant):
+        return HIDDEN_REASON
+    if label:
+        return label
+    from .codes import DropoutReason
+
+    return dict(DropoutReason.choices).get(str(code), str(code))
+
+
+def note_is_special(note_is_special: bool, code=None) -> bool:
+    """A note is special when marked so, or when it explains a health reason."""
+    return bool(note_is_special) or is_special_code("dropout_reason", code)
+
+
+def show_note(grant: Grant, note: str, is_special: bool) -> str:
+    """The note text, ``HIDDEN_NOTE`` for a protected note the grant does not cover, or empty."""
+    if not note:
+        return ""
+    if is_special and not may_see_special(grant):
+        return HIDDEN_NOTE
+    return note
+
+
+def role_allows_special(user) -> bool:
+    """For records without a participant in Koers (imported monitoring trajectories, known by an extern id only):
+    whether the user's roles may ever change special-category data. With a participant, use their grant."""
+    return C.SPECIAL in _union(ROLE_WRITE, _roles(user))

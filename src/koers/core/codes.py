@@ -367,6 +367,19 @@ class DropoutReason(models.TextChoices):
     ONBEKEND = "onbekend", "Onbekend"
 
 
+#: Dropout reasons that are health data: special-category personal data (AVG art. 9). Wherever a dropout
+#: reason is recorded or shown (enrolments, closures, monitoring trajectories), ``access.show_dropout_reason``
+#: and ``access.may_record_code`` decide, never a page.
+SPECIAL_DROPOUT_REASONS = frozenset({DropoutReason.GEZONDHEID_LICHAMELIJK, DropoutReason.GEZONDHEID_PSYCHISCH})
+
+#: Every code that is health data, per code list. One place: add a code here and every rendering path hides it.
+SPECIAL_CODES: dict[str, frozenset[str]] = {
+    "dropout_reason": SPECIAL_DROPOUT_REASONS,
+    "barrier": SPECIAL_BARRIERS,
+    "life_domain": SPECIAL_DOMAINS,
+}
+
+
 class SessionStatus(models.TextChoices):
     GEPLAND = "gepland", "Gepland"
     GEANNULEERD = "geannuleerd", "Geannuleerd"

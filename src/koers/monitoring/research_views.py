@@ -146,7 +146,7 @@ def trajectory_edit(request, pk):
     if trajectory is None:  # another organisation's project
         raise Http404("Deelname niet gevonden")
     outcome_before = trajectory.outcome
-    form = TrajectoryFillInForm(request.POST or None, trajectory=trajectory)
+    form = TrajectoryFillInForm(request.POST or None, trajectory=trajectory, user=request.user)
     if request.method == "POST" and form.is_valid():
         changed = completeness.fill_in(request.user, trajectory, form.to_data())
         if trajectory.outcome != outcome_before:

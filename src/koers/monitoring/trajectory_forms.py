@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from koers.core import access
 from koers.core.codes import ContractType, DropoutReason, EducationEntered, Outcome, country_choices
 from koers.participants.forms import DATE_INPUT
 
@@ -44,8 +45,12 @@ class TrajectoryFillInForm(forms.ModelForm):
         fields = [f.name for f in FIELDS]
         widgets = {"started_on": DATE_INPUT}
 
-    def __init__(self, *args, trajectory: Trajectory, **kwargs):
+    def __init__(self, *args, trajectory: Trajectory, user=None, **kwargs):
         super().__init__(*args, instance=trajectory, **kwargs)
+        #: Health dropout reasons are special-category data, also on a pseudonymous imported trajectory: only
+        #: users whose roles may record them see or choose them (``access.role_allows_special``).
+        self.special = user is not None and access.role_allows_special(user)
+        self.reason_hidden = False
         today = timezone.localdate()
         shown = {f.name for f in applicable_fields(trajectory)}
         # Every detail of the current outcome, also when it does not count yet (contract months with 'vast':
@@ -74,7 +79,18 @@ class TrajectoryFillInForm(forms.ModelForm):
                                                  "class": "input--short"})
             f["birth_year"].help_text = "Vier cijfers, bijvoorbeeld 1990. Leeg is onbekend."
         if "dropout_reason" in f:
-            f["dropout_reason"].choices = _choices_unknown_first(DropoutReason.choices)
+            choices = DropoutReason.choices
+            if not self.special:
+                choices = [(c, label) for c, label in choices if not access.is_special_code("dropout_reason", c)]
+                f["dropout_reason"].error_messages["invalid_choice"] = (
+                    "Deze reden mag u niet kiezen: redenen die over gezondheid gaan legt iemand vast die "
+                    "bijzondere persoonsgegevens mag zien. Kies een reden uit de lijst."
+                )
+            f["dropout_reason"].choices = _choices_unknown_first(choices)
+            if not self.special and access.is_special_code("dropout_reason", trajectory.dropout_reason):
+                # Recorded by someone who may: not shown, and left as it is when this form is saved.
+                del f["dropout_reason"]
+                self.reason_hidden = True
         if "contract_type" in f:
             f["contract_type"].choices = _choices_unknown_first(ContractType.choices)
         if "contract_months" in f:

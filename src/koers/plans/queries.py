@@ -63,6 +63,13 @@ def get_version_or_404(participant: Participant, grant: Grant, number) -> PlanVe
         raise Http404("Planversie niet gevonden") from exc
 
 
+def holds_special_content(version: PlanVersion) -> bool:
+    """Whether the version holds a goal on a health life domain, whoever looks (unlike ``version.goals``, which
+    is filtered by the grant). Then everything that stands for the whole version, such as the signed scan, is
+    special-category data."""
+    return Goal.objects.filter(version=version, domain__in=SPECIAL_DOMAINS).exists()
+
+
 def draft(participant: Participant, grant: Grant) -> PlanVersion | None:
     return _with_content(PlanVersion.objects.all(), grant).filter(
         participant=participant, status=VersionStatus.CONCEPT

@@ -447,7 +447,12 @@ def signed_document(request, participant, grant, number):
     version = queries.get_version_or_404(participant, grant, number)
     if not version.signed_document:
         raise Http404("Geen document")
-    _record_view(request, participant, grant, {T, Category.IDENTITY},
+    categories = {T, Category.IDENTITY}
+    if queries.holds_special_content(version):
+        # The scan shows every goal, health goals included: special-category data as a whole.
+        access.require_category(grant, Category.SPECIAL)
+        categories.add(Category.SPECIAL)
+    _record_view(request, participant, grant, categories,
                  f"Ondertekend plan versie {version.number} (scan) geopend", AuditAction.EXPORT)
     ext = version.signed_document.name.rsplit(".", 1)[-1].lower()
     response = FileResponse(version.signed_document.open("rb"), as_attachment=True,

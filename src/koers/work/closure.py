@@ -38,6 +38,7 @@ from django.utils import timezone
 from koers.core import audit
 from koers.core.access import Grant
 from koers.core.codes import (
+    SPECIAL_DROPOUT_REASONS,
     ActivityKind,
     Category,
     ContractType,
@@ -56,7 +57,7 @@ from . import placements as placement_queries
 from .models import Closure, EndReason, Placement
 
 #: Dropout reasons that are health data (special category).
-HEALTH_REASONS = frozenset({DropoutReason.GEZONDHEID_LICHAMELIJK, DropoutReason.GEZONDHEID_PSYCHISCH})
+HEALTH_REASONS = SPECIAL_DROPOUT_REASONS
 
 KIND_OUTCOME = {
     PlacementKind.BETAALD_WERK: Outcome.BETAALD_WERK,
