@@ -12,7 +12,8 @@ One row per trajectory of the programme, for the programme's owner and its resea
   compute it. Rotating the key or the salt changes every pseudonym;
 * **dates to the month** (``YYYY-MM``); **age at the start in 5-year bands** (``age_band``);
 * **rare categories grouped** — a country of origin, job title or education field (normalised to lowercase)
-  that occurs fewer than ``RARE_THRESHOLD`` times in the export becomes ``overig``.
+  that occurs fewer than ``RARE_THRESHOLD`` times in the export becomes ``overig``;
+* **no special-category data** — a health dropout reason becomes ``afgeschermd``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from koers.core import audit, exports
-from koers.core.codes import Category
+from koers.core.codes import SPECIAL_DROPOUT_REASONS, Category
 from koers.core.models import AuditAction
 
 from .models import Programme, Trajectory
@@ -38,6 +39,9 @@ logger = logging.getLogger("koers.security")
 PSEUDONYM_LENGTH = 16  # hex characters = 64 bits: no collisions to expect within a programme
 RARE_THRESHOLD = 5  # same as the small-cell threshold of the reports (access.SMALL_CELL)
 OTHER = "overig"
+#: A health dropout reason is special-category data, which no researcher may see per person (docs/privacy.md):
+#: the export says only that the reason is withheld; the aggregated dropout table still counts it.
+WITHHELD = "afgeschermd"
 UNKNOWN = "onbekend"
 AGE_BAND_WIDTH = 5
 AGE_MIN = 15  # younger: "<15"
@@ -174,7 +178,7 @@ def export_rows(programme: Programme, trajectories: Iterable[dict] | None = None
             month(t["ended_on"]),
             month(t["first_placement_on"]),
             t["outcome"],
-            t["dropout_reason"],
+            WITHHELD if t["dropout_reason"] in SPECIAL_DROPOUT_REASONS else t["dropout_reason"],
             jobs[i],
             t["contract_type"],
             _number(t["contract_months"]),

@@ -230,3 +230,17 @@ def test_researcher_of_another_programme_gets_404(setup, client_for):
 
 def test_unknown_format_is_404(setup, client_for):
     assert _export(client_for(setup.onderzoeker), "json").status_code == 404
+
+
+def test_health_dropout_reason_is_withheld_per_row(setup, client_for):
+    """A health dropout reason is special-category data: the researcher's rows say 'afgeschermd', never the code."""
+    w = setup
+    _trajectory(w.programme, w.project, source=Source.IMPORT, extern_id="IMP-GEZ", outcome="voortijdige_uitval",
+                ended_on=date(2022, 2, 1), dropout_reason="gezondheid_psychisch")
+    for fmt in ("csv", "xlsx"):
+        response = _export(client_for(w.onderzoeker), fmt)
+        text = response.content.decode("utf-8-sig") if fmt == "csv" else _xlsx_text(response)
+        assert "gezondheid" not in text
+        assert "afgeschermd" in text
+    reasons = {r["reden_uitval"] for r in _csv_rows(_export(client_for(w.onderzoeker)))}
+    assert "motivatie" in reasons  # other reasons stay
