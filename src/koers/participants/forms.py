@@ -23,6 +23,7 @@ from koers.core.codes import (
     country_choices,
     language_choices,
 )
+from koers.core.locking import VersionedFormMixin
 from koers.core.models import Organisation, User
 
 from .models import LanguageAssessment, Membership, Participant, WorkExperience
@@ -35,7 +36,7 @@ class SelectCountry(forms.ChoiceField):
         super().__init__(choices=[("", "Onbekend")] + country_choices(), required=False, **kwargs)
 
 
-class ParticipantSectionForm(forms.ModelForm):
+class ParticipantSectionForm(VersionedFormMixin, forms.ModelForm):
     """Base: Dutch date inputs and the list of fields this section writes."""
 
     def __init__(self, *args, **kwargs):
@@ -188,7 +189,7 @@ class WishesForm(ParticipantSectionForm):
         fields = ["dream_job", "plan_b", "sector_interests"]
 
 
-class BarriersForm(forms.Form):
+class BarriersForm(VersionedFormMixin, forms.Form):
     """Barriers: 'niet gevraagd' and 'geen' are distinct; health barriers only for those who may see them."""
 
     barrier_status = forms.ChoiceField(
