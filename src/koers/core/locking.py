@@ -19,11 +19,13 @@ read is treated as stale.
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 
 VERSION_FIELD = "version"
 STALE_MESSAGE = (
@@ -60,7 +62,9 @@ def _fingerprint(value) -> str:
         text = str(value.pk)
     else:
         text = "" if value is None else str(value)
-    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:8]
+    # Keyed, so a fingerprint cannot be matched against guessed values (it only says "changed or not").
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, text.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:10]
 
 
 def make_version(values: Mapping[str, object], marker: object = "") -> str:
