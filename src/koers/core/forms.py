@@ -176,9 +176,11 @@ class UserForm(forms.ModelForm):
         self.acting_user = acting_user
         for name in ("first_name", "last_name", "email", "organisation"):
             self.fields[name].required = True
-        self.fields["username"].validators = [UnicodeUsernameValidator(
-            message="Gebruik alleen letters, cijfers en de tekens @ . + - _ (geen spaties)."
-        )]
+        # Keep the field's max-length validator: a 100,000-character name must fail before the uniqueness query.
+        self.fields["username"].validators = [v for v in self.fields["username"].validators
+                                              if not isinstance(v, UnicodeUsernameValidator)] + [
+            UnicodeUsernameValidator(message="Gebruik alleen letters, cijfers en de tekens @ . + - _ (geen spaties).")
+        ]
         organisations = Organisation.objects.filter(is_active=True)
         if self.instance.organisation_id:
             organisations = Organisation.objects.filter(pk=self.instance.organisation_id) | organisations

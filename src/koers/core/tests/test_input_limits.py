@@ -66,3 +66,20 @@ def test_a_date_in_range_is_accepted():
     form = Sample({"day": "2026-03-02"})
     assert form.is_valid(), form.errors
     assert "1900" in str(Sample({"day": "2101-01-01"}).errors["day"])
+
+
+@pytest.mark.django_db
+def test_a_100000_character_username_is_a_form_error_not_a_database_error(world, client_for):
+    from django.urls import reverse
+
+    from koers.core.models import User
+
+    client = client_for(world.beheerder)
+    response = client.post(reverse("core:user_create", kwargs={"pk": world.gemeente.pk}), {
+        "username": "x" * 100_000, "first_name": "A", "last_name": "B", "email": "a@example.nl",
+        "organisation": world.gemeente.pk, "roles": ["taaldocent"], "is_active": "on",
+    })
+    assert response.status_code == 200
+    assert "150" in response.content.decode()  # "ten hoogste 150 tekens"
+    assert not User.objects.filter(first_name="A", last_name="B").exists()
+
