@@ -318,7 +318,7 @@ def save_section(user, participant: Participant, grant: Grant, intake: Intake, s
     _lock_draft(intake)
     if section.form_class is BarriersForm:
         changed = services.set_barriers(user, participant, grant, form.cleaned_data["barrier_status"],
-                                        form.cleaned_data["barriers"])
+                                        form.cleaned_data["barriers"], version=form.submitted_version)
     else:
         changed = bool(services.update_section(user, participant, grant, section, form))
     _advance(intake, reached)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from koers.casework import queries as action_queries
 from koers.casework.forms import ActionChoices
-from koers.core import access, audit
+from koers.core import access, audit, locking
 from koers.core.codes import DOMAIN_CATEGORY, Category, LifeDomain
 from koers.core.models import AuditAction
 
@@ -144,15 +144,21 @@ def _section_step(request, participant, grant, obj, steps, current):
         form = BarriersForm(request.POST or None, participant=participant, special=grant.can_change(C.SPECIAL))
     else:
         form = section.form_class(request.POST or None, instance=participant)
+    stale = None
     if request.method == "POST" and form.is_valid():
-        intake.save_section(request.user, participant, grant, obj, section, form,
-                            reached=_reached(request, steps, current))
-        return _after_save(request, participant, obj, steps, current)
+        try:
+            intake.save_section(request.user, participant, grant, obj, section, form,
+                                reached=_reached(request, steps, current))
+        except locking.StaleEdit as exc:  # changed in the file meanwhile: show what, keep the input
+            stale = exc
+            form.refresh_version(exc.version)
+        else:
+            return _after_save(request, participant, obj, steps, current)
     categories = {section.category}
     if section.form_class is BarriersForm and grant.special:
         categories.add(C.SPECIAL)
     return _render_step(request, "participants/intake/step_section.html", participant, grant, obj, steps, current,
-                        categories, {"form": form, "section": section})
+                        categories, {"form": form, "section": section, "stale": stale})
 
 
 def _domains_step(request, participant, grant, obj, steps, current):

@@ -140,16 +140,17 @@ def section_version(participant: Participant, fields: list[str]) -> str:
     return locking.make_version(_snapshot(participant, fields), _latest_change_id(participant))
 
 
-def _barrier_values(participant: Participant, grant: Grant) -> dict[str, object]:
+def _barrier_values(participant: Participant, special: bool) -> dict[str, object]:
     codes = set(participant.barriers.values_list("code", flat=True))
-    if not grant.can_see(Category.SPECIAL):
+    if not special:
         codes -= SPECIAL_BARRIERS
     return {"barrier_status": participant.barrier_status, "barriers": sorted(codes)}
 
 
-def barriers_version(participant: Participant, grant: Grant) -> str:
-    """The version the barriers form carries (only the barriers this user may see count)."""
-    return locking.make_version(_barrier_values(participant, grant), _latest_change_id(participant))
+def barriers_version(participant: Participant, special: bool) -> str:
+    """The version the barriers form carries. Only the barriers this user may change count (``special``: the
+    user may change health barriers), so a health barrier added meanwhile neither blocks nor shows for others."""
+    return locking.make_version(_barrier_values(participant, special), _latest_change_id(participant))
 
 
 def _check_version(submitted: str | None, fresh: Participant, grant: Grant, current: dict,
@@ -182,7 +183,8 @@ def set_barriers(user, participant: Participant, grant: Grant, status: str, code
     if codes & SPECIAL_BARRIERS:
         require_category(grant, Category.SPECIAL, write=True)
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
-    _check_version(version, participant, grant, _barrier_values(participant, grant), prefixes=("barrier",))
+    _check_version(version, participant, grant, _barrier_values(participant, grant.can_change(Category.SPECIAL)),
+                   prefixes=("barrier",))
     editable = set(Barrier.values)
     if not grant.can_change(Category.SPECIAL):
         editable -= SPECIAL_BARRIERS

@@ -127,7 +127,6 @@ def edit_section(request, pk, section):
     if sec.form_class is BarriersForm:
         form = BarriersForm(
             request.POST or None, participant=participant, special=grant.can_change(Category.SPECIAL),
-            version=services.barriers_version(participant, grant),
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -145,9 +144,7 @@ def edit_section(request, pk, section):
                 messages.success(request, "Belemmeringen opgeslagen." if changed else "Er is niets gewijzigd.")
                 return redirect(_after_save(request, participant))
     else:
-        form = sec.form_class(request.POST or None, instance=participant)
-        form.fields[locking.VERSION_FIELD].initial = services.section_version(
-            participant, services.section_fields(form))
+        form = sec.form_class(request.POST or None, instance=participant)  # carries its version (forms.py)
         if request.method == "POST" and form.is_valid():
             try:
                 changes = services.update_section(request.user, participant, grant, sec, form)

@@ -119,3 +119,23 @@ def test_a_health_barrier_added_meanwhile_neither_blocks_nor_shows_for_a_partner
     html = teacher.post(page, {"barrier_status": "wel", "barriers": ["kinderopvang"], "version": version_t}) \
         .content.decode()
     assert "psychisch" not in html.lower()
+
+
+def test_an_intake_step_refuses_a_stale_save_of_a_file_section(world):
+    """The intake writes file sections through the same services: a change from the file meanwhile is not lost."""
+    from koers.core.access import grant_for
+    from koers.participants import intake
+
+    obj, _ = intake.start_intake(world.regisseur, world.participant, grant_for(world.regisseur, world.participant))
+    step = reverse("participants:intake_step", kwargs={"pk": world.participant.pk, "intake_id": obj.pk,
+                                                       "step": "inkomen"})
+    a, b = tab(world.regisseur), tab(world.regisseur)
+    version_a = version_in(a.get(step).content.decode())
+    income = edit_url(world.participant, "inkomen")
+    assert b.post(income, {"benefit": "ja", "version": version_in(b.get(income).content.decode())}).status_code == 302
+    response = a.post(step, {"benefit": "nee", "action": "verder", "version": version_a})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Niet opgeslagen" in html
+    assert Participant.objects.get(pk=world.participant.pk).benefit == "ja"
+    assert a.post(step, {"benefit": "nee", "action": "verder", "version": version_in(html)}).status_code == 302
+    assert Participant.objects.get(pk=world.participant.pk).benefit == "nee"
