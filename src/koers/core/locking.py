@@ -163,11 +163,11 @@ class VersionedFormMixin:
 
     @property
     def submitted_version(self) -> str | None:
-        value = self.data.get(VERSION_FIELD) if self.is_bound else None
+        value = self.data.get(self.add_prefix(VERSION_FIELD)) if self.is_bound else None
         return value if isinstance(value, str) and value else None
 
     def refresh_version(self, version: str) -> None:
         """After a refused save: the form shows the user's input with the current version (overwrite on purpose)."""
         data = self.data.copy()
-        data[VERSION_FIELD] = version
+        data[self.add_prefix(VERSION_FIELD)] = version
         self.data = data
