@@ -130,11 +130,19 @@ def _render_step(request, template, participant, grant, obj, steps, current, cat
 
 def _conversation_step(request, participant, grant, obj, steps, current):
     form = ConversationForm(request.POST or None, instance=obj, participant=participant, user=request.user)
+    stale = None
     if request.method == "POST" and form.is_valid():
-        intake.save_conversation(request.user, participant, grant, obj, form, reached=_reached(request, steps, current))
-        return _after_save(request, participant, obj, steps, current)
+        try:
+            intake.save_conversation(request.user, participant, grant, obj, form,
+                                     reached=_reached(request, steps, current))
+        except locking.StaleEdit as exc:  # changed by a colleague meanwhile: show what, keep the input
+            stale = exc
+            fresh = type(obj).objects.get(pk=obj.pk)
+            form.refresh_version(locking.make_version(locking.model_values(fresh, form.locked_fields())))
+        else:
+            return _after_save(request, participant, obj, steps, current)
     return _render_step(request, "participants/intake/step_conversation.html", participant, grant, obj, steps,
-                        current, {C.TRAJECTORY}, {"form": form})
+                        current, {C.TRAJECTORY}, {"form": form, "stale": stale})
 
 
 def _section_step(request, participant, grant, obj, steps, current):
@@ -169,15 +177,26 @@ def _domains_step(request, participant, grant, obj, steps, current):
         initial = {k: getattr(note, k) for k in ("situation", "own_view", "support_needed")} if note else {}
         rows.append({
             "code": code, "label": LifeDomain(code).label, "special": DOMAIN_CATEGORY[code] == C.SPECIAL,
-            "form": DomainForm(request.POST or None, prefix=code, initial=initial),
+            "form": DomainForm(request.POST or None, prefix=code, initial=initial,
+                               version=intake.domain_version(note)),
         })
+    stale = None
     if request.method == "POST" and all(r["form"].is_valid() for r in rows):
-        intake.save_domains(request.user, participant, grant, obj, {r["code"]: r["form"].cleaned_data for r in rows},
-                            reached=_reached(request, steps, current))
-        return _after_save(request, participant, obj, steps, current)
+        try:
+            intake.save_domains(request.user, participant, grant, obj,
+                                {r["code"]: r["form"].cleaned_data for r in rows},
+                                reached=_reached(request, steps, current),
+                                versions={r["code"]: r["form"].submitted_version for r in rows})
+        except locking.StaleEdit as exc:  # notes changed by a colleague meanwhile: show what, keep the input
+            stale = exc
+            fresh = intake.domain_notes(obj, current.domains)
+            for r in rows:
+                r["form"].refresh_version(intake.domain_version(fresh.get(r["code"])))
+        else:
+            return _after_save(request, participant, obj, steps, current)
     return _render_step(request, "participants/intake/step_domains.html", participant, grant, obj, steps, current,
                         {DOMAIN_CATEGORY[c] for c in current.domains},
-                        {"rows": rows, "has_errors": any(r["form"].errors for r in rows)})
+                        {"rows": rows, "has_errors": any(r["form"].errors for r in rows), "stale": stale})
 
 
 def _closing_step(request, participant, grant, obj, steps, current):

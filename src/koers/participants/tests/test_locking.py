@@ -139,3 +139,46 @@ def test_an_intake_step_refuses_a_stale_save_of_a_file_section(world):
     assert Participant.objects.get(pk=world.participant.pk).benefit == "ja"
     assert a.post(step, {"benefit": "nee", "action": "verder", "version": version_in(html)}).status_code == 302
     assert Participant.objects.get(pk=world.participant.pk).benefit == "nee"
+
+
+def test_intake_conversation_and_domain_notes_are_not_overwritten_by_a_stale_tab(world):
+    from django.utils import timezone
+
+    from koers.core.access import grant_for
+    from koers.participants import intake
+    from koers.participants.models import IntakeDomain
+
+    obj, _ = intake.start_intake(world.regisseur, world.participant, grant_for(world.regisseur, world.participant))
+
+    def step(slug):
+        return reverse("participants:intake_step", kwargs={"pk": world.participant.pk, "intake_id": obj.pk,
+                                                           "step": slug})
+
+    a, b = tab(world.regisseur), tab(world.regisseur)
+    conversation = {"held_on": timezone.localdate().isoformat(), "location": "", "co_interviewer": "",
+                    "action": "later"}
+    version_a = version_in(a.get(step("gesprek")).content.decode())
+    assert b.post(step("gesprek"), {**conversation, "home_visit": "on",
+                                    "version": version_in(b.get(step("gesprek")).content.decode())}).status_code == 302
+    response = a.post(step("gesprek"), {**conversation, "version": version_a})
+    assert response.status_code == 200 and "Niet opgeslagen" in response.content.decode()
+    obj.refresh_from_db()
+    assert obj.home_visit
+
+    domains = next(s for s in intake.steps_for(grant_for(world.regisseur, world.participant)) if s.kind == "domains")
+    code = domains.domains[0]
+    page_a = a.get(step(domains.slug)).content.decode()
+    page_b = b.get(step(domains.slug)).content.decode()
+    version_a = re.search(rf'name="{code}-version" value="([^"]*)"', page_a).group(1)
+    version_b = re.search(rf'name="{code}-version" value="([^"]*)"', page_b).group(1)
+    assert b.post(step(domains.slug), {f"{code}-situation": "Woont sinds kort in Rivierstad",
+                                       f"{code}-version": version_b, "action": "later"}).status_code == 302
+    response = a.post(step(domains.slug), {f"{code}-situation": "Iets anders", f"{code}-version": version_a,
+                                           "action": "later"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Niet opgeslagen" in html and "Woont sinds kort in Rivierstad" in html
+    assert IntakeDomain.objects.get(intake=obj, domain=code).situation == "Woont sinds kort in Rivierstad"
+    fresh = re.search(rf'name="{code}-version" value="([^"]*)"', html).group(1)
+    assert a.post(step(domains.slug), {f"{code}-situation": "Iets anders", f"{code}-version": fresh,
+                                       "action": "later"}).status_code == 302
+    assert IntakeDomain.objects.get(intake=obj, domain=code).situation == "Iets anders"
