@@ -65,11 +65,17 @@ TEXT_VALUES = {
     "hostile_text": ('=HYPERLINK("https://evil.example","klik")<script>alert(1)</script>'
                      ' a\x00b \u202egnp.exe \U0001f600'),
 }
-DATE_VALUES = {"max_date": "9999-12-31", "min_date": "0001-01-01"}
-DATETIME_VALUES = {"max_date": "9999-12-31T23:59", "min_date": "0001-01-01T00:00"}
-TIME_VALUES = {"bad_time": "25:99"}
-NUMBER_VALUES = {"huge": HUGE, "negative_overflow": "-1e309"}
-CHOICE_VALUES = {"huge": HUGE}
+#: One POST per profile; each profile replaces the fields of the listed kinds and keeps the form's own values
+#: elsewhere (so a hostile date reaches the code behind an otherwise valid form).
+CHOICE_KINDS = frozenset({"select", "radio", "checkbox", "hidden"})
+PROFILES = {
+    "max_dates": {**dict.fromkeys(("date", "month", "week"), "9999-12-31"), "datetime-local": "9999-12-31T23:59",
+                  "time": "23:59:59.999999"},
+    "min_dates": {**dict.fromkeys(("date", "month", "week"), "0001-01-01"), "datetime-local": "0001-01-01T00:00",
+                  "time": "25:99"},
+    "huge_ids_and_numbers": {**dict.fromkeys(CHOICE_KINDS, HUGE), "number": HUGE, "range": HUGE},
+    "minus_one": {**dict.fromkeys(CHOICE_KINDS, "-1"), "number": "-1", "range": "-1"},
+}
 #: The baseline is posted with each of these (the first is not a URL: redirect() would read it as a view name).
 NEXT_VALUES = {"next_not_url": "deelnemers:detail", "next_external": "//evil.example/pad"}
 QUERY_EDGES = {
@@ -172,25 +178,25 @@ def _hostile_payloads(form: Form, full: bool):
     yield "empty", {name: [""] for name in base} | {k: v for k, v in base.items() if k == "csrfmiddlewaretoken"}
     yield "lists", {name: (values + ["1", HUGE]) for name, values in base.items()}
 
-    def replaced(kinds, value):
-        data = {k: list(v) for k, v in base.items()}
-        touched = False
-        for f in form.fields:
-            if f.kind in kinds and f.name != "csrfmiddlewaretoken":
-                data[f.name] = [value]
-                touched = True
-        return data if touched else None
+    for label, value in TEXT_VALUES.items():
+        data = _replaced(form, base, dict.fromkeys(TEXT_TYPES, value))
+        if data is not None:
+            yield label, data
+    for label, values in PROFILES.items():
+        data = _replaced(form, base, values)
+        if data is not None:
+            yield label, data
 
-    groups = [
-        (TEXT_TYPES, TEXT_VALUES), (DATE_TYPES, DATE_VALUES), ({"datetime-local"}, DATETIME_VALUES),
-        ({"time"}, TIME_VALUES), ({"number", "range"}, NUMBER_VALUES),
-        ({"select", "radio", "checkbox", "hidden"}, CHOICE_VALUES),
-    ]
-    for kinds, values in groups:
-        for label, value in values.items():
-            data = replaced(kinds, value)
-            if data is not None:
-                yield f"{label}:{'/'.join(sorted(kinds))}", data
+
+def _replaced(form: Form, base: dict, values: dict) -> dict | None:
+    """The baseline with the fields of the given kinds set to the given values (None: no such field)."""
+    data = {k: list(v) for k, v in base.items()}
+    touched = False
+    for f in form.fields:
+        if f.kind in values and f.name != "csrfmiddlewaretoken":
+            data[f.name] = [values[f.kind]]
+            touched = True
+    return data if touched else None
 
 
 def _url_patterns():
@@ -290,6 +296,10 @@ class Fuzzer:
                 if name in self.downloads:  # a PDF/XLSX/CSV is rendered once (the report PDF takes seconds)
                     continue
                 self.downloads.add(name)
+                seen_names[name] = seen_names.get(name, 0) + 1
+                # Once, with the hostile query string (e.g. the week card PDF with ?week=9999-12-31).
+                self._check(client, user, role, "get", urlsplit(url).path, QUERY_EDGES, "download-query-edges")
+                continue
             seen_names[name] = seen_names.get(name, 0) + 1
             response = self._check(client, user, role, "get", url, None, "page")
             if response is None or response.status_code != 200 or "html" not in response.get("Content-Type", ""):
