@@ -14,11 +14,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from koers.core import access, audit
+from koers.core.access import safe_id
 from koers.core.codes import Category, SessionStatus
+from koers.core.http import parse_date, safe_next
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
 
@@ -51,17 +52,11 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 
 def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
+    return safe_next(request, default)
 
 
 def _parse_date(value: str | None, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
+    return parse_date(value, default)
 
 
 def _monday(day: dt.date) -> dt.date:
@@ -283,6 +278,8 @@ def group_from_suggestion(request, activity_id):
     activity = groups.get_activity_for_manager_or_404(request.user, activity_id)
     try:
         ids = [int(i) for i in request.POST.getlist("enrolments")]
+        if any(safe_id(i) is None for i in ids):
+            raise ValueError("not an id")
         group = groups.create_group(request.user, activity, request.POST.get("name", ""), ids, request=request)
     except ValueError:
         messages.error(request, "Het voorstel is niet goed doorgekomen; probeer het opnieuw.")

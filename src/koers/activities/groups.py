@@ -458,6 +458,9 @@ def create_group(user, activity: Activity, name: str, enrolment_ids: Iterable[in
         raise ValidationError("Dit is geen groepsactiviteit: groepen zijn niet nodig.")
     if not name:
         raise ValidationError({"name": "Geef de groep een naam."})
+    name_field = Group._meta.get_field("name")
+    if len(name) > name_field.max_length:  # before the case-insensitive lookup (SQLite refuses huge LIKE patterns)
+        raise ValidationError({"name": f"Gebruik voor de naam ten hoogste {name_field.max_length} tekens."})
     with transaction.atomic():
         if activity.groups.filter(name__iexact=name).exists():
             raise ValidationError({"name": f"Er is al een groep ‘{name}’ bij deze activiteit."})

@@ -137,7 +137,8 @@ def enrolable_participants(user, activity: Activity, text: str = "", limit: int 
             return qs.none(), []
         qs = qs.filter(regie_organisation_id=user.organisation_id)
     shown = qs
-    if text.strip():
+    text = text.strip()[:100]  # a name, not a document: SQLite refuses LIKE patterns over 50,000 characters
+    if text:
         shown = shown.filter(name_search__contains=normalise_name(text))
     return qs, list(shown.order_by("name_search", "id").only("id", "name", "regie_organisation_id")[:limit])
 

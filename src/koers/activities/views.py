@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from koers.core import access, audit
 from koers.core.codes import Category, Role, language_name
+from koers.core.http import parse_date
 from koers.core.models import AuditAction
 from koers.core.pages import participant_object_page, participant_page
 
@@ -284,11 +285,8 @@ def enrolment_status(request, enrolment, participant, grant):
 
 
 def _week_param(request) -> date:
-    raw = request.GET.get("week", "")
-    try:
-        return monday_of(date.fromisoformat(raw)) if raw else monday_of(timezone.localdate())
-    except ValueError:
-        return monday_of(timezone.localdate())
+    # A date outside 1900..2100 (or no date) falls back to this week: week arithmetic cannot overflow.
+    return monday_of(parse_date(request.GET.get("week"), timezone.localdate()))
 
 
 @participant_page

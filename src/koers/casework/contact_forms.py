@@ -8,6 +8,7 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from koers.core import locking
 from koers.core.access import Grant
 from koers.core.codes import ContactKind
 from koers.core.models import Organisation, User
@@ -28,7 +29,7 @@ def _now_minute():
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
-class ContactForm(forms.Form):
+class ContactForm(locking.VersionedFormMixin, forms.Form):
     """One contact. Field names follow the model (ids ``id_kind``, ``id_happened_at``, ``id_summary``, ...)."""
 
     kind = forms.ChoiceField(
@@ -131,14 +132,7 @@ class ContactForm(forms.Form):
 
     @staticmethod
     def initial_from(contact: Contact) -> dict:
-        return {
-            "kind": contact.kind, "happened_at": timezone.localtime(contact.happened_at),
-            "duration_minutes": contact.duration_minutes, "third_party": contact.third_party,
-            "staff": [u.pk for u in contact.staff.all()], "participant_present": contact.participant_present,
-            "employer_present": contact.employer_present, "interpreter_present": contact.interpreter_present,
-            "summary": contact.summary, "agreements": contact.agreements, "follow_up": contact.follow_up,
-            "is_special": contact.is_special,
-        }
+        return {**contacts.editable_values(contact), locking.VERSION_FIELD: contacts.contact_version(contact)}
 
 
 class ContactActionForm(ActionItemForm):

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from koers.core import access, audit
+from koers.core import access, audit, locking
 from koers.core.codes import Category, HandoverStatus
 from koers.core.models import AuditAction
 from koers.core.pages import participant_object_page, participant_page
@@ -144,9 +144,15 @@ def contact_edit(request, participant, grant, contact_id):
         return refused
     data = request.POST if request.method == "POST" else None
     form = _contact_form(request, participant, grant, initial=ContactForm.initial_from(contact), data=data)
+    stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            contacts.update_contact(request.user, contact, grant, form.to_data(), request=request)
+            contacts.update_contact(request.user, contact, grant, form.to_data(), request=request,
+                                    version=form.submitted_version)
+        except locking.StaleEdit as exc:  # corrected by a colleague meanwhile: show what, keep the input
+            stale = exc
+            contact.refresh_from_db()
+            form.refresh_version(contacts.contact_version(contact))
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -156,7 +162,7 @@ def contact_edit(request, participant, grant, contact_id):
                  legal_basis=grant.legal_basis, detail="Formulier contact wijzigen", request=request)
     return render(request, "casework/contacts/form.html", {
         "nav": "participants", "p": participant, "grant": grant, "form": form, "contact": contact,
-        "title": "Contact wijzigen", "submit": "Wijzigingen opslaan",
+        "title": "Contact wijzigen", "submit": "Wijzigingen opslaan", "stale": stale,
         "correct_until": contact.recorded_at + contacts.EDIT_WINDOW,
     })
 

@@ -26,7 +26,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from koers.core import access, audit
+from koers.core import access, audit, locking
 from koers.core.access import Grant
 from koers.core.codes import Category, ContactKind
 from koers.core.models import AuditAction, User
@@ -250,9 +250,13 @@ def _check_correctable(user, contact: Contact, grant: Grant) -> None:
 
 
 @transaction.atomic
-def update_contact(user, contact: Contact, grant: Grant, data: ContactData, *, request=None) -> Contact:
+def update_contact(user, contact: Contact, grant: Grant, data: ContactData, *, request=None,
+                   version: str | None = None) -> Contact:
+    """Correct a contact. ``version`` is what the form carried (``contact_version``): a contact corrected by a
+    colleague after the form was loaded is not overwritten unseen (``locking.StaleEdit``)."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     _check_correctable(user, contact, grant)
+    locking.check(version, editable_values(contact), labels=EDIT_LABELS)
     _raise(check_contact(contact.participant, grant, data))
     was_special = contact.is_special
     _apply(contact, data)
@@ -263,6 +267,27 @@ def update_contact(user, contact: Contact, grant: Grant, data: ContactData, *, r
                  detail=f"Contact van {timezone.localtime(contact.happened_at):%d-%m-%Y %H:%M} gewijzigd",
                  request=request)
     return contact
+
+
+def editable_values(contact: Contact) -> dict:
+    """The values the edit form shows (its initial data) and the version covers."""
+    return {
+        "kind": contact.kind, "happened_at": timezone.localtime(contact.happened_at),
+        "duration_minutes": contact.duration_minutes, "third_party": contact.third_party,
+        "staff": sorted(u.pk for u in contact.staff.all()), "participant_present": contact.participant_present,
+        "employer_present": contact.employer_present, "interpreter_present": contact.interpreter_present,
+        "summary": contact.summary, "agreements": contact.agreements, "follow_up": contact.follow_up,
+        "is_special": contact.is_special,
+    }
+
+
+EDIT_LABELS = {name: str(Contact._meta.get_field(name).verbose_name) for name in (
+    "kind", "happened_at", "duration_minutes", "third_party", "staff", "participant_present", "employer_present",
+    "interpreter_present", "summary", "agreements", "follow_up", "is_special")}
+
+
+def contact_version(contact: Contact) -> str:
+    return locking.make_version(editable_values(contact))
 
 
 @transaction.atomic

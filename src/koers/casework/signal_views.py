@@ -11,11 +11,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from koers.core import audit
+from koers.core.access import safe_id
 from koers.core.codes import Category
+from koers.core.http import safe_next
 from koers.core.models import AuditAction
 
 from . import caseload as caseloads
@@ -49,10 +50,7 @@ def caseload(request):
 
 
 def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
+    return safe_next(request, default)
 
 
 @require_POST
@@ -82,8 +80,8 @@ def _selected(request) -> tuple[str, int | None] | None:
     value = request.GET.get("van") or request.POST.get("van") or ""
     if value == "geen":
         return value, None
-    if value.isdigit():
-        return value, int(value)
+    if safe_id(value) is not None:
+        return value, safe_id(value)
     return None
 
 

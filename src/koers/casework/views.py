@@ -11,11 +11,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from koers.core import access, audit
 from koers.core.codes import ActionStatus, Category, Role
+from koers.core.http import safe_next
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
 
@@ -160,10 +160,7 @@ def action_create(request, participant, grant):
 
 
 def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
+    return safe_next(request, default)
 
 
 @require_POST

@@ -77,7 +77,15 @@ def _require(allowed: bool) -> None:
 
 # --- Rules (also used by the forms, so that the message appears next to the field) --------------------------
 
+def _check_length(model, field: str, value: str) -> None:
+    """Before a case-insensitive lookup: SQLite refuses LIKE patterns over 50,000 characters (a 5xx)."""
+    limit = model._meta.get_field(field).max_length
+    if len(value) > limit:
+        raise ValidationError({field: f"Gebruik ten hoogste {limit} tekens."})
+
+
 def check_email_free(email: str, *, exclude: User | None = None) -> None:
+    _check_length(User, "email", email.strip())
     qs = User.objects.filter(email__iexact=email.strip())
     if exclude is not None and exclude.pk is not None:
         qs = qs.exclude(pk=exclude.pk)
@@ -86,6 +94,7 @@ def check_email_free(email: str, *, exclude: User | None = None) -> None:
 
 
 def check_username_free(username: str, *, exclude: User | None = None) -> None:
+    _check_length(User, "username", username.strip())
     qs = User.objects.filter(username__iexact=username.strip())
     if exclude is not None and exclude.pk is not None:
         qs = qs.exclude(pk=exclude.pk)
@@ -94,6 +103,7 @@ def check_username_free(username: str, *, exclude: User | None = None) -> None:
 
 
 def check_organisation_name_free(name: str, *, exclude: Organisation | None = None) -> None:
+    _check_length(Organisation, "name", name.strip())
     qs = Organisation.objects.filter(name__iexact=name.strip())
     if exclude is not None and exclude.pk is not None:
         qs = qs.exclude(pk=exclude.pk)

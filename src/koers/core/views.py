@@ -19,7 +19,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -38,6 +37,7 @@ from .forms import (
     TokenForm,
     UserForm,
 )
+from .http import safe_next
 from .models import AuditAction, Organisation, User, UserRole
 
 security_log = logging.getLogger("koers.security")
@@ -75,12 +75,8 @@ def not_found(request, exception=None):
 
 
 def _safe_next(request) -> str:
-    """The ``next`` parameter when it points into Koers itself, else an empty string."""
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
-        return url
-    return ""
+    """The ``next`` parameter when it is a path inside Koers, else an empty string."""
+    return safe_next(request, "")
 
 
 # --- Logging in and out, passwords ---------------------------------------------------------------------------
@@ -179,7 +175,7 @@ def two_factor_setup(request):
             otp_login(request, device)
             messages.success(request, "Tweestapsverificatie is ingesteld. Bij het inloggen vragen we voortaan om "
                                       "een code uit de app.")
-            return redirect(next_url or "core:account")
+            return redirect(next_url or reverse("core:account"))
         form.add_error("token", error)
     return render(request, "core/two_factor_setup.html", {
         "form": form,
@@ -195,7 +191,7 @@ def two_factor_verify(request):
     """The second step of logging in: a code from the authenticator app."""
     next_url = _safe_next(request)
     if request.user.is_verified():
-        return redirect(next_url or "home")
+        return redirect(next_url or reverse("home"))
     devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
     if not devices:
         target = reverse("two_factor_setup")
@@ -207,7 +203,7 @@ def two_factor_verify(request):
             error = _verify(device, form.cleaned_data["token"])
             if error is None:
                 otp_login(request, device)
-                return redirect(next_url or "home")
+                return redirect(next_url or reverse("home"))
         form.add_error("token", error)
     return render(request, "core/two_factor_verify.html", {"form": form, "next": next_url})
 

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from koers.core import locking
 from koers.core.codes import Outcome
 
 from .models import Source, Trajectory
@@ -246,15 +247,24 @@ def editable(trajectory: Trajectory) -> bool:
     return trajectory.source == Source.IMPORT and trajectory.participant_id is None
 
 
+def trajectory_version(trajectory: Trajectory) -> str:
+    """The version the fill-in form carries: the reportable fields as loaded (core.locking)."""
+    return locking.make_version(locking.model_values(trajectory, FIELDS_BY_NAME))
+
+
 @transaction.atomic
-def fill_in(user, trajectory: Trajectory, data: dict) -> list[str]:
+def fill_in(user, trajectory: Trajectory, data: dict, *, version: str | None = None) -> list[str]:
     """Save the reportable fields of an imported trajectory. Returns the names of the changed fields.
 
-    Details of an outcome the trajectory no longer has are cleared, so the row stays consistent.
+    Details of an outcome the trajectory no longer has are cleared, so the row stays consistent. ``version``
+    (``trajectory_version`` as the form was loaded): a row filled in by a colleague meanwhile raises
+    ``locking.StaleEdit`` with what changed instead of being overwritten.
     """
     if not editable(trajectory):
         raise ValueError("Alleen geïmporteerde deelnames kunnen hier worden aangevuld.")
     locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    locking.check(version, locking.model_values(locked, FIELDS_BY_NAME),
+                  labels=locking.model_labels(Trajectory, FIELDS_BY_NAME), when=locked.updated_at)
     changed = []
     for name, value in data.items():
         if name not in FIELDS_BY_NAME:

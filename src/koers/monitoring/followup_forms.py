@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from koers.core.codes import YesNoUnknown
+from koers.core.locking import VersionedFormMixin
 from koers.participants.forms import DATE_INPUT
 
 from .models import FollowUpStatus
@@ -44,7 +45,7 @@ class EnrolForm(forms.Form):
         self.fields["project"].queryset = projects
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(VersionedFormMixin, forms.Form):
     """The answer of one follow-up; the worklist uses a prefix per follow-up so ids stay unique."""
 
     status = forms.ChoiceField(

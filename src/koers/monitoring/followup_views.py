@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from koers.core import access, audit
+from koers.core import access, audit, locking
 from koers.core.codes import Category
 from koers.core.models import AuditAction
 from koers.core.pages import participant_object_page, participant_page
@@ -55,11 +55,19 @@ def followup_record(request, fu, participant, grant):
     # A recorded follow-up shows its answer, with the correction form (pre-filled) folded away.
     initial = {"status": fu.status, "in_paid_work": fu.in_paid_work if fu.in_paid_work != "onbekend" else "",
                "done_on": fu.done_on, "note": fu.note} if done else None
-    form = FollowUpForm(request.POST or None, prefix=f"fu{fu.pk}", initial=initial)
+    form = FollowUpForm(request.POST or None, prefix=f"fu{fu.pk}", initial=initial,
+                        version=followups.follow_up_version(fu))
     correct = request.method == "POST" and request.POST.get("correct") == "1"
+    stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            followups.record_follow_up(request.user, fu, request=request, correct=correct, **form.answer_kwargs())
+            followups.record_follow_up(request.user, fu, request=request, correct=correct,
+                                       version=form.submitted_version, **form.answer_kwargs())
+        except locking.StaleEdit as exc:  # recorded or corrected by a colleague meanwhile
+            stale = exc
+            fu = followups.get_follow_up_or_404(request.user, fu.pk)[0]
+            done = fu.status != FollowUpStatus.OPEN
+            form.refresh_version(followups.follow_up_version(fu))
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -70,7 +78,7 @@ def followup_record(request, fu, participant, grant):
                  detail=f"Vervolgmeting {fu.months} maanden", request=request)
     return render(request, "monitoring/followup_form.html", {
         "nav": NAV, "fu": fu, "p": participant, "form": form,
-        "overdue": followups.is_overdue(fu), "done": done, "correcting": correct,
+        "overdue": followups.is_overdue(fu), "done": done, "correcting": correct, "stale": stale,
     })
 
 

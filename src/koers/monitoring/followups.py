@@ -40,7 +40,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
-from koers.core import access, audit
+from koers.core import access, audit, locking
 from koers.core.codes import Category, YesNoUnknown
 from koers.core.models import AuditAction
 from koers.plans.rules import add_months
@@ -278,9 +278,21 @@ def answer_label(status: str, in_paid_work: str) -> str:
     return f"betaald werk: {dict(YesNoUnknown.choices)[in_paid_work].lower()}"
 
 
+def follow_up_values(fu: FollowUp) -> dict:
+    """The answer of a follow-up as the form shows it (the version the form carries covers these)."""
+    return {"status": fu.status, "in_paid_work": fu.in_paid_work, "done_on": fu.done_on, "note": fu.note}
+
+
+FOLLOW_UP_LABELS = {"status": "status", "in_paid_work": "betaald werk", "done_on": "datum", "note": "toelichting"}
+
+
+def follow_up_version(fu: FollowUp) -> str:
+    return locking.make_version(follow_up_values(fu))
+
+
 def record_follow_up(user, follow_up: FollowUp, *, in_paid_work: str, status: str, note: str = "",
                      done_on: date | None, request=None, today: date | None = None,
-                     correct: bool = False) -> FollowUp:
+                     correct: bool = False, version: str | None = None) -> FollowUp:
     """Record the answer of an open follow-up and copy it to the trajectory (6 → work_6m, 12 → work_12m).
 
     ``correct=True`` replaces the answer of a recorded follow-up instead (same rules and people; the audit trail
@@ -290,6 +302,9 @@ def record_follow_up(user, follow_up: FollowUp, *, in_paid_work: str, status: st
     with transaction.atomic():
         fu, participant, grant = get_follow_up_or_404(user, getattr(follow_up, "pk", follow_up))
         fu = FollowUp.objects.select_for_update().select_related("trajectory__project").get(pk=fu.pk)
+        # Recorded or corrected by a colleague after this form was opened: refuse, show what (core.locking).
+        locking.check(version, follow_up_values(fu), labels=FOLLOW_UP_LABELS,
+                      who=fu.done_by.get_full_name() if fu.done_by_id else "")
         answer = Answer(status=status, in_paid_work=in_paid_work, done_on=done_on, note=(note or "").strip())
         errors = check(fu, answer, today=today, correct=correct)
         if errors:

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from koers.core import access as core_access
-from koers.core import audit
+from koers.core import audit, locking
 from koers.core.codes import Category
 
 from . import completeness, research
@@ -147,8 +147,17 @@ def trajectory_edit(request, pk):
         raise Http404("Deelname niet gevonden")
     outcome_before = trajectory.outcome
     form = TrajectoryFillInForm(request.POST or None, trajectory=trajectory, user=request.user)
+    stale = None
     if request.method == "POST" and form.is_valid():
-        changed = completeness.fill_in(request.user, trajectory, form.to_data())
+        try:
+            changed = completeness.fill_in(request.user, trajectory, form.to_data(), version=form.submitted_version)
+        except locking.StaleEdit as exc:  # filled in by a colleague meanwhile: show what, keep the input
+            stale = exc
+            form.refresh_version(completeness.trajectory_version(Trajectory.objects.get(pk=trajectory.pk)))
+            return render(request, "monitoring/trajectory_edit.html", {
+                "nav": NAV, "programme": scope.programme, "t": trajectory, "form": form, "stale": stale,
+                "unknown": {f.name for f in completeness.unknown_fields(trajectory)},
+            })
         if trajectory.outcome != outcome_before:
             messages.success(request, "De uitstroom is gewijzigd. Vul nu de gegevens van de nieuwe uitstroom aan.")
             return redirect("monitoring:trajectory_edit", pk=trajectory.pk)

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from koers.core import access
 from koers.core.codes import ContractType, DropoutReason, EducationEntered, Outcome, country_choices
+from koers.core.locking import VERSION_FIELD, VersionedFormMixin
 from koers.participants.forms import DATE_INPUT
 
-from .completeness import FIELDS, FIELDS_BY_NAME, applicable_fields
+from .completeness import FIELDS, FIELDS_BY_NAME, applicable_fields, trajectory_version
 from .models import Trajectory
 
 BIRTH_YEAR_MIN = 1920
@@ -33,7 +34,7 @@ def _choices_unknown_first(choices, *, blank_label="Onbekend"):
     return [("", blank_label)] + [(code, label) for code, label in choices if code != "onbekend"]
 
 
-class TrajectoryFillInForm(forms.ModelForm):
+class TrajectoryFillInForm(VersionedFormMixin, forms.ModelForm):
     """The reportable fields that apply to this trajectory (by its outcome and end date).
 
     Built from ``completeness.FIELDS``: a field that does not apply (contract data for a dropout) is not shown.
@@ -46,7 +47,7 @@ class TrajectoryFillInForm(forms.ModelForm):
         widgets = {"started_on": DATE_INPUT}
 
     def __init__(self, *args, trajectory: Trajectory, user=None, **kwargs):
-        super().__init__(*args, instance=trajectory, **kwargs)
+        super().__init__(*args, instance=trajectory, version=trajectory_version(trajectory), **kwargs)
         #: Health dropout reasons are special-category data, also on a pseudonymous imported trajectory: only
         #: users whose roles may record them see or choose them (``access.role_allows_special``).
         self.special = user is not None and access.role_allows_special(user)
@@ -58,7 +59,7 @@ class TrajectoryFillInForm(forms.ModelForm):
         if trajectory.outcome == Outcome.BETAALD_WERK:
             shown |= {"job_title", "contract_type", "contract_months", "hours_per_week"}
         for name in list(self.fields):
-            if name not in shown:
+            if name not in shown and name != VERSION_FIELD:
                 del self.fields[name]
         f = self.fields
         if "outcome" in f:

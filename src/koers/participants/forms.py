@@ -23,6 +23,7 @@ from koers.core.codes import (
     country_choices,
     language_choices,
 )
+from koers.core.locking import VERSION_FIELD, VersionedFormMixin
 from koers.core.models import Organisation, User
 
 from .models import LanguageAssessment, Membership, Participant, WorkExperience
@@ -35,7 +36,7 @@ class SelectCountry(forms.ChoiceField):
         super().__init__(choices=[("", "Onbekend")] + country_choices(), required=False, **kwargs)
 
 
-class ParticipantSectionForm(forms.ModelForm):
+class ParticipantSectionForm(VersionedFormMixin, forms.ModelForm):
     """Base: Dutch date inputs and the list of fields this section writes."""
 
     def __init__(self, *args, **kwargs):
@@ -43,6 +44,11 @@ class ParticipantSectionForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DATE_INPUT
+        if self.instance.pk is not None:  # the version update_section checks (core.locking)
+            from . import services
+
+            self.fields[VERSION_FIELD].initial = services.section_version(self.instance,
+                                                                          services.section_fields(self))
 
 
 class IdentityForm(ParticipantSectionForm):
@@ -188,7 +194,7 @@ class WishesForm(ParticipantSectionForm):
         fields = ["dream_job", "plan_b", "sector_interests"]
 
 
-class BarriersForm(forms.Form):
+class BarriersForm(VersionedFormMixin, forms.Form):
     """Barriers: 'niet gevraagd' and 'geen' are distinct; health barriers only for those who may see them."""
 
     barrier_status = forms.ChoiceField(
@@ -206,6 +212,10 @@ class BarriersForm(forms.Form):
             "barrier_status": participant.barrier_status,
             "barriers": [c for c in current if special or c not in SPECIAL_BARRIERS],
         }
+        if kwargs.get("version") is None:  # the version set_barriers checks (core.locking)
+            from . import services
+
+            kwargs["version"] = services.barriers_version(participant, special)
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["barriers"].choices = [
             (code, label + (" (gezondheid, bijzonder gegeven)" if code in SPECIAL_BARRIERS else ""))

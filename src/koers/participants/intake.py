@@ -23,7 +23,7 @@ from django.utils import timezone
 from koers.casework import queries as action_queries
 from koers.casework import services as action_services
 from koers.casework.models import ActionItem
-from koers.core import audit
+from koers.core import audit, locking
 from koers.core.access import Grant, require_category
 from koers.core.codes import DOMAIN_CATEGORY, Category, LifeDomain, Phase
 from koers.core.models import AuditAction, Organisation, User
@@ -303,7 +303,10 @@ def save_conversation(user, participant: Participant, grant: Grant, intake: Inta
                       reached: str) -> Intake:
     """Step 1: date, home visit, location, co-interviewer, interpreter (form: intake_forms.ConversationForm)."""
     require_category(grant, Category.TRAJECTORY, write=True)
-    _lock_draft(intake)
+    locked = _lock_draft(intake)
+    fields = form.locked_fields()  # changed by a colleague after this step was opened: refuse (core.locking)
+    locking.check(form.submitted_version, locking.model_values(locked, fields),
+                  labels=locking.model_labels(Intake, fields))
     saved = form.save()
     _advance(saved, reached)
     audit.record(user, participant, Category.TRAJECTORY, AuditAction.UPDATE, legal_basis=grant.legal_basis,
@@ -318,23 +321,46 @@ def save_section(user, participant: Participant, grant: Grant, intake: Intake, s
     _lock_draft(intake)
     if section.form_class is BarriersForm:
         changed = services.set_barriers(user, participant, grant, form.cleaned_data["barrier_status"],
-                                        form.cleaned_data["barriers"])
+                                        form.cleaned_data["barriers"], version=form.submitted_version)
     else:
         changed = bool(services.update_section(user, participant, grant, section, form))
     _advance(intake, reached)
     return changed
 
 
+DOMAIN_LABELS = {"situation": "situatie", "own_view": "eigen visie", "support_needed": "benodigde ondersteuning"}
+
+
+def domain_values(note: IntakeDomain | None) -> dict[str, str]:
+    return {k: (getattr(note, k) if note is not None else "") for k in DOMAIN_LABELS}
+
+
+def domain_version(note: IntakeDomain | None) -> str:
+    """The version one life domain's notes carry in the domains step (core.locking)."""
+    return locking.make_version(domain_values(note))
+
+
 @transaction.atomic
 def save_domains(user, participant: Participant, grant: Grant, intake: Intake, notes: dict[str, dict], *,
-                 reached: str) -> list[str]:
-    """Notes per life domain ({code: {situation, own_view, support_needed}}); returns the domains changed."""
+                 reached: str, versions: dict[str, str | None] | None = None) -> list[str]:
+    """Notes per life domain ({code: {situation, own_view, support_needed}}); returns the domains changed.
+
+    ``versions`` ({code: version as the form was loaded}, ``domain_version``): notes a colleague changed after
+    the step was opened raise ``locking.StaleEdit`` with what changed, instead of being overwritten."""
     for code in notes:
         if code not in DOMAIN_CATEGORY:
             raise Http404("Leefdomein niet gevonden")
         require_category(grant, DOMAIN_CATEGORY[code], write=True)
     _lock_draft(intake)
     existing = domain_notes(intake, notes)
+    stale: list[locking.Change] = []
+    for code, version in (versions or {}).items():
+        current = domain_values(existing.get(code))
+        for name in locking.changed_fields(version, current) or []:
+            stale.append(locking.Change(f"{LifeDomain(code).label}, {DOMAIN_LABELS[name]}", "",
+                                        locking.display(current[name])))
+    if stale:
+        raise locking.StaleEdit(stale)
     changed, to_create, to_update = [], [], []
     for code, values in notes.items():
         values = {k: (values.get(k) or "").strip() for k in ("situation", "own_view", "support_needed")}

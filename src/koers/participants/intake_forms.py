@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from koers.casework.forms import IntakeActionForm
 from koers.casework.queries import involved_staff
+from koers.core.locking import VersionedFormMixin
 
 from .forms import DATE_INPUT
 from .models import Intake, Participant
@@ -22,7 +23,7 @@ class StaffChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.organisation.name})"
 
 
-class ConversationForm(forms.ModelForm):
+class ConversationForm(VersionedFormMixin, forms.ModelForm):
     """Step 1: the conversation itself."""
 
     co_interviewer = StaffChoiceField(
@@ -64,7 +65,7 @@ class ConversationForm(forms.ModelForm):
         return data
 
 
-class DomainForm(forms.Form):
+class DomainForm(VersionedFormMixin, forms.Form):
     """The notes on one life domain (prefix: the domain code)."""
 
     situation = forms.CharField(

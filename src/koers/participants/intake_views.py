@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from koers.casework import queries as action_queries
 from koers.casework.forms import ActionChoices
-from koers.core import access, audit
+from koers.core import access, audit, locking
 from koers.core.codes import DOMAIN_CATEGORY, Category, LifeDomain
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
@@ -131,11 +131,19 @@ def _render_step(request, template, participant, grant, obj, steps, current, cat
 
 def _conversation_step(request, participant, grant, obj, steps, current):
     form = ConversationForm(request.POST or None, instance=obj, participant=participant, user=request.user)
+    stale = None
     if request.method == "POST" and form.is_valid():
-        intake.save_conversation(request.user, participant, grant, obj, form, reached=_reached(request, steps, current))
-        return _after_save(request, participant, obj, steps, current)
+        try:
+            intake.save_conversation(request.user, participant, grant, obj, form,
+                                     reached=_reached(request, steps, current))
+        except locking.StaleEdit as exc:  # changed by a colleague meanwhile: show what, keep the input
+            stale = exc
+            fresh = type(obj).objects.get(pk=obj.pk)
+            form.refresh_version(locking.make_version(locking.model_values(fresh, form.locked_fields())))
+        else:
+            return _after_save(request, participant, obj, steps, current)
     return _render_step(request, "participants/intake/step_conversation.html", participant, grant, obj, steps,
-                        current, {C.TRAJECTORY}, {"form": form})
+                        current, {C.TRAJECTORY}, {"form": form, "stale": stale})
 
 
 def _section_step(request, participant, grant, obj, steps, current):
@@ -145,15 +153,21 @@ def _section_step(request, participant, grant, obj, steps, current):
         form = BarriersForm(request.POST or None, participant=participant, special=grant.can_change(C.SPECIAL))
     else:
         form = section.form_class(request.POST or None, instance=participant)
+    stale = None
     if request.method == "POST" and form.is_valid():
-        intake.save_section(request.user, participant, grant, obj, section, form,
-                            reached=_reached(request, steps, current))
-        return _after_save(request, participant, obj, steps, current)
+        try:
+            intake.save_section(request.user, participant, grant, obj, section, form,
+                                reached=_reached(request, steps, current))
+        except locking.StaleEdit as exc:  # changed in the file meanwhile: show what, keep the input
+            stale = exc
+            form.refresh_version(exc.version)
+        else:
+            return _after_save(request, participant, obj, steps, current)
     categories = {section.category}
     if section.form_class is BarriersForm and grant.special:
         categories.add(C.SPECIAL)
     return _render_step(request, "participants/intake/step_section.html", participant, grant, obj, steps, current,
-                        categories, {"form": form, "section": section})
+                        categories, {"form": form, "section": section, "stale": stale})
 
 
 def _domains_step(request, participant, grant, obj, steps, current):
@@ -164,15 +178,26 @@ def _domains_step(request, participant, grant, obj, steps, current):
         initial = {k: getattr(note, k) for k in ("situation", "own_view", "support_needed")} if note else {}
         rows.append({
             "code": code, "label": LifeDomain(code).label, "special": DOMAIN_CATEGORY[code] == C.SPECIAL,
-            "form": DomainForm(request.POST or None, prefix=code, initial=initial),
+            "form": DomainForm(request.POST or None, prefix=code, initial=initial,
+                               version=intake.domain_version(note)),
         })
+    stale = None
     if request.method == "POST" and all(r["form"].is_valid() for r in rows):
-        intake.save_domains(request.user, participant, grant, obj, {r["code"]: r["form"].cleaned_data for r in rows},
-                            reached=_reached(request, steps, current))
-        return _after_save(request, participant, obj, steps, current)
+        try:
+            intake.save_domains(request.user, participant, grant, obj,
+                                {r["code"]: r["form"].cleaned_data for r in rows},
+                                reached=_reached(request, steps, current),
+                                versions={r["code"]: r["form"].submitted_version for r in rows})
+        except locking.StaleEdit as exc:  # notes changed by a colleague meanwhile: show what, keep the input
+            stale = exc
+            fresh = intake.domain_notes(obj, current.domains)
+            for r in rows:
+                r["form"].refresh_version(intake.domain_version(fresh.get(r["code"])))
+        else:
+            return _after_save(request, participant, obj, steps, current)
     return _render_step(request, "participants/intake/step_domains.html", participant, grant, obj, steps, current,
                         {DOMAIN_CATEGORY[c] for c in current.domains},
-                        {"rows": rows, "has_errors": any(r["form"].errors for r in rows)})
+                        {"rows": rows, "has_errors": any(r["form"].errors for r in rows), "stale": stale})
 
 
 def _closing_step(request, participant, grant, obj, steps, current):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from koers.core import audit
+from koers.core import audit, locking
 from koers.core.access import Grant, require_category
 from koers.core.codes import SPECIAL_BARRIERS, Barrier, BarrierStatus, Category, LegalBasis, Phase, Role
 from koers.core.models import AuditAction
@@ -97,11 +97,10 @@ def create_participant(user, form) -> Participant:
 def update_section(user, participant: Participant, grant: Grant, section, form) -> list[ParticipantChange]:
     """Save one section form of the file; returns the recorded changes (none when nothing changed)."""
     require_category(grant, section.category, write=True)
-    fields = [f for f in form.Meta.fields if f in FIELD_CATEGORY]
-    if "availability" in getattr(form, "fields", {}):
-        fields.append("availability")
+    fields = section_fields(form)
     fresh = Participant.objects.select_for_update().get(pk=participant.pk)
     before = _snapshot(fresh, fields)
+    _check_version(form.submitted_version, fresh, grant, before)
     # Write only this section's fields: another section saved meanwhile by a colleague is not overwritten
     # with the values this request loaded.
     saved = form.save(commit=False)
@@ -121,13 +120,71 @@ def update_section(user, participant: Participant, grant: Grant, section, form) 
     return changes
 
 
+# --- Optimistic locking (core.locking): a stale section save is refused with what changed since -------------
+
+
+def section_fields(form) -> list[str]:
+    """The participant fields a section form writes (the fields its version covers)."""
+    fields = [f for f in form.Meta.fields if f in FIELD_CATEGORY]
+    if "availability" in getattr(form, "fields", {}):
+        fields.append("availability")
+    return fields
+
+
+def _latest_change_id(participant: Participant) -> int:
+    return participant.changes.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def section_version(participant: Participant, fields: list[str]) -> str:
+    """The version a section form carries: the newest change id and the fingerprints of its fields."""
+    return locking.make_version(_snapshot(participant, fields), _latest_change_id(participant))
+
+
+def _barrier_values(participant: Participant, special: bool) -> dict[str, object]:
+    codes = set(participant.barriers.values_list("code", flat=True))
+    if not special:
+        codes -= SPECIAL_BARRIERS
+    return {"barrier_status": participant.barrier_status, "barriers": sorted(codes)}
+
+
+def barriers_version(participant: Participant, special: bool) -> str:
+    """The version the barriers form carries. Only the barriers this user may change count (``special``: the
+    user may change health barriers), so a health barrier added meanwhile neither blocks nor shows for others."""
+    return locking.make_version(_barrier_values(participant, special), _latest_change_id(participant))
+
+
+def _check_version(submitted: str | None, fresh: Participant, grant: Grant, current: dict,
+                   prefixes: tuple[str, ...] = ()) -> None:
+    """Refuse a save when the fields changed after the form was loaded (``fresh`` is row-locked)."""
+    marker = locking.parse_marker(submitted) or 0
+
+    def changes_since(names: list[str]) -> list[locking.Change]:
+        q = ParticipantChange.objects.filter(participant=fresh, id__gt=marker, category__in=grant.read)
+        rows = [c for c in q.select_related("user").order_by("at", "id")
+                if c.field in names or c.field.startswith(prefixes or ("\x00",))]
+        return [locking.Change(c.field_label, c.old_value or "(leeg)", c.new_value or "(leeg)",
+                               c.user.get_full_name() or c.user.get_username(), c.at) for c in rows]
+
+    try:
+        locking.check(submitted, current, changes_since=changes_since)
+    except locking.StaleEdit as exc:
+        exc.version = locking.make_version(current, _latest_change_id(fresh))
+        raise
+
+
 @transaction.atomic
-def set_barriers(user, participant: Participant, grant: Grant, status: str, codes: Iterable[str]) -> bool:
-    """Replace the barriers the user may see; special (health) barriers stay untouched for others."""
+def set_barriers(user, participant: Participant, grant: Grant, status: str, codes: Iterable[str],
+                 version: str | None = None) -> bool:
+    """Replace the barriers the user may see; special (health) barriers stay untouched for others.
+
+    ``version`` is what the form carried (``barriers_version``); a stale one raises ``locking.StaleEdit``."""
     require_category(grant, Category.TRAJECTORY, write=True)
     codes = set(codes)
     if codes & SPECIAL_BARRIERS:
         require_category(grant, Category.SPECIAL, write=True)
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    _check_version(version, participant, grant, _barrier_values(participant, grant.can_change(Category.SPECIAL)),
+                   prefixes=("barrier",))
     editable = set(Barrier.values)
     if not grant.can_change(Category.SPECIAL):
         editable -= SPECIAL_BARRIERS

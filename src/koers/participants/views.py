@@ -13,8 +13,9 @@ from koers.activities import attendance as activity_attendance
 from koers.casework import contacts as casework_contacts
 from koers.casework import meetings
 from koers.casework import signals as casework_signals
-from koers.core import access, audit
+from koers.core import access, audit, locking
 from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Role
+from koers.core.http import safe_next
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
 from koers.monitoring import participant_panel as monitoring_panel
@@ -121,31 +122,43 @@ def edit_section(request, participant, grant, section):
     if sec is None:
         raise Http404("Onderdeel niet gevonden")
     access.require_category(grant, sec.category, write=True)
+    stale = None  # a refused save: the form again with the user's input and what changed since (core.locking)
     if sec.form_class is BarriersForm:
         form = BarriersForm(
-            request.POST or None, participant=participant, special=grant.can_change(Category.SPECIAL)
+            request.POST or None, participant=participant, special=grant.can_change(Category.SPECIAL),
         )
         if request.method == "POST" and form.is_valid():
-            changed = services.set_barriers(
-                request.user,
-                participant,
-                grant,
-                form.cleaned_data["barrier_status"],
-                form.cleaned_data["barriers"],
-            )
-            messages.success(request, "Belemmeringen opgeslagen." if changed else "Er is niets gewijzigd.")
-            return redirect(_after_save(request, participant))
+            try:
+                changed = services.set_barriers(
+                    request.user,
+                    participant,
+                    grant,
+                    form.cleaned_data["barrier_status"],
+                    form.cleaned_data["barriers"],
+                    version=form.submitted_version,
+                )
+            except locking.StaleEdit as exc:
+                stale = exc
+            else:
+                messages.success(request, "Belemmeringen opgeslagen." if changed else "Er is niets gewijzigd.")
+                return redirect(_after_save(request, participant))
     else:
-        form = sec.form_class(request.POST or None, instance=participant)
+        form = sec.form_class(request.POST or None, instance=participant)  # carries its version (forms.py)
         if request.method == "POST" and form.is_valid():
-            changes = services.update_section(request.user, participant, grant, sec, form)
-            messages.success(
-                request,
-                f"{sec.title}: {len(changes)} wijziging(en) opgeslagen."
-                if changes
-                else "Er is niets gewijzigd.",
-            )
-            return redirect(_after_save(request, participant))
+            try:
+                changes = services.update_section(request.user, participant, grant, sec, form)
+            except locking.StaleEdit as exc:
+                stale = exc
+            else:
+                messages.success(
+                    request,
+                    f"{sec.title}: {len(changes)} wijziging(en) opgeslagen."
+                    if changes
+                    else "Er is niets gewijzigd.",
+                )
+                return redirect(_after_save(request, participant))
+    if stale is not None:
+        form.refresh_version(stale.version)
     audit.record(
         request.user,
         participant,
@@ -164,18 +177,15 @@ def edit_section(request, participant, grant, section):
             "grant": grant,
             "section": sec,
             "form": form,
+            "stale": stale,
             "next": _safe_next(request),
         },
     )
 
 
 def _safe_next(request) -> str:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return ""
+    """The ``next`` parameter when it is a path inside Koers, else an empty string."""
+    return safe_next(request, "")
 
 
 def _after_save(request, participant) -> str:

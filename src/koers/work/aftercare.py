@@ -22,7 +22,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from koers.core import audit
+from koers.core import audit, locking
 from koers.core.access import Grant, require_category
 from koers.core.codes import Category, LifeDomain
 from koers.core.models import AuditAction
@@ -127,15 +127,35 @@ def _check_done(data: CheckInData, placement: Placement, today: date) -> dict[st
 
 
 @transaction.atomic
+def check_in_values(check_in: CheckIn) -> dict:
+    """What recording a check-in writes (the version the form carries covers these)."""
+    return {"done_on": check_in.done_on, "with_whom": check_in.with_whom, "topics": check_in.topics,
+            "notes": check_in.notes}
+
+
+CHECK_IN_LABELS = {"done_on": "datum gesprek", "with_whom": "met wie", "topics": "onderwerpen", "notes": "notities"}
+
+
+def check_in_version(check_in: CheckIn) -> str:
+    return locking.make_version(check_in_values(check_in))
+
+
+@transaction.atomic
 def record_check_in(user, participant, grant: Grant, placement: Placement, check_in_id, data: CheckInData, *,
-                    today: date | None = None, request=None) -> CheckIn:
-    """Record a planned check-in as held (date, with whom, topics, notes)."""
+                    today: date | None = None, request=None, version: str | None = None) -> CheckIn:
+    """Record a planned check-in as held (date, with whom, topics, notes).
+
+    ``version`` (``check_in_version`` as the form was loaded) makes a second recording by a colleague a refusal
+    (``locking.StaleEdit``) instead of an overwrite."""
     require_category(grant, W, write=True)
     today = today or timezone.localdate()
     plan = _open_plan(placement)
-    check_in = CheckIn.objects.filter(plan=plan, pk=check_in_id).first()
+    check_in = CheckIn.objects.select_for_update().filter(plan=plan, pk=check_in_id).first()
     if check_in is None:
         raise Http404("Nazorgmoment niet gevonden")
+    # Recorded by a colleague after this form was opened: refuse instead of overwriting their notes unseen.
+    locking.check(version, check_in_values(check_in), labels=CHECK_IN_LABELS,
+                  who=check_in.done_by.get_full_name() if check_in.done_by_id else "", when=None)
     errors = _check_done(data, placement, today)
     if errors:
         raise ValidationError({k: [v] for k, v in errors.items()})

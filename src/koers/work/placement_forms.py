@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from koers.core.codes import ContractType, DropoutReason, Outcome, PlacementKind
+from koers.core.locking import VersionedFormMixin
 from koers.participants.forms import DATE_INPUT
 
 from . import closure as closure_service
@@ -133,7 +134,7 @@ class EndForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(VersionedFormMixin, forms.Form):
     done_on = _date("Datum gesprek", initial=timezone.localdate)
     with_whom = forms.ChoiceField(label="Met wie", choices=CheckInWith.choices, widget=forms.RadioSelect,
                                   error_messages={"required": "Kies met wie het gesprek was."})

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from koers.core import access, audit
+from koers.core import access, audit, locking
 from koers.core.codes import Category, Outcome, Phase
 from koers.core.models import AuditAction, User
 from koers.core.pages import participant_object_page, participant_page
@@ -177,11 +177,15 @@ def check_in_record(request, participant, grant, placement_id, check_in_id):
     check_in = next((c for c in plan.check_ins.all() if str(c.pk) == str(check_in_id)), None)
     if check_in is None:
         raise Http404("Nazorgmoment niet gevonden")
-    form = CheckInForm(request.POST or None)
+    form = CheckInForm(request.POST or None, version=aftercare.check_in_version(check_in))
+    stale = None
     if request.method == "POST" and form.is_valid():
         try:
             aftercare.record_check_in(request.user, participant, grant, placement, check_in.pk, form.to_data(),
-                                      request=request)
+                                      request=request, version=form.submitted_version)
+        except locking.StaleEdit as exc:
+            stale = exc
+            form.refresh_version(aftercare.check_in_version(type(check_in).objects.get(pk=check_in.pk)))
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -190,6 +194,7 @@ def check_in_record(request, participant, grant, placement_id, check_in_id):
     _view_audit(request, participant, grant, "Formulier nazorggesprek")
     return render(request, "work/aftercare/check_in_form.html", {
         "nav": NAV, "p": participant, "grant": grant, "pl": placement, "form": form, "check_in": check_in,
+        "stale": stale,
     })
 
 

@@ -350,3 +350,31 @@ def test_worklist_query_count_does_not_grow_with_rows(listed, client_for, max_qu
     client = client_for(w.regisseur)
     with max_queries(16):
         assert _page(client).status_code == 200
+
+
+def test_a_trajectory_filled_in_by_a_colleague_meanwhile_is_not_overwritten(prog, client_for):
+    """Two tabs open the same imported row; the second save is refused with what changed, until reloaded."""
+    import re
+
+    from django.test import Client
+
+    t = imported(prog.werk_project, "E-9", outcome="betaald_werk", ended_on=date(2022, 6, 30))
+    a, b = Client(), Client()
+    a.force_login(prog.projectleider)
+    b.force_login(prog.projectleider)
+
+    def version(client):
+        return re.search(r'name="version" value="([^"]*)"', client.get(_edit_url(t)).content.decode()).group(1)
+
+    version_a, version_b = version(a), version(b)
+    data = VALID | {"outcome": "betaald_werk", "contract_type": "tijdelijk", "contract_months": "6",
+                    "hours_per_week": "24", "work_6m": "ja", "work_12m": "nee"}
+    assert b.post(_edit_url(t), data | {"job_title": "Kok", "version": version_b}).status_code == 302
+    response = a.post(_edit_url(t), data | {"job_title": "Schilder", "version": version_a})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Niet opgeslagen" in html and "‘Kok’" in html
+    t.refresh_from_db()
+    assert t.job_title == "Kok"
+    assert a.post(_edit_url(t), data | {"job_title": "Schilder", "version": version(a)}).status_code == 302
+    t.refresh_from_db()
+    assert t.job_title == "Schilder"

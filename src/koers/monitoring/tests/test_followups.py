@@ -387,3 +387,34 @@ def test_a_batch_without_closed_trajectories_costs_the_signal_no_query(world, dj
     batch = Batch([world.participant], TODAY, {})
     with django_assert_num_queries(0):
         assert list(monitoring_signals.overdue_follow_ups(batch)) == []
+
+
+def test_a_correction_made_in_another_tab_is_not_overwritten(world, project):
+    """Two tabs open the correction form; the second correction is refused with what changed, until reloaded."""
+    from django.test import Client
+
+    t = enrol(world, project=project)
+    close(world, closed_on=TODAY - timedelta(days=200))
+    fu = follow_up(t)
+    followups.record_follow_up(world.begeleider, fu, in_paid_work="nee", status="gedaan", done_on=TODAY)
+    record_url = reverse("monitoring:followup_record", args=[fu.pk])
+    a, b = Client(), Client()
+    a.force_login(world.begeleider)
+    b.force_login(world.begeleider)
+    prefix = f"fu{fu.pk}"
+
+    def version(client):
+        page = client.get(record_url).content.decode()
+        return re.search(rf'name="{prefix}-version" value="([^"]*)"', page).group(1)
+
+    version_a, version_b = version(a), version(b)
+    answer = {f"{prefix}-status": "gedaan", f"{prefix}-done_on": TODAY.isoformat(), "correct": "1"}
+    assert b.post(record_url, {**answer, f"{prefix}-in_paid_work": "ja", f"{prefix}-note": "Werkt bij de bakker",
+                               f"{prefix}-version": version_b}).status_code == 302
+    response = a.post(record_url, {**answer, f"{prefix}-in_paid_work": "nee", f"{prefix}-version": version_a})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Niet opgeslagen" in html and "Werkt bij de bakker" in html
+    assert follow_up(t).in_paid_work == "ja"
+    assert a.post(record_url, {**answer, f"{prefix}-in_paid_work": "nee", f"{prefix}-version": version(a)}) \
+        .status_code == 302
+    assert follow_up(t).in_paid_work == "nee"

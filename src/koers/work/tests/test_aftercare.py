@@ -151,3 +151,35 @@ def test_aftercare_pages_are_404_without_work_write(world, client_for):
         assert client.get(reverse(f"work:{name}", kwargs={**kw, **extra})).status_code == 404
     client = client_for(world.andere_regisseur)
     assert client.get(reverse("work:aftercare_close", kwargs=kw)).status_code == 404
+
+
+def test_a_check_in_recorded_in_another_tab_is_not_overwritten(world):
+    """Two tabs open the same check-in form; the second save is refused with what was recorded."""
+    import re
+
+    from django.test import Client
+
+    start = timezone.localdate() - timedelta(days=20)
+    p = place(world, start_date=start, contract_end=start + timedelta(days=200))
+    week1 = p.aftercare.check_ins.first()
+    url = reverse("work:check_in_record", kwargs={"pk": world.participant.pk, "placement_id": p.pk,
+                                                 "check_in_id": week1.pk})
+    a, b = Client(), Client()
+    a.force_login(world.regisseur)
+    b.force_login(world.regisseur)
+
+    def version(client):
+        return re.search(r'name="version" value="([^"]*)"', client.get(url).content.decode()).group(1)
+
+    version_a, version_b = version(a), version(b)
+    data = {"done_on": str(start + timedelta(days=7)), "with_whom": CheckInWith.DEELNEMER, "topics": [Topic.RELATIES]}
+    assert b.post(url, {**data, "notes": "Verslag van tab B", "version": version_b}).status_code == 302
+    response = a.post(url, {**data, "notes": "Verslag van tab A", "version": version_a})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Niet opgeslagen" in html and "notities naar ‘Verslag van tab B’" in html
+    week1.refresh_from_db()
+    assert week1.notes == "Verslag van tab B"
+    # After reloading, the save goes through.
+    assert a.post(url, {**data, "notes": "Verslag van tab A", "version": version(a)}).status_code == 302
+    week1.refresh_from_db()
+    assert week1.notes == "Verslag van tab A"
