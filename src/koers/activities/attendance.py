@@ -31,7 +31,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from koers.core import access, audit
+from koers.core import access, audit, locking
 from koers.core.codes import PRESENT_STATUSES, AttendanceStatus, Category, SessionStatus
 from koers.core.models import AuditAction, MunicipalityPolicy
 
@@ -310,13 +310,45 @@ def check_session_open(session: Session, today: dt.date | None = None) -> None:
         raise ValidationError("Deze bijeenkomst is nog niet geweest: registreer de aanwezigheid op de dag zelf.")
 
 
+def _row_state(attendance) -> str:
+    return "" if attendance is None else f"{attendance.status}|{int(attendance.note_is_special)}|{attendance.note}"
+
+
+def register_version(rows) -> str:
+    """The optimistic-locking version of a session's register as shown (core/locking.py): one keyed fingerprint
+    per member's registration, so a registration a colleague saved after the screen was opened is noticed."""
+    return locking.make_version({str(r.enrolment.pk): _row_state(r.attendance)
+                                 for r in sorted(rows, key=lambda r: r.enrolment.pk)})
+
+
+def _changes_since(rows_by_id: dict, fields: list[str]) -> list[locking.Change]:
+    labels = dict(AttendanceStatus.choices)
+    changes = []
+    for name in fields:
+        row = rows_by_id.get(name)
+        if row is None:
+            continue
+        a = row.attendance
+        if a is None:
+            changes.append(locking.Change(row.participant.name, new="niet meer geregistreerd"))
+            continue
+        new = labels.get(a.status, a.status)
+        if a.note:
+            new += f", opmerking: {access.show_note(row.grant, a.note, a.note_is_special)}"
+        changes.append(locking.Change(row.participant.name, new=new,
+                                      who=str(a.recorded_by) if a.recorded_by_id else "", when=a.recorded_at))
+    return changes
+
+
 def record_attendance(user, session: Session, entries: Mapping[int, tuple], *, request=None,
-                      today: dt.date | None = None) -> dict[str, int]:
+                      today: dt.date | None = None, version: str | None = None) -> dict[str, int]:
     """Save the attendance of several members of one session at once: ``{enrolment_id: (status, note)}`` or
     ``(status, note, note_is_special)``. A note marked special is audited as special-category data; a user who
     may not read a protected note keeps it by leaving the field empty.
 
     Every enrolment must be expected at the session and registrable by the user; otherwise nothing is saved.
+    ``version`` (``register_version`` of the screen as it was opened): when a colleague saved this session's
+    register since, nothing is saved and ``locking.StaleEdit`` says who registered whom as what.
     Returns counts {"created": n, "updated": n, "unchanged": n}.
     """
     if not access.can_manage_activities(user, session.activity.provider_id):
@@ -338,6 +370,8 @@ def record_attendance(user, session: Session, entries: Mapping[int, tuple], *, r
                 f"{len(unknown)} deelnemer(s) in het formulier staan niet ingeschreven voor deze bijeenkomst, of u "
                 f"mag hun aanwezigheid niet registreren. Er is niets opgeslagen."
             )
+        locking.check(version, {str(pk): _row_state(rows[pk].attendance) for pk in sorted(rows)},
+                      changes_since=lambda fields: _changes_since({str(pk): r for pk, r in rows.items()}, fields))
         now = timezone.now()
         created, updated, unchanged = [], [], 0
         for enrolment_id, entry in entries.items():

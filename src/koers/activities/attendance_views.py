@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from koers.core import access, audit
+from koers.core import access, audit, locking
 from koers.core.access import safe_id
 from koers.core.codes import Category, SessionStatus
 from koers.core.http import parse_date, safe_next
@@ -91,11 +91,17 @@ def attendance_entry(request, session_id):
         attendance.check_session_open(session)
     except ValidationError as exc:
         closed_reason = " ".join(exc.messages)
-    form = AttendanceForm(request.POST or None, rows=register.rows)
+    form = AttendanceForm(request.POST or None, rows=register.rows, version=attendance.register_version(register.rows))
+    stale = None
     if request.method == "POST" and not closed_reason:
         if form.is_valid():
             try:
-                counts = attendance.record_attendance(request.user, session, form.entries(), request=request)
+                counts = attendance.record_attendance(request.user, session, form.entries(), request=request,
+                                                      version=form.submitted_version)
+            except locking.StaleEdit as exc:  # a colleague saved this register after the screen was opened
+                stale = exc
+                register = attendance.register_for(request.user, session)
+                form.refresh_version(attendance.register_version(register.rows))
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
@@ -114,7 +120,7 @@ def attendance_entry(request, session_id):
     )
     return render(request, "activities/attendance/entry.html", {
         "nav": "activities", "session": session, "register": register, "form": form, "next": back,
-        "closed_reason": closed_reason, "status_count": len(register.rows),
+        "closed_reason": closed_reason, "status_count": len(register.rows), "stale": stale,
     })
 
 

@@ -8,6 +8,7 @@ from datetime import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -458,3 +459,47 @@ def test_management_command_generates_sessions(world):
     assert n > 0
     call_command("sessions", "--generate", "--activity", str(activity.pk), verbosity=0)
     assert activity.sessions.count() == n
+
+
+def test_a_colleagues_registration_in_the_meantime_is_not_overwritten(world, client_for):
+    """Two teachers open the same session; the first saves 'niet afgemeld' for one member; the second, still on the
+    screen as it was, saves 'aanwezig' for everyone: refused, naming who registered whom as what; after that the
+    second save is a deliberate overwrite."""
+    activity, group, session, enrolments = group_session(world, 2)
+    colleague = make_user(world.taal, Role.TAALDOCENT, username="collega", first_name="Cor", last_name="Collega")
+    url = reverse("activities:attendance", args=[session.pk])
+    mine, theirs = client_for(world.taaldocent), Client()
+    theirs.force_login(colleague)
+    version = _version_on_screen(mine.get(url).content.decode())
+    assert version == _version_on_screen(theirs.get(url).content.decode())
+    absent = {enrolments[0].pk: AttendanceStatus.ONGEOORLOOFD}
+    assert theirs.post(url, post_data(enrolments, absent) | {"version": version}).status_code == 302
+
+    response = mine.post(url, post_data(enrolments) | {"version": version})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Niet opgeslagen: iemand anders was u voor" in html
+    assert enrolments[0].participant.name in html and "Cor Collega" in html
+    assert Attendance.objects.get(enrolment=enrolments[0]).status == AttendanceStatus.ONGEOORLOOFD
+    # The form keeps my input with the current version: saving again overwrites on purpose.
+    again = mine.post(url, post_data(enrolments) | {"version": _version_on_screen(html)})
+    assert again.status_code == 302
+    assert Attendance.objects.get(enrolment=enrolments[0]).status == AttendanceStatus.AANWEZIG
+
+
+def test_a_special_note_in_a_stale_message_stays_hidden_from_a_teacher(world, client_for):
+    activity, group, session, enrolments = group_session(world, 1)
+    url = reverse("activities:attendance", args=[session.pk])
+    client = client_for(world.taaldocent)
+    version = _version_on_screen(client.get(url).content.decode())
+    attendance.record_attendance(world.taaldocent, session, {enrolments[0].pk: (
+        AttendanceStatus.ZIEK, "afspraak bij de huisarts", True)})
+    html = client.post(url, post_data(enrolments) | {"version": version}).content.decode()
+    assert "Niet opgeslagen" in html
+    assert "huisarts" not in html and "afgeschermde notitie" in html
+
+
+def _version_on_screen(html: str) -> str:
+    import re
+
+    return re.search(r'name="version" value="([^"]*)"', html).group(1)
