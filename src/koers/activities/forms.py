@@ -246,8 +246,9 @@ class StatusForm(forms.Form):
             # Health reasons are not offered to users without the special category (the service refuses them too).
             self.fields["reason"].choices = access.dropout_reason_choices(grant, self.fields["reason"].choices)
             self.fields["reason"].help_text = (
-                "Redenen die over gezondheid gaan, legt de regisseur vast. Kies anders ‘overig’ en vink hieronder "
-                "aan dat de toelichting over gezondheid gaat."
+                "Redenen die over gezondheid gaan, legt de regisseur (of wie toestemming heeft voor bijzondere "
+                "persoonsgegevens) vast. Kies anders ‘overig’ en vink hieronder aan dat de toelichting over "
+                "gezondheid gaat."
             )
             self.fields["reason"].error_messages["invalid_choice"] = (
                 "Deze reden mag u niet kiezen. Kies een van de redenen in de lijst."

@@ -139,6 +139,7 @@ class SecurityEventFilterForm(forms.Form):
     periode = forms.ChoiceField(
         label="Periode", required=False,
         choices=[("24u", "Laatste 24 uur"), ("7d", "Laatste 7 dagen"), ("30d", "Laatste 30 dagen")],
+        initial="7d",  # the page's default: the select shows the period the list holds
         error_messages={"invalid_choice": "Kies een periode uit de lijst."},
     )
     soort = forms.ChoiceField(

@@ -21,7 +21,7 @@ from . import access, completeness, indicators, tables
 from .access import SMALL_CELL
 from .charts import chart_svg
 from .forms import ReportFilterForm
-from .suppression import SUPPRESSED, shown
+from .suppression import HIDDEN, SUPPRESSED, is_small, shown
 from .tables import Cell, Table, format_number
 
 logger = logging.getLogger("koers.security")
@@ -47,7 +47,8 @@ def figure_view(figure: indicators.Figure, *, external: bool) -> FigureView:
     """The figure as this viewer sees it. External: the value by ``Figure.hidden_externally`` (the rules of
     ``suppression``), N and unknowns through ``suppression.shown``, and the note without counts."""
     if external and figure.value is not None and figure.hidden_externally():
-        value = SUPPRESSED
+        small_count = figure.unit == "" and isinstance(figure.value, int) and is_small(figure.value)
+        value = SUPPRESSED if small_count else HIDDEN
     elif figure.value is None:
         value = "onbekend"
     else:

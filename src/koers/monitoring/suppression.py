@@ -19,6 +19,9 @@ from .access import SMALL_CELL
 
 #: Shown instead of a suppressed count.
 SUPPRESSED = "<5"
+#: Shown instead of a share, mean or rate that rests on a small count, and instead of a count that is not small
+#: itself but would give a small rest away ("<5" there would read as "under 5%" or be plainly wrong).
+HIDDEN = "afgeschermd"
 #: Explanation next to a suppressed value (title of the abbreviation, chart descriptions).
 SUPPRESSED_TITLE = "minder dan 5 deelnemers, afgeschermd"
 

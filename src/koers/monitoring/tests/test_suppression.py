@@ -252,9 +252,12 @@ def test_headline_figure_for_external_viewers():
     share = Figure("participation", "Participatie", 66.7, 6, 0, unit="%", count=4, base=6,
                    note="4 van 6 beëindigde trajecten.")
     view = figure_view(share, external=True)
-    assert view.value == "<5" and not small_numbers(view.note)
+    assert view.value == "afgeschermd" and not small_numbers(view.note)  # "<5" would read as "under 5%"
     assert figure_view(share, external=False).value == "66,7%"
     durability = Figure("durability_6m", "Nog in betaald werk na 6 maanden", 50.0, 2, 0, unit="%", count=1, base=2,
                         note="1 van 2 bekende antwoorden, van 2 uitstromers naar betaald werk.")
     view = figure_view(durability, external=True)
-    assert (view.value, view.n) == ("<5", "<5") and "van 2 uitstromers" not in view.note
+    assert (view.value, view.n) == ("afgeschermd", "<5") and "van 2 uitstromers" not in view.note
+    # A count that is not small but leaves a small rest (57 of 60 known) is hidden, not shown as "<5".
+    most = Figure("participation_count", "Participatie (aantal)", 57, 60, 0)
+    assert figure_view(most, external=True).value == "afgeschermd"
