@@ -122,14 +122,22 @@ def record_many(user, entries: Iterable[tuple[int, str, str]], action: str = Aud
 
 
 def record_event(user, action: str, detail: str, *, request=None, participant_id: int | None = None,
-                 category: str = SYSTEM_CATEGORY) -> None:
+                 category: str = SYSTEM_CATEGORY, organisation=None) -> None:
     """Record an event that is not a view of a participant's file: a beheer action, an import, a denied attempt.
 
-    ``user`` may be anonymous (a denied or failed attempt before logging in): its name is then left empty.
+    ``user`` may be anonymous (a denied or failed attempt before logging in): its name is then left empty, and
+    ``organisation`` says whose event it is (a blocked login: the organisation of the account that was tried).
     """
     path = request.get_full_path() if request is not None else ""
     if not getattr(user, "is_authenticated", False):
         user = None
+    if organisation is not None and user is None:
+        _append([AuditEvent(
+            at=timezone.now(), user_id=None, user_name="", organisation_id=organisation.pk,
+            organisation_name=organisation.name[:200], participant_id=participant_id, category=category,
+            action=action, legal_basis="", detail=(detail or "")[:500], path=(path or "")[:300],
+        )])
+        return
     event = AuditEvent(
         at=timezone.now(),
         user_id=getattr(user, "pk", None),

@@ -26,6 +26,9 @@ from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.utils import timezone
 
+from . import audit
+from .models import AuditAction, User
+
 logger = logging.getLogger("koers.security")
 
 
@@ -118,8 +121,17 @@ def lockout_response(request, original_response=None, credentials=None):
     last = attempts.aggregate(last=Max("attempt_time"))["last"] or timezone.now()
     until = last + cool_off
     minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    address = getattr(request, "axes_ip_address", "") or client_ip(request)
     logger.warning("login locked out (%s): username %r, address %s", "address" if by_address else "username",
-                   username, getattr(request, "axes_ip_address", ""))
+                   username, address)
+    # A security event on the Beveiliging page: for the administrator of the organisation whose account was tried
+    # (someone locking a colleague out shows up there), and for the platform administrator.
+    account = User.objects.filter(username__iexact=username[:150]).select_related("organisation").first() \
+        if username else None
+    kind = "te veel mislukte pogingen vanaf dit adres" if by_address else "te veel mislukte pogingen"
+    audit.record_event(None, AuditAction.DENIED,
+                       f"Inloggen geblokkeerd voor gebruikersnaam ‘{username[:80]}’ ({kind}; adres {address})",
+                       request=request, organisation=account.organisation if account else None)
     return render(request, settings.AXES_LOCKOUT_TEMPLATE, {
         "username": username,
         "by_address": by_address,

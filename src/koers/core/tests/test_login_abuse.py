@@ -21,6 +21,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from koers.core.codes import Role
+from koers.core.models import AuditAction, AuditEvent
 from koers.core.lockout import client_ip
 from koers.core.tests.factories import PASSWORD, OrganisationFactory, make_user
 
@@ -74,6 +75,18 @@ def test_username_lock_holds_from_every_address_and_ends_after_fifteen_minutes(b
     # ...but only for a short while: after 15 minutes the right password works again.
     age_attempts(16)
     assert login(office, "bea").status_code == 302
+
+
+def test_a_blocked_login_is_a_security_event_for_the_accounts_administrator(bea, client_for):
+    """Someone locking a colleague out shows up on the Beveiliging page of that colleague's organisation."""
+    attacker = from_address("203.0.113.7")
+    for _ in range(6):
+        login(attacker, "bea", "fout")
+    event = AuditEvent.objects.filter(action=AuditAction.DENIED).latest("id")
+    assert event.organisation_id == bea.organisation_id and event.user_id is None
+    assert "‘bea’" in event.detail and "203.0.113.7" in event.detail
+    html = client_for(bea).get(reverse("core:security_events")).content.decode()
+    assert "Inloggen geblokkeerd voor gebruikersnaam" in html
 
 
 def test_attempts_during_the_lockout_do_not_extend_it(bea):
