@@ -21,8 +21,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from koers.core.codes import Role
-from koers.core.models import AuditAction, AuditEvent
 from koers.core.lockout import client_ip
+from koers.core.models import AuditAction, AuditEvent
 from koers.core.tests.factories import PASSWORD, OrganisationFactory, make_user
 
 pytestmark = pytest.mark.django_db
