@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from koers.core import access, audit, locking
 from koers.core.access import safe_id
 from koers.core.codes import Category, SessionStatus
-from koers.core.http import parse_date, safe_next
+from koers.core.http import parse_date, post_text, safe_next
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
 
@@ -286,7 +286,7 @@ def group_from_suggestion(request, activity_id):
         ids = [int(i) for i in request.POST.getlist("enrolments")]
         if any(safe_id(i) is None for i in ids):
             raise ValueError("not an id")
-        group = groups.create_group(request.user, activity, request.POST.get("name", ""), ids, request=request)
+        group = groups.create_group(request.user, activity, post_text(request, "name"), ids, request=request)
     except ValueError:
         messages.error(request, "Het voorstel is niet goed doorgekomen; probeer het opnieuw.")
         return redirect("activities:group_suggestions", activity_id=activity.pk)

@@ -19,6 +19,13 @@ MAX_DATE = dt.date(2100, 12, 31)
 DATE_RANGE_MESSAGE = "Vul een datum in tussen 1-1-1900 en 31-12-2100."
 
 
+def post_text(request, name: str, default: str = "") -> str:
+    """A free-text value posted outside a Django form, without NUL characters (a form field refuses them itself;
+    PostgreSQL refuses to store them, and no browser sends one from a text field)."""
+    value = request.POST.get(name, default)
+    return value.replace("\x00", "") if isinstance(value, str) else default
+
+
 def safe_next(request, fallback: str = "") -> str:
     """The ``next`` parameter (POST before GET) when it is a path inside Koers, else ``fallback``.
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from koers.core import access, audit, locking
 from koers.core.codes import Category, Outcome, Phase
+from koers.core.http import post_text
 from koers.core.models import AuditAction, User
 from koers.core.pages import participant_object_page, participant_page
 
@@ -241,7 +242,7 @@ def friction_add(request, participant, grant, placement_id):
 def friction_resolve(request, participant, grant, placement_id, friction_id):
     participant, grant, placement = _placement_write(request, participant, grant, placement_id)
     aftercare.resolve_friction(request.user, participant, grant, placement, friction_id,
-                               follow_up=request.POST.get("follow_up", ""), request=request)
+                               follow_up=post_text(request, "follow_up"), request=request)
     messages.success(request, "Knelpunt opgelost.")
     return redirect("work:placement_detail", pk=participant.pk, placement_id=placement.pk)
 

@@ -197,6 +197,15 @@ def test_suggestion_page_creates_a_group(world, course, client_for):
     assert group.enrolments.count() == 2
 
 
+def test_a_nul_character_in_a_suggested_group_name_never_reaches_the_database(world, course, client_for):
+    """PostgreSQL refuses NUL in text; the suggestion form posts outside a Django form, so the view drops it."""
+    activity, enrolments = course
+    response = client_for(world.taaldocent).post(reverse("activities:group_from_suggestion", args=[activity.pk]),
+                                                 {"name": "Groep\x00 A", "enrolments": [enrolments[0].pk]})
+    assert response.status_code == 302
+    assert Group.objects.filter(name="Groep A").exists()
+
+
 def test_group_pages_are_404_for_another_provider(world, course, client_for):
     activity, enrolments = course
     group = groups.create_group(world.taaldocent, activity, "Ochtend")
