@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from koers.core import access, audit
 from koers.core.codes import Category, LearningRoute
+from koers.core.http import post_text
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
 
@@ -343,7 +344,7 @@ def agreement_delete(request, participant, grant, number, agreement_id):
 @participant_page
 def complete_goal(request, participant, grant):
     _require(grant, write=True)
-    lineage = request.POST.get("lineage", "")
+    lineage = post_text(request, "lineage")[:64]
     revision = request.POST.get("revision", "")
     try:
         version, goal, follow_up = services.complete_goal(
