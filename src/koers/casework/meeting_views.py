@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from koers.core import access, audit
+from koers.core import access, audit, locking
 from koers.core.codes import Category, MeetingStatus
 from koers.core.http import safe_next
 from koers.core.models import AuditAction
@@ -195,7 +195,11 @@ def meeting_minutes(request, pk):
                 _, created = meetings.record_item(
                     request.user, meeting, v.item.pk, note=d["note"], note_is_special=d.get("note_is_special", False),
                     discussed=d["discussed"], decision=form.decision(), request=request,
+                    version=form.submitted_version,
                 )
+            except locking.StaleEdit as exc:  # a colleague saved this item's minutes after the page was opened
+                v.item.refresh_from_db()
+                form.refused_as_stale(exc, meetings.item_version(v.item))
             except ValidationError as exc:
                 for name, errors in exc.message_dict.items():
                     field = ItemMinutesForm.DECISION_FIELDS.get(name, name)

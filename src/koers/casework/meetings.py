@@ -32,7 +32,7 @@ from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from koers.core import access, audit
+from koers.core import access, audit, locking
 from koers.core.codes import Category, MeetingStatus, OrganisationKind, Phase, Role
 from koers.core.models import AuditAction, MunicipalityPolicy, Organisation, User
 from koers.participants.models import Membership, Participant
@@ -537,10 +537,26 @@ def _handle_requests(item: CaseMeetingItem) -> None:
         DiscussionRequest.objects.filter(handled_in=item).update(handled_in=None)
 
 
+ITEM_LABELS = {"note": "Verslag", "note_is_special": "Verslag is bijzonder persoonsgegeven", "discussed": "Besproken"}
+
+
+def _item_values(item: CaseMeetingItem) -> dict:
+    return {"note": item.note, "note_is_special": item.note_is_special, "discussed": item.discussed}
+
+
+def item_version(item: CaseMeetingItem) -> str:
+    """The optimistic-locking version of an agenda item's minutes as shown (core/locking.py)."""
+    return locking.make_version(_item_values(item))
+
+
 @transaction.atomic
 def record_item(user, meeting: CaseMeeting, item_id, *, note: str, note_is_special: bool, discussed: bool,
-                decision: DecisionDraft | None = None, request=None) -> tuple[CaseMeetingItem, ActionItem | None]:
+                decision: DecisionDraft | None = None, request=None,
+                version: str | None = None) -> tuple[CaseMeetingItem, ActionItem | None]:
     """Save the minutes of one agenda item and, optionally, one decision (an action item for an owner).
+
+    ``version`` (``item_version`` as the form was opened): when a colleague saved this item's minutes since, nothing
+    is saved and ``locking.StaleEdit`` lists the current values.
 
     The discussion requests for the participant are marked handled by this item once it is discussed."""
     meeting = CaseMeeting.objects.select_for_update(of=("self",)).select_related("chair").get(pk=meeting.pk)
@@ -555,6 +571,8 @@ def record_item(user, meeting: CaseMeeting, item_id, *, note: str, note_is_speci
     if note_is_special or item.note_is_special:
         access.require_category(grant, C.SPECIAL, write=True)
     categories = {C.TRAJECTORY} | ({C.SPECIAL} if note_is_special or item.note_is_special else set())
+    # After the category checks: a user who may record this item may read its current minutes in the message.
+    locking.check(version, _item_values(item), labels=ITEM_LABELS)
     item.note = (note or "").strip()
     item.note_is_special = bool(note_is_special and item.note)
     item.discussed = bool(discussed)

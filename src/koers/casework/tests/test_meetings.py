@@ -339,6 +339,31 @@ class TestMinutes:
         item.refresh_from_db()
         assert not item.discussed  # a failed save changes nothing
 
+    def test_a_colleagues_minutes_in_the_meantime_are_not_overwritten(self, agenda_world, client_for):
+        """Two people have the minutes open; the first saves a note; the second's save (from the page as it was)
+        is refused with the current note, keeps their input, and a second save overwrites on purpose."""
+        import re
+
+        w = agenda_world
+        item = add_item(w.meeting, w.participant)
+        client = client_for(w.regisseur)
+        page = client.get(url("meeting_minutes", w.meeting)).content.decode()
+        version = re.search(rf'name="item-{item.pk}-version" value="([^"]*)"', page).group(1)
+        meetings.record_item(w.regisseur, w.meeting, item.pk, note="Eerst de huisvesting regelen.",
+                             note_is_special=False, discussed=True)
+        response = client.post(url("meeting_minutes", w.meeting),
+                               minutes_data(item, note="Taalles uitbreiden.", version=version))
+        html = response.content.decode()
+        assert response.status_code == 400 and "Niet opgeslagen: iemand anders was u voor" in html
+        assert "Eerst de huisvesting regelen." in html and "Taalles uitbreiden." in html
+        item.refresh_from_db()
+        assert item.note == "Eerst de huisvesting regelen."
+        fresh = re.search(rf'name="item-{item.pk}-version" value="([^"]*)"', html).group(1)
+        assert client.post(url("meeting_minutes", w.meeting),
+                           minutes_data(item, note="Taalles uitbreiden.", version=fresh)).status_code == 302
+        item.refresh_from_db()
+        assert item.note == "Taalles uitbreiden."
+
     def test_finalised_minutes_are_read_only(self, agenda_world, client_for):
         w = agenda_world
         item = add_item(w.meeting, w.participant, note="Origineel")
