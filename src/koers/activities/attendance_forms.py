@@ -23,16 +23,14 @@ SHORT_LABELS = {
 STATUS_FIELD = re.compile(r"^status_(\d+)$")
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(locking.VersionedFormMixin, forms.Form):
     """One status and one optional note per member of the session: ``status_<enrolment id>``,
     ``note_<enrolment id>``. Entries for anyone not on the screen are an error (nothing is saved)."""
 
-    def __init__(self, *args, rows, version: str = "", **kwargs):
+    def __init__(self, *args, rows, **kwargs):
+        # ``version``: the register as it was opened (optimistic locking, core/locking.py).
         super().__init__(*args, **kwargs)
         self.rows = rows
-        # The register as it was opened (optimistic locking: a colleague's save in the meantime is not overwritten).
-        self.fields[locking.VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False,
-                                                             max_length=50_000, initial=version)
         for row in rows:
             pk = row.enrolment.pk
             current = row.attendance
@@ -68,16 +66,6 @@ class AttendanceForm(forms.Form):
                     code="unknown_enrolment",
                 )
         return cleaned
-
-    @property
-    def submitted_version(self) -> str | None:
-        return self.cleaned_data.get(locking.VERSION_FIELD) or None
-
-    def refresh_version(self, version: str) -> None:
-        """After a refused save: the user's input stays, with the current version (saving again overwrites)."""
-        data = self.data.copy()
-        data[locking.VERSION_FIELD] = version
-        self.data = data
 
     def entries(self) -> dict[int, tuple[str, str, bool]]:
         return {

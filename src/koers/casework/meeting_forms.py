@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from koers.core.access import Grant
-from koers.core.locking import VERSION_FIELD
+from koers.core.locking import VersionedFormMixin
 from koers.core.models import Organisation, User
 from koers.participants.forms import DATE_INPUT
 
@@ -110,7 +110,7 @@ class SearchForm(forms.Form):
     q = forms.CharField(label="Deelnemer zoeken (naam of nummer)", max_length=100, required=False)
 
 
-class ItemMinutesForm(forms.Form):
+class ItemMinutesForm(VersionedFormMixin, forms.Form):
     """The minutes of one agenda item and, optionally, one new decision."""
 
     note = forms.CharField(label="Verslag", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -147,12 +147,10 @@ class ItemMinutesForm(forms.Form):
             "note_is_special": item.note_is_special, "discussed": item.discussed,
             "decision_due": timezone.localdate() + DEFAULT_TERM,
         })
-        super().__init__(*args, **kwargs)
-        self.meeting, self.item, self.grant = meeting, item, grant
         # The item's minutes as opened (optimistic locking: a colleague's save meanwhile is not overwritten).
-        self.fields[VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000,
-                                                     initial=meetings.item_version(item))
-        self.stale = None
+        super().__init__(*args, version=meetings.item_version(item), **kwargs)
+        self.meeting, self.item, self.grant = meeting, item, grant
+        self.stale = None  # the refused save's locking.StaleEdit, shown above the form
         self.fields["decision_domain"].choices = writable_domain_choices(grant)
         self.fields["decision_owner"].choices = [("", "Kies een organisatie")] + [(o.pk, o.name) for o in organisations]
         org_ids = {o.pk for o in organisations}
@@ -165,17 +163,6 @@ class ItemMinutesForm(forms.Form):
         self.fields["decision_due"].widget.attrs["min"] = timezone.localdate().isoformat()
         if not grant.special:
             del self.fields["note_is_special"]
-
-    @property
-    def submitted_version(self) -> str | None:
-        return self.cleaned_data.get(VERSION_FIELD) or None
-
-    def refused_as_stale(self, exc, version: str) -> None:
-        """After a refused save: show what changed, keep the input, carry the current version."""
-        self.stale = exc
-        data = self.data.copy()
-        data[self.add_prefix(VERSION_FIELD)] = version
-        self.data = data
 
     @property
     def has_decision(self) -> bool:

@@ -199,7 +199,8 @@ def meeting_minutes(request, pk):
                 )
             except locking.StaleEdit as exc:  # a colleague saved this item's minutes after the page was opened
                 v.item.refresh_from_db()
-                form.refused_as_stale(exc, meetings.item_version(v.item))
+                form.stale = exc
+                form.refresh_version(meetings.item_version(v.item))
             except ValidationError as exc:
                 for name, errors in exc.message_dict.items():
                     field = ItemMinutesForm.DECISION_FIELDS.get(name, name)

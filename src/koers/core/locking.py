@@ -150,7 +150,8 @@ class VersionedFormMixin:
 
     def __init__(self, *args, version: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+        # 11 characters per locked value: room for a whole attendance register.
+        self.fields[VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=50_000)
         if version is None and getattr(self, "instance", None) is not None and self.instance.pk is not None:
             version = make_version(model_values(self.instance, self.locked_fields()))
         self.fields[VERSION_FIELD].initial = version or ""
