@@ -15,6 +15,21 @@ from .codes import OrganisationKind, Role
 from .models import Organisation, User
 
 
+def apply_errors(form, exc: ValidationError, *, field_map: dict[str, str] | None = None) -> None:
+    """Put a service's ``ValidationError`` on the form that collected its input (the one helper for it).
+
+    A message for a field the form shows goes to that field (``field_map`` renames a service argument to the
+    form field it came from); every other message, and a plain message without a field, goes to the top of the
+    form. Services take keyword data and raise ``ValidationError({"argument": "..."})`` in Dutch."""
+    field_map = field_map or {}
+    if hasattr(exc, "error_dict"):
+        for name, messages in exc.message_dict.items():
+            name = field_map.get(name, name)
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
 def _required(what: str) -> dict[str, str]:
     return {"required": what}
 
