@@ -18,7 +18,7 @@ from koers.core.codes import Category, HandoverStatus
 from koers.core.models import AuditAction
 from koers.core.pages import participant_object_page, participant_page
 
-from . import contacts, handover, queries
+from . import contacts, handover
 from .contact_forms import (
     ContactFilterForm,
     ContactForm,
@@ -55,7 +55,7 @@ def _require(grant) -> None:
 @participant_page
 def participant_contacts(request, participant, grant):
     _require(grant)
-    form = ContactFilterForm(request.GET or None, organisations=list(queries.involved_organisations(participant)))
+    form = ContactFilterForm(request.GET or None, organisations=list(access.involved_organisations(participant)))
     filters = form.filters()
     page = Paginator(contacts.filtered_contacts(participant, grant, filters), PAGE_SIZE).get_page(
         request.GET.get("page"))
@@ -76,7 +76,7 @@ def participant_contacts(request, participant, grant):
 def _contact_form(request, participant, grant, *, initial, data=None):
     staff = contacts.involved_staff_for(participant)
     return ContactForm(data, participant=participant, grant=grant, staff=staff,
-                       involved_ids=queries.involved_organisation_ids(participant), initial=initial)
+                       involved_ids=access.involved_organisation_ids(participant), initial=initial)
 
 
 @participant_page

@@ -162,7 +162,7 @@ def panel_categories(ctx: dict) -> set[str]:
 
 def involved_staff_for(participant: Participant) -> list[User]:
     """Staff who can be named as having taken part: active staff of involved organisations with a case role."""
-    return list(queries.involved_staff(participant))
+    return list(access.involved_staff(participant))
 
 
 def contact_action_items(contact: Contact, grant: Grant) -> list:
@@ -202,7 +202,7 @@ def check_contact(participant: Participant, grant: Grant, data: ContactData, *,
         errors["duration_minutes"] = MSG_DURATION
     if data.kind == ContactKind.DRIEGESPREK and not (data.third_party or "").strip():
         errors["third_party"] = MSG_THIRD_PARTY
-    involved = involved_ids if involved_ids is not None else queries.involved_organisation_ids(participant)
+    involved = involved_ids if involved_ids is not None else access.involved_organisation_ids(participant)
     outsiders = [u for u in data.staff if u.organisation_id not in involved or not u.is_active]
     if outsiders:
         errors["staff"] = MSG_STAFF.format(names=", ".join(str(u) for u in outsiders))

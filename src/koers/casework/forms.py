@@ -9,13 +9,14 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from koers.core import access
 from koers.core.access import Grant
 from koers.core.codes import DOMAIN_CATEGORY, ActionStatus, LifeDomain
 from koers.core.models import Organisation, User
 from koers.participants.forms import DATE_INPUT
 from koers.participants.models import Participant
 
-from . import queries, services
+from . import services
 
 #: The proposed due date of a new action item.
 DEFAULT_TERM = timedelta(weeks=4)
@@ -32,9 +33,9 @@ class ActionChoices:
     @classmethod
     def for_participant(cls, participant: Participant) -> ActionChoices:
         return cls(
-            organisations=list(queries.involved_organisations(participant)),
-            staff=list(queries.involved_staff(participant)),
-            involved_ids=queries.involved_organisation_ids(participant),
+            organisations=list(access.involved_organisations(participant)),
+            staff=list(access.involved_staff(participant)),
+            involved_ids=access.involved_organisation_ids(participant),
         )
 
     def new_row_initial(self, user) -> dict:

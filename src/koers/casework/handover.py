@@ -53,7 +53,7 @@ def can_start(grant: Grant) -> bool:
 def receivers(participant: Participant, sender) -> list[User]:
     """Staff who can take the participant over: involved staff (not the sender) who see the trajectory.
     Grants depend only on organisation and roles, so they are computed once per combination."""
-    staff = list(queries.involved_staff(participant).exclude(pk=sender.pk).prefetch_related("roles"))
+    staff = list(access.involved_staff(participant).exclude(pk=sender.pk).prefetch_related("roles"))
     cache: dict[tuple[int, frozenset[str]], Grant] = {}
     result = []
     for u in staff:

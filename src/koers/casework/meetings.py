@@ -514,7 +514,7 @@ def decision_organisations(meeting: CaseMeeting, participant_ids) -> dict[int, l
 
 def check_decision(meeting: CaseMeeting, participant: Participant, draft: DecisionDraft) -> dict[str, str]:
     """The problems with a decision (field names as in ``services.check_action``), Dutch messages."""
-    involved = queries.involved_organisation_ids(participant)
+    involved = access.involved_organisation_ids(participant)
     participating = set(organisation_ids(meeting))
     owner = Organisation.objects.filter(pk=draft.owner_organisation_id).first() if draft.owner_organisation_id \
         else None

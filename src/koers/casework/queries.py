@@ -15,8 +15,7 @@ from django.utils import formats, timezone
 
 from koers.core import access
 from koers.core.codes import DOMAIN_CATEGORY, SPECIAL_DOMAINS, ActionStatus, Category, Role
-from koers.core.models import Organisation, User
-from koers.participants.models import Membership, Participant
+from koers.participants.models import Participant
 
 from .models import ActionItem
 
@@ -165,50 +164,4 @@ def can_change_status(user, item: ActionItem) -> bool:
     )
 
 
-# --- Who may own or carry out an action item (also: who may join an intake) ---------------------------------
-
-def involved_organisation_ids(participant: Participant) -> list[int]:
-    """The regie organisation and every organisation with an active membership, regie first."""
-    partners = (
-        Membership.objects.active()
-        .filter(participant=participant)
-        .exclude(organisation_id=participant.regie_organisation_id)
-        .values_list("organisation_id", flat=True)
-    )
-    ids = [participant.regie_organisation_id]
-    ids += sorted(set(partners))
-    return ids
-
-
-def involved_organisations(participant: Participant) -> QuerySet:
-    return Organisation.objects.filter(pk__in=involved_organisation_ids(participant), is_active=True).order_by(
-        "name"
-    )
-
-
-def involved_staff(participant: Participant) -> QuerySet:
-    """Active staff of involved organisations who work with participants (roles with a case role)."""
-    return (
-        User.objects.filter(
-            organisation_id__in=involved_organisation_ids(participant),
-            organisation__is_active=True,
-            is_active=True,
-            roles__role__in=sorted(access.CASE_ROLES),
-        )
-        .select_related("organisation")
-        .distinct()
-        .order_by("organisation__name", "first_name", "last_name", "username")
-    )
-
-
-def organisation_may_see(participant: Participant, organisation_id: int, category: str) -> bool:
-    """Whether an involved organisation's legal basis covers this category of the participant's data.
-
-    The regie organisation always does (its regisseurs see everything); a partner through the scope of its
-    active memberships, as the access policy reads it.
-    """
-    if organisation_id == participant.regie_organisation_id:
-        return True
-    memberships = Membership.objects.active().filter(participant=participant, organisation_id=organisation_id)
-    return any(category in access.membership_scope(m) for m in memberships)
 

@@ -64,12 +64,12 @@ def check_action(
     """The problems with an action item, per field (empty when it may be created). Dutch messages."""
     errors: dict[str, str] = {}
     category = queries.category_of(domain)
-    involved = involved_ids if involved_ids is not None else queries.involved_organisation_ids(participant)
+    involved = involved_ids if involved_ids is not None else access.involved_organisation_ids(participant)
     if owner_organisation is None:
         errors["owner_organisation"] = NO_OWNER
     elif owner_organisation.pk not in involved or not owner_organisation.is_active:
         errors["owner_organisation"] = NOT_INVOLVED_ORG
-    elif not queries.organisation_may_see(participant, owner_organisation.pk, category):
+    elif not access.organisation_may_see(participant, owner_organisation.pk, category):
         errors["owner_organisation"] = (
             f"{owner_organisation} mag de gegevens over {_subject(domain)} niet inzien. "
             "Kies een organisatie die deze gegevens mag inzien."
@@ -105,7 +105,7 @@ def create_action_items(
     rights; the intake service checked the completing user's right to complete it.
     """
     require_category(grant, Category.TRAJECTORY, write=True)
-    involved = queries.involved_organisation_ids(participant)
+    involved = access.involved_organisation_ids(participant)
     orgs = Organisation.objects.in_bulk({d.owner_organisation_id for d in drafts})
     users = User.objects.in_bulk({d.assignee_id for d in drafts if d.assignee_id})
     now = timezone.now()

@@ -20,12 +20,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .codes import Category, LegalBasis, OrganisationKind, Role
+from .codes import SPECIAL_CODES, Category, DropoutReason, LegalBasis, OrganisationKind, Role
+from .models import AuditAction, AuditEvent, Organisation, User
 
 C = Category
+
+
+def _participant_models():
+    """The participant and membership models this policy guards.
+
+    ``core`` sits below ``participants`` (docs/architecture.md, "Dependencies point down"), so the policy looks
+    the two models up in Django's app registry at call time instead of importing them: the one place where core
+    reaches a model of a higher app, in the way Django itself reaches ``AUTH_USER_MODEL``.
+    """
+    return apps.get_model("participants", "Participant"), apps.get_model("participants", "Membership")
 
 
 class NotVisible(Http404):
@@ -104,8 +116,7 @@ def works_with_participants(user) -> bool:
 
 def visible_participants(user, queryset: QuerySet | None = None) -> QuerySet:
     """Every participant query starts here."""
-    from koers.participants.models import Membership, Participant
-
+    Participant, Membership = _participant_models()
     qs = Participant.objects.all() if queryset is None else queryset
     if not works_with_participants(user) or not user.organisation.is_active:
         return qs.none()
@@ -208,8 +219,7 @@ def grant_for(user, participant) -> Grant:
 
 def grants_for_page(user, participants) -> dict[int, Grant]:
     """Grants for a page of participants in one query (for lists: cells the user may not see are masked)."""
-    from koers.participants.models import Membership
-
+    _participant, Membership = _participant_models()
     roles = _roles(user)
     participants = list(participants)
     partner_ids = [p.pk for p in participants if p.regie_organisation_id != user.organisation_id]
@@ -231,8 +241,7 @@ def category_q(user, category: str) -> Q:
     AND it with a filter on a field of that category, so that filtering can never reveal data the user may
     not see (filtering a language provider's list on leerroute only searches where the trajectory is theirs).
     """
-    from koers.participants.models import Membership
-
+    _participant, Membership = _participant_models()
     roles = _roles(user)
     if category not in _union(ROLE_READ, roles):
         return Q(pk__in=[])
@@ -247,8 +256,7 @@ def category_q(user, category: str) -> Q:
 
 def get_participant_or_404(user, pk, queryset: QuerySet | None = None):
     """The participant and the user's grant, or 404 when the user may not see them (no existence leak)."""
-    from koers.participants.models import Participant
-
+    Participant, _membership = _participant_models()
     pid = safe_id(pk)
     if pid is None:
         raise Http404("Deelnemer niet gevonden")
@@ -334,8 +342,6 @@ def can_create_organisations(user) -> bool:
 
 def managed_organisations(user, queryset: QuerySet | None = None) -> QuerySet:
     """The organisations whose staff and roles ``user`` manages (all for the platform admin, else their own)."""
-    from .models import Organisation
-
     qs = Organisation.objects.all() if queryset is None else queryset
     if is_platform_admin(user):
         return qs
@@ -357,8 +363,6 @@ def can_manage_staff_of(user, organisation) -> bool:
 def managed_staff(user, queryset: QuerySet | None = None) -> QuerySet:
     """The staff members ``user`` may manage: of the managed organisations, never a superuser unless the acting
     user is the platform administrator (a functional administrator cannot touch the platform admin)."""
-    from .models import User
-
     qs = User.objects.all() if queryset is None else queryset
     if is_platform_admin(user):
         return qs
@@ -382,10 +386,7 @@ def security_events(user) -> QuerySet:
     (denied attempts and beheer actions), and the denied attempts of anyone on participants whose regie their
     organisation holds (another organisation probing our participants). Nothing for anyone else.
     """
-    from koers.participants.models import Participant
-
-    from .models import AuditAction, AuditEvent
-
+    Participant, _membership = _participant_models()
     qs = AuditEvent.objects.filter(action__in=[AuditAction.DENIED, AuditAction.ADMIN])
     if is_platform_admin(user):
         return qs
@@ -412,8 +413,6 @@ HIDDEN_NOTE = "afgeschermde notitie"
 
 def is_special_code(kind: str, code) -> bool:
     """True when ``code`` of code list ``kind`` ("dropout_reason", "barrier", "life_domain") is health data."""
-    from .codes import SPECIAL_CODES
-
     return bool(code) and str(code) in SPECIAL_CODES[kind]
 
 
@@ -447,8 +446,6 @@ def show_dropout_reason(grant: Grant, code, label: str = "") -> str:
         return HIDDEN_REASON
     if label:
         return label
-    from .codes import DropoutReason
-
     return dict(DropoutReason.choices).get(str(code), str(code))
 
 
@@ -470,3 +467,110 @@ def role_allows_special(user) -> bool:
     """For records without a participant in Koers (imported monitoring trajectories, known by an extern id only):
     whether the user's roles may ever change special-category data. With a participant, use their grant."""
     return C.SPECIAL in _union(ROLE_WRITE, _roles(user))
+
+
+# --- Who is involved with a participant (owners of action items, plan steps, contacts; joint intakes) ---------
+
+def involved_organisation_ids(participant) -> list[int]:
+    """The regie organisation and every organisation with an active membership, regie first."""
+    _participant, Membership = _participant_models()
+    partners = (
+        Membership.objects.active()
+        .filter(participant=participant)
+        .exclude(organisation_id=participant.regie_organisation_id)
+        .values_list("organisation_id", flat=True)
+    )
+    return [participant.regie_organisation_id, *sorted(set(partners))]
+
+
+def involved_organisations(participant) -> QuerySet:
+    return Organisation.objects.filter(pk__in=involved_organisation_ids(participant), is_active=True).order_by(
+        "name"
+    )
+
+
+def involved_staff(participant) -> QuerySet:
+    """Active staff of involved organisations who work with participants (roles with a case role)."""
+    return (
+        User.objects.filter(
+            organisation_id__in=involved_organisation_ids(participant),
+            organisation__is_active=True,
+            is_active=True,
+            roles__role__in=sorted(CASE_ROLES),
+        )
+        .select_related("organisation")
+        .distinct()
+        .order_by("organisation__name", "first_name", "last_name", "username")
+    )
+
+
+def organisation_may_see(participant, organisation_id: int, category: str) -> bool:
+    """Whether an involved organisation's legal basis covers this category of the participant's data.
+
+    The regie organisation always does (its regisseurs see everything); a partner through the scope of its
+    active memberships, as this policy reads it.
+    """
+    if organisation_id == participant.regie_organisation_id:
+        return True
+    _participant, Membership = _participant_models()
+    memberships = Membership.objects.active().filter(participant=participant, organisation_id=organisation_id)
+    return any(category in membership_scope(m) for m in memberships)
+
+
+# --- Grants and staff in bulk (matching, the daily tick, coach choice): the same rules, loaded once -----------
+
+def may_write_somewhere(user, category: str) -> bool:
+    """Whether any of the user's roles may ever change ``category`` (before looking at a participant)."""
+    return category in _union(ROLE_WRITE, _roles(user))
+
+
+def grant_with(user, participant, memberships: Iterable) -> Grant:
+    """The user's grant on the participant from memberships loaded in bulk (only the user's organisation's
+    active memberships count; the caller loaded them for many participants at once)."""
+    roles = _roles(user)
+    if participant.regie_organisation_id == user.organisation_id:
+        return grant_from(roles, True, ())
+    return grant_from(roles, False, [m for m in memberships if m.organisation_id == user.organisation_id])
+
+
+def grant_resolver(user, participants: QuerySet):
+    """A function ``(participant_id, regie_organisation_id) -> Grant`` for every participant of ``participants``
+    (a queryset the user may see), with one query for the organisation's active memberships among them.
+    Grants are shared between participants with the same memberships, so 100,000 rows build a handful."""
+    _participant, Membership = _participant_models()
+    roles = _roles(user)
+    org_id = user.organisation_id
+    regie_grant = grant_from(roles, True, ())
+    partner: dict[int, list] = {}
+    memberships = Membership.objects.active().filter(
+        organisation_id=org_id, participant_id__in=participants.values("pk")
+    )
+    for ms in memberships.only("participant_id", "scope", "legal_basis"):
+        partner.setdefault(ms.participant_id, []).append(ms)
+    by_scope: dict[tuple, Grant] = {}
+
+    def grant_of(participant_id: int, regie_organisation_id: int) -> Grant:
+        if regie_organisation_id == org_id:
+            return regie_grant
+        ms = partner.get(participant_id, ())
+        key = tuple(sorted((x.scope, x.legal_basis) for x in ms))
+        if key not in by_scope:
+            by_scope[key] = grant_from(roles, False, ms)
+        return by_scope[key]
+
+    return grant_of
+
+
+def staff_who_may_see(participant, category: str, roles: Iterable[str]) -> QuerySet:
+    """Active staff with one of ``roles`` that may read ``category`` of the participant: of the regie
+    organisation, and of partners whose active membership covers the category."""
+    _participant, Membership = _participant_models()
+    partner_orgs = [
+        m.organisation_id for m in Membership.objects.active().filter(participant=participant)
+        if category in membership_scope(m)
+    ]
+    readers = [r for r in roles if category in ROLE_READ.get(r, ())]
+    return User.objects.filter(
+        Q(organisation_id=participant.regie_organisation_id) | Q(organisation_id__in=partner_orgs),
+        organisation__is_active=True, is_active=True, roles__role__in=readers,
+    ).distinct()

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from koers.casework.forms import IntakeActionForm
-from koers.casework.queries import involved_staff
+from koers.core.access import involved_staff
 from koers.core.locking import VersionedFormMixin
 
 from .forms import DATE_INPUT

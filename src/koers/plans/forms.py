@@ -8,7 +8,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from koers.casework import queries as casework_queries
+from koers.core import access
 from koers.core.codes import SPECIAL_DOMAINS, ActionStatus, LearningRoute, LifeDomain
 from koers.core.models import Organisation, User
 from koers.participants.forms import DATE_INPUT
@@ -95,12 +95,12 @@ class StepForm(RevisionForm):
         self.participant, self.version, self.goal, self.previous_due = participant, version, goal, previous_due
         # Offered: every active organisation (so a wrong choice gets a clear message rather than vanishing);
         # the involved ones first.
-        involved = casework_queries.involved_organisations(participant)
+        involved = access.involved_organisations(participant)
         self.fields["owner_organisation"].queryset = Organisation.objects.filter(is_active=True).order_by("name")
         self.fields["owner_organisation"].choices = [("", "Kies een organisatie")] + [
             (o.pk, o.name) for o in involved
         ]
-        self.fields["owner_user"].queryset = casework_queries.involved_staff(participant)
+        self.fields["owner_user"].queryset = access.involved_staff(participant)
         self.fields["owner_user"].label_from_instance = lambda u: f"{u} ({u.organisation})"
 
     def clean(self):

@@ -16,8 +16,7 @@ from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
-from koers.casework import queries as casework_queries
-from koers.core import audit
+from koers.core import access, audit
 from koers.core.access import Grant, require_category
 from koers.core.codes import ActionStatus, Category, LearningRoute
 from koers.core.models import AuditAction, MunicipalityPolicy, Organisation, User
@@ -129,13 +128,13 @@ def check_step(participant: Participant, version: PlanVersion, goal: Goal, *, or
     """Problems with a step, per form field (empty when it may be saved)."""
     errors: dict[str, str] = {}
     category = domain_category(goal.domain)
-    involved = casework_queries.involved_organisation_ids(participant)
+    involved = access.involved_organisation_ids(participant)
     if organisation is None or organisation.pk not in involved or not organisation.is_active:
         errors["owner_organisation"] = (
             "Deze organisatie is niet betrokken bij het traject van de deelnemer. Kies de regie-organisatie of "
             "een organisatie die als partner is toegevoegd."
         )
-    elif not casework_queries.organisation_may_see(participant, organisation.pk, category):
+    elif not access.organisation_may_see(participant, organisation.pk, category):
         errors["owner_organisation"] = (
             f"{organisation} mag de gegevens over dit doel (gezondheid) niet inzien. Kies een andere organisatie."
         )

@@ -122,7 +122,7 @@ def visible_visit_participants(user) -> QuerySet:
 
 def visit_participant_choices(user) -> QuerySet:
     """Participants the user may add to a company visit (changing their work data)."""
-    if Category.WORK not in access._union(access.ROLE_WRITE, user.role_codes):
+    if not access.may_write_somewhere(user, Category.WORK):
         return Participant.objects.none()
     return visible_visit_participants(user).exclude(phase=Phase.AFGESLOTEN)
 

@@ -746,27 +746,13 @@ def load_candidates(user, queryset=None) -> Candidates:
     """
     from koers.core import access
     from koers.core.codes import Phase
-    from koers.participants.models import Membership
 
     base = access.visible_participants(user, queryset).exclude(phase=Phase.AFGESLOTEN)
-    roles = user.role_codes
-    org_id = user.organisation_id
-    regie_grant = access.grant_from(roles, True, ())
-    partner: dict[int, list] = {}
-    memberships = Membership.objects.active().filter(organisation_id=org_id, participant_id__in=base.values("pk"))
-    for ms in memberships.only("participant_id", "scope", "legal_basis"):
-        partner.setdefault(ms.participant_id, []).append(ms)
-    by_scope: dict[tuple, object] = {}
+    resolve = access.grant_resolver(user, base)
     regie = _I["regie_organisation_id"]
 
     def grant_of(row):
-        if row[regie] == org_id:
-            return regie_grant
-        ms = partner.get(row[0], ())
-        key = tuple(sorted((x.scope, x.legal_basis) for x in ms))
-        if key not in by_scope:
-            by_scope[key] = access.grant_from(roles, False, ms)
-        return by_scope[key]
+        return resolve(row[0], row[regie])
 
     return candidates_from(base, grant_of)
 

@@ -167,16 +167,9 @@ def open_placements(participant: Participant, on: date | None = None) -> list[Pl
 def work_staff(participant: Participant) -> list[User]:
     """Active staff who may see this participant's work data and can coach: the regie organisation's and those of
     partners whose active membership covers work (two queries)."""
-    partner_orgs = [
-        m.organisation_id for m in Membership.objects.active().filter(participant=participant)
-        if W in access.membership_scope(m)
-    ]
-    readers = [r for r in JOBCOACH_ROLES if W in access.ROLE_READ[r]]
     return list(
-        User.objects.filter(
-            Q(organisation_id=participant.regie_organisation_id) | Q(organisation_id__in=partner_orgs),
-            organisation__is_active=True, is_active=True, roles__role__in=readers,
-        ).select_related("organisation").distinct().order_by("organisation__name", "first_name", "last_name")
+        access.staff_who_may_see(participant, W, JOBCOACH_ROLES)
+        .select_related("organisation").order_by("organisation__name", "first_name", "last_name")
     )
 
 

@@ -128,10 +128,7 @@ def run(*, today: date | None = None, dry_run: bool = False, batch_size: int = B
 
 def _grant(user: User, participant: Participant, memberships: list[Membership]) -> access.Grant:
     """The user's grant on the participant, from data loaded in bulk (the rules of ``core.access``)."""
-    roles = user.role_codes
-    if participant.regie_organisation_id == user.organisation_id:
-        return access.grant_from(roles, True, ())
-    return access.grant_from(roles, False, [m for m in memberships if m.organisation_id == user.organisation_id])
+    return access.grant_with(user, participant, memberships)
 
 
 def _batch(batch, today, staff: _Staff, policies, result: Result, *, now, dry_run: bool) -> None:
