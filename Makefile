@@ -4,7 +4,7 @@
 #   make test          bootstrap, then the whole test suite on every core (TEST_WORKERS=0: one process;
 #                      browser tests need /usr/bin/chromium)
 #   make test-postgres the same suite on a throwaway PostgreSQL server (bin/with-postgres; needs postgresql)
-#   make lint          ruff check
+#   make lint          ruff check and the import contracts (lint-imports; pyproject.toml [tool.importlinter])
 #   make check-deploy  Django's deployment checklist with production settings
 #   make bench         benchmarks (bench/run.py); they print figures, they assert nothing
 #   make lock          re-resolve requirements.lock after a change to pyproject.toml
@@ -88,6 +88,7 @@ test-postgres: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src $(wildcard bench)
+	$(BIN)/lint-imports --no-cache pyproject.toml
 
 format: $(STAMP)
 	$(BIN)/ruff format src $(wildcard bench)

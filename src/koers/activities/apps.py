@@ -5,3 +5,11 @@ class ActivitiesConfig(AppConfig):
     name = "koers.activities"
     label = "activities"
     verbose_name = "Activiteiten, rooster en aanwezigheid"
+
+    def ready(self) -> None:
+        from koers.participants import panels
+
+        from . import attendance
+
+        panels.register("attendance_panel", "activities/attendance/_panel.html", order=60,
+                        build=lambda request, participant, grant: attendance.panel(participant, grant))

@@ -20,3 +20,6 @@ class CoreConfig(AppConfig):
         from .forms import install_input_limits
 
         install_input_limits()
+        from . import access, extensions
+
+        extensions.register_home("core:organisation_list", access.can_manage_organisations, order=30)

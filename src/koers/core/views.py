@@ -25,7 +25,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, audit, lockout, ratelimit, services
+from . import access, audit, extensions, lockout, ratelimit, services
 from .codes import OrganisationKind
 from .forms import (
     KoersPasswordChangeForm,
@@ -45,19 +45,11 @@ security_log = logging.getLogger("koers.security")
 
 def home(request):
     """Start page: the caseload for regisseurs and counsellors, participants for other case workers,
-    administration for functional administrators, the programmes for researchers."""
-    from koers.casework.caseload import has_caseload
-
-    if has_caseload(request.user):
-        return redirect("casework:caseload")
-    if access.works_with_participants(request.user):
-        return redirect("participants:list")
-    if access.can_manage_organisations(request.user):
-        return redirect("core:organisation_list")
-    from koers.monitoring import access as monitoring_access
-
-    if monitoring_access.uses_monitoring(request.user):  # researchers and project leaders: the programmes
-        return redirect("monitoring:programmes")
+    administration for functional administrators, the programmes for researchers (each registered by its app
+    in ``core.extensions``)."""
+    destination = extensions.home_for(request.user)
+    if destination:
+        return redirect(destination)
     return render(request, "core/home.html")
 
 

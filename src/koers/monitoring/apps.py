@@ -9,7 +9,16 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         # Native trajectories follow the participant file, the closure and the placements (sync.py); an overdue
         # follow-up measurement is a caseload signal (monitoring_signals.py).
-        from . import monitoring_signals, sync
+        from koers.core import extensions
+        from koers.participants import panels
+
+        from . import access, monitoring_signals, participant_panel, sync
 
         sync.connect()
         monitoring_signals.register()
+        panels.register("monitoring_panel", "monitoring/_participant_panel.html", order=50,
+                        build=lambda request, participant, grant: participant_panel.panel_context(
+                            request.user, participant, grant))
+        # Researchers and project leaders land on the programmes; the menu shows Monitoring to who uses it.
+        extensions.register_home("monitoring:programmes", access.uses_monitoring, order=40)
+        extensions.register_menu("uses_monitoring", access.shows_in_menu)

@@ -5,3 +5,13 @@ class ParticipantsConfig(AppConfig):
     name = "koers.participants"
     label = "participants"
     verbose_name = "Deelnemers"
+
+    def ready(self) -> None:
+        from koers.core import access, extensions
+
+        from . import intake, panels
+
+        extensions.register_home("participants:list", access.works_with_participants, order=20)
+
+        panels.register("intake_panel", "participants/intake/_panel.html", order=70,
+                        build=lambda request, participant, grant: intake.panel(participant, grant))

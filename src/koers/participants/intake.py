@@ -12,21 +12,17 @@ the domains and action items of their own work; there is one draft per participa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from koers.casework import queries as action_queries
-from koers.casework import services as action_services
-from koers.casework.models import ActionItem
 from koers.core import audit, locking
 from koers.core.access import Grant, require_category
 from koers.core.codes import DOMAIN_CATEGORY, Category, LifeDomain, Phase
-from koers.core.models import AuditAction, Organisation, User
+from koers.core.models import AuditAction
 
 from . import services
 from .forms import SECTIONS, BarriersForm, Section
@@ -66,6 +62,30 @@ assert len(STEP_ORDER) == len(ALL_STEPS), "intake step slugs must be unique"
 assert set(DOMAIN_ORDER) == set(LifeDomain.values), "every life domain is in one group"
 
 
+@dataclass(frozen=True)
+class ClosingStep:
+    """The last step, registered by the app that turns an intake into work (casework: the action plan).
+
+    ``view(request, participant, grant, intake, steps, current)`` handles the step page; ``detail(intake, grant)``
+    returns the context and the data categories the intake page shows of it; ``detail_template`` draws that.
+    """
+
+    view: Callable
+    detail: Callable
+    detail_template: str
+
+
+_closing: list[ClosingStep] = []
+
+
+def register_closing_step(step: ClosingStep) -> None:
+    _closing[:] = [step]
+
+
+def closing_step() -> ClosingStep | None:
+    return _closing[0] if _closing else None
+
+
 class IntakeClosed(Exception):
     """The intake was completed (by this user in another tab, or a colleague): it is read-only now."""
 
@@ -87,6 +107,8 @@ def steps_for(grant: Grant) -> list[Step]:
     result = []
     for step in ALL_STEPS:
         if step.kind == "section" and not grant.can_change(step.section.category):
+            continue
+        if step.kind == "afronden" and closing_step() is None:
             continue
         if step.kind == "domains":
             domains = tuple(d for d in step.domains if d in editable)
@@ -171,91 +193,10 @@ def visible_domains(intake: Intake, grant: Grant) -> list[DomainView]:
     ]
 
 
-# --- Action plan of the last step (a draft, kept on the intake until it is completed) -----------------------
-
-PLAN_FIELDS = ("domain", "title", "description", "owner_organisation", "assignee", "due_date")
-
-
-def row_category(row: dict) -> str:
-    return action_queries.category_of(row.get("domain") or "")
-
-
-def split_plan(intake: Intake, grant: Grant) -> tuple[list[dict], list[dict]]:
-    """The stored plan rows this user may edit, and those kept as they are (of domains they may not change)."""
-    editable, kept = [], []
-    for row in intake.action_plan or []:
-        (editable if row_category(row) in grant.write else kept).append(row)
-    return editable, kept
-
-
-def proposed_rows(user, participant: Participant, grant: Grant, intake: Intake, default_org: int | None,
-                  today: date | None = None) -> list[dict]:
-    """One row per domain with support needed (that the user may write and that has no running action)."""
-    today = today or timezone.localdate()
-    running = set(
-        ActionItem.objects.filter(participant=participant, status__in=action_queries.RUNNING)
-        .values_list("domain", flat=True)
-    )
-    rows = []
-    for code, note in sorted(domain_notes(intake, editable_domains(grant)).items(),
-                             key=lambda kv: DOMAIN_ORDER[kv[0]]):
-        support = note.support_needed.strip()
-        if not support or code in running:
-            continue
-        first_line = support.splitlines()[0].strip()
-        rows.append({
-            "domain": code,
-            "title": first_line if len(first_line) <= 200 else first_line[:199] + "…",
-            "description": support[:2000],
-            "owner_organisation": default_org,
-            "assignee": None,
-            "due_date": (today + timedelta(weeks=4)).isoformat(),
-        })
-    return rows
-
-
-def initial_rows(user, participant: Participant, grant: Grant, intake: Intake, default_org: int | None):
-    """The rows the last step starts with: the saved plan, or (never saved) the proposals."""
-    if intake.action_plan is None:
-        return proposed_rows(user, participant, grant, intake, default_org)
-    editable, _kept = split_plan(intake, grant)
-    return [{k: row.get(k) for k in PLAN_FIELDS} for row in editable]
-
-
-def colleagues_rows(intake: Intake, grant: Grant) -> list[dict]:
-    """Plan rows this user may read but not change (a colleague's part of a joint intake), for display."""
-    _editable, kept = split_plan(intake, grant)
-    rows = [dict(r) for r in kept if row_category(r) in grant.read]
-    orgs = organisation_names(r.get("owner_organisation") for r in rows)
-    people = user_names([r.get("assignee") for r in rows] + [r.get("by") for r in rows])
-    for r in rows:
-        r["organisation_name"] = orgs.get(r.get("owner_organisation"), "")
-        r["assignee_name"] = people.get(r.get("assignee"), "")
-        r["by_name"] = people.get(r.get("by"), "")
-        r["domain_label"] = LifeDomain(r["domain"]).label if r.get("domain") in LifeDomain.values else ""
-        r["due"] = date.fromisoformat(r["due_date"])
-    return rows
-
-
-def _row_from_draft(draft: action_services.ActionDraft) -> dict:
-    return {
-        "domain": draft.domain, "title": draft.title, "description": draft.description,
-        "owner_organisation": draft.owner_organisation_id, "assignee": draft.assignee_id,
-        "due_date": draft.due_date.isoformat(), "by": draft.created_by_id,
-    }
-
-
-def _draft_from_row(row: dict) -> action_services.ActionDraft:
-    return action_services.ActionDraft(
-        title=row["title"], description=row.get("description") or "", domain=row.get("domain") or "",
-        owner_organisation_id=row["owner_organisation"], assignee_id=row.get("assignee"),
-        due_date=date.fromisoformat(row["due_date"]), created_by_id=row.get("by"),
-    )
-
-
 # --- Writes -------------------------------------------------------------------------------------------------
 
-def _lock_draft(intake: Intake) -> Intake:
+def lock_draft(intake: Intake) -> Intake:
+    """The draft under a row lock; IntakeClosed when it was completed meanwhile."""
     locked = Intake.objects.select_for_update().get(pk=intake.pk)
     if locked.status != IntakeStatus.CONCEPT:
         raise IntakeClosed
@@ -291,7 +232,7 @@ def start_intake(user, participant: Participant, grant: Grant) -> tuple[Intake, 
     return intake, True
 
 
-def _advance(intake: Intake, reached: str) -> None:
+def advance(intake: Intake, reached: str) -> None:
     """Remember the furthest step reached (going back to fix a step does not lose the place)."""
     if STEP_ORDER.get(reached, 0) > STEP_ORDER.get(intake.current_step, 0):
         intake.current_step = reached
@@ -303,12 +244,12 @@ def save_conversation(user, participant: Participant, grant: Grant, intake: Inta
                       reached: str) -> Intake:
     """Step 1: date, home visit, location, co-interviewer, interpreter (form: intake_forms.ConversationForm)."""
     require_category(grant, Category.TRAJECTORY, write=True)
-    locked = _lock_draft(intake)
+    locked = lock_draft(intake)
     fields = form.locked_fields()  # changed by a colleague after this step was opened: refuse (core.locking)
     locking.check(form.submitted_version, locking.model_values(locked, fields),
                   labels=locking.model_labels(Intake, fields))
     saved = form.save()
-    _advance(saved, reached)
+    advance(saved, reached)
     audit.record(user, participant, Category.TRAJECTORY, AuditAction.UPDATE, legal_basis=grant.legal_basis,
                  detail="Brede intake: gesprek vastgelegd")
     return saved
@@ -318,13 +259,13 @@ def save_conversation(user, participant: Participant, grant: Grant, intake: Inta
 def save_section(user, participant: Participant, grant: Grant, intake: Intake, section: Section, form, *,
                  reached: str) -> bool:
     """A file section within the intake: saved by the file's own services (history, audit)."""
-    _lock_draft(intake)
+    lock_draft(intake)
     if section.form_class is BarriersForm:
         changed = services.set_barriers(user, participant, grant, form.cleaned_data["barrier_status"],
                                         form.cleaned_data["barriers"], version=form.submitted_version)
     else:
         changed = bool(services.update_section(user, participant, grant, section, form))
-    _advance(intake, reached)
+    advance(intake, reached)
     return changed
 
 
@@ -351,7 +292,7 @@ def save_domains(user, participant: Participant, grant: Grant, intake: Intake, n
         if code not in DOMAIN_CATEGORY:
             raise Http404("Leefdomein niet gevonden")
         require_category(grant, DOMAIN_CATEGORY[code], write=True)
-    _lock_draft(intake)
+    lock_draft(intake)
     existing = domain_notes(intake, notes)
     stale: list[locking.Change] = []
     for code, version in (versions or {}).items():
@@ -376,7 +317,7 @@ def save_domains(user, participant: Participant, grant: Grant, intake: Intake, n
             changed.append(code)
     IntakeDomain.objects.bulk_create(to_create)
     IntakeDomain.objects.bulk_update(to_update, ["situation", "own_view", "support_needed"])
-    _advance(intake, reached)
+    advance(intake, reached)
     if changed:
         changed.sort(key=DOMAIN_ORDER.__getitem__)
         audit.record(user, participant, {DOMAIN_CATEGORY[c] for c in changed}, AuditAction.UPDATE,
@@ -385,40 +326,10 @@ def save_domains(user, participant: Participant, grant: Grant, intake: Intake, n
     return changed
 
 
-def _merge_plan(intake: Intake, grant: Grant, drafts: list[action_services.ActionDraft]) -> list[dict]:
-    _editable, kept = split_plan(intake, grant)
-    for draft in drafts:
-        require_category(grant, action_queries.category_of(draft.domain), write=True)
-    return kept + [_row_from_draft(d) for d in drafts]
-
-
-@transaction.atomic
-def save_plan(user, participant: Participant, grant: Grant, intake: Intake, summary: str,
-              drafts: list[action_services.ActionDraft]) -> Intake:
-    """The last step, saved to continue later: summary and action plan (no action items yet)."""
-    require_category(grant, Category.TRAJECTORY, write=True)
-    locked = _lock_draft(intake)
-    locked.action_plan = _merge_plan(locked, grant, drafts)
-    locked.summary = summary.strip()
-    locked.save(update_fields=["action_plan", "summary"])
-    _advance(locked, "afronden")
-    audit.record(user, participant, {Category.TRAJECTORY} | {action_queries.category_of(d.domain) for d in drafts},
-                 AuditAction.UPDATE, legal_basis=grant.legal_basis,
-                 detail=f"Brede intake: samenvatting en {len(drafts)} voorgestelde actiepunt(en) opgeslagen")
-    return locked
-
-
-@transaction.atomic
-def complete_intake(user, participant: Participant, grant: Grant, intake: Intake, summary: str,
-                    drafts: list[action_services.ActionDraft]) -> list[ActionItem]:
-    """Complete the intake: read-only from now, action items created, the participant into the trajectory.
-
-    One transaction: when one action item is refused, nothing is completed or created. Completing an intake
-    that is already completed raises IntakeClosed (no second set of action items).
-    """
-    require_category(grant, Category.TRAJECTORY, write=True)
-    locked = _lock_draft(intake)
-    plan = _merge_plan(locked, grant, drafts)
+def complete(user, participant: Participant, locked: Intake, summary: str, plan: list[dict]) -> bool:
+    """Mark a locked draft completed with its summary and action plan; move the participant from
+    aanmelding/intake into the trajectory. Returns whether the phase moved. The caller (the app that
+    registered the closing step) holds the transaction and records the audit."""
     locked.action_plan = plan
     locked.summary = summary.strip()
     locked.status = IntakeStatus.AFGEROND
@@ -427,27 +338,6 @@ def complete_intake(user, participant: Participant, grant: Grant, intake: Intake
     locked.current_step = "afronden"
     locked.save(update_fields=["action_plan", "summary", "status", "completed_at", "completed_by",
                                "current_step"])
-    try:
-        items = action_services.create_action_items(
-            user, participant, grant, [_draft_from_row(r) for r in plan], source_intake=locked, check_write=False
-        )
-    except ValidationError as exc:
-        raise ValidationError(
-            "Een van de actiepunten van een collega is niet meer geldig (bijvoorbeeld een datum in het "
-            "verleden of een organisatie die niet meer betrokken is). Vraag die collega het aan te passen."
-        ) from exc
-    moved = participant.phase in (Phase.AANMELDING, Phase.INTAKE) and services.set_phase(
+    return participant.phase in (Phase.AANMELDING, Phase.INTAKE) and services.set_phase(
         user, participant, Phase.TRAJECT
     )
-    audit.record(user, participant, Category.TRAJECTORY, AuditAction.UPDATE, legal_basis=grant.legal_basis,
-                 detail=f"Brede intake afgerond, {len(items)} actiepunt(en)"
-                        + ("; fase naar traject" if moved else ""))
-    return items
-
-
-def organisation_names(ids) -> dict[int, str]:
-    return dict(Organisation.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "name"))
-
-
-def user_names(ids) -> dict[int, str]:
-    return {u.pk: str(u) for u in User.objects.filter(pk__in=[i for i in ids if i])}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from koers.casework.forms import IntakeActionForm
 from koers.core.access import involved_staff
 from koers.core.locking import VersionedFormMixin
 
@@ -79,30 +78,3 @@ class DomainForm(VersionedFormMixin, forms.Form):
         label="Benodigde ondersteuning", required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-
-class SummaryForm(forms.Form):
-    summary = forms.CharField(
-        label="Samenvatting en conclusie", required=False, max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="De belangrijkste punten en afspraken uit het gesprek, in gewone woorden.",
-    )
-
-
-class BaseActionFormSet(forms.BaseFormSet):
-    """The action plan: proposals (initial rows) and one new row that starts with sensible defaults."""
-
-    def __init__(self, *args, extra_initial: dict | None = None, **kwargs):
-        self.extra_initial = extra_initial or {}
-        super().__init__(*args, **kwargs)
-
-    def get_form_kwargs(self, index):
-        kwargs = super().get_form_kwargs(index)
-        if index is not None and index >= len(self.initial or ()):
-            kwargs["initial"] = dict(self.extra_initial)  # an untouched new row stays empty (has_changed)
-        return kwargs
-
-
-ActionFormSet = forms.formset_factory(
-    IntakeActionForm, formset=BaseActionFormSet, extra=1, max_num=40, validate_max=True
-)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from koers.casework import queries as action_queries
-from koers.casework.forms import ActionChoices
 from koers.core import access, audit, locking
 from koers.core.codes import DOMAIN_CATEGORY, Category, LifeDomain
 from koers.core.models import AuditAction
@@ -18,16 +15,16 @@ from koers.core.pages import participant_page
 
 from . import intake
 from .forms import BarriersForm
-from .intake_forms import ActionFormSet, ConversationForm, DomainForm, SummaryForm
+from .intake_forms import ConversationForm, DomainForm
 
 C = Category
 
 
-def _step_url(participant, obj, step) -> str:
+def step_url(participant, obj, step) -> str:
     return reverse("participants:intake_step", kwargs={"pk": participant.pk, "intake_id": obj.pk, "step": step.slug})
 
 
-def _detail_url(participant, obj) -> str:
+def detail_url(participant, obj) -> str:
     return reverse("participants:intake_detail", kwargs={"pk": participant.pk, "intake_id": obj.pk})
 
 
@@ -53,7 +50,7 @@ def intake_start(request, participant, grant):
         messages.success(request, "De brede intake is gestart. Elke stap wordt opgeslagen; u kunt later verder.")
     else:
         messages.info(request, "Er loopt al een brede intake voor deze deelnemer. U gaat daarmee verder.")
-    return redirect(_step_url(participant, obj, intake.resume_step(obj, intake.steps_for(grant))))
+    return redirect(step_url(participant, obj, intake.resume_step(obj, intake.steps_for(grant))))
 
 
 @participant_page
@@ -62,8 +59,8 @@ def intake_resume(request, participant, grant, intake_id):
     access.require_category(grant, C.TRAJECTORY, write=True)
     obj = intake.get_intake_or_404(participant, intake_id)
     if obj.is_completed:
-        return redirect(_detail_url(participant, obj))
-    return redirect(_step_url(participant, obj, intake.resume_step(obj, intake.steps_for(grant))))
+        return redirect(detail_url(participant, obj))
+    return redirect(step_url(participant, obj, intake.resume_step(obj, intake.steps_for(grant))))
 
 
 @participant_page
@@ -72,45 +69,45 @@ def intake_step(request, participant, grant, intake_id, step):
     obj = intake.get_intake_or_404(participant, intake_id)
     if obj.is_completed:
         messages.info(request, "Deze intake is afgerond en kan niet meer worden gewijzigd.")
-        return redirect(_detail_url(participant, obj))
+        return redirect(detail_url(participant, obj))
     steps = intake.steps_for(grant)
     current = next((s for s in steps if s.slug == step), None)
     if current is None:
         raise Http404("Stap niet gevonden")
-    handler = {
-        "gesprek": _conversation_step, "section": _section_step, "domains": _domains_step,
-        "afronden": _closing_step,
-    }[current.kind]
+    if current.kind == "afronden":  # registered by the app that turns the intake into work (casework)
+        handler = intake.closing_step().view
+    else:
+        handler = {"gesprek": _conversation_step, "section": _section_step, "domains": _domains_step}[current.kind]
     try:
         return handler(request, participant, grant, obj, steps, current)
     except intake.IntakeClosed:
         messages.warning(request, "Deze intake is intussen afgerond en kan niet meer worden gewijzigd.")
-        return redirect(_detail_url(participant, obj))
+        return redirect(detail_url(participant, obj))
 
 
-# --- Steps ----------------------------------------------------------------------------------------------------
+# --- Steps (helpers without underscore serve the closing step that casework registers) ---------------------------
 
-def _wants_later(request) -> bool:
+def wants_later(request) -> bool:
     return request.POST.get("action") == "later"
 
 
-def _reached(request, steps, current) -> str:
+def reached_step(request, steps, current) -> str:
     """The step to remember: the next one on 'Opslaan en verder', this one on 'Opslaan en later verder'."""
     index = steps.index(current)
-    if _wants_later(request) or index + 1 >= len(steps):
+    if wants_later(request) or index + 1 >= len(steps):
         return current.slug
     return steps[index + 1].slug
 
 
-def _after_save(request, participant, obj, steps, current):
-    if _wants_later(request):
+def after_save(request, participant, obj, steps, current):
+    if wants_later(request):
         messages.success(request, "De intake is opgeslagen. U kunt later verder met ‘Intake hervatten’.")
         return redirect("participants:detail", pk=participant.pk)
     index = steps.index(current)
-    return redirect(_step_url(participant, obj, steps[min(index + 1, len(steps) - 1)]))
+    return redirect(step_url(participant, obj, steps[min(index + 1, len(steps) - 1)]))
 
 
-def _render_step(request, template, participant, grant, obj, steps, current, categories, context):
+def render_step(request, template, participant, grant, obj, steps, current, categories, context):
     audit.record(request.user, participant, {C.IDENTITY, *categories}, AuditAction.VIEW,
                  legal_basis=grant.legal_basis, detail=f"Brede intake, stap {current.title}", request=request)
     reached = intake.STEP_ORDER.get(obj.current_step, 0)
@@ -121,7 +118,7 @@ def _render_step(request, template, participant, grant, obj, steps, current, cat
         "previous_step": steps[index - 1] if index else None,
         "is_last": index + 1 == len(steps),
         "steps": [
-            {"step": s, "url": _step_url(participant, obj, s), "current": s == current,
+            {"step": s, "url": step_url(participant, obj, s), "current": s == current,
              "done": intake.STEP_ORDER[s.slug] < reached}
             for s in steps
         ],
@@ -135,14 +132,14 @@ def _conversation_step(request, participant, grant, obj, steps, current):
     if request.method == "POST" and form.is_valid():
         try:
             intake.save_conversation(request.user, participant, grant, obj, form,
-                                     reached=_reached(request, steps, current))
+                                     reached=reached_step(request, steps, current))
         except locking.StaleEdit as exc:  # changed by a colleague meanwhile: show what, keep the input
             stale = exc
             fresh = type(obj).objects.get(pk=obj.pk)
             form.refresh_version(locking.make_version(locking.model_values(fresh, form.locked_fields())))
         else:
-            return _after_save(request, participant, obj, steps, current)
-    return _render_step(request, "participants/intake/step_conversation.html", participant, grant, obj, steps,
+            return after_save(request, participant, obj, steps, current)
+    return render_step(request, "participants/intake/step_conversation.html", participant, grant, obj, steps,
                         current, {C.TRAJECTORY}, {"form": form, "stale": stale})
 
 
@@ -157,16 +154,16 @@ def _section_step(request, participant, grant, obj, steps, current):
     if request.method == "POST" and form.is_valid():
         try:
             intake.save_section(request.user, participant, grant, obj, section, form,
-                                reached=_reached(request, steps, current))
+                                reached=reached_step(request, steps, current))
         except locking.StaleEdit as exc:  # changed in the file meanwhile: show what, keep the input
             stale = exc
             form.refresh_version(exc.version)
         else:
-            return _after_save(request, participant, obj, steps, current)
+            return after_save(request, participant, obj, steps, current)
     categories = {section.category}
     if section.form_class is BarriersForm and grant.special:
         categories.add(C.SPECIAL)
-    return _render_step(request, "participants/intake/step_section.html", participant, grant, obj, steps, current,
+    return render_step(request, "participants/intake/step_section.html", participant, grant, obj, steps, current,
                         categories, {"form": form, "section": section, "stale": stale})
 
 
@@ -186,7 +183,7 @@ def _domains_step(request, participant, grant, obj, steps, current):
         try:
             intake.save_domains(request.user, participant, grant, obj,
                                 {r["code"]: r["form"].cleaned_data for r in rows},
-                                reached=_reached(request, steps, current),
+                                reached=reached_step(request, steps, current),
                                 versions={r["code"]: r["form"].submitted_version for r in rows})
         except locking.StaleEdit as exc:  # notes changed by a colleague meanwhile: show what, keep the input
             stale = exc
@@ -194,48 +191,10 @@ def _domains_step(request, participant, grant, obj, steps, current):
             for r in rows:
                 r["form"].refresh_version(intake.domain_version(fresh.get(r["code"])))
         else:
-            return _after_save(request, participant, obj, steps, current)
-    return _render_step(request, "participants/intake/step_domains.html", participant, grant, obj, steps, current,
+            return after_save(request, participant, obj, steps, current)
+    return render_step(request, "participants/intake/step_domains.html", participant, grant, obj, steps, current,
                         {DOMAIN_CATEGORY[c] for c in current.domains},
                         {"rows": rows, "has_errors": any(r["form"].errors for r in rows), "stale": stale})
-
-
-def _closing_step(request, participant, grant, obj, steps, current):
-    choices = ActionChoices.for_participant(participant)
-    initial = intake.initial_rows(request.user, participant, grant, obj, choices.default_organisation_id(request.user))
-    summary_form = SummaryForm(request.POST or None, initial={"summary": obj.summary})
-    formset = ActionFormSet(
-        request.POST or None, initial=initial, prefix="actie",
-        form_kwargs={"participant": participant, "grant": grant, "choices": choices},
-        extra_initial=choices.new_row_initial(request.user),
-    )
-    action = request.POST.get("action", "afronden")
-    if request.method == "POST" and summary_form.is_valid() and formset.is_valid():
-        drafts = [f.to_draft(request.user) for f in formset.forms if f.cleaned_data and not f.skipped]
-        summary = summary_form.cleaned_data["summary"]
-        if action in ("later", "rij"):
-            intake.save_plan(request.user, participant, grant, obj, summary, drafts)
-            if action == "rij":
-                messages.success(request, "Opgeslagen. Vul het nieuwe actiepunt in.")
-                return redirect(_step_url(participant, obj, current) + "#nieuw-actiepunt")
-            return _after_save(request, participant, obj, steps, current)
-        try:
-            items = intake.complete_intake(request.user, participant, grant, obj, summary, drafts)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"De brede intake is afgerond. {len(items)} actiepunt(en) aangemaakt.")
-            return redirect(_detail_url(participant, obj))
-    domains = [d for d in intake.visible_domains(obj, grant) if d.notes and not d.notes.is_empty]
-    colleagues = intake.colleagues_rows(obj, grant)
-    categories = {C.TRAJECTORY} | {d.category for d in domains} | {
-        action_queries.category_of(r.get("domain") or "") for r in [*initial, *colleagues]}
-    return _render_step(request, "participants/intake/step_closing.html", participant, grant, obj, steps, current,
-                        categories, {
-                            "summary_form": summary_form, "formset": formset, "domains": domains,
-                            "colleagues": colleagues,
-                            "has_errors": bool(summary_form.errors or formset.total_error_count()),
-                        })
 
 
 # --- Read-only ------------------------------------------------------------------------------------------------
@@ -246,16 +205,17 @@ def intake_detail(request, participant, grant, intake_id):
     access.require_category(grant, C.TRAJECTORY)
     obj = intake.get_intake_or_404(participant, intake_id)
     domains = intake.visible_domains(obj, grant)
-    items = list(
-        obj.action_items.filter(domain__in=action_queries.readable_domains(grant))
-        .select_related("owner_organisation", "assignee").order_by("due_date", "id")
-    )
     shown = {C.IDENTITY, C.TRAJECTORY} | {d.category for d in domains if d.notes and not d.notes.is_empty}
-    shown |= {action_queries.category_of(i.domain) for i in items}
+    closing = intake.closing_step()
+    closing_context = {}
+    if closing is not None:
+        closing_context, categories = closing.detail(obj, grant)
+        shown |= categories
     audit.record(request.user, participant, shown, AuditAction.VIEW, legal_basis=grant.legal_basis,
                  detail="Brede intake bekeken", request=request)
     return render(request, "participants/intake/detail.html", {
         "nav": "participants", "p": participant, "grant": grant, "tab": "intake", "intake": obj,
-        "domains": domains, "items": items, "can_edit": not obj.is_completed and intake.can_start(grant),
+        "domains": domains, "closing_template": closing.detail_template if closing else None, **closing_context,
+        "can_edit": not obj.is_completed and intake.can_start(grant),
         "special_shown": any(d.special for d in domains),
     })

@@ -8,10 +8,10 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
-from koers.activities.queries import language_chart
 from koers.core import access
 from koers.core.codes import SPECIAL_BARRIERS, Category, Role
 from koers.core.models import AuditEvent, Organisation, User
+from koers.participants.charts import language_chart
 
 from .models import Membership, Participant, ParticipantChange
 from .validators import normalise_name

@@ -9,20 +9,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from koers.activities import attendance as activity_attendance
-from koers.casework import contacts as casework_contacts
-from koers.casework import meetings
-from koers.casework import signals as casework_signals
 from koers.core import access, audit, locking
 from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Role
 from koers.core.http import safe_next
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
-from koers.monitoring import participant_panel as monitoring_panel
-from koers.plans import queries as plan_queries
-from koers.work import placements as work_placements
 
-from . import intake, queries, services
+from . import panels, queries, services
 from .forms import (
     SECTIONS,
     AuditFilterForm,
@@ -86,14 +79,8 @@ def participant_create(request):
 @participant_page
 def participant_detail(request, participant, grant):
     ctx = queries.participant_detail(participant, grant)
-    ctx["intake_panel"] = intake.panel(participant, grant)
-    ctx["attendance_panel"] = activity_attendance.panel(participant, grant)
-    ctx["plan_panel"] = plan_queries.panel(participant, grant)
-    ctx["contacts_panel"] = casework_contacts.panel(participant, grant)
-    ctx["meeting_panel"] = meetings.request_panel(request.user, participant, grant)
-    ctx["signal_panel"] = casework_signals.panel(participant, grant, request=request)
-    ctx["placement_panel"] = work_placements.panel(participant, grant)
-    ctx["monitoring_panel"] = monitoring_panel.panel_context(request.user, participant, grant)
+    panel_context, ctx["panels"] = panels.build_all(request, participant, grant)
+    ctx.update(panel_context)
     audit.record(
         request.user,
         participant,

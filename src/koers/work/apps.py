@@ -8,6 +8,10 @@ class WorkConfig(AppConfig):
 
     def ready(self) -> None:
         # Placement and aftercare signals join the caseload's providers (koers.casework.signals).
-        from . import work_signals
+        from koers.participants import panels
+
+        from . import placements, work_signals
 
         work_signals.register()
+        panels.register("placement_panel", "work/placements/_panel.html", order=40,
+                        build=lambda request, participant, grant: placements.panel(participant, grant))

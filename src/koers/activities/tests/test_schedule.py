@@ -235,7 +235,7 @@ def test_week_card_hidden_from_other_organisations(world, client_for):
 def test_language_chart_data_and_svg(world):
     from django.template.loader import render_to_string
 
-    from koers.activities.queries import language_chart
+    from koers.participants.charts import language_chart
     from koers.participants.models import LanguageAssessment
 
     def assess(skill, level, on):
@@ -252,25 +252,25 @@ def test_language_chart_data_and_svg(world):
     assert spreken.points[0].x == chart["left"] and spreken.points[1].x == chart["right"]
     assert spreken.points[1].y < spreken.points[0].y  # higher level is higher up
     assert chart["summary"] == "Spreken: A1 → A2; Lezen: A0"
-    html = render_to_string("activities/_language_chart.html", {"chart": chart})
+    html = render_to_string("participants/_language_chart.html", {"chart": chart})
     assert "<svg" in html and 'role="img"' in html and "Verloop taalniveau per vaardigheid" in html
     assert "style=" not in html and "<script" not in html
     assert "<polyline" in html and html.count("<path") >= 3
     # One measurement: a single point in the middle, no line.
     single = language_chart([assess("schrijven", "B1", MON)])
     assert single["series"][0].points[0].x == single["left"] + (single["right"] - single["left"]) / 2
-    assert "<polyline" not in render_to_string("activities/_language_chart.html", {"chart": single})
+    assert "<polyline" not in render_to_string("participants/_language_chart.html", {"chart": single})
 
 
 def test_language_chart_coordinates_use_a_decimal_point():
     """The Dutch locale formats numbers with a comma, which SVG does not read."""
     from django.template.loader import render_to_string
 
-    from koers.activities.queries import language_chart
+    from koers.participants.charts import language_chart
     from koers.participants.models import LanguageAssessment
 
     items = [LanguageAssessment(skill="spreken", level=lvl, tested_on=MON + timedelta(days=d), source="toets")
              for d, lvl in [(0, "A0"), (37, "A1"), (101, "B1")]]
-    html = render_to_string("activities/_language_chart.html", {"chart": language_chart(items)})
+    html = render_to_string("participants/_language_chart.html", {"chart": language_chart(items)})
     assert re.search(r' y1="\d+\.\d"', html)
     assert not re.search(r' (?:x|y|x1|x2|y1|y2)="[^"]*,', html)
