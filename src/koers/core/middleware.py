@@ -1,4 +1,8 @@
-"""Request-wide policies: login required, two-factor authentication, Content-Security-Policy, no-store."""
+"""Request-wide policies: two-factor authentication, Content-Security-Policy, no-store.
+
+"Login required" is Django's own ``LoginRequiredMiddleware`` (settings.MIDDLEWARE): every view needs a logged-in
+user unless it is marked ``@login_not_required`` (Django's login and password-reset views are; ``healthz`` is
+marked in core/urls.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +11,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-#: URL names reachable without logging in.
-PUBLIC_URL_NAMES = {
-    "login",
-    "password_reset",
-    "password_reset_done",
-    "password_reset_confirm",
-    "password_reset_complete",
-    "healthz",
-}
 #: URL names reachable when logged in but before the second factor is verified.
 TWO_FACTOR_URL_NAMES = {"two_factor_setup", "two_factor_verify", "logout"}
 
@@ -51,24 +46,6 @@ class NoStoreMiddleware:
 
             no_store(response)
         return response
-
-
-class LoginRequiredMiddleware:
-    """Everything except the login and password-reset pages and static files needs a logged-in user."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        match = request.resolver_match
-        if request.user.is_authenticated or (match and match.url_name in PUBLIC_URL_NAMES):
-            return None
-        if request.path.startswith((settings.STATIC_URL, "/admin/")):
-            return None
-        return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
 
 
 class TwoFactorMiddleware:

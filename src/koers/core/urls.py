@@ -1,4 +1,5 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from . import views
@@ -20,10 +21,12 @@ core_patterns = [
     path("beheer/beveiliging/", views.security_events, name="security_events"),
 ]
 
-# Login, password reset and two-factor pages keep plain names: the middleware whitelists them by name.
+# Login, password reset and two-factor pages keep plain names. Django's LoginRequiredMiddleware lets through only
+# views marked login_not_required: Django marks its login and password-reset views, healthz is marked here; the
+# two-factor pages are for logged-in users (TwoFactorMiddleware lets them through by name).
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", login_not_required(views.healthz), name="healthz"),
     path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("uitloggen/", views.LogoutView.as_view(), name="logout"),
     path("wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
