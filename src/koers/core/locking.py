@@ -27,6 +27,8 @@ from datetime import datetime
 from django import forms
 from django.conf import settings
 
+from .access import safe_id
+
 VERSION_FIELD = "version"
 STALE_MESSAGE = (
     "Iemand anders heeft deze gegevens gewijzigd nadat u het formulier opende. Uw wijziging is niet opgeslagen. "
@@ -74,8 +76,6 @@ def make_version(values: Mapping[str, object], marker: object = "") -> str:
 
 def parse_marker(version: str | None) -> int | None:
     """The marker of a version token as an id, or None."""
-    from .access import safe_id
-
     if not version or ":" not in version:
         return None
     return safe_id(version.split(":", 1)[0])

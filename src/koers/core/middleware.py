@@ -10,6 +10,9 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django_otp import devices_for_user
+
+from .pages import no_store
 
 #: URL names reachable when logged in but before the second factor is verified.
 TWO_FACTOR_URL_NAMES = {"two_factor_setup", "two_factor_verify", "logout"}
@@ -42,8 +45,6 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if not request.path.startswith(settings.STATIC_URL):
-            from .pages import no_store
-
             no_store(response)
         return response
 
@@ -65,8 +66,6 @@ class TwoFactorMiddleware:
         match = request.resolver_match
         if (match and match.url_name in TWO_FACTOR_URL_NAMES) or request.path.startswith(settings.STATIC_URL):
             return None
-        from django_otp import devices_for_user
-
         has_device = any(True for _ in devices_for_user(request.user, confirmed=True))
         target = "two_factor_verify" if has_device else "two_factor_setup"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
