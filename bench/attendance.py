@@ -8,7 +8,7 @@ Plugs into the existing harness (run.py prepares the database, measure.py times 
   active membership there in a group of 15 of a bench activity ("Gen-Bench ..."), with two sessions a week
   going back from today, and registers attendance for every past session (85% present, 5% late, 4% excused,
   3% unexcused, 3% sick), until ``target`` rows exist. Sessions today are left unregistered, so the entry page
-  is timed as a teacher first opens it. Rows are written with ``executemany`` (participants/generate.py).
+  is timed as a teacher first opens it. Rows are written with ``executemany`` (synthetic/population.py).
 - ``choose(ctx)`` — adds the ids the pages need to measure.py's ``Context``.
 - ``PAGES`` — the pages to time, as measure.py ``Page`` rows.
 
@@ -48,8 +48,8 @@ def prepare(target: int = 5_000_000, seed: int = 1, *, today: dt.date | None = N
     from koers.activities.models import Activity, ActivitySlot, Attendance, Enrolment, Group, Session
     from koers.core.codes import OrganisationKind, Role
     from koers.core.models import Organisation, User
-    from koers.participants.generate import bulk_insert
     from koers.participants.models import Membership
+    from koers.synthetic.population import bulk_insert
 
     have = Attendance.objects.count()
     if have >= target:

@@ -63,8 +63,8 @@ def prepare(seed: int = 1, *, verbose: bool = True) -> int:
 
     from koers.core.codes import DAGDELEN, OrganisationKind, Role
     from koers.core.models import Organisation, User
-    from koers.participants.generate import GEN_PREFIX
     from koers.participants.models import Participant
+    from koers.synthetic.population import GEN_PREFIX
     from koers.work.models import Certificate, Employer, Opening, PostcodeArea, WorkProfile
 
     if Employer.objects.filter(name__startswith=BENCH_PREFIX).exists():

@@ -36,8 +36,8 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from koers.core import access  # noqa: E402
 from koers.core.codes import OrganisationKind, Role  # noqa: E402
 from koers.core.models import Organisation, User  # noqa: E402
-from koers.participants.generate import GEN_PREFIX  # noqa: E402
 from koers.participants.models import Membership, Participant  # noqa: E402
+from koers.synthetic.population import GEN_PREFIX  # noqa: E402
 
 settings.KOERS_REQUIRE_2FA = False
 if "testserver" not in settings.ALLOWED_HOSTS:

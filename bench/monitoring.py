@@ -100,7 +100,7 @@ def _timed(fn, runs: int) -> tuple[float, float, object]:
 
 def _project_rows(projects: int, trajectories: int) -> list[dict[str, str]]:
     """Projects-file rows: project k copies NBNB project k % 8 with its targets scaled to the project size."""
-    from koers.monitoring import nbnb
+    from koers.synthetic import nbnb
 
     size = trajectories // projects
     rows = []
@@ -119,7 +119,7 @@ def _project_rows(projects: int, trajectories: int) -> list[dict[str, str]]:
 
 def _participant_rows(projects: int, trajectories: int, seed: int, prefix: str) -> list[dict[str, str]]:
     """Import-format rows: each project's rows drawn from its NBNB template project's 395-row reference data."""
-    from koers.monitoring import nbnb
+    from koers.synthetic import nbnb
 
     rng = random.Random(seed)
     reference = nbnb.participant_rows()
@@ -157,8 +157,8 @@ def prepare(trajectories: int, projects: int, seed: int, fresh: bool) -> None:
 
     from koers.core.codes import OrganisationKind
     from koers.core.models import Organisation
-    from koers.monitoring import nbnb
     from koers.monitoring.models import Programme, Project, ProjectTarget, Source, Trajectory
+    from koers.synthetic import nbnb
 
     connection.close()
     MARKER.unlink(missing_ok=True)
@@ -315,8 +315,9 @@ def import_measure(rows_n: int, projects: int, seed: int) -> list[tuple[str, flo
     from django.db import connection
 
     from koers.core.models import Organisation
-    from koers.monitoring import importing, nbnb
+    from koers.monitoring import importing
     from koers.monitoring.models import Programme
+    from koers.synthetic import nbnb
 
     def clear():
         programme = Programme.objects.filter(code=IMPORT_PROGRAMME).first()

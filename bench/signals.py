@@ -6,7 +6,7 @@ Plugs into the existing harness (run.py prepares the database, measure.py times 
 - ``prepare(seed=1)`` — run once on the generated database (idempotent: it stops when bench contacts exist).
   Gives every participant in a running trajectory 0-4 contacts over the last 40 days (a fifth none at all, so
   "geen contact" signals appear), an action item to ~15% of them (a third overdue), and names a counsellor on the
-  memberships of partners that have case workers. Rows are written with ``executemany`` (participants/generate.py).
+  memberships of partners that have case workers. Rows are written with ``executemany`` (synthetic/population.py).
 - ``choose(ctx)`` — adds the counsellor to measure.py's ``Context``.
 - ``pages(Page)`` — the caseload pages to time, as measure.py ``Page`` rows.
 - ``main()`` — times ``signals.compute`` for the caseload of a regisseur with ~150 participants (median of 30),
@@ -50,8 +50,8 @@ def prepare(seed: int = 1, *, verbose: bool = True) -> int:
     from koers.casework.models import ActionItem, Contact
     from koers.core.codes import Phase, Role
     from koers.core.models import User
-    from koers.participants.generate import bulk_insert
     from koers.participants.models import Membership, Participant
+    from koers.synthetic.population import bulk_insert
 
     # Generated staff have no e-mail address: give them one, so that koers tick really composes and sends.
     User.objects.filter(email="", username__startswith="gen-").update(

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "koers.plans",
     "koers.work",
     "koers.monitoring",
+    "koers.synthetic",  # `koers generate`, NBNB reference rows (no models)
+    "koers.demo",  # `koers demo` (no models; refuses outside demo mode)
 ]
 
 MIDDLEWARE = [

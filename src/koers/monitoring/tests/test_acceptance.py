@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 
 from koers.core.codes import OrganisationKind, Outcome
 from koers.core.tests.factories import OrganisationFactory
-from koers.monitoring import nbnb
 from koers.monitoring.models import Programme, Trajectory
+from koers.synthetic import nbnb
 
 
 @pytest.fixture

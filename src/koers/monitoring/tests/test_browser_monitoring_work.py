@@ -13,8 +13,8 @@ from django.utils import timezone
 from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
 from koers.core.codes import Role
 from koers.core.tests.factories import MembershipFactory, make_user
-from koers.monitoring import nbnb
 from koers.monitoring.models import FollowUp, Programme, Trajectory
+from koers.synthetic import nbnb
 
 from .test_sync import close, enrol, make_programme, make_project
 

@@ -15,9 +15,10 @@ from openpyxl import Workbook
 from koers.core.codes import OrganisationKind
 from koers.core.models import Organisation
 from koers.core.tests.factories import OrganisationFactory, ParticipantFactory
-from koers.monitoring import importing, nbnb
+from koers.monitoring import importing
 from koers.monitoring.importing import RowError, import_participants, import_projects, read_table
 from koers.monitoring.models import ImportRun, Programme, Project, Source, Trajectory
+from koers.synthetic import nbnb
 
 
 def csv_bytes(rows, columns, delimiter=";", bom=False) -> bytes:

@@ -17,9 +17,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from koers.core.models import AuditAction, AuditEvent
-from koers.monitoring import importing, nbnb
+from koers.monitoring import importing
 from koers.monitoring.importing import FileError, Limits, import_projects, read_table
 from koers.monitoring.models import Programme
+from koers.synthetic import nbnb
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'

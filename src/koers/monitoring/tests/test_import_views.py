@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from koers.core.codes import Role
 from koers.core.tests.factories import make_user
-from koers.monitoring import nbnb
 from koers.monitoring.import_views import SESSION_KEY
 from koers.monitoring.importing import import_projects
 from koers.monitoring.models import ImportRun, Programme, Project, Trajectory
+from koers.synthetic import nbnb
 
 
 def csv_file(rows, columns, name="bestand.csv") -> SimpleUploadedFile:

@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from koers.core.codes import OrganisationKind, Outcome
 from koers.core.tests.factories import OrganisationFactory
-from koers.monitoring import indicators, nbnb
+from koers.monitoring import indicators
 from koers.monitoring.models import Trajectory
+from koers.synthetic import nbnb
 
 from .test_indicators import load_nbnb
 

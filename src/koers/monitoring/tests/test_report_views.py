@@ -20,8 +20,8 @@ from openpyxl import load_workbook
 
 from koers.core.codes import Role
 from koers.core.tests.factories import OrganisationFactory, make_user
-from koers.monitoring import nbnb
 from koers.monitoring.models import Programme, Project, ProjectTarget, Source, Trajectory
+from koers.synthetic import nbnb
 
 PARTNER_PROJECT = "kim"
 

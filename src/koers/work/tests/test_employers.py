@@ -237,13 +237,14 @@ def test_import_postcodes_refuses_bad_rows_and_changes_nothing(db, tmp_path, con
 
 
 def test_demo_is_idempotent_and_has_the_acceptance_opening(db):
-    from koers.participants import demo as participants_demo
-    from koers.work import demo as work_demo
+    from koers.demo import loader as demo_loader
+    from koers.demo import people as demo_people
+    from koers.demo import work as work_demo
 
-    participants_demo.load_demo()  # calls work_demo.load
+    demo_loader.load_demo()  # calls demo.work.load
     assert Employer.objects.filter(name__in=work_demo.EMPLOYERS).count() == len(work_demo.EMPLOYERS)
     assert Opening.objects.filter(employer__name__in=work_demo.EMPLOYERS).count() >= len(work_demo.OPENINGS)
-    again = participants_demo.Loader()
+    again = demo_people.Loader()
     again.organisations()
     again.staff()
     work_demo.load(again)

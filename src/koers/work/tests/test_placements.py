@@ -361,8 +361,8 @@ def test_demo_placements_are_idempotent_and_ammars_contract_signals(db):
     from django.core.management import call_command
 
     from koers.casework import signals
-    from koers.participants.demo import Loader
-    from koers.work import demo_placements
+    from koers.demo import placements as demo_placements
+    from koers.demo.people import Loader
 
     call_command("demo", "--force", stdout=StringIO())
     loader = Loader()

@@ -8,7 +8,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from koers.participants.demo import DEMO_PASSWORD, demo_logins, load_demo
+from koers.demo.loader import load_demo
+from koers.demo.people import DEMO_PASSWORD, demo_logins
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Demo casework: contacts, counsellors, action items, case meetings and a warm handover for Gemeente Rivierstad.
 
-Part of ``koers demo`` (called from ``koers.participants.demo.load_demo`` inside its transaction, after the
+Part of ``koers demo`` (called from ``koers.demo.loader.load_demo`` inside its transaction, after the
 activities and plans). Every date is relative to today, so the caseload shows a realistic mix of signals:
 
 - **Contacts** over the last ten weeks for every active participant of both regisseurs: conversations at the
@@ -38,6 +38,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from koers.casework import handover as handovers
+from koers.casework.models import ActionItem, CaseMeeting, CaseMeetingItem, Contact, DiscussionRequest, Handover
 from koers.core import access
 from koers.core.codes import (
     DOMAIN_CATEGORY,
@@ -50,10 +52,8 @@ from koers.core.codes import (
     MeetingStatus,
     Phase,
 )
+from koers.demo.people import CASE_NAMES, Loader
 from koers.participants.models import Membership, Participant
-
-from . import handover as handovers
-from .models import ActionItem, CaseMeeting, CaseMeetingItem, Contact, DiscussionRequest, Handover
 
 K = ContactKind
 D = LifeDomain
@@ -278,7 +278,6 @@ def _orgs_of(memberships: dict[int, list[Membership]], pid: int, ctx) -> set[str
 
 def choose(ctx, people: list[Participant], memberships: dict[int, list[Membership]]) -> Choice:
     from koers.activities.models import Enrolment
-    from koers.participants.demo import CASE_NAMES
     from koers.plans.models import IntegrationRecord, PlanVersion
 
     ids = [p.pk for p in people]
@@ -513,8 +512,6 @@ def _actions(action, ago: int, rng: random.Random) -> tuple[ActionDef, ...]:
 
 
 def _contacts(ctx, people: list[Participant], memberships, choice: Choice) -> None:
-    from koers.participants.demo import CASE_NAMES
-
     with_contacts = set(
         Contact.objects.filter(participant_id__in=[p.pk for p in people]).values_list("participant_id", flat=True)
     )
@@ -712,8 +709,6 @@ def _handover(ctx, participant: Participant | None) -> None:
 
 def _context(loader):
     if loader is None:
-        from koers.participants.demo import Loader
-
         loader = Loader()
         loader.organisations()
         loader.staff()

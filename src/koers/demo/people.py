@@ -7,7 +7,7 @@ written only together with the participant itself, in one transaction.
 
 The four case journeys (Nahom, Heba, Ammar, Nabil) follow the anonymised journeys in the research on
 guidance of refugees towards work; the rest of the caseload is drawn with a fixed seed from the
-distributions in ``koers.participants.generate``. All people, organisations and places are fictional.
+distributions in ``koers.synthetic.population``. All people, organisations and places are fictional.
 Rows are written with the ORM directly: seeding is not staff access, so it writes no audit records.
 """
 
@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.utils import timezone
 
 from koers.casework.models import ActionItem
@@ -34,9 +33,7 @@ from koers.core.codes import (
     Role,
 )
 from koers.core.models import Organisation, User, UserRole
-
-from .generate import REFERENCE_DATE, draw_person
-from .models import (
+from koers.participants.models import (
     FIELD_CATEGORY,
     Intake,
     IntakeDomain,
@@ -48,6 +45,7 @@ from .models import (
     ParticipantChange,
     WorkExperience,
 )
+from koers.synthetic.population import REFERENCE_DATE, draw_person
 
 #: One password for every demo login. Demo only: demo mode is refused outside KOERS_DEMO=1.
 DEMO_PASSWORD = "koers-demo-2026"  # noqa: S105 - the public demo password, refused outside demo mode
@@ -1166,7 +1164,7 @@ class Loader:
             self.count("taalniveaus")
 
 
-def _draw_caseload(rng: random.Random, count: int, taken: set) -> list:
+def draw_caseload(rng: random.Random, count: int, taken: set) -> list:
     people = []
     while len(people) < count:
         person = draw_person(rng)
@@ -1177,7 +1175,7 @@ def _draw_caseload(rng: random.Random, count: int, taken: set) -> list:
     return people
 
 
-def _draw_partners(rng: random.Random, phase: str) -> list[tuple]:
+def draw_partners(rng: random.Random, phase: str) -> list[tuple]:
     """Partner memberships of a drawn participant: a third at the language provider, some elsewhere."""
     partners = []
     if phase == "aanmelding":
@@ -1198,40 +1196,3 @@ def _draw_partners(rng: random.Random, phase: str) -> list[tuple]:
             ("sociaal", LegalBasis.TOESTEMMING, SOCIAAL_PURPOSE, rng.randint(30, 300), rng.random() < 0.5, None)
         )
     return partners
-
-
-def load_demo() -> dict[str, int]:
-    """Create whatever of the demo data is missing. Returns the number of rows created per kind."""
-    loader = Loader()
-    with transaction.atomic():
-        loader.organisations()
-        loader.staff()
-        for case in CASES:
-            loader.case(case)
-        # The rest of the caseload, drawn with a fixed seed: the same people every time.
-        rng = random.Random(DEMO_SEED)
-        taken = {(c.fields["name"], c.fields["date_of_birth"]) for c in CASES}
-        for i, person in enumerate(_draw_caseload(rng, EXTRA_PARTICIPANTS, taken)):
-            partners = _draw_partners(rng, person.fields["phase"])
-            loader.drawn(person, "gemeente", "regisseur" if i % 2 == 0 else "regisseur2", partners)
-        for person in _draw_caseload(rng, OTHER_MUNICIPALITY_PARTICIPANTS, taken):
-            loader.drawn(person, "heuvelrand", "heuvelrand", [])
-        # Activities, groups, sessions and attendance; then plans and integration records (counted on the loader).
-        from koers.activities import demo as activities_demo
-        from koers.casework import demo as casework_demo
-        from koers.plans import demo as plans_demo
-        from koers.work import demo as work_demo
-        from koers.work import demo_placements
-
-        activities_demo.load(loader)
-        plans_demo.load(loader)
-        # Contacts, counsellors, action items, case meetings and a warm handover (the signals' raw material).
-        casework_demo.load(loader)
-        # Employers, openings and matches; then the case journeys' jobs with aftercare.
-        work_demo.load(loader)
-        demo_placements.load(loader)
-        # Programmes, projects and trajectories (NBNB imported; Rivierstad Werkt native, with follow-ups).
-        from koers.monitoring import demo as monitoring_demo
-
-        monitoring_demo.load_demo(loader)
-    return loader.created

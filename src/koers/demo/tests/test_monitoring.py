@@ -13,8 +13,9 @@ from django.utils import timezone
 from koers.casework import caseload
 from koers.core.codes import Outcome
 from koers.core.models import User
-from koers.monitoring import demo, nbnb
+from koers.demo import monitoring as demo
 from koers.monitoring.models import FollowUp, ImportRun, Programme, Project, ProjectTarget, Trajectory
+from koers.synthetic import nbnb
 from koers.work.models import Closure, Placement
 
 MODELS = [Programme, Project, ProjectTarget, Trajectory, FollowUp, ImportRun, Closure, Placement]

@@ -13,9 +13,9 @@ from django.core.management.base import CommandError
 from koers.core.access import visible_participants
 from koers.core.codes import OrganisationKind, Role
 from koers.core.models import Organisation, User
-from koers.participants.generate import CASELOAD, draw_person, fingerprint, generate
 from koers.participants.models import LanguageAssessment, Membership, Participant, ParticipantBarrier
 from koers.participants.validators import normalise_name
+from koers.synthetic.population import CASELOAD, draw_person, fingerprint, generate
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """Demo employers, openings, certificates, postcode areas, company visits and work profiles.
 
-Part of ``koers demo`` (``work.demo.load(loader)`` from ``koers.participants.demo.load_demo`` inside its
+Part of ``koers demo`` (``demo.work.load(loader)`` from ``koers.demo.loader.load_demo`` inside its
 transaction, after the participants). Employers come from the sectors of the NBNB job table (horeca, magazijn,
 schoonmaak, productie, zorg, techniek); the accountmanager of Gemeente Rivierstad manages them. One opening asks
 A2 speaking and VCA (the acceptance scenario: Nahom is following the VCA course, so he shows as a near miss with
@@ -17,8 +17,7 @@ from datetime import timedelta
 
 from koers.core.codes import Phase, PlacementKind
 from koers.participants.models import Participant
-
-from .models import Certificate, CompanyVisit, ContactPerson, Employer, Opening, PostcodeArea, WorkProfile
+from koers.work.models import Certificate, CompanyVisit, ContactPerson, Employer, Opening, PostcodeArea, WorkProfile
 
 CERTIFICATES = [
     ("vca", "VCA", "Basisveiligheid (VCA-basis) voor techniek, bouw, productie en logistiek"),

@@ -1,6 +1,6 @@
 """Demo placements and aftercare: the case journeys' jobs and a few placements with aftercare underway.
 
-Part of ``koers demo`` (called from ``koers.participants.demo.load_demo`` inside its transaction, after the
+Part of ``koers demo`` (called from ``koers.demo.loader.load_demo`` inside its transaction, after the
 participants). Dates are relative to today. What it shows:
 
 - **Nahom**: a full-time factory job (plastic car parts) at Kunststof Rivierland, starting next week — "niet zijn
@@ -24,10 +24,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from koers.core.codes import ContractType, MatchMode, Phase, PlacementKind, Sector
+from koers.demo.people import Loader
 from koers.participants.models import Participant
-
-from . import aftercare
-from .models import (
+from koers.work import aftercare
+from koers.work.models import (
     CheckIn,
     CheckInWith,
     Employer,
@@ -236,8 +236,6 @@ def load(loader=None) -> dict[str, int]:
     """Create whatever of the demo placements is missing. Returns the rows created per kind (also counted on the
     loader, so ``koers demo`` prints them)."""
     if loader is None:
-        from koers.participants.demo import Loader
-
         loader = Loader()
         loader.organisations()
         loader.staff()

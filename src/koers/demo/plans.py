@@ -1,6 +1,6 @@
 """Demo plans and integration records: the four case journeys' plans in versions, and the leerroute signals.
 
-Part of ``koers demo`` (called from ``koers.participants.demo.load_demo`` inside its transaction). Dates are
+Part of ``koers demo`` (called from ``koers.demo.loader.load_demo`` inside its transaction). Dates are
 relative to today. What it shows:
 
 - **Nahom**: PIP version 1 (signed at the start of his trajectory) and version 2, signed two weeks ago, in which
@@ -27,9 +27,9 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from koers.core.codes import ActionStatus, Category, LearningRoute, LifeDomain
+from koers.demo.people import CASE_NAMES, Loader
 from koers.participants.models import Participant
-
-from .models import (
+from koers.plans.models import (
     Agreement,
     Component,
     ComponentProgress,
@@ -430,8 +430,6 @@ def _switch(ctx, participant: Participant, *, to_route: str, from_route: str, ag
 
 def _drawn(ctx) -> dict[str, Participant]:
     """Three drawn participants of the demo regisseur, by fixed rules: PIP due soon, PIP overdue, switch pending."""
-    from koers.participants.demo import CASE_NAMES
-
     qs = (
         Participant.objects.filter(regie_organisation=ctx.orgs["gemeente"], regisseur=ctx.users["regisseur"],
                                    integration_obliged="ja")
@@ -455,8 +453,6 @@ def _drawn(ctx) -> dict[str, Participant]:
 
 def _context(loader):
     if loader is None:
-        from koers.participants.demo import Loader
-
         loader = Loader()
         loader.organisations()
         loader.staff()

@@ -1,6 +1,6 @@
 """Demo activities: two group programmes, the case journeys' activities, sessions and attendance.
 
-Part of ``koers demo`` (called from ``koers.participants.demo.load_demo`` inside its transaction). Every date is
+Part of ``koers demo`` (called from ``koers.demo.loader.load_demo`` inside its transaction). Every date is
 relative to today, so the demo always looks current:
 
 - **Samen Sterk naar Werk** at De Schakel: three days a week for six months at one location. The first twelve
@@ -36,6 +36,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count
 from django.utils import timezone
 
+from koers.activities.attendance import generate_sessions
+from koers.activities.models import Activity, ActivitySlot, Attendance, ClosedDay, Enrolment, Group, Session
 from koers.core.codes import (
     LEVEL_ORDER,
     ActivityKind,
@@ -45,10 +47,8 @@ from koers.core.codes import (
     LegalBasis,
     SessionStatus,
 )
+from koers.demo.people import CASE_NAMES, Loader
 from koers.participants.models import Membership, Participant
-
-from .attendance import generate_sessions
-from .models import Activity, ActivitySlot, Attendance, ClosedDay, Enrolment, Group, Session
 
 A = AttendanceStatus
 S = EnrolmentStatus
@@ -337,8 +337,6 @@ def _speaks(p: Participant, *codes: str) -> bool:
 def choose(ctx, d: Dates) -> Plan:
     """The participants of every demo activity, picked from the demo caseload by fixed rules (the drawn caseload
     is the same every time, so the choice is too)."""
-    from koers.participants.demo import CASE_NAMES
-
     gemeente = ctx.orgs["gemeente"]
     cases = {
         p.preferred_name: p
@@ -516,8 +514,6 @@ def _attendance(ctx, activities: list[Activity], owners: dict[int, str], shaky: 
     by_activity: dict[int, list[Enrolment]] = defaultdict(list)
     for e in Enrolment.objects.filter(activity__in=activities).select_related("participant__regisseur"):
         by_activity[e.activity_id].append(e)
-    from koers.participants.demo import CASE_NAMES
-
     new: list[Attendance] = []
     signal_candidates: list[tuple[tuple, int]] = []
     for s in sessions:
@@ -561,8 +557,6 @@ def _attendance(ctx, activities: list[Activity], owners: dict[int, str], shaky: 
 
 def _context(loader):
     if loader is None:
-        from koers.participants.demo import Loader
-
         loader = Loader()
         loader.organisations()
         loader.staff()

@@ -1,5 +1,5 @@
 """``koers demo``: the case journeys' plans in versions, the health goal's visibility and the leerroute signals
-(``koers.plans.demo``)."""
+(``koers.demo.plans``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.core.management import call_command
 from koers.core.access import grant_for
 from koers.core.codes import LifeDomain
 from koers.core.models import User
-from koers.participants.demo import CASE_NAMES
+from koers.demo.people import CASE_NAMES
 from koers.participants.models import Participant
 from koers.plans import queries, rules
 from koers.plans.diff import diff_versions

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from koers.participants.generate import PopulationExists, default_municipalities, fingerprint, generate
+from koers.synthetic.population import PopulationExists, default_municipalities, fingerprint, generate
 
 
 class Command(BaseCommand):

@@ -33,10 +33,11 @@ from koers.core.codes import (
     PlacementKind,
     Sector,
 )
+from koers.demo.people import CASE_NAMES, Loader
+from koers.monitoring import sync
+from koers.monitoring.models import Programme, Project, ProjectTarget, Source, Trajectory
 from koers.participants.models import Membership, Participant
-
-from . import nbnb, sync
-from .models import Programme, Project, ProjectTarget, Source, Trajectory
+from koers.synthetic import nbnb
 
 OWN_CODE = "rivierstad-werkt"
 
@@ -114,8 +115,6 @@ NBNB_LOGIC: dict[str, dict[str, str]] = {
 
 def _ensure_loader(loader):
     if loader is None:
-        from koers.participants.demo import Loader
-
         loader = Loader()
         loader.organisations()
         loader.staff()
@@ -126,7 +125,7 @@ def _ensure_loader(loader):
 
 
 def _nbnb(loader) -> Programme:
-    from . import importing
+    from koers.monitoring import importing
 
     owner = loader.orgs["gemeente"]
     programme, created = Programme.objects.get_or_create(
@@ -287,7 +286,6 @@ def _closure(loader, participant, trajectory, outcome: str, closed_on: date, pai
 
 
 def _own_work(loader) -> Programme:
-    from koers.participants.demo import CASE_NAMES
     from koers.work.models import Closure
 
     programme, projects = _own_programme(loader)

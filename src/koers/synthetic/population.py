@@ -9,7 +9,7 @@ Everything is drawn from one ``random.Random(seed)`` in a fixed order, and dates
 reference date, so the same seed gives the same people on any machine and any day. The names are invented
 combinations of common first names and surnames per country of origin; they are fictional people.
 
-``draw_person`` is shared with the demo data (``koers.participants.demo``); ``generate`` writes a population
+``draw_person`` is shared with the demo data (``koers.demo.people``); ``generate`` writes a population
 of any size with bulk inserts in batches, fast enough for 100,000 participants in well under two minutes
 on SQLite.
 """
@@ -43,9 +43,8 @@ from koers.core.codes import (
     Role,
 )
 from koers.core.models import Organisation, User, UserRole
-
-from .models import LanguageAssessment, Membership, Participant, ParticipantBarrier
-from .validators import normalise_name
+from koers.participants.models import LanguageAssessment, Membership, Participant, ParticipantBarrier
+from koers.participants.validators import normalise_name
 
 #: All dates of the generated population are relative to this day (reproducible whatever today is).
 REFERENCE_DATE = date(2026, 9, 1)

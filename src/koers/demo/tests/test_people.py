@@ -12,7 +12,7 @@ from koers.casework.models import ActionItem
 from koers.core.access import grant_for, visible_participants
 from koers.core.codes import Category, LifeDomain, OrganisationKind, Role
 from koers.core.models import Organisation, User, UserRole
-from koers.participants.demo import (
+from koers.demo.people import (
     CASE_NAMES,
     DEMO_PASSWORD,
     EXTRA_PARTICIPANTS,

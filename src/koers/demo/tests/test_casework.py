@@ -1,4 +1,4 @@
-"""``koers demo``: contacts, counsellors, action items, case meetings and a warm handover (``koers.casework.demo``),
+"""``koers demo``: contacts, counsellors, action items, case meetings and a warm handover (``koers.demo.casework``),
 and the acceptance on them: the regisseur's caseload shows "geen contact sinds 9 dagen" once, logging a contact
 clears it."""
 
@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from koers.casework import caseload, contacts, meetings, signals
-from koers.casework import demo as casework_demo
 from koers.casework.models import (
     ActionItem,
     CaseMeeting,
@@ -25,7 +24,8 @@ from koers.casework.models import (
 from koers.core.access import grant_for
 from koers.core.codes import ActionStatus, ContactKind, HandoverStatus, MeetingStatus
 from koers.core.models import User
-from koers.participants.demo import CASE_NAMES
+from koers.demo import casework as casework_demo
+from koers.demo.people import CASE_NAMES
 from koers.participants.models import Membership, Participant
 
 pytestmark = pytest.mark.django_db

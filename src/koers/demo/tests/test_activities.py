@@ -1,5 +1,5 @@
 """``koers demo``: the group programmes, the case journeys' activities, sessions and attendance
-(``koers.activities.demo``)."""
+(``koers.demo.activities``)."""
 
 from __future__ import annotations
 
