@@ -9,7 +9,7 @@ Plugs into the existing harness (run.py prepares the database, measure.py times 
   memberships of partners that have case workers. Rows are written with ``executemany`` (synthetic/population.py).
 - ``choose(ctx)`` — adds the counsellor to measure.py's ``Context``.
 - ``pages(Page)`` — the caseload pages to time, as measure.py ``Page`` rows.
-- ``main()`` — times ``signals.compute`` for the caseload of a regisseur with ~150 participants (median of 30),
+- ``main()`` — times ``alerts.compute`` for the caseload of a regisseur with ~150 participants (median of 30),
   and ``koers tick`` over the whole population (a dry run, then a real run with e-mail kept in memory), and
   prints a table.
 
@@ -159,8 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
 
-    from koers.casework import caseload, signals
     from koers.casework.management.commands import tick
+    from koers.casework.queries import alerts, caseload
     from koers.core.codes import OrganisationKind, Role
     from koers.core.models import User
     from koers.participants.models import Participant
@@ -175,17 +175,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     people = list(caseload.caseload_queryset(regisseur).only(*caseload.ROW_FIELDS))
     rows = []
-    signals.compute(people)
+    alerts.compute(people)
     with CaptureQueriesContext(connection) as queries:
-        found = signals.compute(people)
+        found = alerts.compute(people)
     timings = []
     for _ in range(args.runs):
         started = time.perf_counter()
-        signals.compute(people)
+        alerts.compute(people)
         timings.append((time.perf_counter() - started) * 1000)
     median, p95 = _ms(timings)
     total = sum(len(v) for v in found.values())
-    rows.append([f"signals.compute caseload ({len(people)} deelnemers, {total} signalen)", f"{median:.1f} ms",
+    rows.append([f"alerts.compute caseload ({len(people)} deelnemers, {total} signalen)", f"{median:.1f} ms",
                  f"{p95:.1f} ms", str(len(queries)), "ok" if median < TARGET_COMPUTE_MS else "TE TRAAG"])
     timings = []
     for _ in range(args.runs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Activity, ActivitySlot, ClosedDay
+from koers.activities.models import Activity, ActivitySlot, ClosedDay
 
 
 class ActivitySlotInline(admin.TabularInline):

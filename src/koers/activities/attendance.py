@@ -31,12 +31,11 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
+from koers.activities.groups import TAKING_PART
+from koers.activities.models import Activity, Attendance, ClosedDay, Enrolment, Group, Session
 from koers.core import access, audit, locking
 from koers.core.codes import PRESENT_STATUSES, AttendanceStatus, Category, SessionStatus
 from koers.core.models import AuditAction, MunicipalityPolicy
-
-from .groups import TAKING_PART
-from .models import Activity, Attendance, ClosedDay, Enrolment, Group, Session
 
 #: How far back the participant page shows unexcused absences.
 SIGNAL_DAYS = 14

@@ -7,10 +7,9 @@ import re
 
 from django import forms
 
+from koers.activities.models import ClosedDay, Group
 from koers.core import access, locking
 from koers.core.codes import AttendanceStatus, SessionStatus
-
-from .models import ClosedDay, Group
 
 #: Short labels for the segmented control on the attendance screen (the full label is the code list's).
 SHORT_LABELS = {

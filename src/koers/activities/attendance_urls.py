@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import attendance_views as views
+from koers.activities import attendance_views as views
 
 urlpatterns = [
     path("bijeenkomsten/", views.my_sessions, name="my_sessions"),

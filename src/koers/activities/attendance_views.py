@@ -16,15 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from koers.core import access, audit, locking
-from koers.core.access import safe_id
-from koers.core.codes import Category, SessionStatus
-from koers.core.http import parse_date, post_text, safe_next
-from koers.core.models import AuditAction
-from koers.core.pages import participant_page
-
-from . import attendance, groups
-from .attendance_forms import (
+from koers.activities import attendance, groups
+from koers.activities.attendance_forms import (
     AttendanceForm,
     ClosedDayForm,
     DayForm,
@@ -33,7 +26,13 @@ from .attendance_forms import (
     SessionCreateForm,
     SessionStatusForm,
 )
-from .models import ClosedDay
+from koers.activities.models import ClosedDay
+from koers.core import access, audit, locking
+from koers.core.access import safe_id
+from koers.core.codes import Category, SessionStatus
+from koers.core.http import parse_date, post_text, safe_next
+from koers.core.models import AuditAction
+from koers.core.pages import participant_page
 
 #: Weeks shown per page in the session list and the participant's attendance history.
 WEEKS_PER_PAGE = 6

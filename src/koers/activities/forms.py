@@ -5,6 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from koers.activities import queries, services
+from koers.activities.models import Activity, ActivitySlot
+from koers.activities.schedule import times_overlap
 from koers.core import access
 from koers.core.codes import (
     LEVEL_ORDER,
@@ -17,10 +20,6 @@ from koers.core.codes import (
 )
 from koers.core.models import Organisation
 from koers.participants.forms import DATE_INPUT
-
-from . import queries, services
-from .models import Activity, ActivitySlot
-from .schedule import times_overlap
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 LEVEL_CHOICES = [("", "Geen eis")] + [(c, c) for c, _ in LanguageLevel.choices if c in LEVEL_ORDER]

@@ -28,12 +28,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 
+from koers.activities.models import Activity, Enrolment, Group
+from koers.activities.schedule import slot_dagdelen
 from koers.core import access, audit
 from koers.core.codes import DAGDELEN, LEVEL_ORDER, ActivityKind, Category, EnrolmentStatus, Sector
 from koers.core.models import AuditAction
-
-from .models import Activity, Enrolment, Group
-from .schedule import slot_dagdelen
 
 #: A value the user may not see (the data category is not in their grant).
 HIDDEN = "afgeschermd"

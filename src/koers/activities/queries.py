@@ -10,6 +10,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from koers.activities.models import Activity, ActivitySlot, Enrolment
+from koers.activities.schedule import Block, Week, week_view
 from koers.core import access
 from koers.core.codes import (
     LEVEL_ORDER,
@@ -22,9 +24,6 @@ from koers.core.codes import (
 from koers.core.models import MunicipalityPolicy
 from koers.participants.models import Participant
 from koers.participants.validators import normalise_name
-
-from .models import Activity, ActivitySlot, Enrolment
-from .schedule import Block, Week, week_view
 
 #: Enrolments that take up time in a week: planned (aangemeld) and running (actief).
 SCHEDULED = (EnrolmentStatus.AANGEMELD, EnrolmentStatus.ACTIEF)

@@ -11,15 +11,14 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from koers.activities import queries
+from koers.activities.models import Activity, Enrolment
+from koers.activities.schedule import ScheduleCheck, check_schedule, fmt_date
 from koers.core import access, audit
 from koers.core.access import Grant
 from koers.core.codes import Category, DropoutReason, EnrolmentStatus
 from koers.core.models import AuditAction
 from koers.participants.models import Participant
-
-from . import queries
-from .models import Activity, Enrolment
-from .schedule import ScheduleCheck, check_schedule, fmt_date
 
 S = EnrolmentStatus
 #: The status changes of an enrolment. Afgerond and uitgevallen are final: a new start is a new enrolment.

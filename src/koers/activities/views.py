@@ -11,14 +11,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from koers.core import access, audit
-from koers.core.codes import Category, Role, language_name
-from koers.core.http import parse_date
-from koers.core.models import AuditAction
-from koers.core.pages import participant_object_page, participant_page
-
-from . import pdf, queries, services
-from .forms import (
+from koers.activities import pdf, queries, services
+from koers.activities.forms import (
     ActivityForm,
     CatalogueFilterForm,
     ConfirmForm,
@@ -27,8 +21,13 @@ from .forms import (
     StatusForm,
     catalogue_filter_choices,
 )
-from .models import Enrolment
-from .schedule import monday_of
+from koers.activities.models import Enrolment
+from koers.activities.schedule import monday_of
+from koers.core import access, audit
+from koers.core.codes import Category, Role, language_name
+from koers.core.http import parse_date
+from koers.core.models import AuditAction
+from koers.core.pages import participant_object_page, participant_page
 
 PAGE_SIZE = 25
 

@@ -8,20 +8,25 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         # What casework shows or adds in the apps below it (they cannot import casework):
+        from koers.casework.queries import alerts, caseload
+        from koers.casework.queries import contacts as contact_queries
+        from koers.casework.queries import intake as intake_queries
+        from koers.casework.queries import meetings as meeting_queries
+        from koers.casework.views import intake as intake_views
         from koers.core import extensions
         from koers.participants import intake, panels
 
-        from . import caseload, contacts, intake_actions, intake_views, meetings, signals
-
         panels.register("signal_panel", "casework/signals/_panel.html", order=10, region=panels.TOP,
-                        build=lambda request, participant, grant: signals.panel(participant, grant, request=request))
+                        build=lambda request, participant, grant: alerts.panel(participant, grant,
+                                                                                        request=request))
         panels.register("contacts_panel", "casework/contacts/_panel.html", order=10,
-                        build=lambda request, participant, grant: contacts.panel(participant, grant))
+                        build=lambda request, participant, grant: contact_queries.panel(participant, grant))
         panels.register("meeting_panel", "casework/meetings/_request.html", order=20,
-                        build=lambda request, participant, grant: meetings.request_panel(request.user, participant,
+                        build=lambda request, participant, grant: meeting_queries.request_panel(request.user,
+                                                                                                 participant,
                                                                                           grant))
         intake.register_closing_step(intake.ClosingStep(
-            view=intake_views.closing_step, detail=intake_actions.detail,
+            view=intake_views.closing_step, detail=intake_queries.detail,
             detail_template="casework/intake/_detail_actions.html",
         ))
         extensions.register_home("casework:caseload", caseload.has_caseload, order=10)

@@ -11,9 +11,8 @@ import datetime as dt
 
 from django.template.loader import render_to_string
 
+from koers.casework.queries.meetings import MeetingView
 from koers.core.pdf import html_to_pdf
-
-from .meetings import MeetingView
 
 TEMPLATES = {"agenda": "casework/meetings/pdf_agenda.html", "minutes": "casework/meetings/pdf_minutes.html"}
 

@@ -24,8 +24,8 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .codes import SPECIAL_CODES, Category, DropoutReason, LegalBasis, OrganisationKind, Role
-from .models import AuditAction, AuditEvent, Organisation, User
+from koers.core.codes import SPECIAL_CODES, Category, DropoutReason, LegalBasis, OrganisationKind, Role
+from koers.core.models import AuditAction, AuditEvent, Organisation, User
 
 C = Category
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import AuditEvent, Organisation, User, UserRole
+from koers.core.models import AuditEvent, Organisation, User, UserRole
 
 
 def _platform_admin_only(request) -> bool:

@@ -17,9 +17,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="koers_create_cache_table")
         # Every form of the project: dates within 1900..2100, ids the database can hold (issue 10, item 8).
-        from .forms import install_input_limits
+        from koers.core.forms import install_input_limits
 
         install_input_limits()
-        from . import access, extensions
+        from koers.core import access, extensions
 
         extensions.register_home("core:organisation_list", access.can_manage_organisations, order=30)

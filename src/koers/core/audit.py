@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import AuditAction, AuditEvent
+from koers.core.models import AuditAction, AuditEvent
 
 GENESIS = "0" * 64
 _LOCK_KEY = 0x4B4F455253  # "KOERS": serialises appends on PostgreSQL

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from . import access, extensions
+from koers.core import access, extensions
 
 
 def koers(request):

@@ -10,9 +10,9 @@ from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, Set
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 
-from . import access, services
-from .codes import OrganisationKind, Role
-from .models import Organisation, User
+from koers.core import access, services
+from koers.core.codes import OrganisationKind, Role
+from koers.core.models import Organisation, User
 
 
 def apply_errors(form, exc: ValidationError, *, field_map: dict[str, str] | None = None) -> None:
@@ -289,7 +289,7 @@ MSG_NUMBER_TOO_LARGE = "Dit getal is te groot. Vul een kleiner getal in."
 
 
 def _date_in_range(value):
-    from .http import DATE_RANGE_MESSAGE, in_date_range
+    from koers.core.http import DATE_RANGE_MESSAGE, in_date_range
 
     if value not in (None, "") and not in_date_range(value):
         raise ValidationError(DATE_RANGE_MESSAGE, code="date_out_of_range")
@@ -307,7 +307,7 @@ def _pk_is_integer(field) -> bool:
 
 
 def _check_ids(field, values) -> None:
-    from .access import safe_id
+    from koers.core.access import safe_id
 
     if not _pk_is_integer(field):
         return
@@ -328,7 +328,7 @@ def install_input_limits() -> None:
     if _INPUT_LIMITS_INSTALLED:
         return
     _INPUT_LIMITS_INSTALLED = True
-    from .access import MAX_ID
+    from koers.core.access import MAX_ID
 
     for cls in (forms.DateField, forms.DateTimeField):
         original = cls.to_python

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .access import safe_id
+from koers.core.access import safe_id
 
 #: The dates Koers accepts anywhere (forms and query strings). Outside this range date arithmetic (weeks,
 #: periods, ages) can overflow, and no real participant, session or contact lies there.

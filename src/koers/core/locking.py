@@ -27,7 +27,7 @@ from datetime import datetime
 from django import forms
 from django.conf import settings
 
-from .access import safe_id
+from koers.core.access import safe_id
 
 VERSION_FIELD = "version"
 STALE_MESSAGE = (

@@ -26,8 +26,8 @@ from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.utils import timezone
 
-from . import audit
-from .models import AuditAction, User
+from koers.core import audit
+from koers.core.models import AuditAction, User
 
 logger = logging.getLogger("koers.security")
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django_otp import devices_for_user
 
-from .pages import no_store
+from koers.core.pages import no_store
 
 #: URL names reachable when logged in but before the second factor is verified.
 TWO_FACTOR_URL_NAMES = {"two_factor_setup", "two_factor_verify", "logout"}

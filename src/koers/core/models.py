@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.functional import cached_property
 
-from .codes import OrganisationKind, Role
+from koers.core.codes import OrganisationKind, Role
 
 
 class Organisation(models.Model):

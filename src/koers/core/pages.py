@@ -21,9 +21,9 @@ from functools import wraps
 
 from django.utils.cache import add_never_cache_headers
 
-from . import access, audit
-from .codes import Category
-from .models import AuditAction
+from koers.core import access, audit
+from koers.core.codes import Category
+from koers.core.models import AuditAction
 
 
 def _through_the_door(request, participant, grant, call):

@@ -26,9 +26,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp import devices_for_user
 
-from . import access, audit
-from .codes import OrganisationKind, Role
-from .models import AuditAction, Organisation, User, UserRole
+from koers.core import access, audit
+from koers.core.codes import OrganisationKind, Role
+from koers.core.models import AuditAction, Organisation, User, UserRole
 
 logger = logging.getLogger("koers.security")
 

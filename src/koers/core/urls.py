@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from . import views
+from koers.core import views
 
 #: Pages in the ``core`` namespace: my account and the functional administrator's pages ("beheer").
 core_patterns = [

@@ -25,9 +25,9 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, audit, extensions, lockout, ratelimit, services
-from .codes import OrganisationKind
-from .forms import (
+from koers.core import access, audit, extensions, lockout, ratelimit, services
+from koers.core.codes import OrganisationKind
+from koers.core.forms import (
     KoersPasswordChangeForm,
     KoersPasswordResetForm,
     KoersSetPasswordForm,
@@ -37,8 +37,8 @@ from .forms import (
     TokenForm,
     UserForm,
 )
-from .http import safe_next
-from .models import AuditAction, Organisation, User, UserRole
+from koers.core.http import safe_next
+from koers.core.models import AuditAction, Organisation, User, UserRole
 
 security_log = logging.getLogger("koers.security")
 

@@ -38,8 +38,9 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from koers.casework import handover as handovers
 from koers.casework.models import ActionItem, CaseMeeting, CaseMeetingItem, Contact, DiscussionRequest, Handover
+from koers.casework.queries import handover as handover_queries
+from koers.casework.services import handover as handover_services
 from koers.core import access
 from koers.core.codes import (
     DOMAIN_CATEGORY,
@@ -689,7 +690,7 @@ def _handover(ctx, participant: Participant | None) -> None:
     sender, receiver = ctx.users["regisseur2"], ctx.users["regisseur"]
     if Handover.objects.filter(participant=participant, from_user=sender, to_user=receiver).exists():
         return
-    grant = handovers._combined(access.grant_for(sender, participant), access.grant_for(receiver, participant))
+    grant = handover_services._combined(access.grant_for(sender, participant), access.grant_for(receiver, participant))
     first = _first(participant)
     note = (
         f"Ik ga per de eerste van de maand naar het team Werkgeversdienstverlening; {first} gaat naar jou. {first} "
@@ -698,7 +699,7 @@ def _handover(ctx, participant: Participant | None) -> None:
     )
     handover = Handover.objects.create(
         participant=participant, from_user=sender, to_user=receiver, to_organisation=receiver.organisation,
-        note=note, snapshot=handovers.build_snapshot(participant, grant, now=ctx.at(1)), created_by=sender,
+        note=note, snapshot=handover_queries.build_snapshot(participant, grant, now=ctx.at(1)), created_by=sender,
         status=HandoverStatus.OPEN,
     )
     Handover.objects.filter(pk=handover.pk).update(created_at=ctx.at(1))

@@ -15,7 +15,7 @@ import random
 
 from django.db import transaction
 
-from . import activities, casework, monitoring, people, placements, plans, work
+from koers.demo import activities, casework, monitoring, people, placements, plans, work
 
 
 def load_demo() -> dict[str, int]:

@@ -22,8 +22,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from koers.core.codes import Role
-
-from .models import Programme, Project, Trajectory
+from koers.monitoring.models import Programme, Project, Trajectory
 
 #: Cells with fewer participants than this are suppressed in anything shared outside the organisations involved.
 SMALL_CELL = 5

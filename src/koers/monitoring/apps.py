@@ -10,9 +10,8 @@ class MonitoringConfig(AppConfig):
         # Native trajectories follow the participant file, the closure and the placements (sync.py); an overdue
         # follow-up measurement is a caseload signal (monitoring_signals.py).
         from koers.core import extensions
+        from koers.monitoring import access, monitoring_signals, participant_panel, sync
         from koers.participants import panels
-
-        from . import access, monitoring_signals, participant_panel, sync
 
         sync.connect()
         monitoring_signals.register()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .tables import SUPPRESSED, Cell, Table
+from koers.monitoring.tables import SUPPRESSED, Cell, Table
 
 WIDTH = 400
 FONT = 14

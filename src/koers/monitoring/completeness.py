@@ -27,9 +27,8 @@ from django.utils import timezone
 
 from koers.core import locking
 from koers.core.codes import Outcome
-
-from .models import Source, Trajectory
-from .tables import Cell, Row, Table
+from koers.monitoring.models import Source, Trajectory
+from koers.monitoring.tables import Cell, Row, Table
 
 logger = logging.getLogger("koers.security")
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import followup_views as v
+from koers.monitoring import followup_views as v
 
 urlpatterns: list = [
     path("vervolgmetingen/", v.followup_list, name="followups"),

@@ -15,10 +15,9 @@ from koers.core import access, audit, locking
 from koers.core.codes import Category
 from koers.core.models import AuditAction
 from koers.core.pages import participant_object_page, participant_page
-
-from . import followups, sync
-from .followup_forms import EnrolForm, FollowUpForm, add_errors
-from .models import FollowUpStatus
+from koers.monitoring import followups, sync
+from koers.monitoring.followup_forms import EnrolForm, FollowUpForm, add_errors
+from koers.monitoring.models import FollowUpStatus
 
 NAV = "monitoring"
 ID, T, W = Category.IDENTITY, Category.TRAJECTORY, Category.WORK

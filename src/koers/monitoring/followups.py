@@ -43,9 +43,8 @@ from django.utils import timezone
 from koers.core import access, audit, locking
 from koers.core.codes import Category, YesNoUnknown
 from koers.core.models import AuditAction
+from koers.monitoring.models import FollowUp, FollowUpStatus, Trajectory
 from koers.plans.rules import add_months
-
-from .models import FollowUp, FollowUpStatus, Trajectory
 
 T, W = Category.TRAJECTORY, Category.WORK
 DEFAULT_MONTHS = (6, 12)
@@ -135,7 +134,7 @@ def runs_on(placement, term, day: date) -> bool:
 
 def prefill_for(placements, due: date) -> tuple[str, str]:
     """(``ja``/``nee``/``""``, Dutch reason) from the participant's placements (terms prefetched)."""
-    from .sync import is_paid
+    from koers.monitoring.sync import is_paid
 
     paid = []
     for p in placements:

@@ -14,11 +14,10 @@ from django.db.models import Q
 
 from koers.core.codes import Outcome
 from koers.core.models import Organisation
+from koers.monitoring.indicators import Filters
+from koers.monitoring.models import RESERVED_PROGRAMME_CODES as RESERVED_CODES
+from koers.monitoring.models import Programme, Project, ProjectTarget
 from koers.participants.forms import DATE_INPUT
-
-from .indicators import Filters
-from .models import RESERVED_PROGRAMME_CODES as RESERVED_CODES
-from .models import Programme, Project, ProjectTarget
 
 logger = logging.getLogger("koers.security")
 

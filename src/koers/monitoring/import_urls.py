@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import import_views as v
+from koers.monitoring import import_views as v
 
 urlpatterns: list = [
     path("<slug:code>/import/", v.import_page, name="import"),

@@ -21,9 +21,9 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from . import importing
-from .access import get_scope_or_404
-from .import_forms import KINDS, ConfirmForm, UploadForm
+from koers.monitoring import importing
+from koers.monitoring.access import get_scope_or_404
+from koers.monitoring.import_forms import KINDS, ConfirmForm, UploadForm
 
 NAV = "monitoring"
 SESSION_KEY = "monitoring_imports"

@@ -55,8 +55,15 @@ from koers.core.codes import (
     YesNoUnknown,
 )
 from koers.core.models import Organisation
-
-from .models import RESERVED_PROGRAMME_CODES, ImportRun, Programme, Project, ProjectTarget, Source, Trajectory
+from koers.monitoring.models import (
+    RESERVED_PROGRAMME_CODES,
+    ImportRun,
+    Programme,
+    Project,
+    ProjectTarget,
+    Source,
+    Trajectory,
+)
 
 BATCH_SIZE = 2000
 MB = 1024 * 1024

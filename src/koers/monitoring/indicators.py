@@ -45,12 +45,11 @@ from koers.core.codes import (
     YesNoUnknown,
     country_choices,
 )
-
-from . import tables
-from .access import SMALL_CELL
-from .models import Programme, Project, ProjectTarget, Source, Trajectory
-from .suppression import ratio_hidden
-from .tables import Cell, Row, Table, format_number
+from koers.monitoring import tables
+from koers.monitoring.access import SMALL_CELL
+from koers.monitoring.models import Programme, Project, ProjectTarget, Source, Trajectory
+from koers.monitoring.suppression import ratio_hidden
+from koers.monitoring.tables import Cell, Row, Table, format_number
 
 
 @dataclass(frozen=True)

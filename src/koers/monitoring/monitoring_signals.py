@@ -17,11 +17,10 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
-from koers.casework import signals
-from koers.casework.signals import ATTENTION, URGENT, Batch, Signal
+from koers.casework.queries import alerts
+from koers.casework.queries.alerts import ATTENTION, URGENT, Batch, Signal
 from koers.core.codes import Category, Phase
-
-from .models import FollowUp, FollowUpStatus
+from koers.monitoring.models import FollowUp, FollowUpStatus
 
 CODE = "vervolgmeting_te_laat"
 LABEL = "Vervolgmeting te laat"
@@ -74,9 +73,9 @@ def closed_with_overdue_follow_up(today: date | None = None) -> Q:
 
 
 def register() -> None:
-    signals.register(overdue_follow_ups, codes={CODE: LABEL})
+    alerts.register(overdue_follow_ups, codes={CODE: LABEL})
     try:
-        from koers.casework import caseload
+        from koers.casework.queries import caseload
     except ImportError:  # pragma: no cover - casework is always installed with monitoring
         return
     kept = getattr(caseload, "CLOSED_KEPT", None)

@@ -15,10 +15,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from koers.core.codes import Category
-
-from . import followups, sync
-from .followup_forms import EnrolForm
-from .models import FollowUp, Trajectory
+from koers.monitoring import followups, sync
+from koers.monitoring.followup_forms import EnrolForm
+from koers.monitoring.models import FollowUp, Trajectory
 
 
 def trajectories_of(participant) -> list[Trajectory]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import programme_views as views
+from koers.monitoring import programme_views as views
 
 urlpatterns = [
     path("", views.programme_list, name="programmes"),

@@ -13,10 +13,10 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from . import access
-from .forms import ProgrammeForm, ProjectForm, save_programme, save_project
-from .models import Programme, Project, Trajectory
-from .suppression import shown
+from koers.monitoring import access
+from koers.monitoring.forms import ProgrammeForm, ProjectForm, save_programme, save_project
+from koers.monitoring.models import Programme, Project, Trajectory
+from koers.monitoring.suppression import shown
 
 NAV = "monitoring"
 

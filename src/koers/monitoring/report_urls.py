@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import report_views as views
+from koers.monitoring import report_views as views
 
 urlpatterns = [
     path("<slug:code>/rapport/", views.report, name="report"),

@@ -16,13 +16,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from koers.core import exports
-
-from . import access, completeness, indicators, tables
-from .access import SMALL_CELL
-from .charts import chart_svg
-from .forms import ReportFilterForm
-from .suppression import HIDDEN, SUPPRESSED, is_small, shown
-from .tables import Cell, Table, format_number
+from koers.monitoring import access, completeness, indicators, tables
+from koers.monitoring.access import SMALL_CELL
+from koers.monitoring.charts import chart_svg
+from koers.monitoring.forms import ReportFilterForm
+from koers.monitoring.suppression import HIDDEN, SUPPRESSED, is_small, shown
+from koers.monitoring.tables import Cell, Table, format_number
 
 logger = logging.getLogger("koers.security")
 
@@ -162,7 +161,7 @@ def report_all_xlsx(request, code):
 
 
 def report_pdf(request, code):
-    from . import pdf
+    from koers.monitoring import pdf
 
     scope = access.get_scope_or_404(request.user, code)
     form, filters, external = _filters(request, scope)

@@ -31,8 +31,7 @@ from django.utils import timezone
 from koers.core import audit, exports
 from koers.core.codes import SPECIAL_DROPOUT_REASONS, Category
 from koers.core.models import AuditAction
-
-from .models import Programme, Trajectory
+from koers.monitoring.models import Programme, Trajectory
 
 logger = logging.getLogger("koers.security")
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import research_views as v
+from koers.monitoring import research_views as v
 
 urlpatterns: list = [
     path("<slug:code>/volledigheid/", v.completeness_worklist, name="completeness"),

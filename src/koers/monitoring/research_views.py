@@ -19,12 +19,11 @@ from django.utils.http import urlencode
 from koers.core import access as core_access
 from koers.core import audit, locking
 from koers.core.codes import Category
-
-from . import completeness, research
-from .access import Scope, get_scope_or_404, scope_for
-from .models import Trajectory
-from .suppression import shown
-from .trajectory_forms import TrajectoryFillInForm, WorklistFilterForm
+from koers.monitoring import completeness, research
+from koers.monitoring.access import Scope, get_scope_or_404, scope_for
+from koers.monitoring.models import Trajectory
+from koers.monitoring.suppression import shown
+from koers.monitoring.trajectory_forms import TrajectoryFillInForm, WorklistFilterForm
 
 NAV = "monitoring"
 PER_PAGE = 50

@@ -15,7 +15,7 @@ programme pages (``programme_views``).
 
 from __future__ import annotations
 
-from .access import SMALL_CELL
+from koers.monitoring.access import SMALL_CELL
 
 #: Shown instead of a suppressed count.
 SUPPRESSED = "<5"

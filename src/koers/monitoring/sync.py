@@ -47,8 +47,7 @@ from django.utils import timezone
 from koers.core import access, audit
 from koers.core.codes import Category, ContractType, Outcome, PlacementKind
 from koers.core.models import AuditAction
-
-from .models import Programme, Project, Source, Trajectory
+from koers.monitoring.models import Programme, Project, Source, Trajectory
 
 T = Category.TRAJECTORY
 
@@ -131,7 +130,7 @@ def enrol_in_project(user, participant, project: Project, *, started_on: date | 
     trajectory.refresh_from_db()
     if trajectory.ended_on is not None and records is not None and records.closure is not None:
         # Enrolled after the closing (recorded late): the follow-ups are due all the same.
-        from . import followups
+        from koers.monitoring import followups
 
         followups.schedule_for_closure(records.closure, trajectories=[trajectory])
     audit.record(user, participant, T, AuditAction.CREATE, legal_basis=grant.legal_basis, request=request,
@@ -272,7 +271,7 @@ def refresh(participant, *, records: Records | None = None) -> int:
 
 def refresh_all(programme: Programme) -> int:
     """Repair: refresh every native trajectory of the programme (and the open follow-ups' proposals)."""
-    from . import followups
+    from koers.monitoring import followups
 
     ids = (Trajectory.objects.filter(programme=programme, participant__isnull=False)
            .values_list("participant_id", flat=True).distinct().order_by())
@@ -293,7 +292,7 @@ def _participant_saved(sender, instance, raw=False, **kwargs):
 
 
 def _closure_saved(sender, instance, created=False, raw=False, **kwargs):
-    from . import followups
+    from koers.monitoring import followups
 
     if raw or not has_trajectories(instance.participant_id):
         return
@@ -308,7 +307,7 @@ def _closure_deleted(sender, instance, **kwargs):
 
 
 def _placements_changed(participant_id) -> None:
-    from . import followups
+    from koers.monitoring import followups
 
     if participant_id is None or not has_trajectories(participant_id):
         return

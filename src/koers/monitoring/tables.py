@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from koers.core import exports
-
-from .suppression import SUPPRESSED, is_small, shown
+from koers.monitoring.suppression import SUPPRESSED, is_small, shown
 
 
 @dataclass(frozen=True)

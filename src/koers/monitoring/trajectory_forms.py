@@ -9,10 +9,9 @@ from django.utils import timezone
 from koers.core import access
 from koers.core.codes import ContractType, DropoutReason, EducationEntered, Outcome, country_choices
 from koers.core.locking import VERSION_FIELD, VersionedFormMixin
+from koers.monitoring.completeness import FIELDS, FIELDS_BY_NAME, applicable_fields, trajectory_version
+from koers.monitoring.models import Trajectory
 from koers.participants.forms import DATE_INPUT
-
-from .completeness import FIELDS, FIELDS_BY_NAME, applicable_fields, trajectory_version
-from .models import Trajectory
 
 BIRTH_YEAR_MIN = 1920
 MIN_AGE = 14  # a birth year later than (this year - MIN_AGE) is a typing error

@@ -1,6 +1,6 @@
 """Monitoring URLs under /monitoring/. Each part keeps its own list; the app namespace is "monitoring"."""
 
-from . import followup_urls, import_urls, programme_urls, report_urls, research_urls
+from koers.monitoring import followup_urls, import_urls, programme_urls, report_urls, research_urls
 
 app_name = "monitoring"
 

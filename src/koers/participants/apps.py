@@ -8,8 +8,7 @@ class ParticipantsConfig(AppConfig):
 
     def ready(self) -> None:
         from koers.core import access, extensions
-
-        from . import intake, panels
+        from koers.participants import intake, panels
 
         extensions.register_home("participants:list", access.works_with_participants, order=20)
 

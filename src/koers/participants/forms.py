@@ -25,8 +25,7 @@ from koers.core.codes import (
 )
 from koers.core.locking import VERSION_FIELD, VersionedFormMixin
 from koers.core.models import Organisation, User
-
-from .models import LanguageAssessment, Membership, Participant, WorkExperience
+from koers.participants.models import LanguageAssessment, Membership, Participant, WorkExperience
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -45,7 +44,7 @@ class ParticipantSectionForm(VersionedFormMixin, forms.ModelForm):
             if isinstance(field, forms.DateField):
                 field.widget = DATE_INPUT
         if self.instance.pk is not None:  # the version update_section checks (core.locking)
-            from . import services
+            from koers.participants import services
 
             self.fields[VERSION_FIELD].initial = services.section_version(self.instance,
                                                                           services.section_fields(self))
@@ -213,7 +212,7 @@ class BarriersForm(VersionedFormMixin, forms.Form):
             "barriers": [c for c in current if special or c not in SPECIAL_BARRIERS],
         }
         if kwargs.get("version") is None:  # the version set_barriers checks (core.locking)
-            from . import services
+            from koers.participants import services
 
             kwargs["version"] = services.barriers_version(participant, special)
         super().__init__(*args, initial=initial, **kwargs)

@@ -23,10 +23,9 @@ from koers.core import audit, locking
 from koers.core.access import Grant, require_category
 from koers.core.codes import DOMAIN_CATEGORY, Category, LifeDomain, Phase
 from koers.core.models import AuditAction
-
-from . import services
-from .forms import SECTIONS, BarriersForm, Section
-from .models import Intake, IntakeDomain, IntakeStatus, Participant
+from koers.participants import services
+from koers.participants.forms import SECTIONS, BarriersForm, Section
+from koers.participants.models import Intake, IntakeDomain, IntakeStatus, Participant
 
 D = LifeDomain
 

@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from koers.core.access import involved_staff
 from koers.core.locking import VersionedFormMixin
-
-from .forms import DATE_INPUT
-from .models import Intake, Participant
+from koers.participants.forms import DATE_INPUT
+from koers.participants.models import Intake, Participant
 
 NOT_INVOLVED_STAFF = (
     "Kies een medewerker van de regie-organisatie of van een organisatie die bij het traject van deze "

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import intake_views
+from koers.participants import intake_views
 
 urlpatterns = [
     path("<int:pk>/intakes/", intake_views.intake_list, name="intake_list"),

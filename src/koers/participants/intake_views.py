@@ -12,10 +12,9 @@ from koers.core import access, audit, locking
 from koers.core.codes import DOMAIN_CATEGORY, Category, LifeDomain
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
-
-from . import intake
-from .forms import BarriersForm
-from .intake_forms import ConversationForm, DomainForm
+from koers.participants import intake
+from koers.participants.forms import BarriersForm
+from koers.participants.intake_forms import ConversationForm, DomainForm
 
 C = Category
 

@@ -28,8 +28,7 @@ from koers.core.codes import (
     YesNoUnknown,
 )
 from koers.core.models import Organisation
-
-from . import validators
+from koers.participants import validators
 
 
 class Participant(models.Model):

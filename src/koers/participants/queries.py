@@ -12,9 +12,8 @@ from koers.core import access
 from koers.core.codes import SPECIAL_BARRIERS, Category, Role
 from koers.core.models import AuditEvent, Organisation, User
 from koers.participants.charts import language_chart
-
-from .models import Membership, Participant, ParticipantChange
-from .validators import normalise_name
+from koers.participants.models import Membership, Participant, ParticipantChange
+from koers.participants.validators import normalise_name
 
 #: List filters and the data category each one searches in.
 FILTER_FIELDS = {

@@ -13,8 +13,7 @@ from koers.core import audit, locking
 from koers.core.access import Grant, require_category
 from koers.core.codes import SPECIAL_BARRIERS, Barrier, BarrierStatus, Category, LegalBasis, Phase, Role
 from koers.core.models import AuditAction
-
-from .models import (
+from koers.participants.models import (
     FIELD_CATEGORY,
     LanguageAssessment,
     Membership,

@@ -14,9 +14,8 @@ from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Role
 from koers.core.http import safe_next
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
-
-from . import panels, queries, services
-from .forms import (
+from koers.participants import panels, queries, services
+from koers.participants.forms import (
     SECTIONS,
     AuditFilterForm,
     BarriersForm,

@@ -8,8 +8,7 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from koers.participants import panels
-
-        from . import queries
+        from koers.plans import queries
 
         panels.register("plan_panel", "plans/_panel.html", order=30,
                         build=lambda request, participant, grant: queries.panel(participant, grant))

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from koers.core.codes import Category
-
-from .models import Agreement, Goal, PlanVersion, Step, domain_category
+from koers.plans.models import Agreement, Goal, PlanVersion, Step, domain_category
 
 ADDED, REMOVED, CHANGED = "toegevoegd", "verwijderd", "gewijzigd"
 

@@ -12,9 +12,8 @@ from koers.core import access
 from koers.core.codes import SPECIAL_DOMAINS, ActionStatus, LearningRoute, LifeDomain
 from koers.core.models import Organisation, User
 from koers.participants.forms import DATE_INPUT
-
-from . import services
-from .models import ComponentStatus, ExemptionKind, GoalStatus, PlanKind, SignMethod
+from koers.plans import services
+from koers.plans.models import ComponentStatus, ExemptionKind, GoalStatus, PlanKind, SignMethod
 
 
 class RevisionForm(forms.Form):

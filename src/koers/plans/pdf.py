@@ -17,9 +17,8 @@ from django.utils import timezone
 from koers.core.access import Grant
 from koers.core.pdf import html_to_pdf
 from koers.participants.models import Participant
-
-from .models import PlanVersion
-from .translations import summary_languages
+from koers.plans.models import PlanVersion
+from koers.plans.translations import summary_languages
 
 
 @dataclass

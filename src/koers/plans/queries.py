@@ -11,9 +11,8 @@ from django.http import Http404
 from koers.core.access import Grant
 from koers.core.codes import SPECIAL_DOMAINS, Category, LifeDomain
 from koers.participants.models import Participant
-
-from . import rules
-from .models import (
+from koers.plans import rules
+from koers.plans.models import (
     ClosingInterview,
     Component,
     ComponentProgress,

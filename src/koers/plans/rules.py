@@ -17,8 +17,7 @@ from django.utils import timezone
 from koers.core.codes import ActionStatus, Category, YesNoUnknown
 from koers.core.models import MunicipalityPolicy
 from koers.participants.models import Participant
-
-from .models import GoalStatus, IntegrationRecord, PlanKind, PlanVersion, VersionStatus, domain_category
+from koers.plans.models import GoalStatus, IntegrationRecord, PlanKind, PlanVersion, VersionStatus, domain_category
 
 #: A deadline is "soon" from this many days before its date.
 SOON_DAYS = 14

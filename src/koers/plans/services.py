@@ -22,10 +22,9 @@ from koers.core.codes import ActionStatus, Category, LearningRoute
 from koers.core.models import AuditAction, MunicipalityPolicy, Organisation, User
 from koers.participants import services as participant_services
 from koers.participants.models import Participant
-
-from . import rules
-from .diff import agreement_fields, changed_fields, goal_fields, header_fields, step_fields
-from .models import (
+from koers.plans import rules
+from koers.plans.diff import agreement_fields, changed_fields, goal_fields, header_fields, step_fields
+from koers.plans.models import (
     Agreement,
     ClosingInterview,
     ComponentProgress,

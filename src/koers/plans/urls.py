@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from koers.plans import views
 
 app_name = "plans"
 

@@ -16,11 +16,10 @@ from koers.core.codes import Category, LearningRoute
 from koers.core.http import post_text
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
-
-from . import forms, queries, rules, services
-from . import pdf as plan_pdf
-from .diff import diff_versions
-from .models import Component, PlanVersion, SignedPlanError, SignMethod
+from koers.plans import forms, queries, rules, services
+from koers.plans import pdf as plan_pdf
+from koers.plans.diff import diff_versions
+from koers.plans.models import Component, PlanVersion, SignedPlanError, SignMethod
 
 T = Category.TRAJECTORY
 

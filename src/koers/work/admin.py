@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Certificate, ContactPerson, Employer, Opening, PostcodeArea
+from koers.work.models import Certificate, ContactPerson, Employer, Opening, PostcodeArea
 
 
 class ContactPersonInline(admin.TabularInline):

@@ -27,8 +27,7 @@ from koers.core.access import Grant, require_category
 from koers.core.codes import Category, LifeDomain
 from koers.core.models import AuditAction
 from koers.plans.rules import add_months
-
-from .models import AftercarePlan, CheckIn, CheckInWith, Friction, Placement
+from koers.work.models import AftercarePlan, CheckIn, CheckInWith, Friction, Placement
 
 W = Category.WORK
 
@@ -247,7 +246,7 @@ def escalate_friction(user, participant, grant: Grant, placement: Placement, fri
                       today: date | None = None, request=None):
     """Escalate a friction to the regisseur: an action item for the regisseur (or the regie organisation when
     the participant has none), due in ``ESCALATION_DAYS`` days, linked from the friction."""
-    from koers.casework import services as casework
+    from koers.casework.services import actions as casework
 
     require_category(grant, W, write=True)
     friction = _friction(placement, friction_id)

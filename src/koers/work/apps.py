@@ -9,8 +9,7 @@ class WorkConfig(AppConfig):
     def ready(self) -> None:
         # Placement and aftercare signals join the caseload's providers (koers.casework.signals).
         from koers.participants import panels
-
-        from . import placements, work_signals
+        from koers.work import placements, work_signals
 
         work_signals.register()
         panels.register("placement_panel", "work/placements/_panel.html", order=40,

@@ -52,9 +52,8 @@ from koers.core.codes import (
 )
 from koers.core.models import AuditAction
 from koers.participants.models import Participant
-
-from . import placements as placement_queries
-from .models import Closure, EndReason, Placement
+from koers.work import placements as placement_queries
+from koers.work.models import Closure, EndReason, Placement
 
 #: Dropout reasons that are health data (special category).
 HEALTH_REASONS = SPECIAL_DROPOUT_REASONS

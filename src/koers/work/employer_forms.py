@@ -8,9 +8,8 @@ from koers.core.codes import DAGDELEN, MatchMode, OrganisationKind, PlacementKin
 from koers.core.models import Organisation
 from koers.participants.forms import DATE_INPUT, DagdelenWidget
 from koers.participants.validators import normalise_name
-
-from .employers import unknown_certificate_message
-from .models import (
+from koers.work.employers import unknown_certificate_message
+from koers.work.models import (
     MAX_HOURS_PER_WEEK,
     Certificate,
     CompanyVisit,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import employer_views as views
+from koers.work import employer_views as views
 
 urlpatterns = [
     path("werkgevers/", views.employer_list, name="employer_list"),

@@ -13,10 +13,9 @@ from koers.core import access, audit
 from koers.core.codes import Category
 from koers.core.models import AuditAction
 from koers.core.pages import participant_object_page, participant_page
-
-from . import employers as svc
-from . import matching
-from .employer_forms import (
+from koers.work import employers as svc
+from koers.work import matching
+from koers.work.employer_forms import (
     CertificateForm,
     CompanyVisitForm,
     ContactPersonForm,
@@ -28,7 +27,7 @@ from .employer_forms import (
     RejectMatchForm,
     WorkProfileForm,
 )
-from .models import Certificate, CompanyVisit, ContactPerson, Match, MatchStatus, Opening, OpeningStatus
+from koers.work.models import Certificate, CompanyVisit, ContactPerson, Match, MatchStatus, Opening, OpeningStatus
 
 PAGE_SIZE = 25
 MATCH_PAGE_SIZE = 20

@@ -23,9 +23,8 @@ from koers.core import access, audit
 from koers.core.codes import Category, MatchMode, Phase, Role
 from koers.core.models import AuditAction
 from koers.participants.models import Participant, ParticipantChange
-
-from . import matching
-from .models import (
+from koers.work import matching
+from koers.work.models import (
     Certificate,
     CompanyVisit,
     ContactPerson,
@@ -413,7 +412,7 @@ def mark_placed(match: Match) -> Match:
     """For the placements part: the match became a placement (the caller checks access and audits).
 
     When the opening's places are all taken by running placements, the opening is marked *vervuld*."""
-    from .models import Placement
+    from koers.work.models import Placement
 
     match.status = MatchStatus.GEPLAATST
     match.decided_at = timezone.now()

@@ -598,7 +598,7 @@ OPENING_COLUMNS = (
 
 
 def load_locator() -> Locator:
-    from .models import PostcodeArea
+    from koers.work.models import PostcodeArea
 
     return Locator(PostcodeArea.objects.values_list("postcode4", "latitude", "longitude", "municipality"))
 
@@ -627,7 +627,7 @@ def job_for(opening) -> Job:
 
 def load_open_jobs(exclude_ids: Iterable[int] = ()) -> list[Job]:
     """All open openings, in two queries."""
-    from .models import Opening, OpeningStatus
+    from koers.work.models import Opening, OpeningStatus
 
     certs: dict[int, list[tuple[int, str]]] = {}
     through = Opening.certificates.through.objects.filter(opening__status=OpeningStatus.OPEN)
@@ -640,8 +640,7 @@ def load_open_jobs(exclude_ids: Iterable[int] = ()) -> list[Job]:
 def _work_data(participant_ids) -> tuple[dict, dict, dict]:
     """Work profiles, their certificates and work history for a set of participants (a list or a subquery)."""
     from koers.participants.models import WorkExperience
-
-    from .models import WorkProfile
+    from koers.work.models import WorkProfile
 
     columns = ("participant_id", "driving_licence", "max_travel_km", "hours_wanted", "excluded_sectors",
                "excluded_kinds")

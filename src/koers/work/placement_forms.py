@@ -9,12 +9,11 @@ from django.utils import timezone
 from koers.core.codes import ContractType, DropoutReason, Outcome, PlacementKind
 from koers.core.locking import VersionedFormMixin
 from koers.participants.forms import DATE_INPUT
-
-from . import closure as closure_service
-from .aftercare import CheckInData, FinalTalkData
-from .closure import ClosureData, PlacementDecision
-from .models import CheckInWith, EndReason, Scheme, Topic
-from .placements import PlacementData, TermData
+from koers.work import closure as closure_service
+from koers.work.aftercare import CheckInData, FinalTalkData
+from koers.work.closure import ClosureData, PlacementDecision
+from koers.work.models import CheckInWith, EndReason, Scheme, Topic
+from koers.work.placements import PlacementData, TermData
 
 DATE_ERRORS = {"invalid": "Vul een geldige datum in, bijvoorbeeld 31-12-2025."}
 

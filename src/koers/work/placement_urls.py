@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import placement_views as v
+from koers.work import placement_views as v
 
 P = "deelnemers/<int:pk>/plaatsingen/<int:placement_id>/"
 

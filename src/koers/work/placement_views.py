@@ -15,10 +15,9 @@ from koers.core.codes import Category, Outcome, Phase
 from koers.core.http import post_text
 from koers.core.models import AuditAction, User
 from koers.core.pages import participant_object_page, participant_page
-
-from . import aftercare, closure, pdf, placements
-from .models import Opening, OpeningStatus, Placement
-from .placement_forms import (
+from koers.work import aftercare, closure, pdf, placements
+from koers.work.models import Opening, OpeningStatus, Placement
+from koers.work.placement_forms import (
     CheckInForm,
     ClosureForm,
     EndForm,

@@ -29,10 +29,9 @@ from koers.core.access import Grant, require_category
 from koers.core.codes import Category, ContractType, Phase, PlacementKind, Role
 from koers.core.models import AuditAction, User
 from koers.participants.models import Membership, Participant
-
-from . import aftercare
-from . import employers as employer_services
-from .models import (
+from koers.work import aftercare
+from koers.work import employers as employer_services
+from koers.work.models import (
     MAX_HOURS,
     AftercarePlan,
     CheckIn,

@@ -23,12 +23,11 @@ from datetime import timedelta
 
 from django.db.models import Count, Max, Min, Q
 
-from koers.casework import signals
-from koers.casework.signals import ATTENTION, INFO, URGENT, Batch, Signal
+from koers.casework.queries import alerts
+from koers.casework.queries.alerts import ATTENTION, INFO, URGENT, Batch, Signal
 from koers.core.codes import Category, PlacementKind
 from koers.plans.rules import add_months
-
-from .models import AftercarePlan, PlacementTerm
+from koers.work.models import AftercarePlan, PlacementTerm
 
 ENDING_DAYS = 28
 TRIAL_MAX_MONTHS = 2
@@ -55,7 +54,7 @@ def _days(n: int) -> str:
 
 
 def _hours(value) -> str:
-    from .placements import _hours
+    from koers.work.placements import _hours
 
     return _hours(value)
 
@@ -175,6 +174,6 @@ def aftercare(batch: Batch) -> Iterable[Signal]:
 
 
 def register() -> None:
-    signals.register(placement_terms, codes={k: CODES[k] for k in (
+    alerts.register(placement_terms, codes={k: CODES[k] for k in (
         "contract_loopt_af", "proeftijd_loopt_af", "proefplaatsing_te_lang", "uren_gedaald")})
-    signals.register(aftercare, codes={k: CODES[k] for k in ("nazorg_te_laat", "nazorg_afronden")})
+    alerts.register(aftercare, codes={k: CODES[k] for k in ("nazorg_te_laat", "nazorg_afronden")})

@@ -10,11 +10,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from koers.activities.models import Enrolment
+from koers.activities.tests.activity_factories import make_activity, make_enrolment, this_monday
 from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
 from koers.core.codes import ActivityKind
 from koers.participants.models import LanguageAssessment
-
-from .activity_factories import make_activity, make_enrolment, this_monday
 
 pytestmark = pytest.mark.browser
 

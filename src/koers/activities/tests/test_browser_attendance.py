@@ -10,10 +10,9 @@ from django.urls import reverse
 
 from koers.activities import groups
 from koers.activities.models import Attendance, Session
+from koers.activities.tests.test_attendance import enrol, group_session, make_activity, visible_participant
 from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
 from koers.core.codes import AttendanceStatus
-
-from .test_attendance import enrol, group_session, make_activity, visible_participant
 
 pytestmark = pytest.mark.browser
 

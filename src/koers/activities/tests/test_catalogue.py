@@ -9,11 +9,10 @@ import pytest
 from django.urls import reverse
 
 from koers.activities.models import Activity
+from koers.activities.tests.activity_factories import make_activity, make_enrolment, this_monday
 from koers.core.codes import ActivityKind, OrganisationKind, Role
 from koers.core.models import AuditEvent
 from koers.core.tests.factories import MembershipFactory, OrganisationFactory, ParticipantFactory, make_user
-
-from .activity_factories import make_activity, make_enrolment, this_monday
 
 pytestmark = pytest.mark.django_db
 

@@ -12,12 +12,11 @@ from django.utils import timezone
 
 from koers.activities import services
 from koers.activities.models import Enrolment, Session
+from koers.activities.tests.activity_factories import make_activity, make_enrolment, this_monday
 from koers.core.access import grant_for
 from koers.core.codes import ActivityKind, OrganisationKind, Role
 from koers.core.models import AuditEvent, MunicipalityPolicy
 from koers.core.tests.factories import MembershipFactory, OrganisationFactory, ParticipantFactory, make_user
-
-from .activity_factories import make_activity, make_enrolment, this_monday
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,10 @@ from django.urls import reverse
 from koers.activities import groups
 from koers.activities.groups import ATTENTION, FEASIBLE, HIDDEN, NOT_FEASIBLE, GroupSpec, MemberProfile, assess
 from koers.activities.models import Group
+from koers.activities.tests.test_attendance import enrol, make_activity, visible_participant
 from koers.core.codes import ActivityKind, Role
 from koers.core.models import AuditEvent
 from koers.core.tests.factories import OrganisationFactory, ParticipantFactory, make_user
-
-from .test_attendance import enrol, make_activity, visible_participant
 
 TUE_MORNING = frozenset({"di_o"})
 ALWAYS = ["di_o", "di_m", "do_o"]

@@ -23,10 +23,9 @@ from koers.activities.schedule import (
     times_overlap,
     week_view,
 )
+from koers.activities.tests.activity_factories import make_activity, make_enrolment, this_monday
 from koers.core.codes import ActivityKind
 from koers.core.models import AuditEvent, MunicipalityPolicy
-
-from .activity_factories import make_activity, make_enrolment, this_monday
 
 MON = date(2025, 3, 10)  # a monday
 

@@ -18,12 +18,11 @@ from django.utils import timezone
 
 from koers.activities import attendance, services
 from koers.activities.models import Attendance, Enrolment, Group, Session
+from koers.activities.tests.test_attendance import enrol, make_activity, post_data, visible_participant
 from koers.core import access
 from koers.core.access import grant_for
 from koers.core.codes import AttendanceStatus, DropoutReason
 from koers.core.models import AuditEvent
-
-from .test_attendance import enrol, make_activity, post_data, visible_participant
 
 pytestmark = pytest.mark.django_db
 
@@ -264,13 +263,13 @@ def test_second_participant_other_session_notes_for_other_teacher(world, client_
 
 
 def test_ended_enrolment_signal_and_pages_do_not_carry_the_health_reason(world, client_for, enrolment):
-    from koers.casework import signals
+    from koers.casework.queries import alerts
 
     services.change_status(world.regisseur, enrolment, grant_for(world.regisseur, world.participant),
                            "uitgevallen", reason="gezondheid_psychisch", note=NOTE,
                            on=max(enrolment.start_date, timezone.localdate() - dt.timedelta(days=2)))
     for user in (world.taaldocent, world.regisseur):
-        found = signals.for_participant(world.participant, grant_for(user, world.participant))
+        found = alerts.for_participant(world.participant, grant_for(user, world.participant))
         ended = [s for s in found if s.code == "inschrijving_beeindigd"]
         assert ended and ended[0].label == "Uitgevallen bij: NT2 Basis"
         for s in found:

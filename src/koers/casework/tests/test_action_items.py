@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.casework import queries
 from koers.casework.models import ActionItem
+from koers.casework.queries import actions as queries
 from koers.core.codes import ActionStatus, Category, Role
 from koers.core.models import AuditEvent
 from koers.core.tests.factories import MembershipFactory, ParticipantFactory, make_user
@@ -207,7 +207,7 @@ def test_list_query_counts_are_flat(world, client_for, max_queries, count):
 # --- Bad input, sources and escalation (issue 4) ----------------------------------------------------------------
 
 def test_action_item_without_owner_organisation_is_refused_clearly(world, client_for):
-    from koers.casework import services
+    from koers.casework.services import actions as services
 
     create = reverse("casework:action_create", kwargs={"pk": world.participant.pk})
     response = client_for(world.regisseur).post(create, {"title": "Zonder eigenaar",

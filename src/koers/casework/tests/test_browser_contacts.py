@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
-from koers.casework import handover
 from koers.casework.models import ActionItem, Contact
+from koers.casework.services import handover as handover_services
 from koers.core import access
 from koers.core.codes import ContactKind
 
@@ -71,7 +71,7 @@ def test_axe_on_every_contacts_and_handover_page(world, login, new_page):
     item = ActionItem.objects.create(
         participant=p, owner_organisation=world.taal, assignee=world.taaldocent, title="Taaltoets plannen",
         due_date=timezone.localdate() - timedelta(days=2), created_by=world.regisseur, source_contact=contact)
-    h = handover.start_handover(world.regisseur, p, access.grant_for(world.regisseur, p), world.taaldocent,
+    h = handover_services.start_handover(world.regisseur, p, access.grant_for(world.regisseur, p), world.taaldocent,
                                 "Nahom werkt graag met zijn handen.")
     assert item.pk and h.pk
     for size in ({"width": 1280, "height": 800}, {"width": 390, "height": 844, "is_mobile": True, "has_touch": True}):

@@ -14,8 +14,7 @@ from playwright.sync_api import expect
 
 from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
 from koers.casework.models import ActionItem, CaseMeeting, DiscussionRequest
-
-from .test_meetings import add_item, discussed, make_meeting, shared_participant
+from koers.casework.tests.test_meetings import add_item, discussed, make_meeting, shared_participant
 
 pytestmark = pytest.mark.browser
 

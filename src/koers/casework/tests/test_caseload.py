@@ -11,8 +11,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.casework import caseload
 from koers.casework.models import ActionItem, Contact
+from koers.casework.queries import caseload
 from koers.core.codes import Category, LegalBasis, LifeDomain, OrganisationKind, Phase, Role, YesNoUnknown
 from koers.core.models import AuditEvent, MunicipalityPolicy
 from koers.core.tests.factories import MembershipFactory, ParticipantFactory, make_user

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.casework import contacts
 from koers.casework.models import ActionItem, Contact
+from koers.casework.queries import contacts as contact_queries
 from koers.core.codes import Category, ContactKind, LegalBasis, Role
 from koers.core.models import AuditEvent
 from koers.core.tests.factories import MembershipFactory, ParticipantFactory, make_user
@@ -110,9 +110,9 @@ def test_staff_of_an_organisation_that_is_not_involved_is_refused(world, client_
     assert not Contact.objects.exists()
     # The service checks it too (not only the form's choices).
     participant, grant = world.participant, _grant(world.regisseur, world.participant)
-    data = contacts.ContactData(kind="gesprek", happened_at=moment(1), duration_minutes=30, summary="x",
+    data = contact_queries.ContactData(kind="gesprek", happened_at=moment(1), duration_minutes=30, summary="x",
                                 staff=[world.begeleider])
-    errors = contacts.check_contact(participant, grant, data)
+    errors = contact_queries.check_contact(participant, grant, data)
     assert "werkt niet bij een organisatie die bij het traject betrokken is" in errors["staff"]
 
 
@@ -134,9 +134,10 @@ def test_taaldocent_logs_a_phone_call_without_special_or_action_items(world, cli
     assert contact.organisation == world.taal and not contact.is_special
     assert not ActionItem.objects.exists()
     # The service refuses the special flag without the grant for it.
-    data = contacts.ContactData(kind="telefoon", happened_at=moment(1), duration_minutes=5, summary="x",
+    data = contact_queries.ContactData(kind="telefoon", happened_at=moment(1), duration_minutes=5, summary="x",
                                 is_special=True)
-    assert "is_special" in contacts.check_contact(world.participant, _grant(world.taaldocent, world.participant),
+    assert "is_special" in contact_queries.check_contact(world.participant, _grant(world.taaldocent,
+                                                                                    world.participant),
                                                   data)
 
 
@@ -185,12 +186,12 @@ def test_special_contact_is_hidden_from_the_taaldocent(world, client_for):
     assert "Gewone voortgang" in page and "Depressieve" not in page and "bijzondere persoonsgegevens" not in page
     assert client.get(url("contact_detail", world.participant, contact_id=special.pk)).status_code == 404
     assert client.get(url("contact_edit", world.participant, contact_id=special.pk)).status_code == 404
-    panel = contacts.panel(world.participant, _grant(world.taaldocent, world.participant))
+    panel = contact_queries.panel(world.participant, _grant(world.taaldocent, world.participant))
     assert [c.summary for c in panel["recent"]] == ["Gewone voortgang"]
     # The date of the last contact counts every contact (as the "no contact" signal does).
     assert panel["days_since"] == 1
     # Hours only count what the viewer may see: no hint of a hidden contact.
-    assert [h["contacts"] for h in contacts.participant_hours(world.participant,
+    assert [h["contacts"] for h in contact_queries.participant_hours(world.participant,
                                                               _grant(world.taaldocent, world.participant),
                                                               None, None)] == [1]
     events = AuditEvent.objects.filter(user=world.taaldocent, detail="Contacten bekeken")
@@ -287,9 +288,9 @@ def test_panel_uses_two_queries(world, django_assert_num_queries):
     make_contact(world.participant, world.regisseur, days_ago=3)
     grant = _grant(world.regisseur, world.participant)
     with django_assert_num_queries(2):
-        ctx = contacts.panel(world.participant, grant)
+        ctx = contact_queries.panel(world.participant, grant)
     assert ctx["days_since"] == 3 and ctx["can_record"] and ctx["can_handover"]
-    assert contacts.panel(world.participant, _grant(world.andere_regisseur, world.participant)) == {}
+    assert contact_queries.panel(world.participant, _grant(world.andere_regisseur, world.participant)) == {}
 
 
 # --- Guidance hours --------------------------------------------------------------------------------------------
@@ -307,10 +308,10 @@ def test_guidance_hours_count_whole_days_at_the_period_boundaries(world, client_
     make_contact(p, world.regisseur, minutes=40, at=_at(end, 23, 59))                        # last minute: counted
     make_contact(p, world.regisseur, minutes=80, at=_at(end + timedelta(days=1), 0, 0))      # after: not counted
     make_contact(p, world.taaldocent, minutes=300, at=_at(start, 12))                        # other organisation
-    rows = contacts.hours_per_participant(world.regisseur, start, end)
+    rows = contact_queries.hours_per_participant(world.regisseur, start, end)
     assert [(r["name"], r["contacts"], r["minutes"]) for r in rows] == [("Nahom Tesfay", 2, 60)]
-    assert contacts.hours_label(60) == "1" and contacts.hours_label(90) == "1,5"
-    team = contacts.hours_per_organisation(world.regisseur, start, end)
+    assert contact_queries.hours_label(60) == "1" and contact_queries.hours_label(90) == "1,5"
+    team = contact_queries.hours_per_organisation(world.regisseur, start, end)
     assert [(r["name"], r["minutes"]) for r in team] == [("Gemeente Rivierstad", 60), ("Taalhuis Rivierland", 300)]
     client = client_for(world.regisseur)
     page = client.get(reverse("casework:guidance_hours"), {"start": start.isoformat(), "end": end.isoformat()})
@@ -338,7 +339,7 @@ def test_guidance_hours_leave_out_special_contacts_the_viewer_may_not_see(world,
     colleague = make_user(world.taal, Role.BEGELEIDER, first_name="Tess")
     make_contact(world.participant, colleague, minutes=60, special=True)  # the special scope is not the taal's
     today = timezone.localdate()
-    rows = contacts.hours_per_participant(world.taaldocent, today - timedelta(days=5), today)
+    rows = contact_queries.hours_per_participant(world.taaldocent, today - timedelta(days=5), today)
     assert [r["minutes"] for r in rows] == [30]
 
 
@@ -361,11 +362,11 @@ def test_panel_include_renders_last_contact_and_buttons(world):
     make_contact(world.participant, world.regisseur, days_ago=0, summary="Kort telefoontje")
     grant = _grant(world.regisseur, world.participant)
     html = render_to_string("casework/contacts/_panel.html", {
-        "p": world.participant, "contacts_panel": contacts.panel(world.participant, grant)})
+        "p": world.participant, "contacts_panel": contact_queries.panel(world.participant, grant)})
     assert "vandaag" in html and "Kort telefoontje" in html
     assert "Contact vastleggen" in html and "Overdracht starten" in html
     # A taaldocent logs contacts but does not hand over (no trajectory write).
     html = render_to_string("casework/contacts/_panel.html", {
-        "p": world.participant, "contacts_panel": contacts.panel(world.participant,
+        "p": world.participant, "contacts_panel": contact_queries.panel(world.participant,
                                                                  _grant(world.taaldocent, world.participant))})
     assert "Contact vastleggen" in html and "Overdracht starten" not in html

@@ -9,8 +9,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.casework import handover
 from koers.casework.models import ActionItem, Contact, Handover
+from koers.casework.queries import handover as handover_queries
+from koers.casework.services import handover as handover_services
 from koers.core import access
 from koers.core.codes import Category, ContactKind, HandoverStatus, Role
 from koers.core.models import AuditEvent
@@ -81,11 +82,11 @@ def test_snapshot_holds_only_what_the_receiver_may_see(world, client_for, file, 
 def test_snapshot_for_a_receiver_with_special_access_includes_it_and_other_viewers_are_filtered(world, file):
     colleague = make_user(world.gemeente, Role.REGISSEUR, first_name="Cas")
     grant = access.grant_for(world.regisseur, file)
-    h = handover.start_handover(world.regisseur, file, grant, colleague, "Over naar Cas")
+    h = handover_services.start_handover(world.regisseur, file, grant, colleague, "Over naar Cas")
     assert {c["summary"] for c in h.snapshot["contacts"]} == {"Gewone voortgang", "Slaapproblemen besproken"}
     assert len(h.snapshot["plan"]["goals"]) == 2
     # Shown to somebody without special access (defence in depth), the special parts are left out again.
-    shown = handover.snapshot_for(h, access.grant_for(world.taaldocent, file))
+    shown = handover_queries.snapshot_for(h, access.grant_for(world.taaldocent, file))
     assert [c["summary"] for c in shown["contacts"]] == ["Gewone voortgang"]
     assert len(shown["plan"]["goals"]) == 1
 
@@ -108,7 +109,8 @@ def test_only_users_with_trajectory_write_start_a_handover(world, client_for, fi
 def test_confirm_by_another_regisseur_sets_the_regisseur_and_is_audited(world, client_for, file,
                                                                        django_capture_on_commit_callbacks):
     colleague = make_user(world.gemeente, Role.REGISSEUR, first_name="Cas", email="cas@example.org")
-    h = handover.start_handover(world.regisseur, file, access.grant_for(world.regisseur, file), colleague, "Over")
+    h = handover_services.start_handover(world.regisseur, file, access.grant_for(world.regisseur, file), colleague,
+                                         "Over")
     # Only the receiver confirms; the sender and outsiders cannot.
     assert client_for(world.regisseur).post(confirm_url(h)).status_code == 404
     assert client_for(world.andere_regisseur).post(confirm_url(h)).status_code == 404
@@ -135,7 +137,8 @@ def test_confirm_by_another_regisseur_sets_the_regisseur_and_is_audited(world, c
 
 
 def test_confirm_by_a_partner_makes_them_the_counsellor(world, client_for, file):
-    h = handover.start_handover(world.regisseur, file, access.grant_for(world.regisseur, file), world.taaldocent,
+    h = handover_services.start_handover(world.regisseur, file, access.grant_for(world.regisseur, file),
+                                         world.taaldocent,
                                 "Taalhuis begeleidt verder")
     client_for(world.taaldocent).post(confirm_url(h))
     file.refresh_from_db()
@@ -144,7 +147,8 @@ def test_confirm_by_a_partner_makes_them_the_counsellor(world, client_for, file)
 
 
 def test_receiver_who_lost_access_gets_404(world, client_for, file):
-    h = handover.start_handover(world.regisseur, file, access.grant_for(world.regisseur, file), world.taaldocent,
+    h = handover_services.start_handover(world.regisseur, file, access.grant_for(world.regisseur, file),
+                                         world.taaldocent,
                                 "Over")
     world.membership.ended_at = timezone.now()
     world.membership.save()

@@ -8,13 +8,16 @@ import subprocess
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.casework import meetings
 from koers.casework.models import ActionItem, CaseMeeting, CaseMeetingItem, DiscussionRequest
+from koers.casework.queries import meetings as meeting_queries
+from koers.casework.services import meetings as meeting_services
 from koers.core import access
 from koers.core.codes import Category, LegalBasis, MeetingStatus, Role
 from koers.core.models import AuditAction, AuditEvent, MunicipalityPolicy
@@ -116,14 +119,14 @@ class TestDiscussionRequest:
                                          requested_by=world.taaldocent, reason="Mist veel lessen")
         grant = access.grant_for(world.regisseur, world.participant)
         request = RequestFactory().get("/deelnemers/1/")
-        panel = meetings.request_panel(world.regisseur, world.participant, grant)
+        panel = meeting_queries.request_panel(world.regisseur, world.participant, grant)
         html = render_to_string("casework/meetings/_request.html",
                                 {"meeting_panel": panel, "p": world.participant, "request": request})
         assert "Taalhuis Rivierland" in html and "Mist veel lessen" in html
         assert url("request_discussion", pk=world.participant.pk) in html
         assert "Nog niet besproken" in html
         # the taal provider's own request is open: no second form for them
-        panel = meetings.request_panel(world.taaldocent, world.participant,
+        panel = meeting_queries.request_panel(world.taaldocent, world.participant,
                                        access.grant_for(world.taaldocent, world.participant))
         assert panel["mine_open"] is True
 
@@ -168,7 +171,7 @@ class TestPlanning:
 class TestProposal:
     def test_request_and_not_discussed_for_n_weeks(self, agenda_world):
         w = agenda_world
-        proposal = meetings.propose_agenda(w.meeting)
+        proposal = meeting_queries.propose_agenda(w.meeting)
         assert "verzoek" in reasons_of(proposal, w.participant)
         assert "niet_besproken" in reasons_of(proposal, w.amal)  # 10 weeks > the default 8
         assert "niet_besproken" not in reasons_of(proposal, w.bilal)  # 2 weeks ago
@@ -179,33 +182,34 @@ class TestProposal:
 
     def test_weeks_come_from_the_municipality_policy(self, agenda_world):
         MunicipalityPolicy.objects.create(organisation=agenda_world.gemeente, not_discussed_weeks=12)
-        assert "niet_besproken" not in reasons_of(meetings.propose_agenda(agenda_world.meeting), agenda_world.amal)
+        assert "niet_besproken" not in reasons_of(meeting_queries.propose_agenda(agenda_world.meeting),
+                                                  agenda_world.amal)
 
     def test_internal_meeting_considers_all_participants_but_not_other_municipalities(self, agenda_world):
         w = agenda_world
         internal = make_meeting(w, orgs=[])
-        proposal = meetings.propose_agenda(internal)
+        proposal = meeting_queries.propose_agenda(internal)
         assert "niet_besproken" in reasons_of(proposal, w.ceren)
         assert w.other_participant.pk not in {p.participant.pk for p in proposal.proposals}
 
     def test_requests_come_before_participants_only_not_discussed(self, agenda_world):
-        names = [p.participant.name for p in meetings.propose_agenda(agenda_world.meeting).proposals]
+        names = [p.participant.name for p in meeting_queries.propose_agenda(agenda_world.meeting).proposals]
         assert names.index("Nahom Tesfay") < names.index("Amal Yusuf")
 
     def test_cap_counts_the_rest(self, agenda_world, monkeypatch):
-        monkeypatch.setattr(meetings, "MAX_PROPOSALS", 1)
-        proposal = meetings.propose_agenda(agenda_world.meeting)
+        monkeypatch.setattr(meeting_queries, "MAX_PROPOSALS", 1)
+        proposal = meeting_queries.propose_agenda(agenda_world.meeting)
         assert len(proposal.proposals) == 1 and proposal.more >= 1
 
     def test_participants_on_the_agenda_are_not_proposed_again(self, agenda_world):
         add_item(agenda_world.meeting, agenda_world.amal)
-        assert not reasons_of(meetings.propose_agenda(agenda_world.meeting), agenda_world.amal)
+        assert not reasons_of(meeting_queries.propose_agenda(agenda_world.meeting), agenda_world.amal)
 
     def test_urgent_signal_puts_a_participant_on_the_proposal(self, agenda_world):
         w = agenda_world
         # Bilal was discussed two weeks ago, but no contact was ever recorded since his registration 20 days ago
         Participant.objects.filter(pk=w.bilal.pk).update(created_at=timezone.now() - timedelta(days=20))
-        proposal = meetings.propose_agenda(w.meeting)
+        proposal = meeting_queries.propose_agenda(w.meeting)
         assert reasons_of(proposal, w.bilal) == {"signaal"}
         bilal = next(p for p in proposal.proposals if p.participant.pk == w.bilal.pk)
         assert "Signaal: Geen contact sinds 20 dagen" in bilal.reason_text
@@ -213,20 +217,21 @@ class TestProposal:
 
     def test_health_signal_is_not_named_to_a_planner_without_special_categories(self, agenda_world, monkeypatch):
         w = agenda_world
-        health = meetings.Reason("signaal", "Signaal: Doel over de streefdatum", 3, Category.SPECIAL)
-        monkeypatch.setattr(meetings, "_urgent_signals", lambda participants, grants, today: {w.bilal.pk: [health]})
+        health = meeting_queries.Reason("signaal", "Signaal: Doel over de streefdatum", 3, Category.SPECIAL)
+        monkeypatch.setattr(meeting_queries, "_urgent_signals", lambda participants, grants,
+                            today: {w.bilal.pk: [health]})
         projectleider = make_user(w.gemeente, Role.PROJECTLEIDER, username="pl")
-        for_chair = meetings.propose_agenda(w.meeting)
+        for_chair = meeting_queries.propose_agenda(w.meeting)
         assert "Doel over de streefdatum" in for_chair.proposals[0].reasons[0].label
         assert for_chair.proposals[0].reason_text == "Urgent signaal"  # what is stored on the agenda item
-        for_planner = meetings.propose_agenda(w.meeting, viewer=projectleider)
+        for_planner = meeting_queries.propose_agenda(w.meeting, viewer=projectleider)
         assert for_planner.proposals[0].reasons[0].label == "Signaal (afgeschermd)"
 
     def test_signal_of_a_non_shared_participant_counts_in_an_internal_meeting_only(self, agenda_world):
         w = agenda_world
         Participant.objects.filter(pk=w.ceren.pk).update(created_at=timezone.now() - timedelta(days=20))
-        assert "signaal" not in reasons_of(meetings.propose_agenda(w.meeting), w.ceren)
-        assert "signaal" in reasons_of(meetings.propose_agenda(make_meeting(w, orgs=[])), w.ceren)
+        assert "signaal" not in reasons_of(meeting_queries.propose_agenda(w.meeting), w.ceren)
+        assert "signaal" in reasons_of(meeting_queries.propose_agenda(make_meeting(w, orgs=[])), w.ceren)
 
 
 # --- Editing the agenda ---------------------------------------------------------------------------------------
@@ -256,8 +261,8 @@ class TestAgenda:
                                {"action": "accept", "participants": [w.other_participant.pk]})
         assert "Kies deelnemers uit het voorstel" in response.content.decode()
         assert not w.meeting.items.exists()
-        with pytest.raises(meetings.Http404):
-            meetings.add_to_agenda(w.regisseur, w.meeting, [(w.amal.pk, ""), (w.other_participant.pk, "")])
+        with pytest.raises(Http404):
+            meeting_services.add_to_agenda(w.regisseur, w.meeting, [(w.amal.pk, ""), (w.other_participant.pk, "")])
         assert not w.meeting.items.exists()  # all or nothing
 
     def test_search_and_add_by_hand(self, agenda_world, client_for):
@@ -330,10 +335,11 @@ class TestMinutes:
     def test_owner_whose_legal_basis_does_not_cover_the_category_is_refused(self, agenda_world):
         w = agenda_world
         item = add_item(w.meeting, w.participant)
-        decision = meetings.DecisionDraft("Schuldhulp regelen", w.taal.pk, today() + timedelta(days=7),
+        decision = meeting_queries.DecisionDraft("Schuldhulp regelen", w.taal.pk, today() + timedelta(days=7),
                                           domain="financien")
-        with pytest.raises(meetings.ValidationError):
-            meetings.record_item(w.regisseur, w.meeting, item.pk, note="", note_is_special=False, discussed=True,
+        with pytest.raises(ValidationError):
+            meeting_services.record_item(w.regisseur, w.meeting, item.pk, note="", note_is_special=False,
+                                          discussed=True,
                                  decision=decision)
         assert not ActionItem.objects.exists()
         item.refresh_from_db()
@@ -349,7 +355,7 @@ class TestMinutes:
         client = client_for(w.regisseur)
         page = client.get(url("meeting_minutes", w.meeting)).content.decode()
         version = re.search(rf'name="item-{item.pk}-version" value="([^"]*)"', page).group(1)
-        meetings.record_item(w.regisseur, w.meeting, item.pk, note="Eerst de huisvesting regelen.",
+        meeting_services.record_item(w.regisseur, w.meeting, item.pk, note="Eerst de huisvesting regelen.",
                              note_is_special=False, discussed=True)
         response = client.post(url("meeting_minutes", w.meeting),
                                minutes_data(item, note="Taalles uitbreiden.", version=version))

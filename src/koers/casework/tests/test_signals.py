@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from koers.activities.models import Activity, Attendance, Enrolment, Session
-from koers.casework import signals
 from koers.casework.models import ActionItem, Contact, SignalAcknowledgement
+from koers.casework.queries import alerts
+from koers.casework.services import alerts as alert_services
 from koers.core import access
 from koers.core.codes import ActionStatus, AttendanceStatus, Category, LifeDomain, Phase, YesNoUnknown
 from koers.core.models import AuditEvent, MunicipalityPolicy
@@ -43,7 +44,7 @@ def fresh(p) -> Participant:
 
 def codes(world, p=None, today=TODAY, **kwargs):
     p = fresh(p or world.participant)
-    return {s.code: s for s in signals.compute([p], today=today, **kwargs)[p.pk]}
+    return {s.code: s for s in alerts.compute([p], today=today, **kwargs)[p.pk]}
 
 
 def quiet(world, p=None, day=TODAY):
@@ -62,7 +63,7 @@ def test_no_contact_day_6_is_quiet_and_day_7_signals(world):
     assert "geen_contact" in codes(world, today=TODAY + timedelta(days=1))
     s = codes(world, today=TODAY + timedelta(days=1))["geen_contact"]
     assert s.label == "Geen contact sinds 7 dagen"
-    assert s.severity == signals.ATTENTION
+    assert s.severity == alerts.ATTENTION
     assert s.since == TODAY + timedelta(days=1)
     assert "Het laatste contact met de deelnemer was op 10-3-2026, 7 dagen geleden" in s.why
     assert "leg het contactmoment vast" in s.todo
@@ -72,8 +73,8 @@ def test_no_contact_wording_and_urgency(world):
     contact(world, world.participant, TODAY - timedelta(days=9), hour=23)  # late evening still counts as that day
     s = codes(world)["geen_contact"]
     assert s.label == "Geen contact sinds 9 dagen"
-    assert s.severity == signals.ATTENTION
-    assert codes(world, today=TODAY + timedelta(days=5))["geen_contact"].severity == signals.URGENT  # 14 days
+    assert s.severity == alerts.ATTENTION
+    assert codes(world, today=TODAY + timedelta(days=5))["geen_contact"].severity == alerts.URGENT  # 14 days
 
 
 def test_never_a_contact_counts_from_registration(world):
@@ -126,7 +127,7 @@ def test_unexcused_absence_within_14_days(world):
     assert "afwezig_zonder_afmelding" not in codes(world)  # 14 days ago: outside the window
     assert "afwezig_zonder_afmelding" in codes(world, today=TODAY - timedelta(days=1))  # 13 days before that day
     s = codes(world, today=TODAY - timedelta(days=1))["afwezig_zonder_afmelding"]
-    assert "NT2 A2 ochtend" in s.why and s.severity == signals.ATTENTION
+    assert "NT2 A2 ochtend" in s.why and s.severity == alerts.ATTENTION
     assert "huisbezoek" in s.todo
 
 
@@ -159,9 +160,9 @@ def test_pip_due_within_14_days_or_overdue(world):
     quiet(world)
     _obligation(world, TODAY - timedelta(weeks=10) + timedelta(days=15))  # due in 15 days
     assert "pip_termijn" not in codes(world)
-    assert codes(world, today=TODAY + timedelta(days=1))["pip_termijn"].severity == signals.ATTENTION
+    assert codes(world, today=TODAY + timedelta(days=1))["pip_termijn"].severity == alerts.ATTENTION
     late = codes(world, today=TODAY + timedelta(days=16))["pip_termijn"]
-    assert late.label == "PIP te laat" and late.severity == signals.URGENT
+    assert late.label == "PIP te laat" and late.severity == alerts.URGENT
     PlanVersion.objects.create(participant=world.participant, number=1, kind=PlanKind.PIP, plan_date=TODAY,
                                status=VersionStatus.SIGNED, signed_on=TODAY, created_by=world.regisseur)
     assert "pip_termijn" not in codes(world, today=TODAY + timedelta(days=16))
@@ -207,9 +208,10 @@ def test_a_health_goal_is_a_special_category_signal_hidden_from_a_taaldocent(wor
     s = codes(world)["doel_te_laat"]
     assert s.category == Category.SPECIAL
     p = fresh(world.participant)
-    all_signals = signals.compute([p], today=TODAY)[p.pk]
-    assert signals.visible(all_signals, access.grant_for(world.regisseur, p)) == all_signals
-    assert "doel_te_laat" not in {s.code for s in signals.visible(all_signals, access.grant_for(world.taaldocent, p))}
+    all_signals = alerts.compute([p], today=TODAY)[p.pk]
+    assert alerts.visible(all_signals, access.grant_for(world.regisseur, p)) == all_signals
+    assert "doel_te_laat" not in {s.code for s in alerts.visible(all_signals,
+                                                                          access.grant_for(world.taaldocent, p))}
 
 
 # --- action items and enrolments --------------------------------------------------------------------------
@@ -226,9 +228,9 @@ def test_action_item_overdue_from_the_day_after_its_date(world):
     item = _item(world, TODAY)
     assert "actiepunt_te_laat" not in codes(world)
     s = codes(world, today=TODAY + timedelta(days=1))["actiepunt_te_laat"]
-    assert s.subject == f"actiepunt:{item.pk}" and s.severity == signals.ATTENTION
+    assert s.subject == f"actiepunt:{item.pk}" and s.severity == alerts.ATTENTION
     assert "Taalhuis Rivierland" in s.why and "1 dag te laat" in s.why
-    assert codes(world, today=TODAY + timedelta(days=7))["actiepunt_te_laat"].severity == signals.URGENT
+    assert codes(world, today=TODAY + timedelta(days=7))["actiepunt_te_laat"].severity == alerts.URGENT
     ActionItem.objects.filter(pk=item.pk).update(status=ActionStatus.AFGEROND)
     assert "actiepunt_te_laat" not in codes(world, today=TODAY + timedelta(days=7))
 
@@ -248,7 +250,7 @@ def test_enrolment_ended_without_follow_up_for_30_days(world):
     assert "inschrijving_beeindigd" not in codes(world)
     Enrolment.objects.filter(pk=ended.pk).update(end_date=TODAY - timedelta(days=30))
     s = codes(world)["inschrijving_beeindigd"]
-    assert s.label == "Uitgevallen bij: NT2 A2 ochtend" and s.severity == signals.URGENT
+    assert s.label == "Uitgevallen bij: NT2 A2 ochtend" and s.severity == alerts.URGENT
     assert s.since == TODAY - timedelta(days=30)
     contact(world, world.participant, TODAY - timedelta(days=30))  # a contact on the day it ended: followed up
     assert "inschrijving_beeindigd" not in codes(world)
@@ -271,17 +273,17 @@ def test_a_new_enrolment_is_a_follow_up(world):
 def test_a_registered_provider_adds_signals(world):
     def contract_ending(batch):
         for pid in batch.active_ids:
-            yield signals.Signal(pid, "test_registratie", "Testsignaal", batch.today, signals.INFO,
+            yield alerts.Signal(pid, "test_registratie", "Testsignaal", batch.today, alerts.INFO,
                                  "Het contract eindigt over 30 dagen.", "Bespreek verlenging met de werkgever.",
                                  category=Category.WORK)
 
-    signals.register(contract_ending, codes={"test_registratie": "Testsignaal"})
+    alerts.register(contract_ending, codes={"test_registratie": "Testsignaal"})
     try:
         assert codes(world)["test_registratie"].category == Category.WORK
-        assert signals.CODES["test_registratie"] == "Testsignaal"
+        assert alerts.CODES["test_registratie"] == "Testsignaal"
     finally:
-        signals.PROVIDERS.remove(contract_ending)
-        signals.CODES.pop("test_registratie")
+        alerts.PROVIDERS.remove(contract_ending)
+        alerts.CODES.pop("test_registratie")
 
 
 def _population(world, n):
@@ -298,9 +300,9 @@ def _population(world, n):
 def test_compute_takes_the_same_number_of_queries_for_3_and_30_participants(world):
     few, many = _population(world, 3), _population(world, 30)
     with CaptureQueriesContext(connection) as small:
-        signals.compute(few, today=TODAY)
+        alerts.compute(few, today=TODAY)
     with CaptureQueriesContext(connection) as large:
-        result = signals.compute(many, today=TODAY)
+        result = alerts.compute(many, today=TODAY)
     assert len(small) == len(large) <= 12
     assert sum(1 for items in result.values() for s in items if s.code == "afwezig_zonder_afmelding") == 30
 
@@ -308,7 +310,7 @@ def test_compute_takes_the_same_number_of_queries_for_3_and_30_participants(worl
 def test_signals_are_sorted_most_urgent_first(world):
     contact(world, world.participant, TODAY - timedelta(days=20))  # urgent
     _item(world, TODAY - timedelta(days=2))  # attention
-    found = signals.compute([fresh(world.participant)], today=TODAY)[world.participant.pk]
+    found = alerts.compute([fresh(world.participant)], today=TODAY)[world.participant.pk]
     assert [s.code for s in found] == ["geen_contact", "actiepunt_te_laat"]
 
 
@@ -345,7 +347,7 @@ def test_acknowledgement_covers_only_that_occurrence(world):
     MunicipalityPolicy.objects.create(organisation=world.gemeente, signal_snooze_days=30)
     _no_contact_for_9_days(world)
     today = timezone.localdate()
-    signals.acknowledge(world.regisseur, world.participant.pk, "geen_contact", "", "Gebeld")
+    alert_services.acknowledge(world.regisseur, world.participant.pk, "geen_contact", "", "Gebeld")
     assert "geen_contact" not in codes(world, today=today + timedelta(days=7))  # same period, still snoozed
     contact(world, world.participant, today)
     # a contact today, then nothing for a week: a new period without contact shows despite the running snooze
@@ -384,6 +386,6 @@ def test_a_taaldocent_cannot_acknowledge_a_health_signal(world, client_for):
 def test_panel_needs_the_trajectory_category(world):
     _no_contact_for_9_days(world)
     p = fresh(world.participant)
-    panel = signals.panel(p, access.grant_for(world.regisseur, p))
+    panel = alerts.panel(p, access.grant_for(world.regisseur, p))
     assert [s.label for s in panel["signals"]] == ["Geen contact sinds 9 dagen"]
-    assert signals.panel(p, access.NO_GRANT) == {}
+    assert alerts.panel(p, access.NO_GRANT) == {}

@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.casework import caseload, contacts, meetings, signals
 from koers.casework.models import (
     ActionItem,
     CaseMeeting,
@@ -21,6 +20,9 @@ from koers.casework.models import (
     DiscussionRequest,
     Handover,
 )
+from koers.casework.queries import alerts, caseload
+from koers.casework.queries import contacts as contact_queries
+from koers.casework.queries import meetings as meeting_queries
 from koers.core.access import grant_for
 from koers.core.codes import ActionStatus, ContactKind, HandoverStatus, MeetingStatus
 from koers.core.models import User
@@ -53,9 +55,9 @@ def counts() -> dict[str, int]:
     }
 
 
-def nine_days(regisseur: User) -> list[tuple[Participant, list[signals.Signal]]]:
+def nine_days(regisseur: User) -> list[tuple[Participant, list[alerts.Signal]]]:
     people = list(Participant.objects.filter(regisseur=regisseur))
-    found = signals.compute(people)
+    found = alerts.compute(people)
     return [(p, found[p.pk]) for p in people
             if any(s.code == "geen_contact" and s.label == "Geen contact sinds 9 dagen" for s in found[p.pk])]
 
@@ -72,7 +74,7 @@ def test_one_participant_not_seen_for_nine_days_and_a_contact_clears_it(demo, cl
     regisseur = user("regisseur")
     [(participant, found)] = nine_days(regisseur)
     # Only that signal (nothing else distracts), with the why: the last contact with the participant present.
-    assert [s.code for s in found] == ["geen_contact"] and found[0].severity == signals.ATTENTION
+    assert [s.code for s in found] == ["geen_contact"] and found[0].severity == alerts.ATTENTION
     assert "9 dagen geleden" in found[0].why and participant.name not in CASE_NAMES
     # A later phone call that was not answered does not count as contact.
     assert Contact.objects.filter(participant=participant, participant_present=False,
@@ -91,7 +93,7 @@ def test_one_participant_not_seen_for_nine_days_and_a_contact_clears_it(demo, cl
         recorded_by=regisseur,
     )
     assert nine_days(regisseur) == []
-    assert signals.compute([participant])[participant.pk] == []
+    assert alerts.compute([participant])[participant.pk] == []
 
 
 def test_the_caseload_has_a_realistic_mix_of_signals(demo):
@@ -99,8 +101,8 @@ def test_the_caseload_has_a_realistic_mix_of_signals(demo):
     assert len(board.codes) >= 4 and {"geen_contact", "actiepunt_te_laat"} <= set(board.codes)
     assert board.with_signals < board.total / 2  # not everything red
     shown = [s for r in board.rows for s in r.signals]
-    assert {s.severity for s in shown} >= {signals.ATTENTION, signals.URGENT}
-    assert sum(s.severity == signals.URGENT for s in shown) < sum(s.severity == signals.ATTENTION for s in shown)
+    assert {s.severity for s in shown} >= {alerts.ATTENTION, alerts.URGENT}
+    assert sum(s.severity == alerts.URGENT for s in shown) < sum(s.severity == alerts.ATTENTION for s in shown)
     # Most participants of the demo regisseur were seen in the last six days.
     people = Participant.objects.filter(regisseur=user("regisseur")).exclude(phase="afgesloten")
     recent = Contact.objects.filter(participant__in=people, participant_present=True,
@@ -129,7 +131,7 @@ def test_meetings_handover_counsellors_and_the_special_contact(demo):
     assert upcoming.date > today
     requests = DiscussionRequest.objects.filter(handled_in__isnull=True)
     assert requests.count() == 2 and not requests.filter(organisation=gemeente).exists()
-    proposed = {p.participant.pk for p in meetings.propose_agenda(upcoming, viewer=regisseur).proposals}
+    proposed = {p.participant.pk for p in meeting_queries.propose_agenda(upcoming, viewer=regisseur).proposals}
     assert set(requests.values_list("participant_id", flat=True)) <= proposed
 
     handover = Handover.objects.get(status=HandoverStatus.OPEN)
@@ -142,7 +144,8 @@ def test_meetings_handover_counsellors_and_the_special_contact(demo):
     heba = Participant.objects.get(name="Heba Khatib")
     special = Contact.objects.get(participant=heba, is_special=True)
     assert special.recorded_by == regisseur
-    assert not contacts.visible_contacts(heba, grant_for(user("taaldocent"), heba)).filter(is_special=True).exists()
-    assert contacts.visible_contacts(heba, grant_for(regisseur, heba)).filter(pk=special.pk).exists()
+    assert not contact_queries.visible_contacts(heba, grant_for(user("taaldocent"),
+                                                                 heba)).filter(is_special=True).exists()
+    assert contact_queries.visible_contacts(heba, grant_for(regisseur, heba)).filter(pk=special.pk).exists()
     ammar = Participant.objects.get(name="Ammar Darwish")
     assert Contact.objects.filter(participant=ammar, kind=ContactKind.DRIEGESPREK, employer_present=True).exists()

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from koers.casework import caseload
+from koers.casework.queries import caseload
 from koers.core.codes import Outcome
 from koers.core.models import User
 from koers.demo import monitoring as demo

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
 from koers.monitoring.models import Project
-
-from .test_report_views import load_nbnb
+from koers.monitoring.tests.test_report_views import load_nbnb
 
 SCREENSHOTS = os.environ.get("KOERS_SCREENSHOTS")  # a directory: save screenshots there for a visual check
 

@@ -14,9 +14,8 @@ from koers.browser_testing import assert_no_console_errors, assert_no_serious_ax
 from koers.core.codes import Role
 from koers.core.tests.factories import MembershipFactory, make_user
 from koers.monitoring.models import FollowUp, Programme, Trajectory
+from koers.monitoring.tests.test_sync import close, enrol, make_programme, make_project
 from koers.synthetic import nbnb
-
-from .test_sync import close, enrol, make_programme, make_project
 
 TODAY = timezone.localdate()
 

@@ -12,17 +12,16 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.casework import caseload, signals
+from koers.casework.queries import alerts, caseload
 from koers.core import access
 from koers.core.codes import ContractType, OrganisationKind, Outcome, PlacementKind, Role
 from koers.core.models import AuditAction, AuditEvent
 from koers.core.tests.factories import MembershipFactory, OrganisationFactory, ParticipantFactory, make_user
 from koers.monitoring import followups, monitoring_signals
 from koers.monitoring.models import FollowUp, FollowUpStatus, Trajectory
+from koers.monitoring.tests.test_sync import close, enrol, make_programme, make_project, placement
 from koers.plans.rules import add_months
 from koers.work import closure as closure_service
-
-from .test_sync import close, enrol, make_programme, make_project, placement
 
 pytestmark = pytest.mark.django_db
 
@@ -210,24 +209,24 @@ def test_the_signal_appears_the_day_after_the_due_date(world, project):
     close(world)
     due = follow_up(t).due_on
     p = world.participant
-    assert not [s for s in signals.compute([p], today=due)[p.pk] if s.code == "vervolgmeting_te_laat"]
-    found = [s for s in signals.compute([p], today=due + timedelta(days=1))[p.pk] if s.code == "vervolgmeting_te_laat"]
+    assert not [s for s in alerts.compute([p], today=due)[p.pk] if s.code == "vervolgmeting_te_laat"]
+    found = [s for s in alerts.compute([p], today=due + timedelta(days=1))[p.pk] if s.code == "vervolgmeting_te_laat"]
     assert len(found) == 1
     s = found[0]
-    assert s.since == due + timedelta(days=1) and s.category == "werk" and s.severity == signals.ATTENTION
+    assert s.since == due + timedelta(days=1) and s.category == "werk" and s.severity == alerts.ATTENTION
     assert "6 maanden" in s.why and "Werkkracht" in s.why and "vervolgmeting" in s.todo
-    late = signals.compute([p], today=due + timedelta(days=monitoring_signals.URGENT_DAYS))[p.pk]
-    assert any(s.code == "vervolgmeting_te_laat" and s.severity == signals.URGENT for s in late)
-    assert signals.CODES["vervolgmeting_te_laat"] == "Vervolgmeting te laat"
+    late = alerts.compute([p], today=due + timedelta(days=monitoring_signals.URGENT_DAYS))[p.pk]
+    assert any(s.code == "vervolgmeting_te_laat" and s.severity == alerts.URGENT for s in late)
+    assert alerts.CODES["vervolgmeting_te_laat"] == "Vervolgmeting te laat"
 
 
 def test_a_recorded_follow_up_gives_no_signal(world, project):
     t = enrol(world, project=project)
     close(world, closed_on=TODAY - timedelta(days=200))
     p = world.participant
-    assert any(s.code == "vervolgmeting_te_laat" for s in signals.compute([p])[p.pk])
+    assert any(s.code == "vervolgmeting_te_laat" for s in alerts.compute([p])[p.pk])
     followups.record_follow_up(world.begeleider, follow_up(t), in_paid_work="nee", status="gedaan", done_on=TODAY)
-    assert not any(s.code == "vervolgmeting_te_laat" for s in signals.compute([p])[p.pk])
+    assert not any(s.code == "vervolgmeting_te_laat" for s in alerts.compute([p])[p.pk])
 
 
 def test_a_closed_participant_with_an_overdue_follow_up_stays_on_the_caseload(world, project):
@@ -382,7 +381,7 @@ def test_the_worklist_query_count_does_not_grow_with_the_list(world, project, cl
 
 
 def test_a_batch_without_closed_trajectories_costs_the_signal_no_query(world, django_assert_num_queries):
-    from koers.casework.signals import Batch
+    from koers.casework.queries.alerts import Batch
 
     batch = Batch([world.participant], TODAY, {})
     with django_assert_num_queries(0):

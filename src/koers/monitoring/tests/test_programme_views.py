@@ -11,8 +11,7 @@ from django.urls import reverse
 from koers.core.codes import Role
 from koers.core.tests.factories import make_user
 from koers.monitoring.models import Programme, Project, ProjectTarget
-
-from .test_report_views import load_nbnb
+from koers.monitoring.tests.test_report_views import load_nbnb
 
 
 @pytest.fixture

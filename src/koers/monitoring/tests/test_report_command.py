@@ -14,9 +14,8 @@ from koers.core.codes import OrganisationKind, Outcome
 from koers.core.tests.factories import OrganisationFactory
 from koers.monitoring import indicators
 from koers.monitoring.models import Trajectory
+from koers.monitoring.tests.test_indicators import load_nbnb
 from koers.synthetic import nbnb
-
-from .test_indicators import load_nbnb
 
 
 @pytest.fixture

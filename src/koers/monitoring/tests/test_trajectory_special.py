@@ -10,8 +10,7 @@ import pytest
 from django.urls import reverse
 
 from koers.monitoring.models import Trajectory
-
-from .test_completeness import VALID, _edit_url, imported, native, prog  # noqa: F401 (prog is a fixture)
+from koers.monitoring.tests.test_completeness import VALID, _edit_url, imported, native, prog  # noqa: F401 (prog is a fixture)
 
 pytestmark = pytest.mark.django_db
 

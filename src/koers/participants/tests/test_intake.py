@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.casework import intake_actions
 from koers.casework.models import ActionItem
+from koers.casework.services import intake as intake_services
 from koers.core.access import grant_for
 from koers.core.codes import Category, LegalBasis, Phase, Role
 from koers.core.models import AuditEvent
@@ -310,7 +310,7 @@ def test_completing_twice_does_not_duplicate_action_items(world, client_for):
     assert ActionItem.objects.count() == 1
     with pytest.raises(intake_service.IntakeClosed):
         grant = grant_for(world.regisseur, world.participant)
-        intake_actions.complete_intake(world.regisseur, world.participant, grant, obj, "", [])
+        intake_services.complete_intake(world.regisseur, world.participant, grant, obj, "", [])
     assert ActionItem.objects.count() == 1
 
 

@@ -24,8 +24,7 @@ from koers.plans.models import (
     Step,
     VersionStatus,
 )
-
-from .conftest import draft_with_content, grant, sign
+from koers.plans.tests.conftest import draft_with_content, grant, sign
 
 
 def _goal(version, domain=LifeDomain.PARTICIPATIE):

@@ -12,8 +12,7 @@ from django.utils import timezone
 from koers.core.models import AuditAction, AuditEvent
 from koers.plans import services
 from koers.plans.models import Goal, SignMethod
-
-from .conftest import draft_with_content, grant
+from koers.plans.tests.conftest import draft_with_content, grant
 
 pytestmark = pytest.mark.django_db
 

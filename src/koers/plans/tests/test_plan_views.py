@@ -18,8 +18,7 @@ from koers.participants.models import Participant
 from koers.plans import pdf as plan_pdf
 from koers.plans import queries, services
 from koers.plans.models import Goal, PlanVersion, VersionStatus
-
-from .conftest import draft_with_content, grant
+from koers.plans.tests.conftest import draft_with_content, grant
 
 HEALTH_GOAL = "Beter slapen met hulp van de huisarts"
 
@@ -49,8 +48,7 @@ class TestPlanPage:
 
     def test_queries_do_not_grow_with_the_plan(self, world, client_for, max_queries):
         from koers.core.codes import ActionStatus
-
-        from .conftest import sign
+        from koers.plans.tests.conftest import sign
 
         v = draft_with_content(world)
         p, g = world.participant, grant(world.regisseur, world.participant)

@@ -14,8 +14,7 @@ from koers.core.models import MunicipalityPolicy
 from koers.participants.models import Participant, ParticipantChange
 from koers.plans import rules, services
 from koers.plans.models import IntegrationRecord, RouteSwitch, SwitchStatus
-
-from .conftest import draft_with_content, grant, sign
+from koers.plans.tests.conftest import draft_with_content, grant, sign
 
 START = date(2025, 1, 31)
 

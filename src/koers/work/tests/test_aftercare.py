@@ -15,8 +15,7 @@ from koers.core import access
 from koers.core.codes import LifeDomain
 from koers.work import aftercare
 from koers.work.models import AftercarePlan, CheckInWith, Topic
-
-from .placement_factories import place
+from koers.work.tests.placement_factories import place
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from koers.core import access
 from koers.core.codes import ContractType, DropoutReason, Outcome
 from koers.work import aftercare
 from koers.work.models import CheckInWith, Closure, Placement
-
-from .placement_factories import match, place
+from koers.work.tests.placement_factories import match, place
 
 TODAY = timezone.localdate()
 

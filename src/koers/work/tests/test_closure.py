@@ -33,8 +33,7 @@ from koers.core.tests.factories import OrganisationFactory, make_user
 from koers.participants.models import Participant
 from koers.work import aftercare, closure
 from koers.work.models import CheckInWith, Closure, EndReason, Placement
-
-from .placement_factories import employer, place
+from koers.work.tests.placement_factories import employer, place
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,7 @@ from koers.core.tests.factories import MembershipFactory, ParticipantFactory, ma
 from koers.participants.models import Participant
 from koers.work import placements
 from koers.work.models import EndReason, MatchStatus, Placement, PlacementTerm, Scheme
-
-from .placement_factories import employer, match, opening, place
+from koers.work.tests.placement_factories import employer, match, opening, place
 
 pytestmark = pytest.mark.django_db
 
@@ -360,7 +359,7 @@ def test_demo_placements_are_idempotent_and_ammars_contract_signals(db):
 
     from django.core.management import call_command
 
-    from koers.casework import signals
+    from koers.casework.queries import alerts
     from koers.demo import placements as demo_placements
     from koers.demo.people import Loader
 
@@ -375,7 +374,7 @@ def test_demo_placements_are_idempotent_and_ammars_contract_signals(db):
     ammar = Participant.objects.get(name="Ammar Darwish")
     (job,) = ammar.placements.all()
     assert [t.contract_end for t in job.terms.all()][-1] == timezone.localdate() + timedelta(days=20)
-    found = {s.code: s for s in signals.compute([ammar])[ammar.pk]}
+    found = {s.code: s for s in alerts.compute([ammar])[ammar.pk]}
     assert found["contract_loopt_af"].label == "Contract loopt af over 20 dagen"
     nabil = Participant.objects.get(name="Nabil Mansour").placements.get()
     assert nabil.kind == PlacementKind.LEERWERKPLEK and nabil.match.status == MatchStatus.GEPLAATST

@@ -10,15 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from koers.casework import signals
+from koers.casework.queries import alerts
 from koers.core import access
 from koers.core.codes import Category, ContractType, Phase, PlacementKind
 from koers.core.tests.factories import ParticipantFactory
 from koers.participants.models import Participant
 from koers.work import aftercare, placements, work_signals
 from koers.work.models import CheckIn, CheckInWith, EndReason, Placement
-
-from .placement_factories import place
+from koers.work.tests.placement_factories import place
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ END = date(2026, 7, 31)
 
 def codes(p, today):
     p = Participant.objects.get(pk=p.pk)
-    return {s.code: s for s in signals.compute([p], today=today)[p.pk] if s.code in work_signals.CODES}
+    return {s.code: s for s in alerts.compute([p], today=today)[p.pk] if s.code in work_signals.CODES}
 
 
 def all_check_ins_done(p):
@@ -36,8 +35,8 @@ def all_check_ins_done(p):
 
 
 def test_the_codes_are_registered_for_the_filters():
-    assert signals.CODES["contract_loopt_af"] == "Contract loopt af"
-    assert work_signals.placement_terms in signals.PROVIDERS and work_signals.aftercare in signals.PROVIDERS
+    assert alerts.CODES["contract_loopt_af"] == "Contract loopt af"
+    assert work_signals.placement_terms in alerts.PROVIDERS and work_signals.aftercare in alerts.PROVIDERS
 
 
 def test_contract_ending_28_days_signals_and_29_does_not(world):
@@ -47,8 +46,8 @@ def test_contract_ending_28_days_signals_and_29_does_not(world):
     s = codes(world.participant, END - timedelta(days=28))["contract_loopt_af"]
     assert s.label == "Contract loopt af over 28 dagen" and s.category == Category.WORK
     assert s.todo.startswith("Bespreek verlenging met werkgever en deelnemer")
-    assert s.since == END - timedelta(days=28) and s.severity == signals.ATTENTION
-    assert codes(world.participant, END - timedelta(days=7))["contract_loopt_af"].severity == signals.URGENT
+    assert s.since == END - timedelta(days=28) and s.severity == alerts.ATTENTION
+    assert codes(world.participant, END - timedelta(days=7))["contract_loopt_af"].severity == alerts.URGENT
     assert codes(world.participant, END)["contract_loopt_af"].label == "Contract loopt af vandaag"
     late = codes(world.participant, END + timedelta(days=1))["contract_loopt_af"]
     assert late.label == "Contract verlopen op 31-7-2026"
@@ -81,7 +80,7 @@ def test_trial_placement_past_its_agreed_end(world):
           start_date=START, contract_end=agreed)
     assert "proefplaatsing_te_lang" not in codes(world.participant, agreed)
     found = codes(world.participant, agreed + timedelta(days=1))
-    assert found["proefplaatsing_te_lang"].severity == signals.URGENT
+    assert found["proefplaatsing_te_lang"].severity == alerts.URGENT
     assert "contract_loopt_af" not in found  # a trial past its end is this signal, not "contract expired"
 
 
@@ -110,8 +109,8 @@ def test_aftercare_check_in_overdue_boundary(world):
     week1 = START + timedelta(weeks=1)
     assert "nazorg_te_laat" not in codes(world.participant, week1)
     s = codes(world.participant, week1 + timedelta(days=1))["nazorg_te_laat"]
-    assert s.since == week1 + timedelta(days=1) and s.severity == signals.ATTENTION
-    assert codes(world.participant, week1 + timedelta(days=15))["nazorg_te_laat"].severity == signals.URGENT
+    assert s.since == week1 + timedelta(days=1) and s.severity == alerts.ATTENTION
+    assert codes(world.participant, week1 + timedelta(days=15))["nazorg_te_laat"].severity == alerts.URGENT
 
 
 def test_nothing_left_but_the_eindgesprek_and_a_closed_plan_is_quiet(world):
@@ -135,9 +134,9 @@ def test_closed_trajectories_get_no_signals(world):
 def test_signals_are_work_data(world):
     place(world, start_date=START, contract_end=END)
     p = Participant.objects.get(pk=world.participant.pk)
-    found = signals.compute([p], today=END - timedelta(days=3))[p.pk]
+    found = alerts.compute([p], today=END - timedelta(days=3))[p.pk]
     teacher = access.grant_for(world.taaldocent, p)
-    assert not [s for s in signals.visible(found, teacher) if s.code in work_signals.CODES]
+    assert not [s for s in alerts.visible(found, teacher) if s.code in work_signals.CODES]
 
 
 def test_queries_do_not_grow_with_the_batch(world):
@@ -150,8 +149,8 @@ def test_queries_do_not_grow_with_the_batch(world):
         return result
 
     def batch(participants):
-        return signals.Batch(list(participants), END - timedelta(days=3),
-                             signals.policies_for({world.gemeente.pk}))
+        return alerts.Batch(list(participants), END - timedelta(days=3),
+                             alerts.policies_for({world.gemeente.pk}))
 
     def run(b):
         return list(work_signals.placement_terms(b)) + list(work_signals.aftercare(b))

@@ -2,13 +2,13 @@
 
     koers tick [--dry-run] [--today YYYY-MM-DD] [--batch-size 2000]
 
-1. Computes the signals of every participant in a running trajectory, in batches of 2,000 (``signals.compute``
+1. Computes the signals of every participant in a running trajectory, in batches of 2,000 (``alerts.compute``
    takes a fixed number of queries per batch: 100,000 participants well within a minute on SQLite).
 2. Escalates overdue running action items to the regisseur: sets ``ActionItem.escalated_at`` once (an item
    already escalated is not escalated again, so a second run on the same day changes nothing). Items of a
    participant without a regisseur go to every regisseur of the regie organisation.
 3. Sends every regisseur (their participants) and counsellor (participants whose membership names them) ONE
-   e-mail listing the *new* (since yesterday) and *urgent* signals they may see (``signals.visible`` on their
+   e-mail listing the *new* (since yesterday) and *urgent* signals they may see (``alerts.visible`` on their
    grant), and the items escalated to them. The e-mail carries participant numbers, initials and links, never
    names or health details (docs/privacy.md); each participant listed is audited for the recipient, and that
    audit record also makes the digest once a day: a second run the same day sends nothing again.
@@ -28,8 +28,8 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from koers.casework import caseload, signals
 from koers.casework.models import ActionItem
+from koers.casework.queries import alerts, caseload
 from koers.core import access, audit
 from koers.core.codes import DOMAIN_CATEGORY, ActionStatus, Category, Role
 from koers.core.models import AuditAction, AuditEvent, User, UserRole
@@ -44,7 +44,7 @@ NEW_DAYS = 1
 class Item:
     participant_id: int
     initials: str
-    signals: list[signals.Signal]
+    signals: list[alerts.Signal]
 
 
 @dataclass
@@ -133,7 +133,7 @@ def _grant(user: User, participant: Participant, memberships: list[Membership]) 
 
 def _batch(batch, today, staff: _Staff, policies, result: Result, *, now, dry_run: bool) -> None:
     ids = [p.pk for p in batch]
-    found = signals.compute(batch, today=today, policies=policies)
+    found = alerts.compute(batch, today=today, policies=policies)
     memberships: dict[int, list[Membership]] = defaultdict(list)
     for m in Membership.objects.active(today).filter(participant_id__in=ids).only(
         "id", "participant_id", "organisation_id", "legal_basis", "scope", "counsellor_id"
@@ -141,13 +141,13 @@ def _batch(batch, today, staff: _Staff, policies, result: Result, *, now, dry_ru
         memberships[m.participant_id].append(m)
     new_from = today - timedelta(days=NEW_DAYS)
 
-    def add(user: User | None, p: Participant, items: list[signals.Signal]) -> None:
+    def add(user: User | None, p: Participant, items: list[alerts.Signal]) -> None:
         if user is None:
             return
         grant = _grant(user, p, memberships[p.pk])
         if Category.IDENTITY not in grant.read:
             return
-        shown = [s for s in signals.visible(items, grant) if s.severity >= signals.URGENT or s.since >= new_from]
+        shown = [s for s in alerts.visible(items, grant) if s.severity >= alerts.URGENT or s.since >= new_from]
         if not shown:
             return
         digest = result.digests.setdefault(user.pk, Digest(user))
@@ -215,7 +215,7 @@ def render(digest: Digest, today: date) -> tuple[str, str]:
     if n:
         lines += [f"Uw signalen van {today:%d-%m-%Y}: {n} deelnemer(s) met nieuwe of urgente signalen.",
                   f"Uw caseload: {_url('casework:caseload')}", ""]
-    for item in sorted(digest.items, key=lambda i: signals.urgency_key(i.signals)):
+    for item in sorted(digest.items, key=lambda i: alerts.urgency_key(i.signals)):
         link = _url("participants:detail", pk=item.participant_id)
         lines.append(f"Deelnemer {item.participant_id} ({item.initials}) — {link}")
         for s in item.signals:

@@ -11,15 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from koers.core import access, audit, locking
-from koers.core.codes import Category, MeetingStatus
-from koers.core.http import safe_next
-from koers.core.models import AuditAction
-from koers.core.pages import participant_page
-
-from . import meetings
-from . import pdf as meeting_pdf
-from .meeting_forms import (
+from koers.casework import pdf as meeting_pdf
+from koers.casework.forms.meetings import (
     AcceptProposalForm,
     AddParticipantForm,
     DiscussionRequestForm,
@@ -27,6 +20,13 @@ from .meeting_forms import (
     MeetingForm,
     SearchForm,
 )
+from koers.casework.queries import meetings as meeting_queries
+from koers.casework.services import meetings as meeting_services
+from koers.core import access, audit, locking
+from koers.core.codes import Category, MeetingStatus
+from koers.core.http import safe_next
+from koers.core.models import AuditAction
+from koers.core.pages import participant_page
 
 PAGE_SIZE = 25
 
@@ -41,7 +41,7 @@ def _safe_next(request, default: str) -> str:
 
 
 def _closed(request, meeting):
-    messages.error(request, meetings.CLOSED_MESSAGE)
+    messages.error(request, meeting_queries.CLOSED_MESSAGE)
     return redirect("casework:meeting_detail", pk=meeting.pk)
 
 
@@ -54,7 +54,7 @@ def request_discussion(request, participant, grant):
     form = DiscussionRequestForm(request.POST)
     if form.is_valid():
         try:
-            meetings.request_discussion(request.user, participant, grant, form.cleaned_data["reason"],
+            meeting_services.request_discussion(request.user, participant, grant, form.cleaned_data["reason"],
                                         request=request)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -69,20 +69,20 @@ def request_discussion(request, participant, grant):
 
 def meeting_list(request):
     _require_case_worker(request.user)
-    upcoming, past = meetings.meetings_for(request.user)
+    upcoming, past = meeting_queries.meetings_for(request.user)
     page = Paginator(past, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "casework/meetings/list.html", {
-        "nav": "meetings", "upcoming": upcoming, "page": page, "can_plan": meetings.can_plan(request.user),
+        "nav": "meetings", "upcoming": upcoming, "page": page, "can_plan": meeting_queries.can_plan(request.user),
     })
 
 
 def meeting_create(request):
-    if not meetings.can_plan(request.user):
+    if not meeting_queries.can_plan(request.user):
         raise Http404("Pagina niet gevonden")
     form = MeetingForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = meetings.plan_meeting(request.user, form.to_draft())
+            meeting = meeting_services.plan_meeting(request.user, form.to_draft())
         except ValidationError as exc:
             for name, errors in exc.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
@@ -96,17 +96,17 @@ def meeting_create(request):
 
 def _meeting(request, pk):
     _require_case_worker(request.user)
-    return meetings.get_meeting_or_404(request.user, pk)
+    return meeting_queries.get_meeting_or_404(request.user, pk)
 
 
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
-    view = meetings.meeting_view(request.user, meeting)
-    meetings.record_view(request.user, view, detail=f"{meeting} bekeken", request=request)
+    view = meeting_queries.meeting_view(request.user, meeting)
+    meeting_queries.record_view(request.user, view, detail=f"{meeting} bekeken", request=request)
     return render(request, "casework/meetings/detail.html", {
         "nav": "meetings", "view": view, "meeting": meeting,
-        "can_edit": meetings.can_edit_agenda(request.user, meeting),
-        "can_record": meetings.can_record(request.user, meeting),
+        "can_edit": meeting_queries.can_edit_agenda(request.user, meeting),
+        "can_record": meeting_queries.can_record(request.user, meeting),
     })
 
 
@@ -115,9 +115,9 @@ def meeting_agenda(request, pk):
     meeting = _meeting(request, pk)
     if meeting.status != MeetingStatus.GEPLAND:
         return _closed(request, meeting)
-    if not meetings.can_edit_agenda(request.user, meeting):
+    if not meeting_queries.can_edit_agenda(request.user, meeting):
         raise Http404("Pagina niet gevonden")
-    proposal = meetings.propose_agenda(meeting, viewer=request.user)
+    proposal = meeting_queries.propose_agenda(meeting, viewer=request.user)
     accept = AcceptProposalForm(proposal=proposal)
     search = SearchForm(request.GET or None)
     if request.method == "POST":
@@ -126,7 +126,8 @@ def meeting_agenda(request, pk):
             if action == "accept":
                 accept = AcceptProposalForm(request.POST, proposal=proposal)
                 if accept.is_valid():
-                    items = meetings.accept_proposals(request.user, meeting, accept.cleaned_data["participants"],
+                    items = meeting_services.accept_proposals(request.user, meeting,
+                                                               accept.cleaned_data["participants"],
                                                       request=request)
                     messages.success(request, f"{len(items)} deelnemer(s) op de agenda gezet.")
                     return redirect("casework:meeting_agenda", pk=meeting.pk)
@@ -135,12 +136,13 @@ def meeting_agenda(request, pk):
                 if not add.is_valid():
                     raise Http404("Deelnemer niet gevonden")
                 reason = add.cleaned_data["reason"] or f"Toegevoegd door {request.user}"
-                meetings.add_to_agenda(request.user, meeting, [(add.cleaned_data["participant"], reason)],
+                meeting_services.add_to_agenda(request.user, meeting, [(add.cleaned_data["participant"], reason)],
                                        request=request)
                 messages.success(request, "De deelnemer staat op de agenda.")
                 return redirect("casework:meeting_agenda", pk=meeting.pk)
             elif action == "remove":
-                item = meetings.remove_from_agenda(request.user, meeting, request.POST.get("item"), request=request)
+                item = meeting_services.remove_from_agenda(request.user, meeting, request.POST.get("item"),
+                                                            request=request)
                 messages.success(request, f"{item.participant.name} is van de agenda gehaald.")
                 return redirect("casework:meeting_agenda", pk=meeting.pk)
             else:
@@ -148,11 +150,11 @@ def meeting_agenda(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("casework:meeting_agenda", pk=meeting.pk)
-    view = meetings.meeting_view(request.user, meeting)
+    view = meeting_queries.meeting_view(request.user, meeting)
     q = search.cleaned_data.get("q", "") if search.is_valid() else ""
-    results = meetings.search_participants(request.user, meeting, q)
+    results = meeting_queries.search_participants(request.user, meeting, q)
     grants = access.grants_for_page(request.user, [p.participant for p in proposal.proposals] + results)
-    meetings.record_view(request.user, view, detail=f"Agenda {meeting} bekeken", minutes=False, request=request)
+    meeting_queries.record_view(request.user, view, detail=f"Agenda {meeting} bekeken", minutes=False, request=request)
     listed = [(p.participant.pk, c, grants[p.participant.pk].legal_basis) for p in proposal.proposals
               for c in (Category.IDENTITY, Category.TRAJECTORY)]
     listed += [(p.pk, Category.IDENTITY, grants[p.pk].legal_basis) for p in results]
@@ -162,7 +164,7 @@ def meeting_agenda(request, pk):
     return render(request, "casework/meetings/agenda.html", {
         "nav": "meetings", "meeting": meeting, "view": view, "proposal": proposal, "accept": accept,
         "selected": {str(s) for s in selected}, "search": search, "q": q, "results": results,
-        "can_edit": True, "can_record": meetings.can_record(request.user, meeting),
+        "can_edit": True, "can_record": meeting_queries.can_record(request.user, meeting),
     })
 
 
@@ -171,11 +173,11 @@ def meeting_minutes(request, pk):
     meeting = _meeting(request, pk)
     if meeting.status != MeetingStatus.GEPLAND:
         return _closed(request, meeting)
-    if not meetings.can_record(request.user, meeting):
+    if not meeting_queries.can_record(request.user, meeting):
         raise Http404("Pagina niet gevonden")
-    view = meetings.meeting_view(request.user, meeting)
-    choices = meetings.decision_organisations(meeting, [v.participant.pk for v in view.items])
-    staff = list(meetings.attendee_candidates(meetings.organisation_ids(meeting)))
+    view = meeting_queries.meeting_view(request.user, meeting)
+    choices = meeting_queries.decision_organisations(meeting, [v.participant.pk for v in view.items])
+    staff = list(meeting_queries.attendee_candidates(meeting_queries.organisation_ids(meeting)))
     posted = request.POST.get("item") if request.method == "POST" else None
 
     def form_for(v):
@@ -192,7 +194,7 @@ def meeting_minutes(request, pk):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                _, created = meetings.record_item(
+                _, created = meeting_services.record_item(
                     request.user, meeting, v.item.pk, note=d["note"], note_is_special=d.get("note_is_special", False),
                     discussed=d["discussed"], decision=form.decision(), request=request,
                     version=form.submitted_version,
@@ -200,7 +202,7 @@ def meeting_minutes(request, pk):
             except locking.StaleEdit as exc:  # a colleague saved this item's minutes after the page was opened
                 v.item.refresh_from_db()
                 form.stale = exc
-                form.refresh_version(meetings.item_version(v.item))
+                form.refresh_version(meeting_queries.item_version(v.item))
             except ValidationError as exc:
                 for name, errors in exc.message_dict.items():
                     field = ItemMinutesForm.DECISION_FIELDS.get(name, name)
@@ -211,7 +213,7 @@ def meeting_minutes(request, pk):
                     text += f" Besluit ‘{created.title}’ is een actiepunt voor {created.owner_organisation}."
                 messages.success(request, text)
                 return redirect(reverse("casework:meeting_minutes", kwargs={"pk": meeting.pk}) + f"#item-{v.item.pk}")
-    meetings.record_view(request.user, view, detail=f"Notulen {meeting} bewerkt", request=request)
+    meeting_queries.record_view(request.user, view, detail=f"Notulen {meeting} bewerkt", request=request)
     return render(request, "casework/meetings/minutes.html", {
         "nav": "meetings", "meeting": meeting, "view": view, "rows": rows, "posted": posted,
         "can_edit": True, "can_record": True,
@@ -222,12 +224,12 @@ def meeting_minutes(request, pk):
 def meeting_finalise(request, pk):
     meeting = _meeting(request, pk)
     if not request.POST.get("confirm"):
-        if not meetings.can_record(request.user, meeting) and meeting.status == MeetingStatus.GEPLAND:
+        if not meeting_queries.can_record(request.user, meeting) and meeting.status == MeetingStatus.GEPLAND:
             raise Http404("Pagina niet gevonden")
         messages.error(request, "Vink aan dat de notulen compleet zijn om ze vast te stellen.")
         return redirect("casework:meeting_detail", pk=meeting.pk)
     try:
-        meetings.finalise(request.user, meeting, request=request)
+        meeting_services.finalise(request.user, meeting, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -239,9 +241,9 @@ def meeting_finalise(request, pk):
 
 def _pdf(request, pk, kind: str):
     meeting = _meeting(request, pk)
-    view = meetings.meeting_view(request.user, meeting)
+    view = meeting_queries.meeting_view(request.user, meeting)
     content = meeting_pdf.render_pdf(view, kind, printed_by=request.user, printed_at=timezone.localtime())
-    meetings.record_view(request.user, view, action=AuditAction.EXPORT, minutes=kind == "minutes",
+    meeting_queries.record_view(request.user, view, action=AuditAction.EXPORT, minutes=kind == "minutes",
                          detail=f"{'Agenda' if kind == 'agenda' else 'Notulen'} {meeting} als PDF", request=request)
     response = HttpResponse(content, content_type="application/pdf")
     name = "agenda" if kind == "agenda" else "notulen"

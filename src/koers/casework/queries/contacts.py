@@ -1,59 +1,55 @@
-"""Contacts (contactmomenten) and the guidance hours derived from them: services (writes) and queries (reads).
-
-Rules
-- Recording: everyone who may see the participant's trajectory records a contact on behalf of their own
-  organisation (a language teacher logs a phone call too: contact is the heart of the method). Writing other
-  trajectory data (action items from the follow-up) still needs trajectory *write* access.
-- A contact is trajectory data; a contact marked *bijzondere persoonsgegevens* is special-category data. Users
-  without ``bijzonder`` never see such a contact: not in lists, counts, details, the panel or a handover. Only
-  its date counts for "last contact" (the date says nothing about health, and the signal must not fire wrongly).
-- Correcting: the recorder may change or delete a contact within 24 hours of recording it; later corrections
-  are new contacts (the log is a record of what happened and when it was written down).
-- Guidance hours are attributed to the organisation that recorded the contact (``Contact.organisation``), once
-  per contact, whatever the number of staff who took part: the recording organisation did the work and is the
-  one that reports it. Staff of other organisations who joined record their own contact if they want their
-  time counted.
-"""
+"""Contacts (contactmomenten) and the guidance hours derived from them: reads, through the access policy. Writes:
+services/contacts.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from koers.core import access, audit, locking
+from koers.casework.models import Contact
+from koers.casework.queries import actions as queries
+from koers.core import access, locking
 from koers.core.access import Grant
 from koers.core.codes import Category, ContactKind
-from koers.core.models import AuditAction, User
+from koers.core.models import User
 from koers.participants.models import Participant
 
-from . import queries, services
-from .models import Contact
-
 MAX_DURATION = 600  # minutes
+
+
 EDIT_WINDOW = timedelta(hours=24)
+
+
 RECENT_ON_PANEL = 3
 
+
 MSG_FUTURE = "Een contact kan niet in de toekomst liggen. Vul de datum en tijd in waarop het contact plaatsvond."
+
+
 MSG_DURATION = f"Vul een duur in van 1 tot en met {MAX_DURATION} minuten."
+
+
 MSG_THIRD_PARTY = "Vul bij een driegesprek in met wie het gesprek was (bijvoorbeeld de werkgever of de school)."
+
+
 MSG_STAFF = (
     "{names} werkt niet bij een organisatie die bij het traject betrokken is. Kies alleen medewerkers van de "
     "regie-organisatie of van een organisatie die als partner is toegevoegd."
 )
+
+
 MSG_SPECIAL = "U kunt geen contact met bijzondere persoonsgegevens vastleggen voor deze deelnemer."
+
+
 MSG_TOO_LATE = (
     "Een contact kan alleen binnen 24 uur na het vastleggen worden gewijzigd of verwijderd, en alleen door wie het "
     "vastlegde. Leg een correctie vast als nieuw contact."
 )
 
-
-# --- Who may do what -------------------------------------------------------------------------------------------
 
 def can_record(grant: Grant) -> bool:
     """Every user who may see the participant's trajectory may log a contact for their own organisation."""
@@ -77,8 +73,6 @@ def category_of(contact: Contact) -> str:
 def categories_of(contacts) -> set[str]:
     return {category_of(c) for c in contacts}
 
-
-# --- Reads -----------------------------------------------------------------------------------------------------
 
 def visible_contacts(participant: Participant, grant: Grant) -> QuerySet:
     """A participant's contacts the grant covers (the caller checked the participant with the policy)."""
@@ -171,8 +165,6 @@ def contact_action_items(contact: Contact, grant: Grant) -> list:
     return [i for i in items if i.source_contact_id == contact.pk]
 
 
-# --- Writes ----------------------------------------------------------------------------------------------------
-
 @dataclass
 class ContactData:
     kind: str
@@ -211,64 +203,6 @@ def check_contact(participant: Participant, grant: Grant, data: ContactData, *,
     return errors
 
 
-def _raise(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError({f: [m] for f, m in errors.items()})
-
-
-def _apply(contact: Contact, data: ContactData) -> None:
-    for name in ("kind", "happened_at", "duration_minutes", "participant_present", "employer_present",
-                 "interpreter_present", "is_special"):
-        setattr(contact, name, getattr(data, name))
-    for name in ("third_party", "summary", "agreements", "follow_up"):
-        setattr(contact, name, (getattr(data, name) or "").strip())
-
-
-@transaction.atomic
-def record_contact(user, participant: Participant, grant: Grant, data: ContactData,
-                   actions: list[services.ActionDraft] = (), *, request=None) -> Contact:
-    """Log a contact for the user's organisation, with action items from its follow-up (all or nothing)."""
-    if not can_record(grant):
-        raise Http404("Deelnemer niet gevonden")
-    _raise(check_contact(participant, grant, data))
-    contact = Contact(participant=participant, organisation_id=user.organisation_id, recorded_by=user)
-    _apply(contact, data)
-    contact.save()
-    contact.staff.set(data.staff)
-    audit.record(user, participant, category_of(contact), AuditAction.CREATE, legal_basis=grant.legal_basis,
-                 detail=f"Contact vastgelegd: {contact.get_kind_display().lower()}", request=request)
-    if actions:
-        services.create_action_items(user, participant, grant, list(actions), source_contact=contact)
-    return contact
-
-
-def _check_correctable(user, contact: Contact, grant: Grant) -> None:
-    if not can_see(grant, contact):
-        raise Http404("Contact niet gevonden")
-    if not can_correct(user, contact):
-        raise ValidationError(MSG_TOO_LATE)
-
-
-@transaction.atomic
-def update_contact(user, contact: Contact, grant: Grant, data: ContactData, *, request=None,
-                   version: str | None = None) -> Contact:
-    """Correct a contact. ``version`` is what the form carried (``contact_version``): a contact corrected by a
-    colleague after the form was loaded is not overwritten unseen (``locking.StaleEdit``)."""
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    _check_correctable(user, contact, grant)
-    locking.check(version, editable_values(contact), labels=EDIT_LABELS)
-    _raise(check_contact(contact.participant, grant, data))
-    was_special = contact.is_special
-    _apply(contact, data)
-    contact.save()
-    contact.staff.set(data.staff)
-    categories = {category_of(contact)} | ({Category.SPECIAL} if was_special else set())
-    audit.record(user, contact.participant, categories, AuditAction.UPDATE, legal_basis=grant.legal_basis,
-                 detail=f"Contact van {timezone.localtime(contact.happened_at):%d-%m-%Y %H:%M} gewijzigd",
-                 request=request)
-    return contact
-
-
 def editable_values(contact: Contact) -> dict:
     """The values the edit form shows (its initial data) and the version covers."""
     return {
@@ -289,19 +223,6 @@ EDIT_LABELS = {name: str(Contact._meta.get_field(name).verbose_name) for name in
 def contact_version(contact: Contact) -> str:
     return locking.make_version(editable_values(contact))
 
-
-@transaction.atomic
-def delete_contact(user, contact: Contact, grant: Grant, *, request=None) -> None:
-    contact = Contact.objects.select_for_update(of=("self",)).select_related("participant").get(pk=contact.pk)
-    _check_correctable(user, contact, grant)
-    participant, category = contact.participant, category_of(contact)
-    detail = f"Contact van {timezone.localtime(contact.happened_at):%d-%m-%Y %H:%M} verwijderd"
-    contact.delete()
-    audit.record(user, participant, category, AuditAction.DELETE, legal_basis=grant.legal_basis, detail=detail,
-                 request=request)
-
-
-# --- Guidance hours --------------------------------------------------------------------------------------------
 
 def _readable_contacts(user) -> QuerySet:
     """Contacts of participants the user may see, special ones only where the user may see special data."""

@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from koers.casework.forms.actions import ActionChoices, ActionItemForm, StatusFilterForm, StatusForm
+from koers.casework.queries import actions as queries
+from koers.casework.services import actions as services
 from koers.core import access, audit
 from koers.core.codes import ActionStatus, Category, Role
 from koers.core.http import safe_next
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
-
-from . import queries, services
-from .forms import ActionChoices, ActionItemForm, StatusFilterForm, StatusForm
 
 PAGE_SIZE = 50
 

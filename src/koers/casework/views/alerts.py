@@ -13,15 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from koers.casework.forms.alerts import AcknowledgeForm, CaseloadFilterForm, ReassignForm
+from koers.casework.queries import caseload as caseloads
+from koers.casework.services import alerts as alert_services
 from koers.core import audit
 from koers.core.access import safe_id
 from koers.core.codes import Category
 from koers.core.http import safe_next
 from koers.core.models import AuditAction
-
-from . import caseload as caseloads
-from . import signals
-from .signal_forms import AcknowledgeForm, CaseloadFilterForm, ReassignForm
 
 #: Rows per page of the caseload (sorted by urgency: the most urgent are on page 1).
 PAGE_SIZE = 50
@@ -64,7 +63,7 @@ def acknowledge(request, pk):
         messages.error(request, " ".join(form.errors.get("note", ["De notitie is niet goed ingevuld."])))
         return redirect(back)
     try:
-        ack = signals.acknowledge(request.user, pk, form.cleaned_data["code"], form.cleaned_data["subject"],
+        ack = alert_services.acknowledge(request.user, pk, form.cleaned_data["code"], form.cleaned_data["subject"],
                                   form.cleaned_data["note"], request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -1,47 +1,39 @@
-"""Warm handover (warme overdracht): services and queries.
-
-A participant moves to another counsellor or organisation. The sender picks the receiver (a staff member of the
-regie organisation or of an involved partner who can see the participant's trajectory) and writes a note. Koers
-adds a handover document: the current plan with its goals, the open action items and the contacts of the last
-60 days — only what *both* the receiver and the sender may see (the receiver must not get more than their grant,
-the sender must not publish what they could not read). The snapshot is stored as JSON, each part tagged with
-its data category, and is filtered again by the viewer's grant whenever it is shown.
-
-Confirming by the receiver makes the move real: a regisseur of the regie organisation becomes the participant's
-regisseur (``participants.services.set_regisseur``); a partner's staff member becomes that organisation's
-counsellor on the membership. Everything is audited; the receiver and, on confirmation, the sender get an e-mail.
-"""
+"""Warm handover (warme overdracht): the reads (who can receive it, the handover pages, the lists). Writes:
+services/handover.py."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import formats, timezone
+from django.utils import timezone
 
-from koers.core import access, audit
+from koers.casework.models import Handover
+from koers.casework.queries import actions as queries
+from koers.casework.queries import contacts as contact_queries
+from koers.core import access
 from koers.core.access import Grant
-from koers.core.codes import SPECIAL_DOMAINS, Category, HandoverStatus, Role
-from koers.core.models import AuditAction, User
-from koers.participants.models import Membership, Participant
-
-from . import contacts, queries
-from .models import Handover
+from koers.core.codes import SPECIAL_DOMAINS, Category
+from koers.core.models import User
+from koers.participants.models import Participant
 
 logger = logging.getLogger("koers.casework")
 
+
 RECENT_DAYS = 60
+
+
 MSG_NOT_RECEIVER = (
     "Deze medewerker kan de deelnemer niet overnemen: kies een medewerker van een organisatie die bij het traject "
     "betrokken is en het traject mag inzien."
 )
+
+
 MSG_SELF = "U kunt een deelnemer niet aan uzelf overdragen."
+
+
 MSG_OPEN = "Er staat al een overdracht aan deze medewerker open. Wacht op de bevestiging of bekijk die overdracht."
 
 
@@ -64,10 +56,6 @@ def receivers(participant: Participant, sender) -> list[User]:
         if Category.TRAJECTORY in cache[key].read and Category.IDENTITY in cache[key].read:
             result.append(u)
     return result
-
-
-def _combined(sender_grant: Grant, receiver_grant: Grant) -> Grant:
-    return dataclasses.replace(receiver_grant, read=receiver_grant.read & sender_grant.read, write=frozenset())
 
 
 def _d(value) -> str:
@@ -111,7 +99,7 @@ def build_snapshot(participant: Participant, grant: Grant, *, now=None) -> dict:
             "due_date": _d(item.due_date), "status": item.get_status_display(), "overdue": item.is_overdue,
             "special": queries.category_of(item.domain) == Category.SPECIAL,
         })
-    recent = contacts.in_period(contacts.visible_contacts(participant, grant),
+    recent = contact_queries.in_period(contact_queries.visible_contacts(participant, grant),
                                 timezone.localdate(now) - timedelta(days=RECENT_DAYS), None)
     for c in recent.select_related("organisation", "recorded_by"):
         doc["contacts"].append({
@@ -155,65 +143,6 @@ def snapshot_categories(doc: dict) -> set[str]:
     return cats
 
 
-@transaction.atomic
-def start_handover(user, participant: Participant, grant: Grant, to_user: User, note: str, *,
-                   request=None) -> Handover:
-    if not can_start(grant):
-        raise Http404("Pagina niet gevonden")
-    if to_user.pk == user.pk:
-        raise ValidationError({"to_user": [MSG_SELF]})
-    if to_user.pk not in {u.pk for u in receivers(participant, user)}:
-        raise ValidationError({"to_user": [MSG_NOT_RECEIVER]})
-    if Handover.objects.filter(participant=participant, to_user=to_user, status=HandoverStatus.OPEN).exists():
-        raise ValidationError({"to_user": [MSG_OPEN]})
-    receiver_grant = access.grant_for(to_user, participant)
-    doc = build_snapshot(participant, _combined(grant, receiver_grant))
-    handover = Handover.objects.create(
-        participant=participant, from_user=user, to_user=to_user, to_organisation_id=to_user.organisation_id,
-        note=note.strip(), snapshot=doc, created_by=user,
-    )
-    audit.record(user, participant, snapshot_categories(doc), AuditAction.CREATE, legal_basis=grant.legal_basis,
-                 detail=f"Warme overdracht gestart naar {to_user} ({to_user.organisation})", request=request)
-    transaction.on_commit(lambda: _mail_receiver(handover, request))
-    return handover
-
-
-def _link(request, path: str) -> str:
-    return request.build_absolute_uri(path) if request is not None else path
-
-
-def _mail_receiver(handover: Handover, request) -> None:
-    from django.urls import reverse
-
-    if not handover.to_user.email:
-        return
-    url = _link(request, reverse("casework:handover_detail", kwargs={"handover_id": handover.pk}))
-    # No participant data in the mail: only that there is a handover, and where to read it after logging in.
-    send_mail(
-        "Koers: een deelnemer wordt aan u overgedragen",
-        f"Beste {handover.to_user},\n\n{handover.from_user} draagt een deelnemer aan u over (warme overdracht).\n"
-        f"Lees de overdracht en bevestig dat u de deelnemer overneemt:\n{url}\n\n"
-        "U ziet de overdracht nadat u bent ingelogd in Koers.\n",
-        None, [handover.to_user.email],
-    )
-    logger.info("handover %s mail sent to user %s", handover.pk, handover.to_user_id)
-
-
-def _mail_sender(handover: Handover, request) -> None:
-    from django.urls import reverse
-
-    sender = handover.from_user
-    if sender is None or not sender.email:
-        return
-    url = _link(request, reverse("casework:handover_detail", kwargs={"handover_id": handover.pk}))
-    send_mail(
-        "Koers: uw overdracht is bevestigd",
-        f"Beste {sender},\n\n{handover.to_user} heeft de overdracht van "
-        f"{formats.date_format(timezone.localtime(handover.created_at), 'j F Y')} bevestigd.\n{url}\n",
-        None, [sender.email],
-    )
-
-
 def visible_handovers(user) -> QuerySet:
     """Handovers the user sent or received, of participants the user still sees."""
     return (
@@ -235,40 +164,3 @@ def get_handover_or_404(user, handover_id) -> tuple[Handover, Participant, Grant
     if not (involved or grant.can_manage_access) or Category.TRAJECTORY not in grant.read:
         raise Http404("Overdracht niet gevonden")
     return handover, participant, grant
-
-
-@transaction.atomic
-def confirm(user, handover: Handover, note: str = "", *, request=None) -> Handover:
-    """The receiver takes the participant over. A regisseur of the regie organisation becomes the participant's
-    regisseur; a partner's staff member becomes that organisation's counsellor for the participant."""
-    handover = (
-        Handover.objects.select_for_update(of=("self",)).select_related("to_user", "from_user").get(pk=handover.pk)
-    )
-    if handover.to_user_id != user.pk:
-        raise Http404("Overdracht niet gevonden")
-    if handover.status != HandoverStatus.OPEN:
-        raise ValidationError("Deze overdracht is al bevestigd.")
-    participant, grant = access.get_participant_or_404(user, handover.participant_id)
-    handover.status = HandoverStatus.BEVESTIGD
-    handover.confirmed_at = timezone.now()
-    handover.confirm_note = (note or "").strip()[:300]
-    handover.save(update_fields=["status", "confirmed_at", "confirm_note"])
-    change = _take_over(user, participant)
-    audit.record(user, participant, Category.TRAJECTORY, AuditAction.UPDATE, legal_basis=grant.legal_basis,
-                 detail=f"Warme overdracht bevestigd{change}", request=request)
-    transaction.on_commit(lambda: _mail_sender(handover, request))
-    return handover
-
-
-def _take_over(user, participant: Participant) -> str:
-    if participant.regie_organisation_id == user.organisation_id:
-        if not user.has_role(Role.REGISSEUR):
-            return ""
-        from koers.participants import services as participant_services
-
-        participant_services.set_regisseur(user, participant, user)
-        return f"; {user} is nu regisseur"
-    memberships = Membership.objects.active().filter(participant=participant, organisation_id=user.organisation_id)
-    if memberships.update(counsellor=user):
-        return f"; {user} is nu begeleider namens {user.organisation}"
-    return ""

@@ -13,13 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from koers.core import access, audit, locking
-from koers.core.codes import Category, HandoverStatus
-from koers.core.models import AuditAction
-from koers.core.pages import participant_object_page, participant_page
-
-from . import contacts, handover
-from .contact_forms import (
+from koers.casework.forms.actions import ActionChoices
+from koers.casework.forms.contacts import (
     ContactFilterForm,
     ContactForm,
     HandoverConfirmForm,
@@ -27,7 +22,14 @@ from .contact_forms import (
     PeriodForm,
     action_forms,
 )
-from .forms import ActionChoices
+from koers.casework.queries import contacts as contact_queries
+from koers.casework.queries import handover as handover_queries
+from koers.casework.services import contacts as contact_services
+from koers.casework.services import handover as handover_services
+from koers.core import access, audit, locking
+from koers.core.codes import Category, HandoverStatus
+from koers.core.models import AuditAction
+from koers.core.pages import participant_object_page, participant_page
 
 PAGE_SIZE = 25
 
@@ -57,24 +59,25 @@ def participant_contacts(request, participant, grant):
     _require(grant)
     form = ContactFilterForm(request.GET or None, organisations=list(access.involved_organisations(participant)))
     filters = form.filters()
-    page = Paginator(contacts.filtered_contacts(participant, grant, filters), PAGE_SIZE).get_page(
+    page = Paginator(contact_queries.filtered_contacts(participant, grant, filters), PAGE_SIZE).get_page(
         request.GET.get("page"))
     items = list(page.object_list)
-    hours = contacts.participant_hours(participant, grant, filters.start, filters.end)
-    audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY} | contacts.categories_of(items),
+    hours = contact_queries.participant_hours(participant, grant, filters.start, filters.end)
+    audit.record(request.user, participant, {Category.IDENTITY,
+                                             Category.TRAJECTORY} | contact_queries.categories_of(items),
                  AuditAction.VIEW, legal_basis=grant.legal_basis, detail="Contacten bekeken", request=request)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "casework/contacts/list.html", {
         "nav": "participants", "p": participant, "grant": grant, "tab": "contacten", "form": form, "page": page,
         "contacts": items, "query": query.urlencode(), "hours": hours,
-        "hours_total": sum(h["minutes"] for h in hours), "can_record": contacts.can_record(grant),
+        "hours_total": sum(h["minutes"] for h in hours), "can_record": contact_queries.can_record(grant),
         "filtered": any(v for v in (filters.kind, filters.organisation_id, filters.start, filters.end)),
     })
 
 
 def _contact_form(request, participant, grant, *, initial, data=None):
-    staff = contacts.involved_staff_for(participant)
+    staff = contact_queries.involved_staff_for(participant)
     return ContactForm(data, participant=participant, grant=grant, staff=staff,
                        involved_ids=access.involved_organisation_ids(participant), initial=initial)
 
@@ -82,7 +85,7 @@ def _contact_form(request, participant, grant, *, initial, data=None):
 @participant_page
 def contact_create(request, participant, grant):
     _require(grant)
-    if not contacts.can_record(grant):
+    if not contact_queries.can_record(grant):
         raise Http404("Pagina niet gevonden")
     data = request.POST if request.method == "POST" else None
     form = _contact_form(request, participant, grant, initial=ContactForm.initial_for(request.user), data=data)
@@ -96,7 +99,7 @@ def contact_create(request, participant, grant):
         if form.is_valid() and all(rows_valid):
             drafts = [r.to_draft(request.user) for r in rows if not r.skipped]
             try:
-                contact = contacts.record_contact(request.user, participant, grant, form.to_data(), drafts,
+                contact = contact_services.record_contact(request.user, participant, grant, form.to_data(), drafts,
                                                   request=request)
             except ValidationError as exc:
                 _add_errors(form, exc)
@@ -116,22 +119,23 @@ def contact_create(request, participant, grant):
 @participant_page
 def contact_detail(request, participant, grant, contact_id):
     _require(grant)
-    contact = contacts.get_contact_or_404(participant, grant, contact_id)
-    items = contacts.contact_action_items(contact, grant)
-    audit.record(request.user, participant, {Category.IDENTITY, contacts.category_of(contact)}, AuditAction.VIEW,
+    contact = contact_queries.get_contact_or_404(participant, grant, contact_id)
+    items = contact_queries.contact_action_items(contact, grant)
+    audit.record(request.user, participant, {Category.IDENTITY, contact_queries.category_of(contact)},
+                 AuditAction.VIEW,
                  legal_basis=grant.legal_basis, detail="Contact bekeken", request=request)
     return render(request, "casework/contacts/detail.html", {
         "nav": "participants", "p": participant, "grant": grant, "tab": "contacten", "c": contact,
-        "items": items, "can_correct": contacts.can_correct(request.user, contact),
-        "correct_until": contact.recorded_at + contacts.EDIT_WINDOW,
+        "items": items, "can_correct": contact_queries.can_correct(request.user, contact),
+        "correct_until": contact.recorded_at + contact_queries.EDIT_WINDOW,
     })
 
 
 def _correctable(request, participant, grant, contact_id):
     _require(grant)
-    contact = contacts.get_contact_or_404(participant, grant, contact_id)
-    if not contacts.can_correct(request.user, contact):
-        messages.error(request, contacts.MSG_TOO_LATE)
+    contact = contact_queries.get_contact_or_404(participant, grant, contact_id)
+    if not contact_queries.can_correct(request.user, contact):
+        messages.error(request, contact_queries.MSG_TOO_LATE)
         return participant, grant, contact, redirect("casework:contact_detail", pk=participant.pk,
                                                      contact_id=contact.pk)
     return participant, grant, contact, None
@@ -147,23 +151,24 @@ def contact_edit(request, participant, grant, contact_id):
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            contacts.update_contact(request.user, contact, grant, form.to_data(), request=request,
+            contact_services.update_contact(request.user, contact, grant, form.to_data(), request=request,
                                     version=form.submitted_version)
         except locking.StaleEdit as exc:  # corrected by a colleague meanwhile: show what, keep the input
             stale = exc
             contact.refresh_from_db()
-            form.refresh_version(contacts.contact_version(contact))
+            form.refresh_version(contact_queries.contact_version(contact))
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, "Contact gewijzigd.")
             return redirect("casework:contact_detail", pk=participant.pk, contact_id=contact.pk)
-    audit.record(request.user, participant, {Category.IDENTITY, contacts.category_of(contact)}, AuditAction.VIEW,
+    audit.record(request.user, participant, {Category.IDENTITY, contact_queries.category_of(contact)},
+                 AuditAction.VIEW,
                  legal_basis=grant.legal_basis, detail="Formulier contact wijzigen", request=request)
     return render(request, "casework/contacts/form.html", {
         "nav": "participants", "p": participant, "grant": grant, "form": form, "contact": contact,
         "title": "Contact wijzigen", "submit": "Wijzigingen opslaan", "stale": stale,
-        "correct_until": contact.recorded_at + contacts.EDIT_WINDOW,
+        "correct_until": contact.recorded_at + contact_queries.EDIT_WINDOW,
     })
 
 
@@ -174,13 +179,14 @@ def contact_delete(request, participant, grant, contact_id):
         return refused
     if request.method == "POST":
         try:
-            contacts.delete_contact(request.user, contact, grant, request=request)
+            contact_services.delete_contact(request.user, contact, grant, request=request)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("casework:contact_detail", pk=participant.pk, contact_id=contact.pk)
         messages.success(request, "Contact verwijderd.")
         return redirect("casework:participant_contacts", pk=participant.pk)
-    audit.record(request.user, participant, {Category.IDENTITY, contacts.category_of(contact)}, AuditAction.VIEW,
+    audit.record(request.user, participant, {Category.IDENTITY, contact_queries.category_of(contact)},
+                 AuditAction.VIEW,
                  legal_basis=grant.legal_basis, detail="Contact verwijderen (bevestigen)", request=request)
     return render(request, "casework/contacts/delete.html", {
         "nav": "participants", "p": participant, "grant": grant, "c": contact,
@@ -200,7 +206,7 @@ def guidance_hours(request):
     user = request.user
     form = PeriodForm(request.GET or None)
     start, end = form.period()
-    rows = contacts.hours_per_participant(user, start, end)
+    rows = contact_queries.hours_per_participant(user, start, end)
     ids = [r["participant_id"] for r in rows]
     bases = _legal_bases(user, rows)
     if request.GET.get("export") == "csv":
@@ -208,17 +214,18 @@ def guidance_hours(request):
     audit.record_many(user, [(pid, c, bases.get(pid, "")) for pid in ids for c in (Category.IDENTITY,
                                                                                     Category.TRAJECTORY)],
                       AuditAction.LIST, detail="Begeleidingsuren", request=request)
-    team = contacts.may_see_team(user)
+    team = contact_queries.may_see_team(user)
     for r in rows:
-        r["hours"] = contacts.hours_label(r["minutes"])
-    by_org = contacts.hours_per_organisation(user, start, end) if team else []
-    by_staff = contacts.hours_per_staff(user, start, end) if team else []
+        r["hours"] = contact_queries.hours_label(r["minutes"])
+    by_org = contact_queries.hours_per_organisation(user, start, end) if team else []
+    by_staff = contact_queries.hours_per_staff(user, start, end) if team else []
     for r in by_org + by_staff:
-        r["hours"] = contacts.hours_label(r["minutes"])
+        r["hours"] = contact_queries.hours_label(r["minutes"])
     total = sum(r["minutes"] for r in rows)
     return render(request, "casework/contacts/hours.html", {
         "nav": "actions", "tab": "hours", "is_regisseur": team, "form": form, "start": start, "end": end,
-        "rows": rows, "total_hours": contacts.hours_label(total), "total_contacts": sum(r["contacts"] for r in rows),
+        "rows": rows, "total_hours": contact_queries.hours_label(total),
+        "total_contacts": sum(r["contacts"] for r in rows),
         "by_org": by_org, "by_staff": by_staff, "organisation": user.organisation,
         "csv_query": f"start={start.isoformat()}&end={end.isoformat()}&export=csv",
     })
@@ -234,7 +241,7 @@ def _hours_csv(request, rows, bases, start, end) -> HttpResponse:
                      "uren"])
     for r in rows:
         writer.writerow([user.organisation.name, start.isoformat(), end.isoformat(), r["participant_id"], r["name"],
-                         r["contacts"], r["minutes"], contacts.hours_label(r["minutes"])])
+                         r["contacts"], r["minutes"], contact_queries.hours_label(r["minutes"])])
     audit.record_many(
         user, [(r["participant_id"], c, bases.get(r["participant_id"], "")) for r in rows
                for c in (Category.IDENTITY, Category.TRAJECTORY)],
@@ -248,12 +255,13 @@ def _hours_csv(request, rows, bases, start, end) -> HttpResponse:
 @participant_page
 def handover_create(request, participant, grant):
     _require(grant)
-    if not handover.can_start(grant):
+    if not handover_queries.can_start(grant):
         raise Http404("Pagina niet gevonden")
-    form = HandoverForm(request.POST or None, receivers=handover.receivers(participant, request.user))
+    form = HandoverForm(request.POST or None, receivers=handover_queries.receivers(participant, request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            h = handover.start_handover(request.user, participant, grant, form.receivers[form.cleaned_data["to_user"]],
+            h = handover_services.start_handover(request.user, participant, grant,
+                                                 form.receivers[form.cleaned_data["to_user"]],
                                         form.cleaned_data["note"], request=request)
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -267,13 +275,13 @@ def handover_create(request, participant, grant):
                  legal_basis=grant.legal_basis, detail="Formulier warme overdracht", request=request)
     return render(request, "casework/handover/form.html", {
         "nav": "participants", "p": participant, "grant": grant, "form": form, "earlier": earlier,
-        "recent_days": handover.RECENT_DAYS,
+        "recent_days": handover_queries.RECENT_DAYS,
     })
 
 
 def my_handovers(request):
     _require_case_worker(request.user)
-    items = list(handover.visible_handovers(request.user)[:200])
+    items = list(handover_queries.visible_handovers(request.user)[:200])
     received = [h for h in items if h.to_user_id == request.user.pk]
     sent = [h for h in items if h.to_user_id != request.user.pk]
     if items:
@@ -282,17 +290,17 @@ def my_handovers(request):
         audit.record_list(request.user, sorted({h.participant_id for h in items}), bases, category=Category.IDENTITY,
                           detail="Overdrachten", request=request)
     return render(request, "casework/handover/list.html", {
-        "nav": "actions", "tab": "handovers", "is_regisseur": contacts.may_see_team(request.user),
+        "nav": "actions", "tab": "handovers", "is_regisseur": contact_queries.may_see_team(request.user),
         "open_received": [h for h in received if h.status == HandoverStatus.OPEN],
         "done_received": [h for h in received if h.status != HandoverStatus.OPEN],
         "sent": sent,
     })
 
 
-@participant_object_page(handover.get_handover_or_404, kwarg="handover_id")
+@participant_object_page(handover_queries.get_handover_or_404, kwarg="handover_id")
 def handover_detail(request, h, participant, grant):
-    doc = handover.snapshot_for(h, grant)
-    audit.record(request.user, participant, handover.snapshot_categories(doc), AuditAction.VIEW,
+    doc = handover_queries.snapshot_for(h, grant)
+    audit.record(request.user, participant, handover_queries.snapshot_categories(doc), AuditAction.VIEW,
                  legal_basis=grant.legal_basis, detail="Warme overdracht bekeken", request=request)
     can_confirm = h.to_user_id == request.user.pk and h.status == HandoverStatus.OPEN
     return render(request, "casework/handover/detail.html", {
@@ -302,12 +310,12 @@ def handover_detail(request, h, participant, grant):
 
 
 @require_POST
-@participant_object_page(handover.get_handover_or_404, kwarg="handover_id")
+@participant_object_page(handover_queries.get_handover_or_404, kwarg="handover_id")
 def handover_confirm(request, h, participant, grant):
     form = HandoverConfirmForm(request.POST)
     note = form.cleaned_data["confirm_note"] if form.is_valid() else ""
     try:
-        handover.confirm(request.user, h, note, request=request)
+        handover_services.confirm(request.user, h, note, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -1,4 +1,7 @@
-"""Signals: what needs attention, computed from the records and never stored.
+"""The alert engine: the caseload's *signalen* (what needs attention), computed from the records and never stored.
+
+"Signals" in code means Django signals only; a signaal on the caseload is computed here. Acknowledging one
+(a write) is ``services/alerts.py``.
 
 A signal says *why* (from which records), *since when* and *what to do*. It is computed for a whole batch of
 participants at once, with a fixed number of queries whatever the size of the batch (the caseload of 150
@@ -6,12 +9,12 @@ participants, the daily ``koers tick`` over all of them in batches of 2,000). Th
 functions that receive a ``Batch`` and yield ``Signal``s. The built-in rules are registered below; another part
 of Koers adds its own with ``register`` (the work issue: contract ending, aftercare check due)::
 
-    from koers.casework import signals
+    from koers.casework.queries import alerts
 
-    @signals.register
-    def contract_ending(batch: signals.Batch):
+    @alerts.register
+    def contract_ending(batch: alerts.Batch):
         for row in Placement.objects.filter(participant_id__in=batch.active_ids, ...):  # one query per batch
-            yield signals.Signal(row.participant_id, "contract_loopt_af", ...)
+            yield alerts.Signal(row.participant_id, "contract_loopt_af", ...)
 
 Built-in rules (codes are stable; thresholds from ``MunicipalityPolicy`` of the regie municipality):
 
@@ -42,12 +45,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.utils import timezone
 
-from koers.core import access, audit
+from koers.casework.models import ActionItem, Contact, SignalAcknowledgement
+from koers.core import access
 from koers.core.codes import (
     DOMAIN_CATEGORY,
     PRESENT_STATUSES,
@@ -57,15 +59,16 @@ from koers.core.codes import (
     EnrolmentStatus,
     Phase,
 )
-from koers.core.models import AuditAction, MunicipalityPolicy
-
-from .models import ActionItem, Contact, SignalAcknowledgement
+from koers.core.models import MunicipalityPolicy
 
 if TYPE_CHECKING:
     from koers.participants.models import Participant
 
 INFO, ATTENTION, URGENT = 1, 2, 3
+
+
 SEVERITY_LABELS = {INFO: "Ter info", ATTENTION: "Aandacht", URGENT: "Urgent"}
+
 
 #: Built-in codes with their Dutch names (filters, digest). Providers registered later add theirs (``CODES``).
 CODES: dict[str, str] = {
@@ -80,10 +83,17 @@ CODES: dict[str, str] = {
     "inschrijving_beeindigd": "Activiteit beëindigd zonder vervolg",
 }
 
+
 #: How far back the rules look (days).
 ABSENCE_DAYS = 14  # = activities.attendance.SIGNAL_DAYS
+
+
 RATE_MIN_SESSIONS = 4  # = activities.attendance.RATE_SIGNAL_MIN_SESSIONS
+
+
 SWITCH_WARN_DAYS = 30
+
+
 ENDED_DAYS = 30
 
 
@@ -133,6 +143,8 @@ class Batch:
 
 
 Provider = Callable[[Batch], Iterable[Signal]]
+
+
 PROVIDERS: list[Provider] = []
 
 
@@ -158,9 +170,6 @@ def local_date(value: dt.datetime | dt.date) -> date:
     return value
 
 
-# --- shared loads ----------------------------------------------------------------------------------------
-
-
 def last_contacts(batch: Batch) -> dict[int, date]:
     """The date of the last contact with the participant present, per participant (one query, cached)."""
 
@@ -173,9 +182,6 @@ def last_contacts(batch: Batch) -> dict[int, date]:
         return {r["participant_id"]: local_date(r["last"]) for r in rows}
 
     return batch.cached("last_contacts", load)
-
-
-# --- built-in providers ----------------------------------------------------------------------------------
 
 
 def no_contact(batch: Batch) -> Iterable[Signal]:
@@ -403,9 +409,6 @@ for _provider in (no_contact, absences, low_attendance, plan_deadlines, overdue_
     register(_provider)
 
 
-# --- computing -------------------------------------------------------------------------------------------
-
-
 def policies_for(organisation_ids: Iterable[int], known: dict[int, MunicipalityPolicy] | None = None
                  ) -> dict[int, MunicipalityPolicy]:
     """The rules of these municipalities (stored or default), one query for those not in ``known``."""
@@ -497,34 +500,3 @@ def panel(participant: Participant, grant: access.Grant, *, today: date | None =
         return {}
     items = for_participant(participant, grant, today=today)
     return {"signals": items, "participant": participant, "next": request.get_full_path() if request else ""}
-
-
-# --- acknowledging ---------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def acknowledge(user, participant_id, code: str, subject: str, note: str, *, today: date | None = None,
-                request=None) -> SignalAcknowledgement:
-    """Record that ``user`` saw a signal and what they did. 404 when the user may not see the participant or
-    the signal's category; a ValidationError (Dutch) when the note is missing or the signal is no longer there."""
-    participant, grant = access.get_participant_or_404(user, participant_id)
-    access.require_category(grant, Category.TRAJECTORY)
-    today = today or timezone.localdate()
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": "Schrijf kort op wat u heeft gedaan of afgesproken."})
-    current = {
-        (s.code, s.subject): s
-        for s in visible(compute([participant], today=today, include_acknowledged=True)[participant.pk], grant)
-    }
-    signal = current.get((code, subject or ""))
-    if signal is None:
-        raise ValidationError("Dit signaal is er niet meer (de oorzaak is al weggenomen). Er is niets opgeslagen.")
-    policy = MunicipalityPolicy.for_participant(participant)
-    ack = SignalAcknowledgement.objects.create(
-        participant=participant, code=signal.code, subject=signal.subject, note=note[:300], acknowledged_by=user,
-        snooze_until=today + timedelta(days=max(1, policy.signal_snooze_days)),
-    )
-    audit.record(user, participant, signal.category, AuditAction.CREATE, legal_basis=grant.legal_basis,
-                 detail=f"Signaal afgehandeld: {signal.label}"[:500], request=request)
-    return ack

@@ -10,14 +10,13 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from koers.casework.models import ActionItem
+from koers.casework.queries import actions as queries
 from koers.core import access, audit
 from koers.core.access import Grant, require_category
 from koers.core.codes import ActionStatus, Category, LifeDomain
 from koers.core.models import AuditAction, Organisation, User
 from koers.participants.models import Participant
-
-from . import queries
-from .models import ActionItem
 
 #: The status changes a user can make. Finished items can be reopened (a mistake, or it came back).
 TRANSITIONS: dict[str, tuple[str, ...]] = {

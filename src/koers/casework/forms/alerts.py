@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from koers.casework.queries import alerts
 from koers.core.codes import Phase
-
-from . import signals
 
 
 class CaseloadFilterForm(forms.Form):
@@ -23,7 +22,8 @@ class CaseloadFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fase"].choices = [("", "Alle fasen")] + [c for c in Phase.choices if c[0] != Phase.AFGESLOTEN]
-        self.fields["signaal"].choices = [("", "Alle signalen")] + sorted(signals.CODES.items(), key=lambda c: c[1])
+        self.fields["signaal"].choices = [("", "Alle signalen")] + sorted(alerts.CODES.items(),
+                                                                          key=lambda c: c[1])
 
     def value(self, name: str):
         if not self.is_bound:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from koers.casework.forms.actions import DEFAULT_TERM, writable_domain_choices
+from koers.casework.models import CaseMeeting, CaseMeetingItem
+from koers.casework.queries import meetings as meeting_queries
 from koers.core.access import Grant
 from koers.core.locking import VersionedFormMixin
 from koers.core.models import Organisation, User
 from koers.participants.forms import DATE_INPUT
-
-from . import meetings
-from .forms import DEFAULT_TERM, writable_domain_choices
-from .models import CaseMeeting, CaseMeetingItem
 
 
 class DiscussionRequestForm(forms.Form):
@@ -61,10 +60,10 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         org_id = user.organisation_id
-        self.fields["chair"].queryset = meetings.chair_candidates(org_id)
-        partners = meetings.partner_organisations(org_id)
+        self.fields["chair"].queryset = meeting_queries.chair_candidates(org_id)
+        partners = meeting_queries.partner_organisations(org_id)
         self.fields["organisations"].queryset = partners
-        self.fields["attendees"].queryset = meetings.attendee_candidates(
+        self.fields["attendees"].queryset = meeting_queries.attendee_candidates(
             [org_id, *partners.values_list("pk", flat=True)])
         if not self.is_bound and user.has_role("regisseur"):
             self.initial.setdefault("chair", user.pk)
@@ -73,14 +72,14 @@ class MeetingForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
-        errors = meetings.check_meeting(self.user.organisation_id, self.to_draft())
+        errors = meeting_queries.check_meeting(self.user.organisation_id, self.to_draft())
         for name, message in errors.items():
             self.add_error(name, message)
         return data
 
-    def to_draft(self) -> meetings.MeetingDraft:
+    def to_draft(self) -> meeting_queries.MeetingDraft:
         d = self.cleaned_data
-        return meetings.MeetingDraft(
+        return meeting_queries.MeetingDraft(
             date=d["date"], title=d["title"], chair_id=d["chair"].pk,
             organisation_ids=[o.pk for o in d.get("organisations") or []],
             attendee_ids=[u.pk for u in d.get("attendees") or []],
@@ -96,7 +95,7 @@ class AcceptProposalForm(forms.Form):
                         "invalid_choice": "Kies deelnemers uit het voorstel; het voorstel is misschien veranderd."},
     )
 
-    def __init__(self, *args, proposal: meetings.AgendaProposal, **kwargs):
+    def __init__(self, *args, proposal: meeting_queries.AgendaProposal, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].choices = [(p.participant.pk, p.participant.name) for p in proposal.proposals]
 
@@ -148,7 +147,7 @@ class ItemMinutesForm(VersionedFormMixin, forms.Form):
             "decision_due": timezone.localdate() + DEFAULT_TERM,
         })
         # The item's minutes as opened (optimistic locking: a colleague's save meanwhile is not overwritten).
-        super().__init__(*args, version=meetings.item_version(item), **kwargs)
+        super().__init__(*args, version=meeting_queries.item_version(item), **kwargs)
         self.meeting, self.item, self.grant = meeting, item, grant
         self.stale = None  # the refused save's locking.StaleEdit, shown above the form
         self.fields["decision_domain"].choices = writable_domain_choices(grant)
@@ -179,16 +178,16 @@ class ItemMinutesForm(VersionedFormMixin, forms.Form):
             self.add_error("decision_due", "Vul de datum in waarop het actiepunt klaar moet zijn.")
         if self.errors:
             return data
-        errors = meetings.check_decision(self.meeting, self.item.participant, self.decision())
+        errors = meeting_queries.check_decision(self.meeting, self.item.participant, self.decision())
         for name, message in errors.items():
             self.add_error(self.DECISION_FIELDS.get(name), message)
         return data
 
-    def decision(self) -> meetings.DecisionDraft | None:
+    def decision(self) -> meeting_queries.DecisionDraft | None:
         if not self.has_decision:
             return None
         d = self.cleaned_data
-        return meetings.DecisionDraft(
+        return meeting_queries.DecisionDraft(
             title=d["decision_title"].strip(), owner_organisation_id=d.get("decision_owner"),
             due_date=d.get("decision_due"), domain=d.get("decision_domain") or "",
             assignee_id=d.get("decision_assignee"),

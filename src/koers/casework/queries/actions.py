@@ -13,11 +13,10 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 
+from koers.casework.models import ActionItem
 from koers.core import access
 from koers.core.codes import DOMAIN_CATEGORY, SPECIAL_DOMAINS, ActionStatus, Category, Role
 from koers.participants.models import Participant
-
-from .models import ActionItem
 
 RUNNING = (ActionStatus.OPEN, ActionStatus.BEZIG)
 

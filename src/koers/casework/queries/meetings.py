@@ -1,24 +1,5 @@
-"""The casusoverleg (case meeting): discussion requests, the proposed agenda, the minutes and their access scope.
-
-Services (writes) and queries (reads) of case meetings in one module; every read goes through the access policy
-(``koers.core.access``) and every view or change of participant data is audited (``koers.core.audit``).
-
-Who does what
-    * Anyone who sees a participant may ask to discuss them ("bespreken in casusoverleg", a ``DiscussionRequest``).
-    * A regisseur or projectleider of a municipality plans a meeting of their organisation (the *regie*
-      organisation), chooses the chair (a regisseur there), the participating partner organisations and the
-      attendees (staff of those organisations), and edits the agenda.
-    * The minutes (note, decisions, discussed) are recorded by a regisseur of the regie organisation: each decision
-      becomes an ``ActionItem`` through ``casework.services`` (the same rules as every action item), owned by a
-      participating organisation whose legal basis covers the decision's category.
-    * Finalising the minutes makes the meeting read-only.
-
-The access scope of the minutes
-    A meeting is visible only to staff of its participating organisations (others: 404). Each viewer sees only the
-    agenda items of participants whose trajectory they may see; notes marked special-category only with
-    ``bijzonder``; decisions through ``queries.visible_action_items`` (an action on a health domain is health data).
-    The PDFs are built from the same ``meeting_view``.
-"""
+"""The casusoverleg (case meeting): the reads — discussion requests, the proposed agenda, the minutes and their access
+scope. Writes: services/meetings.py."""
 
 from __future__ import annotations
 
@@ -26,39 +7,46 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from koers.casework.models import ActionItem, CaseMeeting, CaseMeetingItem, DiscussionRequest
+from koers.casework.queries import actions as queries
+from koers.casework.queries import alerts
+from koers.casework.services import actions as services
 from koers.core import access, audit, locking
 from koers.core.codes import Category, MeetingStatus, OrganisationKind, Phase, Role
 from koers.core.models import AuditAction, MunicipalityPolicy, Organisation, User
 from koers.participants.models import Membership, Participant
 
-from . import queries, services, signals
-from .models import ActionItem, CaseMeeting, CaseMeetingItem, DiscussionRequest
-
 C = Category
+
 
 #: Who plans a meeting and edits its agenda (at a municipality that holds the regie).
 PLANNER_ROLES = frozenset({Role.REGISSEUR, Role.PROJECTLEIDER})
+
+
 #: Signals of at least this severity put a participant on the proposed agenda.
 URGENT_SEVERITY = 2
+
+
 #: The proposal shows at most this many participants (the rest are counted).
 MAX_PROPOSALS = 30
+
+
 #: Signals are computed for at most this many candidates, the longest undiscussed first (a very large
 #: municipality then still gets its proposal in a second; requests are always included).
 MAX_SIGNAL_CANDIDATES = 1000
 
+
 CLOSED_MESSAGE = "De notulen van dit casusoverleg zijn vastgesteld en kunnen niet meer worden gewijzigd."
+
+
 NOT_PARTICIPATING = (
     "{org} neemt niet deel aan dit casusoverleg. Kies een deelnemende organisatie die bij het traject betrokken is."
 )
 
-
-# --- Who may do what ------------------------------------------------------------------------------------------
 
 def _roles(user) -> frozenset[str]:
     return user.role_codes if getattr(user, "is_authenticated", False) and user.organisation_id else frozenset()
@@ -112,8 +100,6 @@ def attendee_candidates(organisation_ids) -> QuerySet:
     )
 
 
-# --- Meetings the user may see ------------------------------------------------------------------------------------
-
 def visible_meetings(user) -> QuerySet:
     """Meetings of the user's organisation: it holds the regie or participates. Everyone else: none."""
     if not access.works_with_participants(user) or not user.organisation.is_active:
@@ -148,8 +134,6 @@ def organisation_ids(meeting: CaseMeeting) -> list[int]:
     return ids
 
 
-# --- Planning -----------------------------------------------------------------------------------------------------
-
 @dataclass(frozen=True)
 class MeetingDraft:
     date: dt.date
@@ -179,53 +163,12 @@ def check_meeting(organisation_id: int, draft: MeetingDraft) -> dict[str, str]:
     return errors
 
 
-@transaction.atomic
-def plan_meeting(user, draft: MeetingDraft) -> CaseMeeting:
-    if not can_plan(user):
-        raise Http404("Pagina niet gevonden")
-    errors = check_meeting(user.organisation_id, draft)
-    if errors:
-        raise ValidationError({f: [m] for f, m in errors.items()})
-    meeting = CaseMeeting.objects.create(
-        regie_organisation_id=user.organisation_id, date=draft.date, title=draft.title.strip() or "Casusoverleg",
-        chair_id=draft.chair_id, created_by=user,
-    )
-    meeting.organisations.set({user.organisation_id, *draft.organisation_ids})
-    meeting.attendees.set({draft.chair_id, *draft.attendee_ids})
-    return meeting
-
-
-# --- Discussion requests ------------------------------------------------------------------------------------------
-
 def open_requests(participant_ids) -> dict[int, list[DiscussionRequest]]:
     result: dict[int, list[DiscussionRequest]] = defaultdict(list)
     for r in DiscussionRequest.objects.filter(participant_id__in=participant_ids, handled_in__isnull=True
                                               ).select_related("organisation", "requested_by"):
         result[r.participant_id].append(r)
     return result
-
-
-@transaction.atomic
-def request_discussion(user, participant: Participant, grant: access.Grant, reason: str, *,
-                       request=None) -> DiscussionRequest:
-    """Ask to discuss a participant in the regie organisation's next casusoverleg (anyone who sees them)."""
-    if C.IDENTITY not in grant.read:
-        raise Http404("Deelnemer niet gevonden")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": ["Geef aan waarom u deze deelnemer wilt bespreken."]})
-    if DiscussionRequest.objects.filter(
-        participant=participant, organisation_id=user.organisation_id, handled_in__isnull=True
-    ).exists():
-        raise ValidationError({"reason": [
-            "Uw organisatie heeft al gevraagd deze deelnemer te bespreken; dat verzoek staat nog open."
-        ]})
-    req = DiscussionRequest.objects.create(
-        participant=participant, organisation_id=user.organisation_id, requested_by=user, reason=reason[:300]
-    )
-    audit.record(user, participant, C.TRAJECTORY, AuditAction.CREATE, legal_basis=grant.legal_basis,
-                 detail="Verzoek tot bespreking in casusoverleg", request=request)
-    return req
 
 
 def request_panel(user, participant: Participant, grant: access.Grant, *, today: dt.date | None = None) -> dict:
@@ -246,8 +189,6 @@ def request_panel(user, participant: Participant, grant: access.Grant, *, today:
         panel["mine_open"] = any(r.organisation_id == user.organisation_id for r in panel["open"])
     return panel
 
-
-# --- The proposed agenda ------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Reason:
@@ -298,11 +239,12 @@ def _urgent_signals(participants: list[Participant], grants: dict[int, access.Gr
     if not participants:
         return {}
     result: dict[int, list[Reason]] = {}
-    for pid, items in signals.compute(participants, today=today).items():
+    for pid, items in alerts.compute(participants, today=today).items():
         grant = grants.get(pid)
         if grant is None:
             continue
-        urgent = [s for s in signals.visible(items, grant) if s.severity >= URGENT_SEVERITY]  # most urgent first
+        urgent = [s for s in alerts.visible(items,
+                                                     grant) if s.severity >= URGENT_SEVERITY]  # most urgent first
         if urgent:
             result[pid] = [Reason("signaal", f"Signaal: {s.label}", s.severity, s.category) for s in urgent]
     return result
@@ -393,13 +335,6 @@ def _undiscussed_label(last: dt.date | None, today: dt.date) -> str:
         return "Nog niet besproken in een casusoverleg"
     weeks = (today - last).days // 7
     return f"Niet besproken sinds {last:%d-%m-%Y} ({weeks} weken)"
-# --- Editing the agenda -------------------------------------------------------------------------------------------
-
-def _require_agenda_editor(user, meeting: CaseMeeting) -> None:
-    if meeting.status != MeetingStatus.GEPLAND:
-        raise ValidationError(CLOSED_MESSAGE)
-    if not can_edit_agenda(user, meeting):
-        raise Http404("Pagina niet gevonden")
 
 
 def agenda_participant_or_404(user, meeting: CaseMeeting, participant_id) -> tuple[Participant, access.Grant]:
@@ -417,60 +352,6 @@ def agenda_participant_or_404(user, meeting: CaseMeeting, participant_id) -> tup
     return participant, grant
 
 
-@transaction.atomic
-def add_to_agenda(user, meeting: CaseMeeting, entries: list[tuple[int, str]], *, request=None
-                  ) -> list[CaseMeetingItem]:
-    """Put participants on the agenda: ``entries`` are (participant id, reason). Every participant is checked
-    (chair and user may see them, else 404 and nothing is saved); one already on the agenda is skipped."""
-    meeting = CaseMeeting.objects.select_for_update(of=("self",)).select_related("chair").get(pk=meeting.pk)
-    _require_agenda_editor(user, meeting)
-    present = set(meeting.items.values_list("participant_id", flat=True))
-    position = (meeting.items.aggregate(m=Max("position"))["m"] or 0) + 1
-    items, audited = [], []
-    for pid, reason in entries:
-        participant, grant = agenda_participant_or_404(user, meeting, pid)
-        if participant.pk in present:
-            continue
-        present.add(participant.pk)
-        items.append(CaseMeetingItem(meeting=meeting, participant=participant, position=position,
-                                     reason=(reason or "").strip()[:300]))
-        audited.append((participant.pk, C.TRAJECTORY, grant.legal_basis))
-        position += 1
-    CaseMeetingItem.objects.bulk_create(items)
-    audit.record_many(user, audited, AuditAction.CREATE, detail=f"Op de agenda van {meeting}", request=request)
-    return items
-
-
-def accept_proposals(user, meeting: CaseMeeting, participant_ids: list[int], *, request=None,
-                     today: dt.date | None = None) -> list[CaseMeetingItem]:
-    """Put chosen participants of the proposal on the agenda, with the reasons the proposal gives now."""
-    proposal = {p.participant.pk: p for p in propose_agenda(meeting, today).proposals}
-    entries = [(pid, proposal[pid].reason_text if pid in proposal else "Voorgesteld") for pid in participant_ids]
-    return add_to_agenda(user, meeting, entries, request=request)
-
-
-@transaction.atomic
-def remove_from_agenda(user, meeting: CaseMeeting, item_id, *, request=None) -> CaseMeetingItem:
-    """Take an item off the agenda: only while nothing was recorded for it."""
-    _require_agenda_editor(user, meeting)
-    item = _item_or_404(user, meeting, item_id)
-    if item.discussed or item.note or item.decisions.exists():
-        raise ValidationError("Voor dit agendapunt is al iets vastgelegd; het kan niet meer van de agenda.")
-    grant = access.grant_for(user, item.participant)
-    item.delete()
-    audit.record(user, item.participant, C.TRAJECTORY, AuditAction.DELETE, legal_basis=grant.legal_basis,
-                 detail=f"Van de agenda van {meeting} gehaald", request=request)
-    return item
-
-
-def _item_or_404(user, meeting: CaseMeeting, item_id) -> CaseMeetingItem:
-    try:
-        return meeting.items.filter(participant__in=access.visible_participants(user)).select_related(
-            "participant").get(pk=int(item_id))
-    except (TypeError, ValueError, CaseMeetingItem.DoesNotExist) as exc:
-        raise Http404("Agendapunt niet gevonden") from exc
-
-
 def search_participants(user, meeting: CaseMeeting, q: str, limit: int = 20) -> list[Participant]:
     """Participants to add by hand: name or number, visible to the chair and the user, not on the agenda."""
     q = (q or "").strip()
@@ -484,8 +365,6 @@ def search_participants(user, meeting: CaseMeeting, q: str, limit: int = 20) -> 
         match |= Q(pk=int(q))
     return list(qs.filter(match).select_related("regie_organisation").order_by("name", "pk")[:limit])
 
-
-# --- Recording the minutes ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class DecisionDraft:
@@ -529,14 +408,6 @@ def check_decision(meeting: CaseMeeting, participant: Participant, draft: Decisi
     )
 
 
-def _handle_requests(item: CaseMeetingItem) -> None:
-    if item.discussed:
-        DiscussionRequest.objects.filter(participant_id=item.participant_id, handled_in__isnull=True,
-                                         created_at__lte=timezone.now()).update(handled_in=item)
-    else:
-        DiscussionRequest.objects.filter(handled_in=item).update(handled_in=None)
-
-
 ITEM_LABELS = {"note": "Verslag", "note_is_special": "Verslag is bijzonder persoonsgegeven", "discussed": "Besproken"}
 
 
@@ -548,70 +419,6 @@ def item_version(item: CaseMeetingItem) -> str:
     """The optimistic-locking version of an agenda item's minutes as shown (core/locking.py)."""
     return locking.make_version(_item_values(item))
 
-
-@transaction.atomic
-def record_item(user, meeting: CaseMeeting, item_id, *, note: str, note_is_special: bool, discussed: bool,
-                decision: DecisionDraft | None = None, request=None,
-                version: str | None = None) -> tuple[CaseMeetingItem, ActionItem | None]:
-    """Save the minutes of one agenda item and, optionally, one decision (an action item for an owner).
-
-    ``version`` (``item_version`` as the form was opened): when a colleague saved this item's minutes since, nothing
-    is saved and ``locking.StaleEdit`` lists the current values.
-
-    The discussion requests for the participant are marked handled by this item once it is discussed."""
-    meeting = CaseMeeting.objects.select_for_update(of=("self",)).select_related("chair").get(pk=meeting.pk)
-    if meeting.status != MeetingStatus.GEPLAND:
-        raise ValidationError(CLOSED_MESSAGE)
-    if not can_record(user, meeting):
-        raise Http404("Pagina niet gevonden")
-    item = _item_or_404(user, meeting, item_id)
-    participant = item.participant
-    grant = access.grant_for(user, participant)
-    access.require_category(grant, C.TRAJECTORY, write=True)
-    if note_is_special or item.note_is_special:
-        access.require_category(grant, C.SPECIAL, write=True)
-    categories = {C.TRAJECTORY} | ({C.SPECIAL} if note_is_special or item.note_is_special else set())
-    # After the category checks: a user who may record this item may read its current minutes in the message.
-    locking.check(version, _item_values(item), labels=ITEM_LABELS)
-    item.note = (note or "").strip()
-    item.note_is_special = bool(note_is_special and item.note)
-    item.discussed = bool(discussed)
-    item.save(update_fields=["note", "note_is_special", "discussed"])
-    _handle_requests(item)
-    created = None
-    if decision is not None:
-        errors = check_decision(meeting, participant, decision)
-        if errors:
-            raise ValidationError({f: [m] for f, m in errors.items()})
-        [created] = services.create_action_items(user, participant, grant, [services.ActionDraft(
-            title=decision.title.strip(), owner_organisation_id=decision.owner_organisation_id,
-            due_date=decision.due_date, domain=decision.domain, assignee_id=decision.assignee_id,
-            created_by_id=user.pk,
-        )], source_meeting_item=item)
-    audit.record(user, participant, categories, AuditAction.UPDATE, legal_basis=grant.legal_basis,
-                 detail=f"Verslag in {meeting}", request=request)
-    return item, created
-
-
-@transaction.atomic
-def finalise(user, meeting: CaseMeeting, *, request=None) -> CaseMeeting:
-    """Adopt the minutes: the meeting becomes read-only."""
-    meeting = CaseMeeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != MeetingStatus.GEPLAND:
-        raise ValidationError(CLOSED_MESSAGE)
-    if not can_record(user, meeting):
-        raise Http404("Pagina niet gevonden")
-    meeting.status = MeetingStatus.AFGEROND
-    meeting.finalised_at = timezone.now()
-    meeting.save(update_fields=["status", "finalised_at"])
-    items = list(meeting.items.filter(participant__in=access.visible_participants(user)).select_related("participant"))
-    grants = access.grants_for_page(user, [i.participant for i in items])
-    audit.record_many(user, [(i.participant_id, C.TRAJECTORY, grants[i.participant_id].legal_basis) for i in items],
-                      AuditAction.UPDATE, detail=f"Notulen {meeting} vastgesteld", request=request)
-    return meeting
-
-
-# --- What a viewer sees of a meeting ------------------------------------------------------------------------------
 
 @dataclass
 class ItemView:

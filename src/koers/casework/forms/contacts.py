@@ -8,16 +8,15 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from koers.casework.forms.actions import ActionChoices, ActionItemForm
+from koers.casework.models import Contact
+from koers.casework.queries import contacts as contact_queries
 from koers.core import locking
 from koers.core.access import Grant
 from koers.core.codes import ContactKind
 from koers.core.models import Organisation, User
 from koers.participants.forms import DATE_INPUT
 from koers.participants.models import Participant
-
-from . import contacts
-from .forms import ActionChoices, ActionItemForm
-from .models import Contact
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
@@ -45,12 +44,12 @@ class ContactForm(locking.VersionedFormMixin, forms.Form):
         },
     )
     duration_minutes = forms.IntegerField(
-        label="Duur in minuten", min_value=1, max_value=contacts.MAX_DURATION,
+        label="Duur in minuten", min_value=1, max_value=contact_queries.MAX_DURATION,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--short"}),
         help_text="Telt mee voor de begeleidingsuren van uw organisatie.",
         error_messages={
-            "required": contacts.MSG_DURATION, "invalid": contacts.MSG_DURATION,
-            "min_value": contacts.MSG_DURATION, "max_value": contacts.MSG_DURATION,
+            "required": contact_queries.MSG_DURATION, "invalid": contact_queries.MSG_DURATION,
+            "min_value": contact_queries.MSG_DURATION, "max_value": contact_queries.MSG_DURATION,
         },
     )
     third_party = forms.CharField(
@@ -106,7 +105,7 @@ class ContactForm(locking.VersionedFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if "kind" in data and "happened_at" in data and "duration_minutes" in data:
-            errors = contacts.check_contact(
+            errors = contact_queries.check_contact(
                 self.participant, self.grant, self.to_data(), involved_ids=self.involved_ids
             )
             for name, message in errors.items():
@@ -114,9 +113,9 @@ class ContactForm(locking.VersionedFormMixin, forms.Form):
                     self.add_error(name if name in self.fields else None, message)
         return data
 
-    def to_data(self) -> contacts.ContactData:
+    def to_data(self) -> contact_queries.ContactData:
         d = self.cleaned_data
-        return contacts.ContactData(
+        return contact_queries.ContactData(
             kind=d["kind"], happened_at=d["happened_at"], duration_minutes=d["duration_minutes"],
             summary=d.get("summary") or "", staff=[self.staff_by_id[i] for i in d.get("staff") or []],
             participant_present=bool(d.get("participant_present")), employer_present=bool(d.get("employer_present")),
@@ -132,7 +131,8 @@ class ContactForm(locking.VersionedFormMixin, forms.Form):
 
     @staticmethod
     def initial_from(contact: Contact) -> dict:
-        return {**contacts.editable_values(contact), locking.VERSION_FIELD: contacts.contact_version(contact)}
+        return {**contact_queries.editable_values(contact),
+                locking.VERSION_FIELD: contact_queries.contact_version(contact)}
 
 
 class ContactActionForm(ActionItemForm):
@@ -184,9 +184,9 @@ class ContactFilterForm(forms.Form):
             self.add_error("end", "De einddatum ligt voor de begindatum.")
         return data
 
-    def filters(self) -> contacts.ContactFilters:
+    def filters(self) -> contact_queries.ContactFilters:
         d = self.cleaned_data if self.is_valid() else {}
-        return contacts.ContactFilters(kind=d.get("kind") or "", organisation_id=d.get("organisation"),
+        return contact_queries.ContactFilters(kind=d.get("kind") or "", organisation_id=d.get("organisation"),
                                        start=d.get("start"), end=d.get("end"))
 
 

@@ -29,13 +29,12 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
+from koers.casework.queries import alerts
 from koers.core import access, audit
 from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Phase, Role, YesNoUnknown
 from koers.core.models import AuditAction, MunicipalityPolicy, User
 from koers.participants import services as participant_services
 from koers.participants.models import Membership, Participant, ParticipantBarrier
-
-from . import signals
 
 #: Roles whose home page is their caseload.
 COUNSELLOR_ROLES = frozenset({Role.BEGELEIDER, Role.BRUGGENBOUWER, Role.JOBCOACH})
@@ -86,7 +85,7 @@ def open_or_kept(qs: QuerySet) -> QuerySet:
 class Row:
     participant: Participant
     grant: access.Grant
-    signals: list[signals.Signal]
+    signals: list[alerts.Signal]
 
     @property
     def severity(self) -> int:
@@ -109,14 +108,14 @@ def caseload(user, *, whole_organisation: bool = False, phase: str = "", code: s
         qs = qs.filter(phase=phase)
     participants = list(qs.only(*ROW_FIELDS).order_by("name_search", "id"))
     grants = access.grants_for_page(user, participants)
-    found = signals.compute(participants, today=today)
+    found = alerts.compute(participants, today=today)
     rows = []
     codes: dict[str, int] = defaultdict(int)
     for p in participants:
         grant = grants[p.pk]
         if Category.IDENTITY not in grant.read:
             continue
-        shown = signals.visible(found[p.pk], grant) if Category.TRAJECTORY in grant.read else []
+        shown = alerts.visible(found[p.pk], grant) if Category.TRAJECTORY in grant.read else []
         for c in {s.code for s in shown}:
             codes[c] += 1
         rows.append(Row(p, grant, shown))
@@ -126,7 +125,7 @@ def caseload(user, *, whole_organisation: bool = False, phase: str = "", code: s
         rows = [r for r in rows if any(s.code == code for s in r.signals)]
     if only_signals:
         rows = [r for r in rows if r.signals]
-    rows.sort(key=lambda r: signals.urgency_key(r.signals))
+    rows.sort(key=lambda r: alerts.urgency_key(r.signals))
     return Caseload(rows, total, with_signals, dict(codes))
 
 

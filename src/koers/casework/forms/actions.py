@@ -9,14 +9,13 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from koers.casework.services import actions as services
 from koers.core import access
 from koers.core.access import Grant
 from koers.core.codes import DOMAIN_CATEGORY, ActionStatus, LifeDomain
 from koers.core.models import Organisation, User
 from koers.participants.forms import DATE_INPUT
 from koers.participants.models import Participant
-
-from . import services
 
 #: The proposed due date of a new action item.
 DEFAULT_TERM = timedelta(weeks=4)
