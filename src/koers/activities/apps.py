@@ -7,8 +7,8 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "Activiteiten, rooster en aanwezigheid"
 
     def ready(self) -> None:
-        from koers.activities import attendance
+        from koers.activities.queries import attendance as attendance_queries
         from koers.participants import panels
 
         panels.register("attendance_panel", "activities/attendance/_panel.html", order=60,
-                        build=lambda request, participant, grant: attendance.panel(participant, grant))
+                        build=lambda request, participant, grant: attendance_queries.panel(participant, grant))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from koers.activities.schedule import Week, fmt_date
+from koers.activities.rules.schedule import Week, fmt_date
 from koers.activities.translations import kind_label, label, own_language
 from koers.core.codes import DAYS
 from koers.core.pdf import html_to_pdf

@@ -14,7 +14,8 @@ class CaseworkConfig(AppConfig):
         from koers.casework.queries import meetings as meeting_queries
         from koers.casework.views import intake as intake_views
         from koers.core import extensions
-        from koers.participants import intake, panels
+        from koers.participants import panels
+        from koers.participants.queries import intake as intake_steps
 
         panels.register("signal_panel", "casework/signals/_panel.html", order=10, region=panels.TOP,
                         build=lambda request, participant, grant: alerts.panel(participant, grant,
@@ -25,7 +26,7 @@ class CaseworkConfig(AppConfig):
                         build=lambda request, participant, grant: meeting_queries.request_panel(request.user,
                                                                                                  participant,
                                                                                           grant))
-        intake.register_closing_step(intake.ClosingStep(
+        intake_steps.register_closing_step(intake_steps.ClosingStep(
             view=intake_views.closing_step, detail=intake_queries.detail,
             detail_template="casework/intake/_detail_actions.html",
         ))

@@ -36,8 +36,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count
 from django.utils import timezone
 
-from koers.activities.attendance import generate_sessions
 from koers.activities.models import Activity, ActivitySlot, Attendance, ClosedDay, Enrolment, Group, Session
+from koers.activities.services.attendance import generate_sessions
 from koers.core.codes import (
     LEVEL_ORDER,
     ActivityKind,

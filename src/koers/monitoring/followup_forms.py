@@ -9,7 +9,7 @@ from django.utils import timezone
 from koers.core.codes import YesNoUnknown
 from koers.core.locking import VersionedFormMixin
 from koers.monitoring.models import FollowUpStatus
-from koers.participants.forms import DATE_INPUT
+from koers.participants.forms.file import DATE_INPUT
 
 DATE_ERRORS = {"invalid": "Vul een geldige datum in, bijvoorbeeld 31-12-2025."}
 

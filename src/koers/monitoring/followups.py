@@ -44,7 +44,7 @@ from koers.core import access, audit, locking
 from koers.core.codes import Category, YesNoUnknown
 from koers.core.models import AuditAction
 from koers.monitoring.models import FollowUp, FollowUpStatus, Trajectory
-from koers.plans.rules import add_months
+from koers.plans.rules.leerroute import add_months
 
 T, W = Category.TRAJECTORY, Category.WORK
 DEFAULT_MONTHS = (6, 12)

@@ -17,7 +17,7 @@ from koers.core.models import Organisation
 from koers.monitoring.indicators import Filters
 from koers.monitoring.models import RESERVED_PROGRAMME_CODES as RESERVED_CODES
 from koers.monitoring.models import Programme, Project, ProjectTarget
-from koers.participants.forms import DATE_INPUT
+from koers.participants.forms.file import DATE_INPUT
 
 logger = logging.getLogger("koers.security")
 

@@ -11,7 +11,7 @@ from koers.core.codes import ContractType, DropoutReason, EducationEntered, Outc
 from koers.core.locking import VERSION_FIELD, VersionedFormMixin
 from koers.monitoring.completeness import FIELDS, FIELDS_BY_NAME, applicable_fields, trajectory_version
 from koers.monitoring.models import Trajectory
-from koers.participants.forms import DATE_INPUT
+from koers.participants.forms.file import DATE_INPUT
 
 BIRTH_YEAR_MIN = 1920
 MIN_AGE = 14  # a birth year later than (this year - MIN_AGE) is a typing error

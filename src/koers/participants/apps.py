@@ -8,9 +8,10 @@ class ParticipantsConfig(AppConfig):
 
     def ready(self) -> None:
         from koers.core import access, extensions
-        from koers.participants import intake, panels
+        from koers.participants import panels
+        from koers.participants.queries import intake as intake_queries
 
         extensions.register_home("participants:list", access.works_with_participants, order=20)
 
         panels.register("intake_panel", "participants/intake/_panel.html", order=70,
-                        build=lambda request, participant, grant: intake.panel(participant, grant))
+                        build=lambda request, participant, grant: intake_queries.panel(participant, grant))

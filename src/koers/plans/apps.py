@@ -8,7 +8,7 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from koers.participants import panels
-        from koers.plans import queries
+        from koers.plans.queries import plans as queries
 
         panels.register("plan_panel", "plans/_panel.html", order=30,
                         build=lambda request, participant, grant: queries.panel(participant, grant))

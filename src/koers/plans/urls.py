@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koers.plans import views
+from koers.plans.views import plans as views
 
 app_name = "plans"
 

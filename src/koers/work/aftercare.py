@@ -26,7 +26,7 @@ from koers.core import audit, locking
 from koers.core.access import Grant, require_category
 from koers.core.codes import Category, LifeDomain
 from koers.core.models import AuditAction
-from koers.plans.rules import add_months
+from koers.plans.rules.leerroute import add_months
 from koers.work.models import AftercarePlan, CheckIn, CheckInWith, Friction, Placement
 
 W = Category.WORK

@@ -258,7 +258,7 @@ def check(participant: Participant, data: ClosureData, *, today: date) -> dict[s
 @transaction.atomic
 def close_trajectory(user, participant: Participant, grant: Grant, data: ClosureData, *, today: date | None = None,
                      request=None) -> Closure:
-    from koers.participants import services as participant_services
+    from koers.participants.services import file as participant_services
 
     require_regisseur(grant)
     today = today or timezone.localdate()

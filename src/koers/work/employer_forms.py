@@ -6,7 +6,7 @@ from django import forms
 
 from koers.core.codes import DAGDELEN, MatchMode, OrganisationKind, PlacementKind, Sector, language_choices
 from koers.core.models import Organisation
-from koers.participants.forms import DATE_INPUT, DagdelenWidget
+from koers.participants.forms.file import DATE_INPUT, DagdelenWidget
 from koers.participants.validators import normalise_name
 from koers.work.employers import unknown_certificate_message
 from koers.work.models import (

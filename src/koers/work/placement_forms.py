@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from koers.core.codes import ContractType, DropoutReason, Outcome, PlacementKind
 from koers.core.locking import VersionedFormMixin
-from koers.participants.forms import DATE_INPUT
+from koers.participants.forms.file import DATE_INPUT
 from koers.work import closure as closure_service
 from koers.work.aftercare import CheckInData, FinalTalkData
 from koers.work.closure import ClosureData, PlacementDecision

@@ -329,7 +329,7 @@ def _mark_match_placed(match_id: int | None) -> None:
 def create_placement(user, participant: Participant, grant: Grant, data: PlacementData, *, request=None
                      ) -> Placement:
     """Record a placement with its first terms and aftercare plan; a paid job moves the phase to *nazorg*."""
-    from koers.participants import services as participant_services
+    from koers.participants.services import file as participant_services
 
     require_category(grant, W, write=True)
     if participant.phase == Phase.AFGESLOTEN:

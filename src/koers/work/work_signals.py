@@ -26,7 +26,7 @@ from django.db.models import Count, Max, Min, Q
 from koers.casework.queries import alerts
 from koers.casework.queries.alerts import ATTENTION, INFO, URGENT, Batch, Signal
 from koers.core.codes import Category, PlacementKind
-from koers.plans.rules import add_months
+from koers.plans.rules.leerroute import add_months
 from koers.work.models import AftercarePlan, PlacementTerm
 
 ENDING_DAYS = 28

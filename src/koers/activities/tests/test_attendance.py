@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.activities import attendance
 from koers.activities.models import Activity, ActivitySlot, Attendance, ClosedDay, Enrolment, Group, Session
+from koers.activities.queries import attendance as attendance_queries
+from koers.activities.services import attendance as attendance_services
 from koers.core.codes import ActivityKind, AttendanceStatus, Barrier, Category, Role, SessionStatus
 from koers.core.models import AuditEvent, MunicipalityPolicy
 from koers.core.tests.factories import MembershipFactory, OrganisationFactory, ParticipantFactory, make_user
@@ -77,12 +78,12 @@ def post_data(enrolments, statuses=None, notes=None):
 
 
 def test_pattern_dates_steps_by_calendar_days_across_daylight_saving():
-    days = attendance.pattern_dates(dt.date(2025, 3, 20), dt.date(2025, 4, 10), 0)
+    days = attendance_queries.pattern_dates(dt.date(2025, 3, 20), dt.date(2025, 4, 10), 0)
     assert days == [dt.date(2025, 3, 24), dt.date(2025, 3, 31), dt.date(2025, 4, 7)]
-    assert attendance.pattern_dates(dt.date(2025, 10, 20), dt.date(2025, 11, 3), 6) == [
+    assert attendance_queries.pattern_dates(dt.date(2025, 10, 20), dt.date(2025, 11, 3), 6) == [
         dt.date(2025, 10, 26), dt.date(2025, 11, 2)]  # 26 October: back to winter time
-    assert attendance.pattern_dates(dt.date(2025, 3, 25), dt.date(2025, 3, 29), 0) == []
-    assert attendance.pattern_dates(dt.date(2025, 3, 24), dt.date(2025, 3, 24), 0) == [dt.date(2025, 3, 24)]
+    assert attendance_queries.pattern_dates(dt.date(2025, 3, 25), dt.date(2025, 3, 29), 0) == []
+    assert attendance_queries.pattern_dates(dt.date(2025, 3, 24), dt.date(2025, 3, 24), 0) == [dt.date(2025, 3, 24)]
 
 
 def test_generate_sessions_over_the_period_with_closed_days_as_holiday(world):
@@ -92,7 +93,7 @@ def test_generate_sessions_over_the_period_with_closed_days_as_holiday(world):
     )
     ClosedDay.objects.create(organisation=world.taal, date=dt.date(2025, 4, 21), reason="Tweede paasdag")
     ClosedDay.objects.create(organisation=world.gemeente, date=dt.date(2025, 3, 24), reason="other organisation")
-    result = attendance.generate_sessions(activity)
+    result = attendance_services.generate_sessions(activity)
     sessions = list(activity.sessions.order_by("date"))
     # Mondays 17, 24, 31 March, 7, 14, 21, 28 April; thursdays 20, 27 March, 3, 10, 17, 24 April
     assert result.created == len(sessions) == 13
@@ -105,8 +106,8 @@ def test_generate_sessions_over_the_period_with_closed_days_as_holiday(world):
 
 def test_generation_is_idempotent_also_without_a_group(world):
     activity = make_activity(world.taal, world.taaldocent, start=dt.date(2025, 3, 3), end=dt.date(2025, 3, 31))
-    first = attendance.generate_sessions(activity)
-    second = attendance.generate_sessions(activity)
+    first = attendance_services.generate_sessions(activity)
+    second = attendance_services.generate_sessions(activity)
     assert first.created == 4 and second.created == 0 and second.existing == 4  # wednesdays
     assert activity.sessions.filter(group__isnull=True).count() == 4
     assert "geen nieuwe" in second.message()
@@ -116,46 +117,46 @@ def test_generation_is_per_group_when_the_activity_has_groups(world):
     activity = make_activity(world.taal, world.taaldocent, start=dt.date(2025, 3, 3), end=dt.date(2025, 3, 16))
     a = Group.objects.create(activity=activity, name="A", created_by=world.taaldocent)
     b = Group.objects.create(activity=activity, name="B", created_by=world.taaldocent)
-    attendance.generate_sessions(activity)
+    attendance_services.generate_sessions(activity)
     assert activity.sessions.filter(group=a).count() == 2 and activity.sessions.filter(group=b).count() == 2
     assert not activity.sessions.filter(group__isnull=True).exists()
     Group.objects.create(activity=activity, name="C", created_by=world.taaldocent)
-    assert attendance.generate_sessions(activity).created == 2  # only the new group's
+    assert attendance_services.generate_sessions(activity).created == 2  # only the new group's
 
 
 def test_extra_session_outside_the_period_is_refused(world):
     activity = make_activity(world.taal, world.taaldocent, start=dt.date(2025, 3, 3), end=dt.date(2025, 3, 31))
     with pytest.raises(ValidationError) as exc:
-        attendance.create_session(activity, None, dt.date(2025, 4, 1), time(9), time(12))
+        attendance_services.create_session(activity, None, dt.date(2025, 4, 1), time(9), time(12))
     assert "buiten de periode" in str(exc.value)
-    session = attendance.create_session(activity, None, dt.date(2025, 3, 31), time(9), time(12))
+    session = attendance_services.create_session(activity, None, dt.date(2025, 3, 31), time(9), time(12))
     assert session.status == SessionStatus.GEPLAND
     with pytest.raises(ValidationError, match="al een bijeenkomst"):
-        attendance.create_session(activity, None, dt.date(2025, 3, 31), time(9), time(12))
+        attendance_services.create_session(activity, None, dt.date(2025, 3, 31), time(9), time(12))
 
 
 def test_cancel_needs_a_reason_and_is_refused_once_attendance_exists(world):
     activity, group, session, enrolments = group_session(world, 1)
     with pytest.raises(ValidationError, match="reden"):
-        attendance.set_session_status(session, SessionStatus.GEANNULEERD, "")
-    attendance.set_session_status(session, SessionStatus.GEANNULEERD, "Docent ziek")
+        attendance_services.set_session_status(session, SessionStatus.GEANNULEERD, "")
+    attendance_services.set_session_status(session, SessionStatus.GEANNULEERD, "Docent ziek")
     session.refresh_from_db()
     assert session.status == SessionStatus.GEANNULEERD and session.note == "Docent ziek"
-    attendance.set_session_status(session, SessionStatus.GEPLAND)
-    attendance.record_attendance(world.taaldocent, session, {enrolments[0].pk: ("aanwezig", "")})
+    attendance_services.set_session_status(session, SessionStatus.GEPLAND)
+    attendance_services.record_attendance(world.taaldocent, session, {enrolments[0].pk: ("aanwezig", "")})
     with pytest.raises(ValidationError, match="al aanwezigheid"):
-        attendance.set_session_status(session, SessionStatus.VAKANTIE, "Koningsdag")
+        attendance_services.set_session_status(session, SessionStatus.VAKANTIE, "Koningsdag")
 
 
 def test_closed_day_added_later_turns_planned_sessions_into_holidays_and_back(world):
     activity = make_activity(world.taal, world.taaldocent, start=dt.date(2025, 4, 1), end=dt.date(2025, 4, 30))
-    attendance.generate_sessions(activity)
-    day, changed = attendance.add_closed_day(world.taal.pk, dt.date(2025, 4, 23), "Studiedag")
+    attendance_services.generate_sessions(activity)
+    day, changed = attendance_services.add_closed_day(world.taal.pk, dt.date(2025, 4, 23), "Studiedag")
     assert changed == 1
     assert activity.sessions.get(date=dt.date(2025, 4, 23)).status == SessionStatus.VAKANTIE
     with pytest.raises(ValidationError, match="al als vrije dag"):
-        attendance.add_closed_day(world.taal.pk, dt.date(2025, 4, 23), "Nog eens")
-    assert attendance.remove_closed_day(world.taal.pk, day.pk) == 1
+        attendance_services.add_closed_day(world.taal.pk, dt.date(2025, 4, 23), "Nog eens")
+    assert attendance_services.remove_closed_day(world.taal.pk, day.pk) == 1
     assert activity.sessions.get(date=dt.date(2025, 4, 23)).status == SessionStatus.GEPLAND
 
 
@@ -165,11 +166,11 @@ def test_closed_day_added_later_turns_planned_sessions_into_holidays_and_back(wo
 def test_bulk_save_then_resave_updates_instead_of_duplicating(world):
     activity, group, session, enrolments = group_session(world, 3)
     a, b, c = enrolments
-    counts = attendance.record_attendance(world.taaldocent, session, {
+    counts = attendance_services.record_attendance(world.taaldocent, session, {
         a.pk: ("aanwezig", ""), b.pk: ("afwezig_zonder_afmelding", ""), c.pk: ("te_laat", "10 min"),
     })
     assert counts == {"created": 3, "updated": 0, "unchanged": 0}
-    counts = attendance.record_attendance(world.taaldocent, session, {
+    counts = attendance_services.record_attendance(world.taaldocent, session, {
         a.pk: ("aanwezig", ""), b.pk: ("afwezig_met_afmelding", "belde om 8:30"), c.pk: ("te_laat", "10 min"),
     })
     assert counts == {"created": 0, "updated": 1, "unchanged": 2}
@@ -185,7 +186,7 @@ def test_attendance_for_someone_not_enrolled_is_refused_and_nothing_saved(world)
     other_activity = make_activity(world.taal, world.taaldocent, title="Ander")
     stranger = enrol(visible_participant(world), other_activity, world.regisseur)
     with pytest.raises(ValidationError, match="niet ingeschreven"):
-        attendance.record_attendance(world.taaldocent, session, {
+        attendance_services.record_attendance(world.taaldocent, session, {
             enrolments[0].pk: ("aanwezig", ""), stranger.pk: ("aanwezig", ""),
         })
     assert not Attendance.objects.exists()
@@ -203,7 +204,7 @@ def test_expected_members_follow_status_period_and_group(world):
     enrol(visible_participant(world, name="Andere groep"), activity, world.regisseur)
     aangemeld = enrol(visible_participant(world, name="Aangemeld"), activity, world.regisseur, group=group,
                       status="aangemeld")
-    expected = set(attendance.expected_enrolments(session).values_list("pk", flat=True))
+    expected = set(attendance_queries.expected_enrolments(session).values_list("pk", flat=True))
     assert expected == {enrolments[0].pk, aangemeld.pk}
 
 
@@ -212,14 +213,15 @@ def test_session_outside_period_cancelled_or_in_the_future_is_refused(world):
     entry = {enrolments[0].pk: ("aanwezig", "")}
     session.status = SessionStatus.GEANNULEERD
     with pytest.raises(ValidationError, match="geannuleerd"):
-        attendance.record_attendance(world.taaldocent, session, entry)
+        attendance_services.record_attendance(world.taaldocent, session, entry)
     session.status = SessionStatus.GEPLAND
     with pytest.raises(ValidationError, match="nog niet geweest"):
-        attendance.record_attendance(world.taaldocent, session, entry, today=session.date - dt.timedelta(days=1))
+        attendance_services.record_attendance(world.taaldocent, session, entry,
+                                              today=session.date - dt.timedelta(days=1))
     Activity.objects.filter(pk=activity.pk).update(end_date=session.date - dt.timedelta(days=1))
     session.activity.refresh_from_db()
     with pytest.raises(ValidationError, match="buiten de periode"):
-        attendance.record_attendance(world.taaldocent, session, entry)
+        attendance_services.record_attendance(world.taaldocent, session, entry)
     assert not Attendance.objects.exists()
 
 
@@ -387,12 +389,12 @@ def test_rates_count_late_as_present_with_n(world):
         s = Session.objects.create(activity=activity, group=group, date=session.date - dt.timedelta(days=7 * (i + 1)),
                                    start_time=time(9), end_time=time(12))
         _register(world, s, e, status)
-    rate = attendance.rate_for_participant(e.participant)
+    rate = attendance_queries.rate_for_participant(e.participant)
     assert (rate.present, rate.registered, rate.percent) == (2, 4, 50)
     assert str(rate) == "50% (2 van 4)"
-    assert attendance.rates_by_enrolment([e.pk])[e.pk] == rate
-    assert attendance.rate_for_activity(activity, group) == rate
-    assert str(attendance.NO_RATE) == "nog niets geregistreerd"
+    assert attendance_queries.rates_by_enrolment([e.pk])[e.pk] == rate
+    assert attendance_queries.rate_for_activity(activity, group) == rate
+    assert str(attendance_queries.NO_RATE) == "nog niets geregistreerd"
 
 
 def test_absence_signals_and_panel_flag(world):
@@ -403,10 +405,10 @@ def test_absence_signals_and_panel_flag(world):
     old = Session.objects.create(activity=activity, group=group, date=session.date - dt.timedelta(days=30),
                                  start_time=time(9), end_time=time(12))
     _register(world, old, e, AttendanceStatus.ONGEOORLOOFD)
-    [signal] = attendance.absence_signals(p)
+    [signal] = attendance_queries.absence_signals(p)
     assert signal.date == session.date and signal.activity == activity.title and signal.recorded_by == "Daan Achternaam"
     grant = type("G", (), {"read": frozenset({Category.TRAJECTORY})})()
-    panel = attendance.panel(p, grant)
+    panel = attendance_queries.panel(p, grant)
     assert panel["rate"].percent == 0 and panel["below_threshold"] is False  # 2 sessions: too few to flag
     for i in range(2):
         s = Session.objects.create(activity=activity, group=group, date=session.date - dt.timedelta(days=7 * (i + 1)),
@@ -414,9 +416,9 @@ def test_absence_signals_and_panel_flag(world):
         _register(world, s, e, AttendanceStatus.AANWEZIG)
     MunicipalityPolicy.objects.create(organisation=world.gemeente, min_attendance_percent=60)
     p = type(p).objects.get(pk=p.pk)  # the rules are read once per participant object (per request)
-    panel = attendance.panel(p, grant)
+    panel = attendance_queries.panel(p, grant)
     assert panel["rate"].percent == 50 and panel["threshold"] == 60 and panel["below_threshold"] is True
-    assert attendance.panel(p, type("G", (), {"read": frozenset({Category.IDENTITY})})()) == {}
+    assert attendance_queries.panel(p, type("G", (), {"read": frozenset({Category.IDENTITY})})()) == {}
 
 
 def test_regisseur_sees_the_unexcused_absence_the_same_day(world, client_for):
@@ -492,7 +494,7 @@ def test_a_special_note_in_a_stale_message_stays_hidden_from_a_teacher(world, cl
     url = reverse("activities:attendance", args=[session.pk])
     client = client_for(world.taaldocent)
     version = _version_on_screen(client.get(url).content.decode())
-    attendance.record_attendance(world.taaldocent, session, {enrolments[0].pk: (
+    attendance_services.record_attendance(world.taaldocent, session, {enrolments[0].pk: (
         AttendanceStatus.ZIEK, "afspraak bij de huisarts", True)})
     html = client.post(url, post_data(enrolments) | {"version": version}).content.decode()
     assert "Niet opgeslagen" in html

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.activities import services
 from koers.activities.models import Enrolment, Session
+from koers.activities.services import activities as services
 from koers.activities.tests.activity_factories import make_activity, make_enrolment, this_monday
 from koers.core.access import grant_for
 from koers.core.codes import ActivityKind, OrganisationKind, Role

@@ -13,8 +13,8 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from koers.activities import schedule
-from koers.activities.schedule import (
+from koers.activities.rules import schedule
+from koers.activities.rules.schedule import (
     Block,
     busiest_week,
     check_schedule,
@@ -234,8 +234,8 @@ def test_week_card_hidden_from_other_organisations(world, client_for):
 def test_language_chart_data_and_svg(world):
     from django.template.loader import render_to_string
 
-    from koers.participants.charts import language_chart
     from koers.participants.models import LanguageAssessment
+    from koers.participants.rules.charts import language_chart
 
     def assess(skill, level, on):
         return LanguageAssessment(participant=world.participant, skill=skill, level=level, tested_on=on,
@@ -265,8 +265,8 @@ def test_language_chart_coordinates_use_a_decimal_point():
     """The Dutch locale formats numbers with a comma, which SVG does not read."""
     from django.template.loader import render_to_string
 
-    from koers.participants.charts import language_chart
     from koers.participants.models import LanguageAssessment
+    from koers.participants.rules.charts import language_chart
 
     items = [LanguageAssessment(skill="spreken", level=lvl, tested_on=MON + timedelta(days=d), source="toets")
              for d, lvl in [(0, "A0"), (37, "A1"), (101, "B1")]]

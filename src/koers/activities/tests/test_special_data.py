@@ -16,8 +16,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.activities import attendance, services
 from koers.activities.models import Attendance, Enrolment, Group, Session
+from koers.activities.queries import attendance as attendance_queries
+from koers.activities.services import activities as services
 from koers.activities.tests.test_attendance import enrol, make_activity, post_data, visible_participant
 from koers.core import access
 from koers.core.access import grant_for
@@ -238,10 +239,10 @@ def test_absence_signal_masks_a_special_note(world, enrolment, session):
     Attendance.objects.create(session=session, enrolment=enrolment, participant=world.participant,
                               status=AttendanceStatus.ONGEOORLOOFD, note="Bij de psycholoog", note_is_special=True,
                               recorded_by=world.taaldocent)
-    [hidden] = attendance.absence_signals(world.participant, grant_for(world.taaldocent, world.participant))
-    [shown] = attendance.absence_signals(world.participant, grant_for(world.regisseur, world.participant))
+    [hidden] = attendance_queries.absence_signals(world.participant, grant_for(world.taaldocent, world.participant))
+    [shown] = attendance_queries.absence_signals(world.participant, grant_for(world.regisseur, world.participant))
     assert hidden.note == "afgeschermde notitie" and shown.note == "Bij de psycholoog"
-    [default] = attendance.absence_signals(world.participant)
+    [default] = attendance_queries.absence_signals(world.participant)
     assert default.note == "afgeschermde notitie"  # no grant given: hidden
 
 

@@ -14,7 +14,7 @@ from koers.core import access
 from koers.core.access import Grant
 from koers.core.codes import DOMAIN_CATEGORY, ActionStatus, LifeDomain
 from koers.core.models import Organisation, User
-from koers.participants.forms import DATE_INPUT
+from koers.participants.forms.file import DATE_INPUT
 from koers.participants.models import Participant
 
 #: The proposed due date of a new action item.

@@ -15,7 +15,7 @@ from koers.core import locking
 from koers.core.access import Grant
 from koers.core.codes import ContactKind
 from koers.core.models import Organisation, User
-from koers.participants.forms import DATE_INPUT
+from koers.participants.forms.file import DATE_INPUT
 from koers.participants.models import Participant
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"

@@ -11,7 +11,7 @@ from koers.casework.queries import meetings as meeting_queries
 from koers.core.access import Grant
 from koers.core.locking import VersionedFormMixin
 from koers.core.models import Organisation, User
-from koers.participants.forms import DATE_INPUT
+from koers.participants.forms.file import DATE_INPUT
 
 
 class DiscussionRequestForm(forms.Form):

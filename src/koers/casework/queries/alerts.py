@@ -262,8 +262,8 @@ def low_attendance(batch: Batch) -> Iterable[Signal]:
 
 def plan_deadlines(batch: Batch) -> Iterable[Signal]:
     """PIP, leerroute switch window, goals and steps: ``plans.rules.deadlines`` on data loaded in bulk."""
-    from koers.plans import rules
     from koers.plans.models import Goal, IntegrationRecord, PlanKind, PlanVersion, Step, VersionStatus
+    from koers.plans.rules import leerroute as rules
 
     ids = batch.active_ids
     records = {r.participant_id: r for r in IntegrationRecord.objects.filter(participant_id__in=ids)}
@@ -302,7 +302,7 @@ def plan_deadlines(batch: Batch) -> Iterable[Signal]:
 
 
 def _deadline_signal(pid: int, d, today: date) -> Signal | None:
-    from koers.plans import rules
+    from koers.plans.rules import leerroute as rules
 
     if d.done or (d.status == rules.OK and d.code != "leerroute_wissel"):
         return None

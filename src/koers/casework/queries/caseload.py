@@ -33,8 +33,8 @@ from koers.casework.queries import alerts
 from koers.core import access, audit
 from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Phase, Role, YesNoUnknown
 from koers.core.models import AuditAction, MunicipalityPolicy, User
-from koers.participants import services as participant_services
 from koers.participants.models import Membership, Participant, ParticipantBarrier
+from koers.participants.services import file as participant_services
 
 #: Roles whose home page is their caseload.
 COUNSELLOR_ROLES = frozenset({Role.BEGELEIDER, Role.BRUGGENBOUWER, Role.JOBCOACH})

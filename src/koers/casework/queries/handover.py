@@ -64,7 +64,7 @@ def _d(value) -> str:
 
 def build_snapshot(participant: Participant, grant: Grant, *, now=None) -> dict:
     """The handover document for ``grant`` (already the intersection of sender and receiver)."""
-    from koers.plans import queries as plan_queries
+    from koers.plans.queries import plans as plan_queries
 
     now = now or timezone.now()
     doc: dict = {

@@ -12,8 +12,8 @@ from koers.casework.queries import actions as queries
 from koers.core.access import Grant
 from koers.core.codes import LifeDomain
 from koers.core.models import Organisation, User
-from koers.participants import intake as intake_steps
 from koers.participants.models import Intake, Participant
+from koers.participants.queries import intake as intake_steps_queries
 
 PLAN_FIELDS = ("domain", "title", "description", "owner_organisation", "assignee", "due_date")
 
@@ -39,8 +39,9 @@ def proposed_rows(user, participant: Participant, grant: Grant, intake: Intake, 
         .values_list("domain", flat=True)
     )
     rows = []
-    for code, note in sorted(intake_steps.domain_notes(intake, intake_steps.editable_domains(grant)).items(),
-                             key=lambda kv: intake_steps.DOMAIN_ORDER[kv[0]]):
+    for code, note in sorted(intake_steps_queries.domain_notes(intake,
+                                                               intake_steps_queries.editable_domains(grant)).items(),
+                             key=lambda kv: intake_steps_queries.DOMAIN_ORDER[kv[0]]):
         support = note.support_needed.strip()
         if not support or code in running:
             continue

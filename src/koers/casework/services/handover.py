@@ -118,7 +118,7 @@ def _take_over(user, participant: Participant) -> str:
     if participant.regie_organisation_id == user.organisation_id:
         if not user.has_role(Role.REGISSEUR):
             return ""
-        from koers.participants import services as participant_services
+        from koers.participants.services import file as participant_services
 
         participant_services.set_regisseur(user, participant, user)
         return f"; {user} is nu regisseur"

@@ -17,8 +17,8 @@ from koers.core import audit
 from koers.core.access import Grant, require_category
 from koers.core.codes import Category
 from koers.core.models import AuditAction
-from koers.participants import intake as intake_steps
 from koers.participants.models import Intake, Participant
+from koers.participants.services import intake as intake_steps_services
 
 
 def _row_from_draft(draft: services.ActionDraft) -> dict:
@@ -49,11 +49,11 @@ def save_plan(user, participant: Participant, grant: Grant, intake: Intake, summ
               drafts: list[services.ActionDraft]) -> Intake:
     """The last step, saved to continue later: summary and action plan (no action items yet)."""
     require_category(grant, Category.TRAJECTORY, write=True)
-    locked = intake_steps.lock_draft(intake)
+    locked = intake_steps_services.lock_draft(intake)
     locked.action_plan = _merge_plan(locked, grant, drafts)
     locked.summary = summary.strip()
     locked.save(update_fields=["action_plan", "summary"])
-    intake_steps.advance(locked, "afronden")
+    intake_steps_services.advance(locked, "afronden")
     audit.record(user, participant, {Category.TRAJECTORY} | {queries.category_of(d.domain) for d in drafts},
                  AuditAction.UPDATE, legal_basis=grant.legal_basis,
                  detail=f"Brede intake: samenvatting en {len(drafts)} voorgestelde actiepunt(en) opgeslagen")
@@ -69,9 +69,9 @@ def complete_intake(user, participant: Participant, grant: Grant, intake: Intake
     that is already completed raises IntakeClosed (no second set of action items).
     """
     require_category(grant, Category.TRAJECTORY, write=True)
-    locked = intake_steps.lock_draft(intake)
+    locked = intake_steps_services.lock_draft(intake)
     plan = _merge_plan(locked, grant, drafts)
-    moved = intake_steps.complete(user, participant, locked, summary, plan)
+    moved = intake_steps_services.complete(user, participant, locked, summary, plan)
     try:
         items = services.create_action_items(
             user, participant, grant, [_draft_from_row(r) for r in plan], source_intake=locked, check_write=False

@@ -15,7 +15,8 @@ from koers.casework.queries import actions as queries
 from koers.casework.queries import intake as intake_queries
 from koers.casework.services import intake as intake_services
 from koers.core.codes import Category
-from koers.participants import intake, intake_views
+from koers.participants.queries import intake as intake_steps
+from koers.participants.views import intake as intake_views
 
 C = Category
 
@@ -48,7 +49,7 @@ def closing_step(request, participant, grant, obj, steps, current):
         else:
             messages.success(request, f"De brede intake is afgerond. {len(items)} actiepunt(en) aangemaakt.")
             return redirect(intake_views.detail_url(participant, obj))
-    domains = [d for d in intake.visible_domains(obj, grant) if d.notes and not d.notes.is_empty]
+    domains = [d for d in intake_steps.visible_domains(obj, grant) if d.notes and not d.notes.is_empty]
     colleagues = intake_queries.colleagues_rows(obj, grant)
     categories = {C.TRAJECTORY} | {d.category for d in domains} | {
         queries.category_of(r.get("domain") or "") for r in [*initial, *colleagues]}

@@ -148,7 +148,7 @@ def test_filter_cannot_reveal_a_hidden_category(world):
     world.participant.save()
     MembershipFactory(participant=world.participant, organisation=employer, added_by=world.regisseur,
                       scope="identiteit werk")
-    from koers.participants.queries import filter_participants
+    from koers.participants.queries.file import filter_participants
 
     assert list(filter_participants(am, {})) == [world.participant]
     assert list(filter_participants(am, {"leerroute": "z"})) == []

@@ -38,4 +38,4 @@ def test_an_upward_import_breaks_the_layers_contract(tmp_path):
                         "    return models\n")
     result = _lint(tmp_path)
     assert result.returncode != 0
-    assert "koers.participants.services -> koers.casework.models" in result.stdout
+    assert "koers.participants.services.file -> koers.casework.models" in result.stdout

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from koers.activities import attendance
 from koers.activities.models import Activity, ActivitySlot, Attendance, ClosedDay, Enrolment, Group, Session
+from koers.activities.queries import attendance as attendance_queries
 from koers.core import access
 from koers.core.codes import LEVEL_ORDER, ActivityKind, SessionStatus
 from koers.core.models import User
@@ -128,10 +128,10 @@ def test_enrolments_and_attendance_keep_the_invariants(demo):
 def test_the_teacher_has_sessions_today_to_register(demo):
     teacher = user("taaldocent")
     today = timezone.localdate()
-    sessions = attendance.sessions_on(teacher, today)
+    sessions = attendance_queries.sessions_on(teacher, today)
     assert sessions and {s.activity.provider.name for s in sessions} == {"Taalcentrum Rivierland"}
     open_session = next(s for s in sessions if s.registered == 0)
-    register = attendance.register_for(teacher, open_session)
+    register = attendance_queries.register_for(teacher, open_session)
     assert register.rows and register.hidden == 0
 
 
@@ -140,7 +140,7 @@ def test_the_regisseur_sees_an_unexcused_absence_today_or_yesterday(demo):
     regisseur = user("regisseur")
     signals = [
         s for p in access.visible_participants(regisseur).filter(regisseur=regisseur)
-        for s in attendance.absence_signals(p, today=today)
+        for s in attendance_queries.absence_signals(p, today=today)
         if s.date >= today - dt.timedelta(days=1)
     ]
     assert signals

@@ -13,9 +13,10 @@ from koers.core.codes import LifeDomain
 from koers.core.models import User
 from koers.demo.people import CASE_NAMES
 from koers.participants.models import Participant
-from koers.plans import queries, rules
-from koers.plans.diff import diff_versions
 from koers.plans.models import ComponentProgress, PlanKind, RouteSwitch, SwitchStatus, VersionStatus
+from koers.plans.queries import plans as queries
+from koers.plans.rules import leerroute as rules
+from koers.plans.rules.diff import diff_versions
 
 
 @pytest.fixture

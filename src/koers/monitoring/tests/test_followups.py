@@ -20,7 +20,7 @@ from koers.core.tests.factories import MembershipFactory, OrganisationFactory, P
 from koers.monitoring import followups, monitoring_signals
 from koers.monitoring.models import FollowUp, FollowUpStatus, Trajectory
 from koers.monitoring.tests.test_sync import close, enrol, make_programme, make_project, placement
-from koers.plans.rules import add_months
+from koers.plans.rules.leerroute import add_months
 from koers.work import closure as closure_service
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ from django.urls import reverse
 from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
 from koers.casework.models import ActionItem
 from koers.core.codes import Barrier, BarrierStatus
-from koers.participants import intake
 from koers.participants.models import ParticipantBarrier
+from koers.participants.queries import intake as intake_queries
+from koers.participants.services import intake as intake_services
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,7 @@ def test_regisseur_pages_pass_axe(world, login):
     ParticipantBarrier.objects.create(participant=p, code=Barrier.PSYCHISCHE_GEZONDHEID)
     from koers.core.access import grant_for
 
-    draft, _ = intake.start_intake(world.regisseur, p, grant_for(world.regisseur, p))
+    draft, _ = intake_services.start_intake(world.regisseur, p, grant_for(world.regisseur, p))
     page = login(world.regisseur)
     paths = [
         reverse("participants:list"),
@@ -50,7 +51,7 @@ def test_regisseur_pages_pass_axe(world, login):
     paths += [reverse("participants:edit_section", kwargs={"pk": p.pk, "section": s})
               for s in ["identiteit", "traject", "huishouden", "taal-opleiding", "inkomen", "wensen", "belemmeringen"]]
     paths += [reverse("participants:intake_step", kwargs={"pk": p.pk, "intake_id": draft.pk, "step": s.slug})
-              for s in intake.ALL_STEPS]
+              for s in intake_queries.ALL_STEPS]
     for path in paths:
         check(page, path)
 

@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from koers.casework.models import ActionItem
-from koers.casework.services import intake as intake_services
+from koers.casework.services import intake as closing_services
 from koers.core.access import grant_for
 from koers.core.codes import Category, LegalBasis, Phase, Role
 from koers.core.models import AuditEvent
 from koers.core.tests.factories import MembershipFactory, ParticipantFactory, make_user
-from koers.participants import intake as intake_service
 from koers.participants.models import Intake, IntakeDomain, IntakeStatus, Membership, ParticipantChange
+from koers.participants.queries import intake as intake_queries
+from koers.participants.services import intake as intake_services
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def step_url(intake, step):
 
 
 def start(user, participant) -> Intake:
-    obj, _created = intake_service.start_intake(user, participant, grant_for(user, participant))
+    obj, _created = intake_services.start_intake(user, participant, grant_for(user, participant))
     return obj
 
 
@@ -231,7 +232,7 @@ def test_steps_save_later_and_resume_where_left(world, client_for):
     assert Intake.objects.count() == 1
     page = client.get(url("intake_list", world.participant)).content.decode()
     assert "Intake hervatten" in page
-    assert intake_service.panel(world.participant, grant_for(world.regisseur, world.participant))["draft"] == obj
+    assert intake_queries.panel(world.participant, grant_for(world.regisseur, world.participant))["draft"] == obj
 
 
 def test_step_indicator_marks_current_and_saved_steps(world, client_for):
@@ -308,9 +309,9 @@ def test_completing_twice_does_not_duplicate_action_items(world, client_for):
     response = client.post(step_url(obj, "afronden"), data)
     assert response["Location"] == url("intake_detail", world.participant, intake_id=obj.pk)
     assert ActionItem.objects.count() == 1
-    with pytest.raises(intake_service.IntakeClosed):
+    with pytest.raises(intake_queries.IntakeClosed):
         grant = grant_for(world.regisseur, world.participant)
-        intake_services.complete_intake(world.regisseur, world.participant, grant, obj, "", [])
+        closing_services.complete_intake(world.regisseur, world.participant, grant, obj, "", [])
     assert ActionItem.objects.count() == 1
 
 
@@ -401,7 +402,7 @@ def test_joint_intake_each_sees_and_records_their_own_part(world, client_for, pa
         "held_on": timezone.localdate().isoformat(), "co_interviewer": partner.pk, "location": "Thuis",
         "action": "verder"})
     assert response.status_code == 302  # the co-interviewer keeps themselves as co-interviewer
-    steps = [s.slug for s in intake_service.steps_for(grant_for(partner, world.participant))]
+    steps = [s.slug for s in intake_queries.steps_for(grant_for(partner, world.participant))]
     assert "leefdomeinen-gezondheid" not in steps and "inkomen" not in steps
     assert begeleider.get(step_url(obj, "leefdomeinen-gezondheid")).status_code == 404
     assert begeleider.get(step_url(obj, "inkomen")).status_code == 404
@@ -448,7 +449,7 @@ def test_health_domain_cannot_be_written_without_special_rights(world, partner):
     from django.http import Http404
 
     with pytest.raises(Http404):
-        intake_service.save_domains(partner, world.participant, grant_for(partner, world.participant), obj,
+        intake_services.save_domains(partner, world.participant, grant_for(partner, world.participant), obj,
                                     {"lichamelijke_gezondheid": {"situation": "x"}}, reached="afronden")
     assert not IntakeDomain.objects.exists()
 
@@ -460,14 +461,14 @@ def test_partner_with_consent_for_health_sees_health_domains(world, client_for):
                                                                          Category.SPECIAL]),
         added_by=world.regisseur,
     )
-    steps = [s.slug for s in intake_service.steps_for(grant_for(world.begeleider, world.participant))]
+    steps = [s.slug for s in intake_queries.steps_for(grant_for(world.begeleider, world.participant))]
     assert "leefdomeinen-gezondheid" in steps
     assert "leefdomeinen-werk-en-taal" not in steps  # werk and taal are not in this consent's scope
 
 
 def test_detail_query_count_does_not_grow(world, client_for, max_queries):
     obj = start(world.regisseur, world.participant)
-    fill_domains(obj, **dict.fromkeys(intake_service.DOMAIN_ORDER, ("Situatie", "Ondersteuning")))
+    fill_domains(obj, **dict.fromkeys(intake_queries.DOMAIN_ORDER, ("Situatie", "Ondersteuning")))
     client = client_for(world.regisseur)
     client.post(step_url(obj, "afronden"), closing_data(
         [row(world.gemeente, f"Actie {i}", assignee=world.regisseur) for i in range(15)], initial=0))

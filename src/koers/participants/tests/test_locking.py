@@ -124,9 +124,10 @@ def test_a_health_barrier_added_meanwhile_neither_blocks_nor_shows_for_a_partner
 def test_an_intake_step_refuses_a_stale_save_of_a_file_section(world):
     """The intake writes file sections through the same services: a change from the file meanwhile is not lost."""
     from koers.core.access import grant_for
-    from koers.participants import intake
+    from koers.participants.services import intake as intake_services
 
-    obj, _ = intake.start_intake(world.regisseur, world.participant, grant_for(world.regisseur, world.participant))
+    obj, _ = intake_services.start_intake(world.regisseur, world.participant, grant_for(world.regisseur,
+                                                                                        world.participant))
     step = reverse("participants:intake_step", kwargs={"pk": world.participant.pk, "intake_id": obj.pk,
                                                        "step": "inkomen"})
     a, b = tab(world.regisseur), tab(world.regisseur)
@@ -145,10 +146,12 @@ def test_intake_conversation_and_domain_notes_are_not_overwritten_by_a_stale_tab
     from django.utils import timezone
 
     from koers.core.access import grant_for
-    from koers.participants import intake
     from koers.participants.models import IntakeDomain
+    from koers.participants.queries import intake as intake_queries
+    from koers.participants.services import intake as intake_services
 
-    obj, _ = intake.start_intake(world.regisseur, world.participant, grant_for(world.regisseur, world.participant))
+    obj, _ = intake_services.start_intake(world.regisseur, world.participant, grant_for(world.regisseur,
+                                                                                        world.participant))
 
     def step(slug):
         return reverse("participants:intake_step", kwargs={"pk": world.participant.pk, "intake_id": obj.pk,
@@ -165,7 +168,8 @@ def test_intake_conversation_and_domain_notes_are_not_overwritten_by_a_stale_tab
     obj.refresh_from_db()
     assert obj.home_visit
 
-    domains = next(s for s in intake.steps_for(grant_for(world.regisseur, world.participant)) if s.kind == "domains")
+    domains = next(s for s in intake_queries.steps_for(grant_for(world.regisseur,
+                                                                 world.participant)) if s.kind == "domains")
     code = domains.domains[0]
     page_a = a.get(step(domains.slug)).content.decode()
     page_b = b.get(step(domains.slug)).content.decode()

@@ -215,8 +215,8 @@ def test_interface_stays_dutch_for_an_english_browser(world, client_for):
 def test_saving_one_section_does_not_overwrite_another_saved_meanwhile(world):
     """Two colleagues edit different sections at the same time: both changes survive."""
     from koers.core.access import grant_for
-    from koers.participants import services
-    from koers.participants.forms import SECTIONS
+    from koers.participants.forms.file import SECTIONS
+    from koers.participants.services import file as services
 
     stale = Participant.objects.get(pk=world.participant.pk)  # loaded by colleague A's request
     Participant.objects.filter(pk=world.participant.pk).update(benefit="ja")  # colleague B saved meanwhile

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from koers.core import access
 from koers.core.codes import ActionStatus, LifeDomain
-from koers.plans import services
 from koers.plans.models import PlanKind, SignMethod
+from koers.plans.services import plans as services
 
 
 def grant(user, participant):

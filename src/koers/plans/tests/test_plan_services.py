@@ -12,8 +12,6 @@ from django.utils import timezone
 from koers.core.codes import ActionStatus, Category, LifeDomain
 from koers.core.models import AuditEvent
 from koers.core.tests.factories import OrganisationFactory, make_user
-from koers.plans import services
-from koers.plans.diff import ADDED, CHANGED, REMOVED, diff_versions
 from koers.plans.models import (
     Goal,
     GoalStatus,
@@ -24,6 +22,8 @@ from koers.plans.models import (
     Step,
     VersionStatus,
 )
+from koers.plans.rules.diff import ADDED, CHANGED, REMOVED, diff_versions
+from koers.plans.services import plans as services
 from koers.plans.tests.conftest import draft_with_content, grant, sign
 
 
@@ -253,7 +253,7 @@ class TestDiff:
         step = Step.objects.get(goal=work)
         services.save_step(world.regisseur, p, g, v2.pk, 4, work.pk, services.StepData(
             step.description, world.gemeente, None, step.due_date, ActionStatus.AFGEROND), step_id=step.pk)
-        from koers.plans import queries
+        from koers.plans.queries import plans as queries
 
         old = queries.get_version_or_404(p, g, 1)
         new = queries.get_version_or_404(p, g, 2)
@@ -275,7 +275,7 @@ class TestDiff:
         health = _goal(v2, LifeDomain.GEESTELIJKE_GEZONDHEID)
         services.save_goal(world.regisseur, p, g, v2.pk, 1, services.GoalData(
             domain=health.domain, title="Slaapt beter", status=GoalStatus.BEHAALD), goal_id=health.pk)
-        from koers.plans import queries
+        from koers.plans.queries import plans as queries
 
         docent = grant(world.taaldocent, p)
         result = diff_versions(queries.get_version_or_404(p, docent, 1), queries.get_version_or_404(p, docent, 2),

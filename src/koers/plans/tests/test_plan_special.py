@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from koers.core.models import AuditAction, AuditEvent
-from koers.plans import services
 from koers.plans.models import Goal, SignMethod
+from koers.plans.services import plans as services
 from koers.plans.tests.conftest import draft_with_content, grant
 
 pytestmark = pytest.mark.django_db

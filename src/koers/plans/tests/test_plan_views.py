@@ -16,8 +16,9 @@ from koers.core.codes import LifeDomain
 from koers.core.models import AuditAction, AuditEvent
 from koers.participants.models import Participant
 from koers.plans import pdf as plan_pdf
-from koers.plans import queries, services
 from koers.plans.models import Goal, PlanVersion, VersionStatus
+from koers.plans.queries import plans as queries
+from koers.plans.services import plans as services
 from koers.plans.tests.conftest import draft_with_content, grant
 
 HEALTH_GOAL = "Beter slapen met hulp van de huisarts"

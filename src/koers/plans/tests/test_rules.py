@@ -12,8 +12,9 @@ from django.utils import timezone
 from koers.core.codes import LearningRoute, LifeDomain
 from koers.core.models import MunicipalityPolicy
 from koers.participants.models import Participant, ParticipantChange
-from koers.plans import rules, services
 from koers.plans.models import IntegrationRecord, RouteSwitch, SwitchStatus
+from koers.plans.rules import leerroute as rules
+from koers.plans.services import plans as services
 from koers.plans.tests.conftest import draft_with_content, grant, sign
 
 START = date(2025, 1, 31)

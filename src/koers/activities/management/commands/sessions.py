@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from koers.activities import attendance
 from koers.activities.models import Activity
+from koers.activities.services import attendance as attendance_services
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             activities = activities.filter(pk__in=activity)
         created = holidays = 0
         for item in activities.order_by("pk"):
-            result = attendance.generate_sessions(item)
+            result = attendance_services.generate_sessions(item)
             created += result.created
             holidays += result.holidays
             if result.created and options["verbosity"] > 1:

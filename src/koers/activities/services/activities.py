@@ -1,0 +1,280 @@
+"""Every write to activities and enrolments: checked against the access policy, audited where it is
+participant data (enrolments are trajectory data: category ``traject``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from koers.activities.models import Activity, Enrolment
+from koers.activities.queries import activities as queries
+from koers.activities.rules.schedule import ScheduleCheck, check_schedule, fmt_date
+from koers.core import access, audit
+from koers.core.access import Grant
+from koers.core.codes import Category, DropoutReason, EnrolmentStatus
+from koers.core.models import AuditAction
+from koers.participants.models import Participant
+
+S = EnrolmentStatus
+#: The status changes of an enrolment. Afgerond and uitgevallen are final: a new start is a new enrolment.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    S.AANGEMELD: (S.ACTIEF, S.UITGEVALLEN),
+    S.ACTIEF: (S.AFGEROND, S.UITGEVALLEN),
+    S.AFGEROND: (),
+    S.UITGEVALLEN: (),
+}
+#: The statuses an enrolment can be created with.
+START_STATUSES = (S.AANGEMELD, S.ACTIEF)
+
+
+# --- Activities -----------------------------------------------------------------------------------------
+
+
+def _enrolments_outside(activity: Activity) -> list[Enrolment]:
+    """Enrolments (not dropped out) that would no longer fit in the activity's period."""
+    return [
+        e for e in activity.enrolments.exclude(status=S.UITGEVALLEN).only("start_date", "end_date")
+        if e.start_date < activity.start_date or e.start_date > activity.end_date
+        or (e.end_date and e.end_date > activity.end_date)
+    ]
+
+
+@transaction.atomic
+def save_activity(user, form, slots_formset) -> Activity:
+    """Create or change an activity and its weekly pattern. Only the provider's own staff (else 404)."""
+    activity: Activity = form.save(commit=False)
+    if activity.pk is None:
+        if not access.can_manage_activities(user, user.organisation_id):
+            raise Http404("Pagina niet gevonden")
+        activity.provider_id = user.organisation_id
+        activity.created_by = user
+    else:
+        stored = Activity.objects.select_for_update().only("provider_id").get(pk=activity.pk)
+        if not access.can_manage_activities(user, stored.provider_id):
+            raise Http404("Activiteit niet gevonden")
+        activity.provider_id = stored.provider_id
+    if activity.follows_id and activity.follows_id == activity.pk:
+        raise ValidationError({"follows": "Een activiteit kan niet op zichzelf volgen."})
+    activity.save()
+    if _enrolments_outside(activity):
+        raise ValidationError(
+            "Er zijn inschrijvingen die buiten de nieuwe periode vallen. Pas eerst die inschrijvingen aan, of "
+            "kies een periode waarin ze passen."
+        )
+    slots_formset.instance = activity
+    slots_formset.save()
+    return activity
+
+
+# --- Enrolments -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class EnrolmentCheck:
+    """What Koers tells the user before an enrolment is saved."""
+
+    gaps: list[str] = field(default_factory=list)
+    schedule: ScheduleCheck = field(default_factory=ScheduleCheck)
+
+    @property
+    def needs_requirement_reason(self) -> bool:
+        return bool(self.gaps)
+
+    @property
+    def needs_conflict_reason(self) -> bool:
+        return self.schedule.has_conflicts
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.needs_requirement_reason or self.needs_conflict_reason
+
+    @property
+    def fingerprint(self) -> str:
+        return self.schedule.fingerprint + ":" + str(len(self.gaps))
+
+
+class NeedsConfirmation(Exception):  # noqa: N818 - a question for the user, not an error
+    """The enrolment has requirement gaps or schedule conflicts that need a (new) recorded reason."""
+
+    def __init__(self, check: EnrolmentCheck, *, changed: bool = False):
+        super().__init__("Bevestiging nodig")
+        self.check = check
+        self.changed = changed
+
+
+def period_errors(activity: Activity, start: date | None, end: date | None) -> dict[str, str]:
+    """Start and end of an enrolment against each other and against the activity's period."""
+    errors: dict[str, str] = {}
+    if start is None:
+        return errors
+    if end is not None and end < start:
+        errors["end_date"] = "De einddatum ligt vóór de startdatum. Kies een einddatum op of na de start."
+    if not activity.start_date <= start <= activity.end_date:
+        errors["start_date"] = (
+            f"De start valt buiten de periode van de activiteit ({fmt_date(activity.start_date)} t/m "
+            f"{fmt_date(activity.end_date)})."
+        )
+    elif end is not None and end > activity.end_date and "end_date" not in errors:
+        errors["end_date"] = (
+            f"De einddatum ligt na het einde van de activiteit ({fmt_date(activity.end_date)}). "
+            "Laat het veld leeg om tot het einde van de activiteit ingeschreven te zijn."
+        )
+    return errors
+
+
+def overlapping_enrolment(participant_id: int, activity: Activity, start: date, end: date | None,
+                          exclude: int | None = None) -> Enrolment | None:
+    """Another enrolment of the same participant in the same activity in an overlapping period."""
+    last = end or activity.end_date
+    qs = Enrolment.objects.filter(participant_id=participant_id, activity=activity, start_date__lte=last)
+    if exclude:
+        qs = qs.exclude(pk=exclude)
+    for e in qs.only("start_date", "end_date", "status"):
+        if (e.end_date or activity.end_date) >= start:
+            return e
+    return None
+
+
+def enrolment_errors(participant_id: int, activity: Activity, start: date, end: date | None) -> dict[str, str]:
+    """Reasons an enrolment is refused outright (no override possible), per form field."""
+    errors = period_errors(activity, start, end)
+    if not errors and overlapping_enrolment(participant_id, activity, start, end):
+        errors["start_date"] = (
+            "De deelnemer is in deze periode al ingeschreven voor deze activiteit. Kies een periode na de "
+            "bestaande inschrijving, of wijzig die inschrijving."
+        )
+    return errors
+
+
+def check_enrolment(user, participant: Participant, grant: Grant, activity: Activity, start: date,
+                    end: date | None) -> EnrolmentCheck:
+    """Entry requirements and schedule conflicts of a proposed enrolment (reads only)."""
+    gaps = queries.requirement_gaps(
+        participant, activity.required_levels, may_see_levels=grant.can_see(Category.LANGUAGE)
+    )
+    slots = list(activity.slots.all())
+    proposed = queries.blocks_of(activity, slots, start, end, proposed=True)
+    existing = []
+    if proposed:
+        first, last = start, min(end or activity.end_date, activity.end_date)
+        existing = queries.enrolment_blocks(
+            queries.scheduled_enrolments(participant.pk, between=(first, last))
+        )
+    schedule = check_schedule(
+        proposed, existing, availability=participant.availability, max_hours=queries.max_hours_for(participant)
+    )
+    return EnrolmentCheck(gaps, schedule)
+
+
+def _may_enrol(user, grant: Grant, activity: Activity) -> None:
+    if not access.can_enrol(user, grant, activity.provider_id):
+        raise Http404("Pagina niet gevonden")
+    if not queries.catalogue(user).filter(pk=activity.pk).exists():
+        raise Http404("Activiteit niet gevonden")
+
+
+@transaction.atomic
+def enrol(
+    user, participant: Participant, grant: Grant, activity: Activity, *, start: date, end: date | None,
+    status: str = S.AANGEMELD, requirement_override: str = "", conflict_override: str = "",
+    confirmed: str | None = None, request=None,
+) -> Enrolment:
+    """Enrol a participant. Refuses bad periods and double enrolments (ValidationError); asks for a reason
+    when the entry requirements are not met or the schedule conflicts (NeedsConfirmation). ``confirmed`` is
+    the fingerprint of the conflicts the user saw: if they changed meanwhile, the user is asked again."""
+    _may_enrol(user, grant, activity)
+    if status not in START_STATUSES:
+        raise ValidationError({"status": "Een nieuwe inschrijving is aangemeld of actief."})
+    # Serialise enrolments of one participant (PostgreSQL row lock; SQLite's IMMEDIATE transaction locks all).
+    Participant.objects.select_for_update().only("pk").get(pk=participant.pk)
+    errors = enrolment_errors(participant.pk, activity, start, end)
+    if errors:
+        raise ValidationError({k: [v] for k, v in errors.items()})
+    check = check_enrolment(user, participant, grant, activity, start, end)
+    requirement_override, conflict_override = requirement_override.strip(), conflict_override.strip()
+    if confirmed is not None and check.needs_confirmation and confirmed != check.fingerprint:
+        raise NeedsConfirmation(check, changed=True)
+    if (check.needs_requirement_reason and not requirement_override) or (
+        check.needs_conflict_reason and not conflict_override
+    ):
+        raise NeedsConfirmation(check)
+    enrolment = Enrolment.objects.create(
+        participant=participant, activity=activity, start_date=start, end_date=end, status=status,
+        requirement_override=requirement_override if check.needs_requirement_reason else "",
+        conflict_override=conflict_override if check.needs_conflict_reason else "",
+        enrolled_by=user,
+    )
+    detail = f"Ingeschreven voor ‘{activity.title}’ vanaf {fmt_date(start)}"
+    if enrolment.requirement_override:
+        detail += "; ondanks instapeisen"
+    if enrolment.conflict_override:
+        detail += "; ondanks roosterconflict"
+    audit.record(user, participant, Category.TRAJECTORY, AuditAction.CREATE, legal_basis=grant.legal_basis,
+                 detail=detail, request=request)
+    return enrolment
+
+
+@transaction.atomic
+def change_status(
+    user, enrolment: Enrolment, grant: Grant, new_status: str, *, on: date | None = None,
+    reason: str = "", note: str = "", note_is_special: bool = False, request=None,
+) -> Enrolment:
+    """aangemeld → actief → afgerond, or → uitgevallen (with a reason code). Closing sets the end date."""
+    if not access.can_enrol(user, grant, enrolment.activity.provider_id):
+        raise Http404("Inschrijving niet gevonden")
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("activity").get(pk=enrolment.pk)
+    if new_status not in TRANSITIONS.get(enrolment.status, ()):
+        label = S(new_status).label.lower() if new_status in S.values else new_status
+        raise ValidationError(
+            {"status": f"Een inschrijving met status ‘{enrolment.get_status_display().lower()}’ kan niet naar "
+                       f"‘{label}’."}
+        )
+    errors: dict[str, str] = {}
+    on = on or timezone.localdate()
+    if new_status in (S.AFGEROND, S.UITGEVALLEN):
+        if on < enrolment.start_date:
+            errors["on"] = (
+                f"Deze datum ligt vóór de start ({fmt_date(enrolment.start_date)}). Kies de startdatum als de "
+                "deelnemer niet is begonnen."
+            )
+        if new_status == S.UITGEVALLEN and reason not in DropoutReason.values:
+            errors["reason"] = "Kies een reden van uitval (of ‘onbekend’)."
+        elif (new_status == S.UITGEVALLEN and access.is_special_code("dropout_reason", reason)
+              and not access.may_record_special(grant)):
+            errors["reason"] = (
+                "U mag geen reden van uitval vastleggen die over gezondheid gaat: dat zijn bijzondere "
+                "persoonsgegevens. Kies ‘overig’ of ‘onbekend’ en vraag de regisseur de reden vast te leggen."
+            )
+    if errors:
+        raise ValidationError({k: [v] for k, v in errors.items()})
+    old = enrolment.get_status_display().lower()
+    enrolment.status = new_status
+    if new_status in (S.AFGEROND, S.UITGEVALLEN):
+        enrolment.end_date = on if enrolment.end_date is None else min(enrolment.end_date, on)
+    if new_status == S.UITGEVALLEN:
+        enrolment.dropout_reason = reason
+        enrolment.dropout_note = note.strip()[:300]
+        enrolment.dropout_note_is_special = bool(enrolment.dropout_note) and access.note_is_special(
+            note_is_special, reason)
+    enrolment.save(update_fields=["status", "end_date", "dropout_reason", "dropout_note", "dropout_note_is_special"])
+    detail = f"Inschrijving ‘{enrolment.activity.title}’: {old} → {enrolment.get_status_display().lower()}"
+    categories = {Category.TRAJECTORY}
+    if new_status == S.UITGEVALLEN:
+        special = access.is_special_code("dropout_reason", reason) or enrolment.dropout_note_is_special
+        if special:
+            categories.add(Category.SPECIAL)
+        if access.is_special_code("dropout_reason", reason):
+            # The audit trail is read by more people than health data may reach: name the category, not the reason.
+            detail += " (reden: bijzonder persoonsgegeven)"
+        else:
+            detail += f" ({enrolment.get_dropout_reason_display().lower()})"
+        if enrolment.dropout_note_is_special:
+            detail += "; toelichting gemarkeerd als bijzonder"
+    audit.record(user, enrolment.participant_id, categories, AuditAction.UPDATE,
+                 legal_basis=grant.legal_basis, detail=detail, request=request)
+    return enrolment
