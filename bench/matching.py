@@ -198,8 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     from koers.core.codes import OrganisationKind, Phase, Role
     from koers.core.models import User
     from koers.participants.models import Participant
-    from koers.work import matching
     from koers.work.models import Opening, OpeningStatus
+    from koers.work.queries import matching
 
     prepare()
     if args.prepare_only:

@@ -24,7 +24,7 @@ they match).
    (project_id, outcome) rows from the same file and writes them as CSV, DuckDB loads it with ``read_csv``, and
    both the query alone and the query including that transfer are reported.
 4. **Import** (``--import-rows``, default 100,000; 0 = skip): a participants CSV in the import format for a
-   second programme ``bench-import`` (same 100 projects), imported with ``importing.import_participants`` as new
+   second programme ``bench-import`` (same 100 projects), imported with ``import_services.import_participants`` as new
    rows, then once more as updates of the same ``extern_id``s. The programme's trajectories are removed before
    and after (raw SQL), so the report figures above are not affected.
 
@@ -315,8 +315,8 @@ def import_measure(rows_n: int, projects: int, seed: int) -> list[tuple[str, flo
     from django.db import connection
 
     from koers.core.models import Organisation
-    from koers.monitoring import importing
     from koers.monitoring.models import Programme
+    from koers.monitoring.services import imports as import_services
     from koers.synthetic import nbnb
 
     def clear():
@@ -330,7 +330,7 @@ def import_measure(rows_n: int, projects: int, seed: int) -> list[tuple[str, flo
             cursor.execute("DELETE FROM monitoring_trajectory WHERE programme_id = %s", [programme.pk])
 
     project_csv = nbnb.to_csv(_project_rows(projects, rows_n), nbnb.PROJECT_COLUMNS).encode()
-    result = importing.import_projects(project_csv, "projecten.csv", programme_code=IMPORT_PROGRAMME,
+    result = import_services.import_projects(project_csv, "projecten.csv", programme_code=IMPORT_PROGRAMME,
                                        owner=Organisation.objects.get(name=OWNER))
     if result.errors:
         raise SystemExit(f"Projectenbestand niet geïmporteerd: {result.errors[:3]}")
@@ -341,7 +341,7 @@ def import_measure(rows_n: int, projects: int, seed: int) -> list[tuple[str, flo
     try:
         for label in ("nieuw", "opnieuw (bijwerken)"):
             started = time.perf_counter()
-            result = importing.import_participants(data, "deelnemers.csv", programme=IMPORT_PROGRAMME)
+            result = import_services.import_participants(data, "deelnemers.csv", programme=IMPORT_PROGRAMME)
             seconds = time.perf_counter() - started
             if result.errors:
                 raise SystemExit(f"Deelnemersbestand niet geïmporteerd: {[str(e) for e in result.errors[:3]]}")
@@ -370,9 +370,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.db import connection
 
-    from koers.monitoring import indicators
     from koers.monitoring.access import Scope
     from koers.monitoring.models import Programme
+    from koers.monitoring.queries import indicators
 
     programme = Programme.objects.get(code=PROGRAMME)
     scope = Scope(programme, "owner", frozenset())

@@ -3,7 +3,7 @@
 1. **NBNB** ("Een nieuw bestaan, een nieuwe baan", ``nbnb.py``): the 8 completed projects with their targets,
    the rationale of every target, duration and intensity, an intervention logic per project (aangrijpingspunt,
    problem, instruments, mechanisms, intermediate goals), and the 395 participants as *imported* trajectories.
-   Both files go through the real import (``importing.import_projects`` / ``import_participants``), exactly as a
+   Both files go through the real import (``import_services.import_projects`` / ``import_participants``), exactly as a
    user's files would; the reports therefore show the published figures. The demo researcher (Noor Vermeulen)
    works at the owner, which already gives her the researcher's view: no separate research organisation.
 2. **Rivierstad Werkt**: the municipality's own work as a programme, with three projects — two run by partners
@@ -34,8 +34,8 @@ from koers.core.codes import (
     Sector,
 )
 from koers.demo.people import CASE_NAMES, Loader
-from koers.monitoring import sync
 from koers.monitoring.models import Programme, Project, ProjectTarget, Source, Trajectory
+from koers.monitoring.services import sync
 from koers.participants.models import Membership, Participant
 from koers.synthetic import nbnb
 
@@ -125,7 +125,7 @@ def _ensure_loader(loader):
 
 
 def _nbnb(loader) -> Programme:
-    from koers.monitoring import importing
+    from koers.monitoring.services import imports as import_services
 
     owner = loader.orgs["gemeente"]
     programme, created = Programme.objects.get_or_create(
@@ -140,7 +140,7 @@ def _nbnb(loader) -> Programme:
         loader.count("programma's")
     if not programme.projects.exists():
         data = nbnb.to_csv(nbnb.project_rows(), nbnb.PROJECT_COLUMNS).encode("utf-8")
-        result = importing.import_projects(data, "nbnb-projecten.csv", programme_code=programme.code, owner=owner)
+        result = import_services.import_projects(data, "nbnb-projecten.csv", programme_code=programme.code, owner=owner)
         if result.errors:
             raise RuntimeError("; ".join(str(e) for e in result.errors[:5]))
         loader.count("projecten", result.created)
@@ -158,7 +158,7 @@ def _nbnb(loader) -> Programme:
                                                    defaults={"count": count, "rationale": why})
     if not programme.trajectories.exists():
         data = nbnb.to_csv(nbnb.participant_rows(), nbnb.COLUMNS).encode("utf-8")
-        result = importing.import_participants(data, "nbnb-deelnemers.csv", programme=programme)
+        result = import_services.import_participants(data, "nbnb-deelnemers.csv", programme=programme)
         if result.errors:
             raise RuntimeError("; ".join(str(e) for e in result.errors[:5]))
         loader.count("trajectdeelnames (import)", result.created)

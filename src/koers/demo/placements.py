@@ -26,7 +26,6 @@ from decimal import Decimal
 from koers.core.codes import ContractType, MatchMode, Phase, PlacementKind, Sector
 from koers.demo.people import Loader
 from koers.participants.models import Participant
-from koers.work import aftercare
 from koers.work.models import (
     CheckIn,
     CheckInWith,
@@ -40,6 +39,7 @@ from koers.work.models import (
     Scheme,
     Topic,
 )
+from koers.work.services import aftercare as aftercare_services
 
 EMPLOYERS = {
     "kunststof": ("Kunststof Rivierland", Sector.C, "Rivierstad"),
@@ -213,7 +213,7 @@ def _placement(ctx: _Ctx, participant: Participant, d: PlacementDef) -> None:
                       note=t.note, recorded_by=recorder)
         for t in d.terms
     ])
-    plan = aftercare.create_plan(placement)
+    plan = aftercare_services.create_plan(placement)
     by_label = {c.label: c for c in plan.check_ins.all()}
     for done in d.done:
         c = by_label[done.label]

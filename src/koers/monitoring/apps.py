@@ -7,14 +7,17 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Monitoring: programma's, projecten, uitstroom en vervolgmetingen"
 
     def ready(self) -> None:
-        # Native trajectories follow the participant file, the closure and the placements (sync.py); an overdue
-        # follow-up measurement is a caseload signal (monitoring_signals.py).
+        # Native trajectories follow the participant file, the closure and the placements: Django signal receivers
+        # (services/sync.py); an overdue follow-up measurement is a caseload alert (queries/alerts.py).
         from koers.core import extensions
-        from koers.monitoring import access, monitoring_signals, participant_panel, sync
+        from koers.monitoring import access
+        from koers.monitoring.queries import alerts
+        from koers.monitoring.queries import panel as participant_panel
+        from koers.monitoring.services import sync
         from koers.participants import panels
 
         sync.connect()
-        monitoring_signals.register()
+        alerts.register()
         panels.register("monitoring_panel", "monitoring/_participant_panel.html", order=50,
                         build=lambda request, participant, grant: participant_panel.panel_context(
                             request.user, participant, grant))

@@ -7,10 +7,11 @@ class WorkConfig(AppConfig):
     verbose_name = "Werk: werkgevers, vacatures, matching, plaatsingen en nazorg"
 
     def ready(self) -> None:
-        # Placement and aftercare signals join the caseload's providers (koers.casework.signals).
+        # Placement and aftercare alerts join the caseload's alert engine (koers.casework.queries.alerts).
         from koers.participants import panels
-        from koers.work import placements, work_signals
+        from koers.work.queries import alerts
+        from koers.work.queries import placements as placement_queries
 
-        work_signals.register()
+        alerts.register()
         panels.register("placement_panel", "work/placements/_panel.html", order=40,
-                        build=lambda request, participant, grant: placements.panel(participant, grant))
+                        build=lambda request, participant, grant: placement_queries.panel(participant, grant))

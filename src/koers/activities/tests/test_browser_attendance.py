@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from koers.activities.models import Attendance, Session
-from koers.activities.services import groups as groups_services
+from koers.activities.services import groups as group_services
 from koers.activities.tests.test_attendance import enrol, group_session, make_activity, visible_participant
 from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
 from koers.core.codes import AttendanceStatus
@@ -90,7 +90,7 @@ def test_session_and_group_pages_pass_axe(world, login, phone_page):
                            else session.date.replace(day=2), start_time=time(13), end_time=time(15),
                            status="geannuleerd", note="Docent ziek")
     make_activity(world.taal, world.taaldocent, title="Zonder groepen", is_group=False)
-    groups_services.create_group(world.taaldocent, activity, "Lege groep")
+    group_services.create_group(world.taaldocent, activity, "Lege groep")
     page = login(world.taaldocent, page=phone_page)
     for path in [
         reverse("activities:my_sessions"),

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from koers.activities.models import Group
-from koers.activities.queries import groups as groups_queries
+from koers.activities.queries import groups as group_queries
 from koers.activities.queries.groups import ATTENTION, FEASIBLE, HIDDEN, NOT_FEASIBLE, GroupSpec, MemberProfile, assess
-from koers.activities.services import groups as groups_services
+from koers.activities.services import groups as group_services
 from koers.activities.tests.test_attendance import enrol, make_activity, visible_participant
 from koers.core.codes import ActivityKind, Role
 from koers.core.models import AuditEvent
@@ -114,7 +114,7 @@ def test_suggestions_split_by_level_and_maximum_size():
     candidates = ([member(i, "A1") for i in range(3)] + [member(10 + i, "A2") for i in range(3)]
                   + [member(20 + i, "B2") for i in range(2)] + [member(30, "onbekend")]
                   + [member(40, "A1", availability=["do_o"])])
-    result = groups_queries.suggest_groups(spec, candidates)
+    result = group_queries.suggest_groups(spec, candidates)
     sizes = [len(s.members) for s in result.groups]
     assert sizes == [3, 3, 2]  # A1/A2 cluster of 6 split into two of 3; B2 on its own
     for s in result.groups:
@@ -125,7 +125,7 @@ def test_suggestions_split_by_level_and_maximum_size():
 
 
 def test_suggestion_below_minimum_says_so():
-    result = groups_queries.suggest_groups(GroupSpec(min_size=3), [member(1, "A0"), member(2, "B1")])
+    result = group_queries.suggest_groups(GroupSpec(min_size=3), [member(1, "A0"), member(2, "B1")])
     assert [s.feasibility.verdict for s in result.groups] == [NOT_FEASIBLE, NOT_FEASIBLE]
 
 
@@ -144,24 +144,24 @@ def course(world):
 
 def test_create_group_add_and_remove_members(world, course):
     activity, enrolments = course
-    group = groups_services.create_group(world.taaldocent, activity, "Ochtend", [e.pk for e in enrolments[:2]])
+    group = group_services.create_group(world.taaldocent, activity, "Ochtend", [e.pk for e in enrolments[:2]])
     assert set(group.enrolments.values_list("pk", flat=True)) == {enrolments[0].pk, enrolments[1].pk}
     with pytest.raises(ValidationError, match="al een groep"):
-        groups_services.create_group(world.taaldocent, activity, "ochtend")
-    groups_services.remove_member(world.taaldocent, group, enrolments[0].pk)
+        group_services.create_group(world.taaldocent, activity, "ochtend")
+    group_services.remove_member(world.taaldocent, group, enrolments[0].pk)
     assert group.enrolments.count() == 1
     assert AuditEvent.objects.filter(participant_id=enrolments[0].participant_id, action="wijzigen").count() == 2
 
 
 def test_adding_someone_not_enrolled_or_invisible_changes_nothing(world, course):
     activity, enrolments = course
-    group = groups_services.create_group(world.taaldocent, activity, "Ochtend")
+    group = group_services.create_group(world.taaldocent, activity, "Ochtend")
     other = enrol(visible_participant(world), make_activity(world.taal, world.taaldocent, title="Ander"),
                   world.regisseur)
     hidden = enrol(ParticipantFactory(regie_organisation=world.gemeente), activity, world.regisseur)
     for bad in (other, hidden):
         with pytest.raises(ValidationError, match="niets gewijzigd"):
-            groups_services.add_members(world.taaldocent, group, [enrolments[0].pk, bad.pk])
+            group_services.add_members(world.taaldocent, group, [enrolments[0].pk, bad.pk])
     assert not group.enrolments.exists()
 
 
@@ -208,7 +208,7 @@ def test_a_nul_character_in_a_suggested_group_name_never_reaches_the_database(wo
 
 def test_group_pages_are_404_for_another_provider(world, course, client_for):
     activity, enrolments = course
-    group = groups_services.create_group(world.taaldocent, activity, "Ochtend")
+    group = group_services.create_group(world.taaldocent, activity, "Ochtend")
     other = OrganisationFactory(name="Andere taalschool")
     client = client_for(make_user(other, Role.TAALDOCENT, username="ander"))
     for url in (reverse("activities:groups", args=[activity.pk]),
@@ -224,6 +224,6 @@ def test_teacher_sees_levels_but_not_sectors_on_a_work_oriented_group(world, cli
     activity = make_activity(world.taal, world.taaldocent, kind=ActivityKind.VAKSCHOLING, title="Vakcursus")
     p = visible_participant(world, name="Werkzoeker", level_spreken="A2", sector_interests=["Q"])
     e = enrol(p, activity, world.regisseur)
-    group = groups_services.create_group(world.taaldocent, activity, "Vak", [e.pk])
+    group = group_services.create_group(world.taaldocent, activity, "Vak", [e.pk])
     html = client_for(world.taaldocent).get(reverse("activities:group_detail", args=[group.pk])).content.decode()
     assert "Sectorinteresse afgeschermd voor u: Werkzoeker" in html and "Gezondheids- en welzijnszorg" not in html

@@ -27,9 +27,9 @@ from koers.activities.forms.attendance import (
 )
 from koers.activities.models import ClosedDay
 from koers.activities.queries import attendance as attendance_queries
-from koers.activities.queries import groups as groups_queries
+from koers.activities.queries import groups as group_queries
 from koers.activities.services import attendance as attendance_services
-from koers.activities.services import groups as groups_services
+from koers.activities.services import groups as group_services
 from koers.core import access, audit, locking
 from koers.core.access import safe_id
 from koers.core.codes import Category, SessionStatus
@@ -116,8 +116,8 @@ def attendance_entry(request, session_id):
                 return redirect(back)
     elif request.method == "POST":
         messages.error(request, closed_reason)
-    groups_queries.audit_members(
-        request.user, [groups_queries.Member(r.enrolment, r.grant, None) for r in register.rows],
+    group_queries.audit_members(
+        request.user, [group_queries.Member(r.enrolment, r.grant, None) for r in register.rows],
         detail=f"Aanwezigheidslijst {session.activity.title} {session.date:%d-%m-%Y}", request=request,
         extra=(Category.TRAJECTORY,),
     )
@@ -131,7 +131,7 @@ def attendance_entry(request, session_id):
 
 
 def session_list(request, activity_id):
-    activity = groups_queries.get_activity_for_manager_or_404(request.user, activity_id)
+    activity = group_queries.get_activity_for_manager_or_404(request.user, activity_id)
     today = timezone.localdate()
     activity_groups = list(activity.groups.all())
     group = next((g for g in activity_groups if str(g.pk) == request.GET.get("groep")), None)
@@ -153,7 +153,7 @@ def session_list(request, activity_id):
 
 @require_POST
 def sessions_generate(request, activity_id):
-    activity = groups_queries.get_activity_for_manager_or_404(request.user, activity_id)
+    activity = group_queries.get_activity_for_manager_or_404(request.user, activity_id)
     if not activity.slots.exists():
         messages.error(request, "De activiteit heeft nog geen weekpatroon: leg eerst de dagen en tijden vast.")
     else:
@@ -163,7 +163,7 @@ def sessions_generate(request, activity_id):
 
 
 def session_create(request, activity_id):
-    activity = groups_queries.get_activity_for_manager_or_404(request.user, activity_id)
+    activity = group_queries.get_activity_for_manager_or_404(request.user, activity_id)
     form = SessionCreateForm(request.POST or None, activity=activity)
     if request.method == "POST" and form.is_valid():
         try:
@@ -248,36 +248,36 @@ GROUP_PAGE_CATEGORIES = (Category.TRAJECTORY, Category.LANGUAGE, Category.WORK)
 
 
 def group_list(request, activity_id):
-    activity = groups_queries.get_activity_for_manager_or_404(request.user, activity_id)
+    activity = group_queries.get_activity_for_manager_or_404(request.user, activity_id)
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            group = groups_services.create_group(request.user, activity, form.cleaned_data["name"], request=request)
+            group = group_services.create_group(request.user, activity, form.cleaned_data["name"], request=request)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, f"Groep ‘{group.name}’ is aangemaakt. Voeg nu deelnemers toe.")
             return redirect("activities:group_detail", group_id=group.pk)
-    overview = groups_queries.group_overview(request.user, activity)
-    ungrouped = groups_queries.members_with_grants(request.user, groups_queries.visible_enrolments(request.user,
+    overview = group_queries.group_overview(request.user, activity)
+    ungrouped = group_queries.members_with_grants(request.user, group_queries.visible_enrolments(request.user,
                                                                                                    activity,
                                                                                      ungrouped=True))
-    groups_queries.audit_members(request.user, [m for row in overview for m in row["members"]] + ungrouped,
+    group_queries.audit_members(request.user, [m for row in overview for m in row["members"]] + ungrouped,
                          detail=f"Groepen van {activity.title}", request=request, extra=GROUP_PAGE_CATEGORIES)
     return render(request, "activities/groups/list.html", {
         "nav": "activities", "activity": activity, "overview": overview, "ungrouped": ungrouped, "form": form,
-        "spec": groups_queries.GroupSpec.for_activity(activity),
+        "spec": group_queries.GroupSpec.for_activity(activity),
     })
 
 
 def group_suggestions(request, activity_id):
-    activity = groups_queries.get_activity_for_manager_or_404(request.user, activity_id)
-    candidates = groups_queries.members_with_grants(request.user, groups_queries.visible_enrolments(request.user,
+    activity = group_queries.get_activity_for_manager_or_404(request.user, activity_id)
+    candidates = group_queries.members_with_grants(request.user, group_queries.visible_enrolments(request.user,
                                                                                                     activity,
                                                                                       ungrouped=True))
-    spec = groups_queries.GroupSpec.for_activity(activity)
-    suggestions = groups_queries.suggest_groups(spec, [m.profile for m in candidates])
-    groups_queries.audit_members(request.user, candidates, detail=f"Groepsvoorstel {activity.title}", request=request,
+    spec = group_queries.GroupSpec.for_activity(activity)
+    suggestions = group_queries.suggest_groups(spec, [m.profile for m in candidates])
+    group_queries.audit_members(request.user, candidates, detail=f"Groepsvoorstel {activity.title}", request=request,
                          extra=GROUP_PAGE_CATEGORIES)
     return render(request, "activities/groups/suggestions.html", {
         "nav": "activities", "activity": activity, "suggestions": suggestions, "spec": spec,
@@ -287,12 +287,12 @@ def group_suggestions(request, activity_id):
 
 @require_POST
 def group_from_suggestion(request, activity_id):
-    activity = groups_queries.get_activity_for_manager_or_404(request.user, activity_id)
+    activity = group_queries.get_activity_for_manager_or_404(request.user, activity_id)
     try:
         ids = [int(i) for i in request.POST.getlist("enrolments")]
         if any(safe_id(i) is None for i in ids):
             raise ValueError("not an id")
-        group = groups_services.create_group(request.user, activity, post_text(request, "name"), ids, request=request)
+        group = group_services.create_group(request.user, activity, post_text(request, "name"), ids, request=request)
     except ValueError:
         messages.error(request, "Het voorstel is niet goed doorgekomen; probeer het opnieuw.")
         return redirect("activities:group_suggestions", activity_id=activity.pk)
@@ -304,15 +304,15 @@ def group_from_suggestion(request, activity_id):
 
 
 def group_detail(request, group_id):
-    group = groups_queries.get_group_for_manager_or_404(request.user, group_id)
+    group = group_queries.get_group_for_manager_or_404(request.user, group_id)
     activity = group.activity
     slots = list(activity.slots.all())
-    spec = groups_queries.GroupSpec.for_activity(activity, slots)
-    members = groups_queries.members_with_grants(request.user, groups_queries.visible_enrolments(request.user,
+    spec = group_queries.GroupSpec.for_activity(activity, slots)
+    members = group_queries.members_with_grants(request.user, group_queries.visible_enrolments(request.user,
                                                                                                  activity, group=group))
-    size = groups_queries.taking_part(activity).filter(group=group).count()
-    candidates = groups_queries.members_with_grants(
-        request.user, groups_queries.visible_enrolments(request.user, activity).exclude(group=group)
+    size = group_queries.taking_part(activity).filter(group=group).count()
+    candidates = group_queries.members_with_grants(
+        request.user, group_queries.visible_enrolments(request.user, activity).exclude(group=group)
     )
     candidates = [c for c in candidates if Category.TRAJECTORY in c.grant.read]
     choices = [
@@ -323,30 +323,30 @@ def group_detail(request, group_id):
     form = MembersForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
-            added = groups_services.add_members(request.user, group, form.cleaned_data["enrolments"], request=request)
+            added = group_services.add_members(request.user, group, form.cleaned_data["enrolments"], request=request)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, f"{len(added)} deelnemer(s) toegevoegd aan {group.name}.")
             return redirect("activities:group_detail", group_id=group.pk)
-    feasibility = groups_queries.assess(spec, [m.profile for m in members], hidden_members=size - len(members))
+    feasibility = group_queries.assess(spec, [m.profile for m in members], hidden_members=size - len(members))
     rates = attendance_queries.rates_by_enrolment(m.enrolment.pk for m in members)
     rows = [{"member": m, "rate": rates.get(m.enrolment.pk, attendance_queries.NO_RATE),
-             "missing": groups_queries.missing_dagdelen(spec, m.profile)} for m in members]
-    groups_queries.audit_members(request.user, members + candidates, detail=f"Groep {group.name} ({activity.title})",
+             "missing": group_queries.missing_dagdelen(spec, m.profile)} for m in members]
+    group_queries.audit_members(request.user, members + candidates, detail=f"Groep {group.name} ({activity.title})",
                          request=request, extra=GROUP_PAGE_CATEGORIES)
     return render(request, "activities/groups/detail.html", {
         "nav": "activities", "group": group, "activity": activity, "spec": spec, "rows": rows, "form": form,
         "feasibility": feasibility, "slots": slots, "rate": attendance_queries.rate_for_activity(activity, group),
-        "HIDDEN": groups_queries.HIDDEN,
+        "HIDDEN": group_queries.HIDDEN,
     })
 
 
 @require_POST
 def group_remove_member(request, group_id, enrolment_id):
-    group = groups_queries.get_group_for_manager_or_404(request.user, group_id)
+    group = group_queries.get_group_for_manager_or_404(request.user, group_id)
     try:
-        enrolment = groups_services.remove_member(request.user, group, enrolment_id, request=request)
+        enrolment = group_services.remove_member(request.user, group, enrolment_id, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from koers.monitoring import charts
-from koers.monitoring.tables import Cell, Row, Table, suppress
+from koers.monitoring.rules import charts
+from koers.monitoring.rules.tables import Cell, Row, Table, suppress
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from koers.core.codes import Category, Role
 from koers.core.models import AuditAction, AuditEvent
 from koers.core.tests.factories import MembershipFactory, ParticipantFactory, make_user
-from koers.monitoring import completeness
-from koers.monitoring.completeness import add_months, completeness_table, field_completeness
 from koers.monitoring.models import Programme, Project, Source, Trajectory
+from koers.monitoring.queries import completeness as completeness_queries
+from koers.monitoring.queries.completeness import add_months, completeness_table, field_completeness
 
 TODAY = timezone.localdate()
 KNOWN = {"gender": "vrouw", "birth_year": 1990, "country_of_origin": "SY", "education_level": "hoger",
@@ -106,7 +106,7 @@ def test_figures_on_a_hand_built_set(prog, django_assert_num_queries):
     assert [c.count for c in rows["hours_per_week"].cells[:2]] == [2, 1]
     assert rows["hours_per_week"].cells[2].value == 50.0
     assert rows["contract_type"].cells[2].value == 100.0
-    assert [r.code for r in table.rows] == [f.name for f in completeness.FIELDS]
+    assert [r.code for r in table.rows] == [f.name for f in completeness_queries.FIELDS]
 
 
 def test_field_not_applying_to_anyone_has_no_percentage(prog):
@@ -122,10 +122,10 @@ def test_worklist_flags_match_the_figures(prog):
              job_title="Kok", hours_per_week=Decimal("12"))
     imported(prog.werk_project, "c2", outcome="betaald_werk", ended_on=TODAY, contract_type="uitzend",
              job_title="Kok", hours_per_week=Decimal("12"))
-    rows = list(completeness.worklist(Trajectory.objects.all()))
+    rows = list(completeness_queries.worklist(Trajectory.objects.all()))
     assert [t.extern_id for t in rows] == ["c2"]
-    assert [f.name for f in completeness.unknown_fields(rows[0])] == ["contract_months"]
-    assert list(completeness.worklist(Trajectory.objects.all(), field="gender")) == []
+    assert [f.name for f in completeness_queries.unknown_fields(rows[0])] == ["contract_months"]
+    assert list(completeness_queries.worklist(Trajectory.objects.all(), field="gender")) == []
 
 
 # --- the worklist page --------------------------------------------------------------------------------------

@@ -17,11 +17,14 @@ from koers.core import access
 from koers.core.codes import ContractType, OrganisationKind, Outcome, PlacementKind, Role
 from koers.core.models import AuditAction, AuditEvent
 from koers.core.tests.factories import MembershipFactory, OrganisationFactory, ParticipantFactory, make_user
-from koers.monitoring import followups, monitoring_signals
 from koers.monitoring.models import FollowUp, FollowUpStatus, Trajectory
+from koers.monitoring.queries import alerts as monitoring_alerts
+from koers.monitoring.queries import followups as followup_queries
+from koers.monitoring.services import followups as followup_services
 from koers.monitoring.tests.test_sync import close, enrol, make_programme, make_project, placement
 from koers.plans.rules.leerroute import add_months
-from koers.work import closure as closure_service
+from koers.work.queries import closure as closure_queries
+from koers.work.services import closure as closure_services
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +48,8 @@ def follow_up(trajectory, months=6) -> FollowUp:
 def test_closing_schedules_follow_ups_at_6_and_12_months_for_the_project_organisation(world, project):
     t = enrol(world, project=project)
     grant = access.grant_for(world.regisseur, world.participant)
-    closure_service.close_trajectory(world.regisseur, world.participant, grant,
-                                     closure_service.ClosureData(closed_on=TODAY, outcome=Outcome.GEEN_WERK))
+    closure_services.close_trajectory(world.regisseur, world.participant, grant,
+                                     closure_queries.ClosureData(closed_on=TODAY, outcome=Outcome.GEEN_WERK))
     fus = list(FollowUp.objects.filter(trajectory=t).order_by("months"))
     assert [(f.months, f.due_on) for f in fus] == [(6, add_months(TODAY, 6)), (12, add_months(TODAY, 12))]
     assert {f.organisation for f in fus} == {world.reintegratie}
@@ -125,7 +128,7 @@ def test_the_proposal_follows_changes_in_the_placements(world, project):
 def test_recording_sets_work_6m_and_work_12m(world, project):
     t = enrol(world, project=project, days_ago=500)
     close(world, closed_on=TODAY - timedelta(days=400))
-    followups.record_follow_up(world.begeleider, follow_up(t, 6), in_paid_work="ja", status="gedaan",
+    followup_services.record_follow_up(world.begeleider, follow_up(t, 6), in_paid_work="ja", status="gedaan",
                                note="Werkt bij de bakker", done_on=TODAY)
     t.refresh_from_db()
     assert (t.work_6m, t.work_12m) == ("ja", "onbekend")
@@ -133,7 +136,7 @@ def test_recording_sets_work_6m_and_work_12m(world, project):
     assert (fu.status, fu.in_paid_work, fu.done_by, fu.done_on) == ("gedaan", "ja", world.begeleider, TODAY)
     assert AuditEvent.objects.filter(participant_id=world.participant.pk, action=AuditAction.CREATE,
                                      category="werk", detail__contains="Vervolgmeting 6").exists()
-    followups.record_follow_up(world.begeleider, follow_up(t, 12), in_paid_work="", status="niet_bereikt",
+    followup_services.record_follow_up(world.begeleider, follow_up(t, 12), in_paid_work="", status="niet_bereikt",
                                done_on=TODAY)
     t.refresh_from_db()
     assert t.work_12m == "onbekend" and follow_up(t, 12).status == "niet_bereikt"
@@ -148,19 +151,19 @@ def test_recording_refuses_bad_answers(world, project):
     close(world, closed_on=TODAY - timedelta(days=200))
     fu = follow_up(t)
     with pytest.raises(ValidationError, match="kan vanaf") as exc:  # the 12-month moment is months away
-        followups.record_follow_up(world.begeleider, follow_up(t, 12), in_paid_work="ja", status="gedaan",
+        followup_services.record_follow_up(world.begeleider, follow_up(t, 12), in_paid_work="ja", status="gedaan",
                                    done_on=TODAY)
     assert "done_on" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        followups.record_follow_up(world.begeleider, fu, in_paid_work="", status="gedaan", done_on=TODAY)
+        followup_services.record_follow_up(world.begeleider, fu, in_paid_work="", status="gedaan", done_on=TODAY)
     assert "in_paid_work" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        followups.record_follow_up(world.begeleider, fu, in_paid_work="nee", status="gedaan",
+        followup_services.record_follow_up(world.begeleider, fu, in_paid_work="nee", status="gedaan",
                                    done_on=TODAY + timedelta(days=1))
     assert "done_on" in exc.value.message_dict
-    followups.record_follow_up(world.begeleider, fu, in_paid_work="nee", status="gedaan", done_on=TODAY)
+    followup_services.record_follow_up(world.begeleider, fu, in_paid_work="nee", status="gedaan", done_on=TODAY)
     with pytest.raises(ValidationError, match="al vastgelegd"):
-        followups.record_follow_up(world.begeleider, fu, in_paid_work="ja", status="gedaan", done_on=TODAY)
+        followup_services.record_follow_up(world.begeleider, fu, in_paid_work="ja", status="gedaan", done_on=TODAY)
     t.refresh_from_db()
     assert t.work_6m == "nee"
 
@@ -170,16 +173,16 @@ def test_a_recorded_answer_can_be_corrected_and_the_audit_trail_keeps_the_old_on
     close(world, closed_on=TODAY - timedelta(days=200))
     fu = follow_up(t)
     with pytest.raises(ValidationError, match="niets te corrigeren"):
-        followups.record_follow_up(world.begeleider, fu, in_paid_work="ja", status="gedaan", done_on=TODAY,
+        followup_services.record_follow_up(world.begeleider, fu, in_paid_work="ja", status="gedaan", done_on=TODAY,
                                    correct=True)
-    followups.record_follow_up(world.begeleider, fu, in_paid_work="", status="niet_bereikt", done_on=TODAY)
+    followup_services.record_follow_up(world.begeleider, fu, in_paid_work="", status="niet_bereikt", done_on=TODAY)
     with pytest.raises(ValidationError, match="Meting corrigeren"):
-        followups.record_follow_up(world.begeleider, fu, in_paid_work="ja", status="gedaan", done_on=TODAY)
+        followup_services.record_follow_up(world.begeleider, fu, in_paid_work="ja", status="gedaan", done_on=TODAY)
     with pytest.raises(ValidationError) as exc:  # a correction follows the same rules
-        followups.record_follow_up(world.begeleider, fu, in_paid_work="", status="gedaan", done_on=TODAY,
+        followup_services.record_follow_up(world.begeleider, fu, in_paid_work="", status="gedaan", done_on=TODAY,
                                    correct=True)
     assert "in_paid_work" in exc.value.message_dict
-    followups.record_follow_up(world.begeleider, fu, in_paid_work="ja", status="gedaan", done_on=TODAY,
+    followup_services.record_follow_up(world.begeleider, fu, in_paid_work="ja", status="gedaan", done_on=TODAY,
                                note="Alsnog bereikt: werkt bij de bakker", correct=True)
     fu.refresh_from_db()
     t.refresh_from_db()
@@ -188,7 +191,8 @@ def test_a_recorded_answer_can_be_corrected_and_the_audit_trail_keeps_the_old_on
     assert "betaald werk: ja" in event.detail and f"was deelnemer niet bereikt op {TODAY.day}-" in event.detail
     for user in (world.regisseur, world.andere_regisseur):  # only the responsible organisation corrects
         with pytest.raises(Http404):
-            followups.record_follow_up(user, fu, in_paid_work="nee", status="gedaan", done_on=TODAY, correct=True)
+            followup_services.record_follow_up(user, fu, in_paid_work="nee", status="gedaan", done_on=TODAY,
+                                               correct=True)
     assert follow_up(t).in_paid_work == "ja"
 
 
@@ -197,7 +201,7 @@ def test_another_organisation_may_not_record(world, project):
     close(world)
     for user in (world.regisseur, world.taaldocent, world.andere_regisseur):  # not the responsible organisation
         with pytest.raises(Http404):
-            followups.record_follow_up(user, follow_up(t), in_paid_work="ja", status="gedaan", done_on=TODAY)
+            followup_services.record_follow_up(user, follow_up(t), in_paid_work="ja", status="gedaan", done_on=TODAY)
     assert follow_up(t).status == "open"
 
 
@@ -215,7 +219,7 @@ def test_the_signal_appears_the_day_after_the_due_date(world, project):
     s = found[0]
     assert s.since == due + timedelta(days=1) and s.category == "werk" and s.severity == alerts.ATTENTION
     assert "6 maanden" in s.why and "Werkkracht" in s.why and "vervolgmeting" in s.todo
-    late = alerts.compute([p], today=due + timedelta(days=monitoring_signals.URGENT_DAYS))[p.pk]
+    late = alerts.compute([p], today=due + timedelta(days=monitoring_alerts.URGENT_DAYS))[p.pk]
     assert any(s.code == "vervolgmeting_te_laat" and s.severity == alerts.URGENT for s in late)
     assert alerts.CODES["vervolgmeting_te_laat"] == "Vervolgmeting te laat"
 
@@ -225,7 +229,8 @@ def test_a_recorded_follow_up_gives_no_signal(world, project):
     close(world, closed_on=TODAY - timedelta(days=200))
     p = world.participant
     assert any(s.code == "vervolgmeting_te_laat" for s in alerts.compute([p])[p.pk])
-    followups.record_follow_up(world.begeleider, follow_up(t), in_paid_work="nee", status="gedaan", done_on=TODAY)
+    followup_services.record_follow_up(world.begeleider, follow_up(t), in_paid_work="nee", status="gedaan",
+                                       done_on=TODAY)
     assert not any(s.code == "vervolgmeting_te_laat" for s in alerts.compute([p])[p.pk])
 
 
@@ -305,7 +310,7 @@ def test_confirming_the_proposal_with_one_click(world, project, client_for):
     html = client.get(reverse("monitoring:followups")).content.decode()
     assert "Voorstel uit de plaatsingen: ja" in html and "Klopt: heeft betaald werk" in html
     # the 12-month measurement is not due for months: no form yet, only when it can be recorded
-    opens = followups.opens_on(follow_up(t, 12))
+    opens = followup_queries.opens_on(follow_up(t, 12))
     assert f"Vast te leggen vanaf {opens.day} " in html
     prefix = f"fu{fu.pk}"
     response = client.post(reverse("monitoring:followup_record", args=[fu.pk]), {
@@ -331,7 +336,7 @@ def test_correcting_on_the_page_from_the_participant_file(world, project, client
     t = enrol(world, project=project)
     close(world, closed_on=TODAY - timedelta(days=200))
     fu = follow_up(t)
-    followups.record_follow_up(world.begeleider, fu, in_paid_work="nee", status="gedaan", done_on=TODAY)
+    followup_services.record_follow_up(world.begeleider, fu, in_paid_work="nee", status="gedaan", done_on=TODAY)
     client = client_for(world.begeleider)
     record_url = reverse("monitoring:followup_record", args=[fu.pk])
     detail = client.get(reverse("participants:detail", args=[world.participant.pk])).content.decode()
@@ -385,7 +390,7 @@ def test_a_batch_without_closed_trajectories_costs_the_signal_no_query(world, dj
 
     batch = Batch([world.participant], TODAY, {})
     with django_assert_num_queries(0):
-        assert list(monitoring_signals.overdue_follow_ups(batch)) == []
+        assert list(monitoring_alerts.overdue_follow_ups(batch)) == []
 
 
 def test_a_correction_made_in_another_tab_is_not_overwritten(world, project):
@@ -395,7 +400,7 @@ def test_a_correction_made_in_another_tab_is_not_overwritten(world, project):
     t = enrol(world, project=project)
     close(world, closed_on=TODAY - timedelta(days=200))
     fu = follow_up(t)
-    followups.record_follow_up(world.begeleider, fu, in_paid_work="nee", status="gedaan", done_on=TODAY)
+    followup_services.record_follow_up(world.begeleider, fu, in_paid_work="nee", status="gedaan", done_on=TODAY)
     record_url = reverse("monitoring:followup_record", args=[fu.pk])
     a, b = Client(), Client()
     a.force_login(world.begeleider)

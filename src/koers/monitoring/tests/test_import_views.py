@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from koers.core.codes import Role
 from koers.core.tests.factories import make_user
-from koers.monitoring.import_views import SESSION_KEY
-from koers.monitoring.importing import import_projects
 from koers.monitoring.models import ImportRun, Programme, Project, Trajectory
+from koers.monitoring.services.imports import import_projects
+from koers.monitoring.views.imports import SESSION_KEY
 from koers.synthetic import nbnb
 
 
@@ -134,7 +134,7 @@ def test_upload_checks_extension_and_kind(world, programme, client_for):
 
 
 def test_upload_size_limit(world, programme, client_for, monkeypatch):
-    monkeypatch.setattr("koers.monitoring.import_forms.MAX_BYTES", 100)
+    monkeypatch.setattr("koers.monitoring.forms.imports.MAX_BYTES", 100)
     client = client_for(world.beheerder)
     response = client.post(url(), {"kind": "projecten", "file": csv_file(nbnb.project_rows(),
                                                                           nbnb.PROJECT_COLUMNS)})

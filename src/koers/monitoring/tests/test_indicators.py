@@ -15,11 +15,11 @@ from koers.activities.tests.activity_factories import make_activity, make_enrolm
 from koers.casework.models import Contact
 from koers.core.codes import OrganisationKind, Outcome, Role
 from koers.core.tests.factories import OrganisationFactory, ParticipantFactory, make_user
-from koers.monitoring import indicators
 from koers.monitoring.access import SMALL_CELL, Scope, scope_for
-from koers.monitoring.indicators import Filters
 from koers.monitoring.models import Programme, Project, ProjectTarget, Source, Trajectory
-from koers.monitoring.tables import SUPPRESSED
+from koers.monitoring.queries import indicators
+from koers.monitoring.queries.indicators import Filters
+from koers.monitoring.rules.tables import SUPPRESSED
 from koers.synthetic import nbnb
 
 # --- building the NBNB programme from the import-format rows (independent of the importer) ---------------------

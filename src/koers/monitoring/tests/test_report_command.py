@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from koers.core.codes import OrganisationKind, Outcome
 from koers.core.tests.factories import OrganisationFactory
-from koers.monitoring import indicators
 from koers.monitoring.models import Trajectory
+from koers.monitoring.queries import indicators
 from koers.monitoring.tests.test_indicators import load_nbnb
 from koers.synthetic import nbnb
 

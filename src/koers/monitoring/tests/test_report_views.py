@@ -234,8 +234,8 @@ def test_pdf_report(client_for, world, programme):
 
 def test_pdf_html_has_charts_tables_and_the_external_notice(world, programme):
     from koers.monitoring import access, pdf
-    from koers.monitoring.indicators import Filters
-    from koers.monitoring.report_views import build_report
+    from koers.monitoring.queries.indicators import Filters
+    from koers.monitoring.views.reports import build_report
 
     scope = access.scope_for(world.regisseur, programme)
     context = build_report(scope, Filters(), external=True, prefix="pdf-")

@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 from koers.core.codes import Category, Role
 from koers.core.models import AuditAction, AuditEvent
 from koers.core.tests.factories import OrganisationFactory, ParticipantFactory, make_user
-from koers.monitoring import research
 from koers.monitoring.models import Programme, Project, Source, Trajectory
+from koers.monitoring.queries import research as research_queries
 
 SECRETS = {
     "name": "Zebulon Quaxworthy",
@@ -109,7 +109,7 @@ def test_export_contains_no_direct_identifier(setup, client_for, fmt):
     # no participant or trajectory ids as a column
     header = text.splitlines()[0] if fmt == "csv" else ""
     if fmt == "csv":
-        assert header.split(";") == research.HEADER
+        assert header.split(";") == research_queries.HEADER
         for forbidden in ("naam", "bsn", "telefoon", "email", "adres", "postcode", "extern_id", "id"):
             assert forbidden not in header.split(";")
 
@@ -122,7 +122,7 @@ def test_rows_and_pseudonyms(setup, client_for):
     assert len(set(pseudonyms)) == 9
     assert all(re.fullmatch(r"[0-9a-f]{16}", p) for p in pseudonyms)
     assert str(w.person.pk) not in pseudonyms
-    mine = research.pseudonym(w.programme, research.subject_id(w.person.pk, ""))
+    mine = research_queries.pseudonym(w.programme, research_queries.subject_id(w.person.pk, ""))
     row = next(r for r in rows if r["pseudoniem"] == mine)
     assert row["startmaand"] == "2021-03"
     assert row["eindmaand"] == "2022-01"
@@ -161,18 +161,18 @@ def test_pseudonym_is_stable_across_exports_and_differs_between_programmes(setup
     project = Project.objects.create(programme=other, code="p", name="P", organisation=w.reintegratie)
     _trajectory(other, project, participant=w.person)
     again = {r["pseudoniem"] for r in _csv_rows(_export(client, code="andere"))}
-    mine = research.pseudonym(w.programme, research.subject_id(w.person.pk, ""))
+    mine = research_queries.pseudonym(w.programme, research_queries.subject_id(w.person.pk, ""))
     assert mine in first
     assert len(again) == 1 and mine not in again
 
 
 def test_pseudonym_depends_on_the_key(setup, settings):
     w = setup
-    before = research.pseudonym(w.programme, "x:IMP-1")
+    before = research_queries.pseudonym(w.programme, "x:IMP-1")
     settings.KOERS_PSEUDONYM_KEY = "een-andere-sleutel"
-    after = research.pseudonym(w.programme, "x:IMP-1")
+    after = research_queries.pseudonym(w.programme, "x:IMP-1")
     assert before != after
-    assert research.pseudonym(w.programme, "x:IMP-1") == after
+    assert research_queries.pseudonym(w.programme, "x:IMP-1") == after
 
 
 @pytest.mark.parametrize(("birth_year", "start", "band"), [
@@ -181,7 +181,7 @@ def test_pseudonym_depends_on_the_key(setup, settings):
     (1990, None, "onbekend"),
 ])
 def test_age_bands(birth_year, start, band):
-    assert research.age_band(birth_year, start) == band
+    assert research_queries.age_band(birth_year, start) == band
 
 
 def test_formula_like_text_is_neutralised(setup, client_for):

@@ -18,11 +18,12 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from koers.monitoring import indicators, suppression
 from koers.monitoring.access import SMALL_CELL
-from koers.monitoring.indicators import Figure
-from koers.monitoring.report_views import figure_view
+from koers.monitoring.queries import indicators
+from koers.monitoring.queries.indicators import Figure
+from koers.monitoring.rules import suppression
 from koers.monitoring.tests.test_report_views import load_nbnb
+from koers.monitoring.views.reports import figure_view
 
 #: A whole number that is not part of a decimal, a date, a percentage or a longer number.
 NUMBER = re.compile(r"(?<![\d.,\-/])(\d+)(?![\d.,\-/]*\d)(?!\s*%)")

@@ -16,10 +16,11 @@ from koers.core import access
 from koers.core.codes import ContractType, DropoutReason, OrganisationKind, Outcome, Phase, PlacementKind, Role
 from koers.core.models import AuditAction, AuditEvent
 from koers.core.tests.factories import MembershipFactory, OrganisationFactory, ParticipantFactory, make_user
-from koers.monitoring import sync
 from koers.monitoring.models import Programme, Project, Trajectory
-from koers.work import closure as closure_service
+from koers.monitoring.services import sync
 from koers.work.models import Closure, Employer, Placement, PlacementTerm
+from koers.work.queries import closure as closure_queries
+from koers.work.services import closure as closure_services
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +209,7 @@ def test_twice_in_one_project_and_outside_the_project_period_are_refused(world, 
 def test_closing_through_the_service_gives_the_outcome(world, project):
     t = enrol(world, project=project)
     grant = access.grant_for(world.regisseur, world.participant)
-    closure_service.close_trajectory(world.regisseur, world.participant, grant, closure_service.ClosureData(
+    closure_services.close_trajectory(world.regisseur, world.participant, grant, closure_queries.ClosureData(
         closed_on=TODAY, outcome=Outcome.VOORTIJDIGE_UITVAL, dropout_reason=DropoutReason.ZORGTAKEN))
     t = fresh(t)
     assert t.ended_on == TODAY and t.outcome == Outcome.VOORTIJDIGE_UITVAL
@@ -302,7 +303,7 @@ def test_refresh_all_repairs_a_programme(world, project):
 
 
 def test_a_partner_staff_member_sees_no_enrol_form_but_the_panel(world, project):
-    from koers.monitoring import participant_panel
+    from koers.monitoring.queries import panel as participant_panel
 
     MembershipFactory(participant=world.participant, organisation=world.reintegratie, added_by=world.regisseur)
     enrol(world, project=project)
@@ -321,7 +322,7 @@ def test_a_partner_staff_member_sees_no_enrol_form_but_the_panel(world, project)
 def test_the_panel_renders_projects_follow_ups_and_the_enrol_form(world, project, rf):
     from django.template.loader import render_to_string
 
-    from koers.monitoring import participant_panel
+    from koers.monitoring.queries import panel as participant_panel
 
     make_project(project.programme, world.gemeente, code="eigen", name="Eigen begeleiding")
     enrol(world, project=project)

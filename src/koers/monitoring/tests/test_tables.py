@@ -6,7 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
-from koers.monitoring.tables import SUPPRESSED, Cell, Row, Table, suppress, to_csv, to_xlsx
+from koers.monitoring.rules.tables import SUPPRESSED, Cell, Row, Table, suppress, to_csv, to_xlsx
 
 
 def table(*rows: tuple[str, list[int]], totals: list[int] | None = None) -> Table:

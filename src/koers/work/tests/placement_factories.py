@@ -6,8 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 from koers.core.codes import ContractType, MatchMode, PlacementKind, Sector
-from koers.work import placements
 from koers.work.models import Employer, Match, Opening
+from koers.work.queries import placements as placement_queries
+from koers.work.services import placements as placement_services
 
 
 def employer(world, name="Kunststof Oost", sector=Sector.C):
@@ -27,14 +28,14 @@ def match(world, participant=None, op=None):
                                 mode=MatchMode.VIA_BEGELEIDER)
 
 
-def data(world, **overrides) -> placements.PlacementData:
+def data(world, **overrides) -> placement_queries.PlacementData:
     values = {
         "employer_id": employer(world).pk, "kind": PlacementKind.BETAALD_WERK, "job_title": "Productiemedewerker",
         "start_date": date(2026, 3, 2), "contract_type": ContractType.TIJDELIJK, "hours_per_week": Decimal("24"),
         "contract_end": date(2026, 9, 30),
     }
     values.update(overrides)
-    return placements.PlacementData(**values)
+    return placement_queries.PlacementData(**values)
 
 
 def place(world, participant=None, user=None, **overrides):
@@ -43,5 +44,5 @@ def place(world, participant=None, user=None, **overrides):
 
     participant = participant or world.participant
     user = user or world.regisseur
-    return placements.create_placement(user, participant, access.grant_for(user, participant),
+    return placement_services.create_placement(user, participant, access.grant_for(user, participant),
                                        data(world, **overrides))

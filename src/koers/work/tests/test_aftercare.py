@@ -13,8 +13,9 @@ from django.utils import timezone
 from koers.casework.models import ActionItem
 from koers.core import access
 from koers.core.codes import LifeDomain
-from koers.work import aftercare
 from koers.work.models import AftercarePlan, CheckInWith, Topic
+from koers.work.queries import aftercare as aftercare_queries
+from koers.work.services import aftercare as aftercare_services
 from koers.work.tests.placement_factories import place
 
 pytestmark = pytest.mark.django_db
@@ -29,14 +30,14 @@ def grant(world):
 def test_recording_a_check_in(world):
     p = place(world)
     week1 = p.aftercare.check_ins.first()
-    done = aftercare.record_check_in(
+    done = aftercare_services.record_check_in(
         world.regisseur, world.participant, grant(world), p, week1.pk,
-        aftercare.CheckInData(date(2026, 3, 10), CheckInWith.SAMEN, [Topic.WERK, Topic.PRIVE], "Gaat goed."),
+        aftercare_queries.CheckInData(date(2026, 3, 10), CheckInWith.SAMEN, [Topic.WERK, Topic.PRIVE], "Gaat goed."),
         today=TODAY)
     assert done.done_on == date(2026, 3, 10) and done.topics == "werk prive"
     assert done.topic_labels == ["Het werk zelf", "Privézaken (zoals toeslagen, kinderopvang, reizen)"]
     assert done.organisation == world.gemeente
-    status = aftercare.status(AftercarePlan.objects.get(pk=p.aftercare.pk), TODAY)
+    status = aftercare_queries.status(AftercarePlan.objects.get(pk=p.aftercare.pk), TODAY)
     assert status["done"] == 1 and status["next"].label == "Week 2"
     assert [c.label for c in status["overdue"]] == ["Week 2", "Maand 2"]
 
@@ -51,14 +52,14 @@ def test_a_check_in_needs_date_with_whom_and_notes(world, done_on, with_whom, no
     p = place(world)
     week1 = p.aftercare.check_ins.first()
     with pytest.raises(ValidationError) as exc:
-        aftercare.record_check_in(world.regisseur, world.participant, grant(world), p, week1.pk,
-                                  aftercare.CheckInData(done_on, with_whom, [], notes), today=TODAY)
+        aftercare_services.record_check_in(world.regisseur, world.participant, grant(world), p, week1.pk,
+                                  aftercare_queries.CheckInData(done_on, with_whom, [], notes), today=TODAY)
     assert field in exc.value.message_dict
 
 
 def test_an_extra_check_in(world):
     p = place(world)
-    extra = aftercare.add_check_in(world.regisseur, world.participant, grant(world), p, "Bezoek werkgever",
+    extra = aftercare_services.add_check_in(world.regisseur, world.participant, grant(world), p, "Bezoek werkgever",
                                    date(2026, 4, 15))
     assert [c.label for c in p.aftercare.check_ins.order_by("planned_on", "id")][:3] == [
         "Week 1", "Week 2", "Bezoek werkgever"]
@@ -68,16 +69,17 @@ def test_an_extra_check_in(world):
 def test_friction_log_resolve_and_escalate_to_the_regisseur(world):
     p = place(world)
     g = grant(world)
-    f = aftercare.log_friction(world.regisseur, world.participant, g, p, occurred_on=TODAY - timedelta(days=1),
+    f = aftercare_services.log_friction(world.regisseur, world.participant, g, p, occurred_on=TODAY - timedelta(days=1),
                                what="Misverstand over pauzetijden", follow_up="Gebeld met leidinggevende", today=TODAY)
-    item = aftercare.escalate_friction(world.regisseur, world.participant, g, p, f.pk, today=timezone.localdate())
+    item = aftercare_services.escalate_friction(world.regisseur, world.participant, g, p, f.pk,
+                                                today=timezone.localdate())
     f.refresh_from_db()
     assert f.action_item == item
     assert item.assignee == world.regisseur and item.owner_organisation == world.gemeente
     assert item.domain == LifeDomain.PARTICIPATIE and "Misverstand over pauzetijden" in item.description
     with pytest.raises(ValidationError, match="al geëscaleerd"):
-        aftercare.escalate_friction(world.regisseur, world.participant, g, p, f.pk)
-    aftercare.resolve_friction(world.regisseur, world.participant, g, p, f.pk, today=TODAY)
+        aftercare_services.escalate_friction(world.regisseur, world.participant, g, p, f.pk)
+    aftercare_services.resolve_friction(world.regisseur, world.participant, g, p, f.pk, today=TODAY)
     f.refresh_from_db()
     assert f.resolved_on == TODAY
     assert ActionItem.objects.count() == 1
@@ -86,7 +88,7 @@ def test_friction_log_resolve_and_escalate_to_the_regisseur(world):
 def test_a_friction_in_the_future_or_without_text_is_refused(world):
     p = place(world)
     with pytest.raises(ValidationError) as exc:
-        aftercare.log_friction(world.regisseur, world.participant, grant(world), p,
+        aftercare_services.log_friction(world.regisseur, world.participant, grant(world), p,
                                occurred_on=TODAY + timedelta(days=1), what="", today=TODAY)
     assert set(exc.value.message_dict) == {"occurred_on", "what"}
 
@@ -95,19 +97,20 @@ def test_aftercare_closes_only_with_an_eindgesprek(world):
     p = place(world)
     g = grant(world)
     with pytest.raises(ValidationError) as exc:
-        aftercare.close_with_final_talk(world.regisseur, world.participant, g, p,
-                                        aftercare.FinalTalkData(TODAY, CheckInWith.SAMEN, ""), today=TODAY)
+        aftercare_services.close_with_final_talk(world.regisseur, world.participant, g, p,
+                                        aftercare_queries.FinalTalkData(TODAY, CheckInWith.SAMEN, ""), today=TODAY)
     assert "summary" in exc.value.message_dict
     # Not by fading out either: the database refuses a closed plan without an eindgesprek.
     with pytest.raises(IntegrityError), transaction.atomic():
         AftercarePlan.objects.filter(pk=p.aftercare.pk).update(ended_on=TODAY)
-    plan = aftercare.close_with_final_talk(
+    plan = aftercare_services.close_with_final_talk(
         world.regisseur, world.participant, g, p,
-        aftercare.FinalTalkData(TODAY, CheckInWith.SAMEN, "Het gaat goed; vaste plek. Bel ons als er iets is."),
+        aftercare_queries.FinalTalkData(TODAY, CheckInWith.SAMEN, "Het gaat goed; vaste plek. Bel ons als er iets is."),
         today=TODAY)
     assert plan.is_closed and plan.ended_on == TODAY and plan.final_talk_by == world.regisseur
     with pytest.raises(ValidationError, match="afgesloten met een eindgesprek"):
-        aftercare.log_friction(world.regisseur, world.participant, g, p, occurred_on=TODAY, what="x", today=TODAY)
+        aftercare_services.log_friction(world.regisseur, world.participant, g, p, occurred_on=TODAY, what="x",
+                                        today=TODAY)
 
 
 def test_pages_record_check_in_friction_escalation_and_final_talk(world, client_for):

@@ -12,8 +12,9 @@ from django.utils import timezone
 from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
 from koers.core import access
 from koers.core.codes import ContractType, DropoutReason, Outcome
-from koers.work import aftercare
 from koers.work.models import CheckInWith, Closure, Placement
+from koers.work.queries import aftercare as aftercare_queries
+from koers.work.services import aftercare as aftercare_services
 from koers.work.tests.placement_factories import match, place
 
 TODAY = timezone.localdate()
@@ -71,9 +72,9 @@ def test_closing_proposes_the_outcome_and_requires_a_reason_for_dropout(world, l
     page.goto(reverse("work:close_trajectory", kwargs={"pk": world.participant.pk}))
     # Open aftercare is named with a link to its eindgesprek.
     assert "Eerst de nazorg afronden" in page.content()
-    aftercare.close_with_final_talk(world.regisseur, world.participant,
+    aftercare_services.close_with_final_talk(world.regisseur, world.participant,
                                     access.grant_for(world.regisseur, world.participant), p,
-                                    aftercare.FinalTalkData(TODAY, CheckInWith.SAMEN, "Het gaat goed."))
+                                    aftercare_queries.FinalTalkData(TODAY, CheckInWith.SAMEN, "Het gaat goed."))
     page.goto(reverse("work:close_trajectory", kwargs={"pk": world.participant.pk}))
     assert "Voorstel uitstroom: Betaald werk" in page.locator(".proposal-box").inner_text()
     assert page.get_by_label("Betaald werk", exact=True).is_checked()

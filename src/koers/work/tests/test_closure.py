@@ -31,8 +31,11 @@ from koers.core.codes import (
 from koers.core.models import AuditAction, AuditEvent
 from koers.core.tests.factories import OrganisationFactory, make_user
 from koers.participants.models import Participant
-from koers.work import aftercare, closure
 from koers.work.models import CheckInWith, Closure, EndReason, Placement
+from koers.work.queries import aftercare as aftercare_queries
+from koers.work.queries import closure as closure_queries
+from koers.work.services import aftercare as aftercare_services
+from koers.work.services import closure as closure_services
 from koers.work.tests.placement_factories import employer, place
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +55,8 @@ def start_ago(days=60, **overrides):
 
 
 def close_aftercare(world, p):
-    aftercare.close_with_final_talk(world.regisseur, world.participant, grant(world), p,
-                                    aftercare.FinalTalkData(TODAY, CheckInWith.SAMEN, "Het gaat goed."))
+    aftercare_services.close_with_final_talk(world.regisseur, world.participant, grant(world), p,
+                                    aftercare_queries.FinalTalkData(TODAY, CheckInWith.SAMEN, "Het gaat goed."))
 
 
 def placed(world, **overrides):
@@ -63,7 +66,7 @@ def placed(world, **overrides):
 
 
 def proposal(world):
-    return closure.propose(world.participant, on=TODAY)
+    return closure_queries.propose(world.participant, on=TODAY)
 
 
 # --- the proposal ---------------------------------------------------------------------------------------------
@@ -128,14 +131,14 @@ def test_a_certificate_is_proposed_when_nothing_runs(world):
 # --- closing --------------------------------------------------------------------------------------------------
 
 
-def data(**overrides) -> closure.ClosureData:
+def data(**overrides) -> closure_queries.ClosureData:
     values = {"closed_on": TODAY, "outcome": Outcome.GEEN_WERK}
     values.update(overrides)
-    return closure.ClosureData(**values)
+    return closure_queries.ClosureData(**values)
 
 
 def close(world, **overrides):
-    return closure.close_trajectory(world.regisseur, world.participant, grant(world), data(**overrides))
+    return closure_services.close_trajectory(world.regisseur, world.participant, grant(world), data(**overrides))
 
 
 def test_dropout_requires_a_reason_and_allows_an_explanation(world):
@@ -163,7 +166,8 @@ def test_open_placements_block_closing_until_decided(world):
     assert "Productiemedewerker bij Kunststof Oost" in message and "eindigt" in message and "doorloopt" in message
     world.participant.refresh_from_db()
     assert world.participant.phase != Phase.AFGESLOTEN and not Closure.objects.exists()
-    c = close(world, outcome=Outcome.BETAALD_WERK, decisions={p.pk: closure.PlacementDecision(closure.KEEP)})
+    c = close(world, outcome=Outcome.BETAALD_WERK,
+              decisions={p.pk: closure_queries.PlacementDecision(closure_queries.KEEP)})
     assert list(c.placements_kept.all()) == [p]
     assert (c.outcome, c.proposed_outcome) == (Outcome.BETAALD_WERK, Outcome.BETAALD_WERK)
     p.refresh_from_db()
@@ -172,8 +176,8 @@ def test_open_placements_block_closing_until_decided(world):
 
 def test_ending_a_placement_at_closing_changes_the_recorded_proposal(world):
     p = placed(world)
-    c = close(world, outcome=Outcome.BETAALD_WERK, decisions={p.pk: closure.PlacementDecision(
-        closure.END, TODAY, EndReason.TRAJECT_AFGESLOTEN)})
+    c = close(world, outcome=Outcome.BETAALD_WERK, decisions={p.pk: closure_queries.PlacementDecision(
+        closure_queries.END, TODAY, EndReason.TRAJECT_AFGESLOTEN)})
     p.refresh_from_db()
     assert (p.ended_on, p.end_reason) == (TODAY, EndReason.TRAJECT_AFGESLOTEN)
     assert c.proposed_outcome == Outcome.GEEN_WERK and c.outcome == Outcome.BETAALD_WERK
@@ -182,15 +186,15 @@ def test_ending_a_placement_at_closing_changes_the_recorded_proposal(world):
 def test_ending_after_the_closing_date_is_refused(world):
     p = placed(world)
     with pytest.raises(ValidationError) as exc:
-        close(world, closed_on=TODAY - timedelta(days=1), decisions={p.pk: closure.PlacementDecision(
-            closure.END, TODAY, EndReason.OVERIG)})
+        close(world, closed_on=TODAY - timedelta(days=1), decisions={p.pk: closure_queries.PlacementDecision(
+            closure_queries.END, TODAY, EndReason.OVERIG)})
     assert "uiterlijk op de datum van afsluiten" in exc.value.message_dict[f"placement_{p.pk}"][0]
 
 
 def test_open_aftercare_blocks_closing(world):
     p = place(world, **start_ago())
     with pytest.raises(ValidationError) as exc:
-        close(world, decisions={p.pk: closure.PlacementDecision(closure.KEEP)})
+        close(world, decisions={p.pk: closure_queries.PlacementDecision(closure_queries.KEEP)})
     assert "eindgesprek" in exc.value.message_dict["aftercare"][0]
 
 
@@ -214,7 +218,7 @@ def test_consent_for_the_employer_needs_a_date_and_a_placement(world):
 def test_only_the_regisseur_closes(world, client_for):
     begeleider = make_user(world.gemeente, Role.BEGELEIDER)
     with pytest.raises(Exception) as exc:
-        closure.close_trajectory(begeleider, world.participant, grant(world, begeleider), data())
+        closure_services.close_trajectory(begeleider, world.participant, grant(world, begeleider), data())
     assert exc.type.__name__ == "Http404"
     url = reverse("work:close_trajectory", kwargs={"pk": world.participant.pk})
     assert client_for(begeleider).get(url).status_code == 404
@@ -235,7 +239,7 @@ def test_close_page_proposes_and_requires_a_reason_for_dropout(world, client_for
     form = {"closed_on": str(TODAY), "outcome": Outcome.VOORTIJDIGE_UITVAL}
     page = client.post(url, form).content.decode()
     assert "Er loopt nog 1 plaatsing" in page
-    form[f"placement_{p.pk}_decision"] = closure.END
+    form[f"placement_{p.pk}_decision"] = closure_queries.END
     form[f"placement_{p.pk}_reason"] = EndReason.ZELF_GESTOPT
     page = client.post(url, form).content.decode()
     assert "reden van uitval verplicht" in page
@@ -274,7 +278,8 @@ def test_the_eindrapportage_for_the_municipality_and_with_consent_for_the_employ
     Participant.objects.filter(pk=world.participant.pk).update(level_spreken="A2", benefit="ja")
     world.participant.refresh_from_db()
     p = placed(world, hours_per_week=Decimal("24"))
-    close(world, outcome=Outcome.BETAALD_WERK, decisions={p.pk: closure.PlacementDecision(closure.KEEP)},
+    close(world, outcome=Outcome.BETAALD_WERK,
+          decisions={p.pk: closure_queries.PlacementDecision(closure_queries.KEEP)},
           summary="Nahom werkt 24 uur; advies: VCA en taalcoaching op de werkvloer.",
           employer_consent=True, employer_consent_on=TODAY, employer_placement_id=p.pk,
           employer_advice="Instrueer met voorbeelden; laat herhalen in eigen woorden.")

@@ -12,8 +12,9 @@ from django.urls import reverse
 from koers.core.codes import Role
 from koers.core.models import AuditEvent
 from koers.core.tests.factories import ParticipantFactory, make_user
-from koers.work import employers as svc
 from koers.work.models import CompanyVisit, ContactPerson, Employer, Opening, PostcodeArea
+from koers.work.queries import employers as employer_queries
+from koers.work.services import employers as employer_services
 from koers.work.tests import matching_factories as f
 
 
@@ -118,7 +119,7 @@ def test_company_visit_keeps_participants_the_editor_cannot_see(work):
     visit = CompanyVisit.objects.create(employer=work.employer, visited_on="2024-05-01",
                                         organised_by=work.accountmanager, organisation=work.gemeente)
     visit.participants.add(hidden)
-    svc.save_visit(work.accountmanager, visit, [])
+    employer_services.save_visit(work.accountmanager, visit, [])
     assert list(visit.participants.all()) == [hidden]
 
 
@@ -136,7 +137,7 @@ def test_opening_hours_outside_0_to_60_are_refused(work, client_for, hours, mess
 def test_service_refuses_hours_above_60(work):
     opening = Opening(employer=work.employer, kind="stage", title="Stage", sector="C", hours_per_week=61)
     with pytest.raises(ValidationError) as exc:
-        svc.save_opening(work.accountmanager, opening)
+        employer_services.save_opening(work.accountmanager, opening)
     assert "hours_per_week" in exc.value.message_dict
     assert not Opening.objects.exists()
 
@@ -144,7 +145,7 @@ def test_service_refuses_hours_above_60(work):
 def test_an_opening_requiring_an_undefined_certificate_is_refused(work, client_for):
     opening = Opening(employer=work.employer, kind="stage", title="Stage", sector="C", hours_per_week=20)
     with pytest.raises(ValidationError) as exc:
-        svc.save_opening(work.accountmanager, opening, ["vca", "lasdiploma"])
+        employer_services.save_opening(work.accountmanager, opening, ["vca", "lasdiploma"])
     assert "‘lasdiploma’ bestaat niet" in exc.value.message_dict["certificates"][0]
     assert not Opening.objects.exists()
     url = reverse("work:opening_create", args=[work.employer.pk])
@@ -200,7 +201,7 @@ def test_query_budgets_of_lists_and_detail(work, client_for, max_queries):
 
 def test_employer_history_counts_matches(work):
     opening = f.opening(work.employer, work.accountmanager)
-    history = svc.opening_history(work.employer)
+    history = employer_queries.opening_history(work.employer)
     assert [(o.pk, o.n_matches) for o in history] == [(opening.pk, 0)]
 
 
@@ -252,7 +253,7 @@ def test_demo_is_idempotent_and_has_the_acceptance_opening(db):
     opening = Opening.objects.get(title="Assistent-monteur installatietechniek")
     assert opening.required_levels == {"spreken": "A2"} and [c.code for c in opening.certificates.all()] == ["vca"]
     assert all(work_demo.opening(key) is not None for key in work_demo.CASE_JOBS)
-    from koers.work import matching
+    from koers.work.queries import matching
 
     manager = make_user(opening.employer.organisation, Role.ACCOUNTMANAGER, username="am2")
     ranking, _ = matching.rank_participants(manager, opening)

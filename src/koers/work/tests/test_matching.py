@@ -13,9 +13,9 @@ from koers.core.codes import DAGDELEN, Category, LegalBasis, MatchMode, Organisa
 from koers.core.models import AuditEvent
 from koers.core.tests.factories import MembershipFactory, OrganisationFactory, ParticipantFactory, make_user
 from koers.participants.models import Membership, WorkExperience
-from koers.work import employers as svc
-from koers.work import matching as m
 from koers.work.models import Match, MatchStatus
+from koers.work.queries import employers as employer_queries
+from koers.work.queries import matching as m
 from koers.work.tests import matching_factories as f
 
 LOCATOR = m.Locator(f.AREAS)
@@ -461,4 +461,4 @@ def test_matching_a_large_population_is_deterministic_across_calls(work):
     first, _ = m.rank_participants(work.accountmanager, work.opening)
     second, _ = m.rank_participants(work.accountmanager, work.opening)
     assert [e.candidate.id for e in first.eligible] == [e.candidate.id for e in second.eligible]
-    assert svc.can_propose(_[work.participant.pk])
+    assert employer_queries.can_propose(_[work.participant.pk])

@@ -16,8 +16,9 @@ from koers.core.codes import Category, ContractType, LegalBasis, OrganisationKin
 from koers.core.models import AuditAction, AuditEvent
 from koers.core.tests.factories import MembershipFactory, ParticipantFactory, make_user
 from koers.participants.models import Participant
-from koers.work import placements
 from koers.work.models import EndReason, MatchStatus, Placement, PlacementTerm, Scheme
+from koers.work.queries import placements as placement_queries
+from koers.work.services import placements as placement_services
 from koers.work.tests.placement_factories import employer, match, opening, place
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_a_work_experience_place_does_not_move_the_phase(world):
 
 def test_zero_hours_is_allowed(world):
     p = place(world, contract_type=ContractType.NUL_UREN, hours_per_week=Decimal("0"), contract_end=None)
-    assert placements.current_term(p).is_zero_hours
+    assert placement_queries.current_term(p).is_zero_hours
 
 
 @pytest.mark.parametrize(("overrides", "field", "text"), [
@@ -98,7 +99,7 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(world, over
 
 
 def test_sixty_hours_is_the_maximum(world):
-    assert placements.current_term(place(world, hours_per_week=Decimal("60"))).hours_per_week == 60
+    assert placement_queries.current_term(place(world, hours_per_week=Decimal("60"))).hours_per_week == 60
 
 
 def test_an_opening_of_another_employer_is_refused(world):
@@ -140,14 +141,14 @@ def test_no_placement_after_closing(world):
 def test_extensions_and_changes_are_new_records_and_tell_whether_the_job_lasted(world):
     p = place(world)
     g = grant(world.regisseur, world.participant)
-    placements.add_term(world.regisseur, world.participant, g, p.pk, placements.TermData(
+    placement_services.add_term(world.regisseur, world.participant, g, p.pk, placement_queries.TermData(
         date(2026, 10, 1), ContractType.TIJDELIJK, Decimal("32"), date(2027, 3, 31), "Verlengd, meer uren"))
-    placements.add_term(world.regisseur, world.participant, g, p.pk, placements.TermData(
+    placement_services.add_term(world.regisseur, world.participant, g, p.pk, placement_queries.TermData(
         date(2027, 4, 1), ContractType.VAST, Decimal("28"), None))
-    p = placements.get_placement_or_404(world.participant, g, p.pk)
-    current = placements.current_term(p)
+    p = placement_services.get_placement_or_404(world.participant, g, p.pk)
+    current = placement_queries.current_term(p)
     assert (current.contract_type, current.hours_per_week, current.contract_end) == (ContractType.VAST, 28, None)
-    history = placements.term_history(p)
+    history = placement_queries.term_history(p)
     assert [h["term"].hours_per_week for h in history] == [24, 32, 28]
     assert history[1]["changes"] == ["24 → 32 uur (meer)", "einddatum 31-3-2027"]
     assert history[2]["changes"][0] == "Tijdelijk contract → Vast contract"
@@ -158,7 +159,7 @@ def test_a_change_before_the_start_or_with_bad_hours_is_refused(world):
     p = place(world)
     g = grant(world.regisseur, world.participant)
     with pytest.raises(ValidationError) as exc:
-        placements.add_term(world.regisseur, world.participant, g, p.pk, placements.TermData(
+        placement_services.add_term(world.regisseur, world.participant, g, p.pk, placement_queries.TermData(
             date(2026, 2, 1), ContractType.TIJDELIJK, Decimal("70"), date(2026, 1, 1)))
     found = errors_of(exc)
     assert "vóór de start" in found["effective_from"][0]
@@ -171,17 +172,18 @@ def test_ending_records_date_and_reason(world):
     p = place(world)
     g = grant(world.regisseur, world.participant)
     with pytest.raises(ValidationError) as exc:
-        placements.end_placement(world.regisseur, world.participant, g, p.pk, ended_on=date(2026, 1, 1), reason="")
+        placement_services.end_placement(world.regisseur, world.participant, g, p.pk, ended_on=date(2026, 1, 1),
+                                         reason="")
     assert set(errors_of(exc)) == {"ended_on", "end_reason"}
-    placements.end_placement(world.regisseur, world.participant, g, p.pk, ended_on=date(2026, 6, 30),
+    placement_services.end_placement(world.regisseur, world.participant, g, p.pk, ended_on=date(2026, 6, 30),
                              reason=EndReason.PROEFTIJD, note="Tempo lag te hoog")
     p.refresh_from_db()
     assert (p.ended_on, p.end_reason, p.ended_by) == (date(2026, 6, 30), EndReason.PROEFTIJD, world.regisseur)
     with pytest.raises(ValidationError, match="al beëindigd"):
-        placements.end_placement(world.regisseur, world.participant, g, p.pk, ended_on=date(2026, 7, 1),
+        placement_services.end_placement(world.regisseur, world.participant, g, p.pk, ended_on=date(2026, 7, 1),
                                  reason=EndReason.OVERIG)
     with pytest.raises(ValidationError) as exc:
-        placements.add_term(world.regisseur, world.participant, g, p.pk, placements.TermData(
+        placement_services.add_term(world.regisseur, world.participant, g, p.pk, placement_queries.TermData(
             date(2026, 7, 1), ContractType.TIJDELIJK, Decimal("24"), date(2026, 12, 31)))
     assert "beëindigd" in errors_of(exc)["effective_from"][0]
 
@@ -190,13 +192,13 @@ def test_ending_records_date_and_reason(world):
 
 
 def test_the_proposed_jobcoach_is_the_own_counsellor_else_the_regisseur(world):
-    staff = placements.work_staff(world.participant)
+    staff = placement_queries.work_staff(world.participant)
     assert world.regisseur in staff and world.taaldocent not in staff  # a language provider's scope has no werk
-    assert placements.proposed_jobcoach(world.participant, staff) == world.regisseur
+    assert placement_queries.proposed_jobcoach(world.participant, staff) == world.regisseur
     MembershipFactory(participant=world.participant, organisation=world.reintegratie, added_by=world.regisseur,
                       counsellor=world.begeleider)
-    staff = placements.work_staff(world.participant)
-    assert placements.proposed_jobcoach(world.participant, staff) == world.begeleider
+    staff = placement_queries.work_staff(world.participant)
+    assert placement_queries.proposed_jobcoach(world.participant, staff) == world.begeleider
 
 
 def test_a_jobcoach_who_cannot_see_work_data_is_refused(world):
@@ -284,7 +286,7 @@ def test_without_work_data_the_pages_do_not_exist(world, client_for):
     assert client.get(reverse("work:participant_placements", kwargs={"pk": world.participant.pk})).status_code == 404
     assert client.get(reverse("work:placement_detail", kwargs={"pk": world.participant.pk,
                                                              "placement_id": p.pk})).status_code == 404
-    assert placements.panel(world.participant, grant(world.taaldocent, world.participant)) == {}
+    assert placement_queries.panel(world.participant, grant(world.taaldocent, world.participant)) == {}
 
 
 def test_reading_is_not_changing(world, client_for):
@@ -330,7 +332,7 @@ def test_term_and_end_pages(world, client_for):
 def test_panel_for_the_participant_page(world):
     place(world, start_date=timezone.localdate() - timedelta(days=3),
           contract_end=timezone.localdate() + timedelta(days=200))
-    panel = placements.panel(world.participant, grant(world.regisseur, world.participant))
+    panel = placement_queries.panel(world.participant, grant(world.regisseur, world.participant))
     (item,) = panel["items"]
     assert item["open"] and item["aftercare"]["next"].label == "Week 1"
     assert panel["can_change"] and panel["can_close"]
@@ -340,7 +342,7 @@ def test_query_budget_of_list_and_detail(world, client_for, max_queries):
     for i in range(4):
         p = place(world, job_title=f"Functie {i}")
         g = grant(world.regisseur, world.participant)
-        placements.add_term(world.regisseur, world.participant, g, p.pk, placements.TermData(
+        placement_services.add_term(world.regisseur, world.participant, g, p.pk, placement_queries.TermData(
             date(2026, 4, 1), ContractType.TIJDELIJK, Decimal("30"), date(2026, 12, 31)))
     client = client_for(world.regisseur)
     with max_queries(14):
@@ -379,7 +381,7 @@ def test_demo_placements_are_idempotent_and_ammars_contract_signals(db):
     nabil = Participant.objects.get(name="Nabil Mansour").placements.get()
     assert nabil.kind == PlacementKind.LEERWERKPLEK and nabil.match.status == MatchStatus.GEPLAATST
     nahom = Participant.objects.get(name="Nahom Tesfamariam").placements.get()
-    assert placements.current_term(nahom).hours_per_week == 38
+    assert placement_queries.current_term(nahom).hours_per_week == 38
     assert Placement.objects.filter(participant__phase=Phase.NAZORG).count() >= 3
 
 

@@ -6,7 +6,7 @@
 ``projects`` creates the programme when absent (owned by ``--owner``, or else by the only municipality).
 Every row is validated; errors go to stderr, one per line ("regel N, kolom X: ..."). By default nothing is
 imported when any row fails (exit code 1); ``--alleen-geldige`` imports the valid rows and reports the rest;
-``--controleer`` only validates and changes nothing. The command reads within ``importing.CLI_LIMITS`` (larger
+``--controleer`` only validates and changes nothing. The command reads within ``import_queries.CLI_LIMITS`` (larger
 than the web's) and every run is recorded in the audit trail.
 """
 
@@ -18,8 +18,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from koers.core.models import Organisation
-from koers.monitoring import importing
 from koers.monitoring.models import Programme
+from koers.monitoring.queries import imports as import_queries
+from koers.monitoring.services import imports as import_services
 
 
 def _n(x: int) -> str:
@@ -46,9 +47,10 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Bestand niet gevonden: {path}")
-        limits = importing.CLI_LIMITS
+        limits = import_queries.CLI_LIMITS
         if path.stat().st_size > limits.max_bytes:
-            raise CommandError(f"{path.name} is groter dan {limits.max_bytes // importing.MB} MB; splits het bestand "
+            size = limits.max_bytes // import_queries.MB
+            raise CommandError(f"{path.name} is groter dan {size} MB; splits het bestand "
                                "in kleinere bestanden.")
         data = path.read_bytes()
         started = time.perf_counter()
@@ -56,7 +58,7 @@ class Command(BaseCommand):
             if partial:
                 raise CommandError("--alleen-geldige geldt alleen voor deelnemers; een projectenbestand wordt "
                                    "helemaal of niet geïmporteerd.")
-            result = importing.import_projects(data, path.name, programme_code=programme,
+            result = import_services.import_projects(data, path.name, programme_code=programme,
                                                owner=self._owner(owner, programme), apply=not check,
                                                limits=limits)
         else:
@@ -65,27 +67,27 @@ class Command(BaseCommand):
             if not Programme.objects.filter(code=programme).exists():
                 raise CommandError(f"Programma '{programme}' bestaat niet; importeer eerst het projectenbestand "
                                    f"(koers import projects --programme {programme} BESTAND).")
-            result = importing.import_participants(data, path.name, programme=programme, apply=not check,
+            result = import_services.import_participants(data, path.name, programme=programme, apply=not check,
                                                    partial=partial, limits=limits)
         seconds = time.perf_counter() - started
         self._report(result, kind, path.name, check=check, seconds=seconds)
 
     def _owner(self, name: str | None, code: str) -> Organisation | None:
         if name:
-            org = importing.find_organisation(name)
+            org = import_queries.find_organisation(name)
             if org is None:
                 raise CommandError(f"Organisatie '{name}' bestaat niet. Controleer de naam (hoofdletters maken niet "
                                    "uit) of maak de organisatie eerst aan onder Beheer.")
             return org
         if Programme.objects.filter(code=code).exists():
             return None
-        org = importing.default_owner()
+        org = import_queries.default_owner()
         if org is None:
             raise CommandError(f"Programma '{code}' bestaat nog niet en er is niet precies één gemeente om het aan "
                                "toe te wijzen. Geef de beherende organisatie op met --owner \"Naam\".")
         return org
 
-    def _report(self, result: importing.ImportResult, kind: str, filename: str, *, check: bool,
+    def _report(self, result: import_queries.ImportResult, kind: str, filename: str, *, check: bool,
                 seconds: float) -> None:
         for error in result.errors:
             self.stderr.write(str(error))

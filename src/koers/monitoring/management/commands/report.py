@@ -20,9 +20,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from koers.monitoring import completeness, indicators, tables
 from koers.monitoring.access import Scope
 from koers.monitoring.models import Programme, Project
+from koers.monitoring.queries import completeness as completeness_queries
+from koers.monitoring.queries import indicators
+from koers.monitoring.rules import tables
 
 #: The tables of ``report outflow --format csv|xlsx`` (the tables behind the JSON).
 OUTFLOW_TABLES = ("outflow", "participation", "contract_months", "contract_types", "hours")
@@ -100,7 +102,7 @@ class Command(BaseCommand):
             ]
         else:
             result = [*indicators.programme_report(scope, filters),
-                      completeness.completeness_table(indicators.filtered(scope, filters))]
+                      completeness_queries.completeness_table(indicators.filtered(scope, filters))]
 
         if fmt == "csv":
             self._write_text(tables.to_csv(result), output)

@@ -1,0 +1,102 @@
+"""Aftercare (nazorg) of a placement: the plan from the default schedule, check-ins, the friction log, escalation to
+the regisseur and the eindgesprek that closes it.
+
+The schedule every new placement gets is ``DEFAULT_SCHEDULE`` (week 1, week 2, month 2, month 6, month 12 after the
+start), or the setting ``KOERS_AFTERCARE_SCHEDULE`` when a deployment sets one: a list of ``(label, unit, n)`` with
+unit ``"d"`` (days), ``"w"`` (weeks) or ``"m"`` (calendar months). Check-ins can be added or left undone; the plan
+is closed only by recording an eindgesprek (``close_with_final_talk``), never by fading out: the database refuses a
+closed plan without one, and overdue check-ins and a plan with nothing left to do are signals (``queries/alerts.py``).
+
+Aftercare is work data (category ``werk``): reading needs it, writing needs write access to it. Escalating creates
+an action item for the participant's regisseur (``casework.services``), which also needs trajectory write access.
+
+The writes are in the services package (same module name)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.http import Http404
+from django.utils import timezone
+
+from koers.core.access import Grant
+from koers.core.codes import Category
+from koers.plans.rules.leerroute import add_months
+from koers.work.models import AftercarePlan, Placement
+
+W = Category.WORK
+
+
+#: The default aftercare schedule: (label, unit, n) — unit d(ays), w(eeks) or m(onths) after the start.
+DEFAULT_SCHEDULE: tuple[tuple[str, str, int], ...] = (
+    ("Week 1", "w", 1),
+    ("Week 2", "w", 2),
+    ("Maand 2", "m", 2),
+    ("Maand 6", "m", 6),
+    ("Maand 12", "m", 12),
+)
+
+
+#: Days an escalated friction gives the regisseur to act (the action item's due date).
+ESCALATION_DAYS = 7
+
+
+MSG_CLOSED = "De nazorg van deze plaatsing is afgesloten met een eindgesprek; er kan niets meer worden toegevoegd."
+
+
+def schedule() -> tuple[tuple[str, str, int], ...]:
+    return tuple(getattr(settings, "KOERS_AFTERCARE_SCHEDULE", None) or DEFAULT_SCHEDULE)
+
+
+def moment(start: date, unit: str, n: int) -> date:
+    if unit == "d":
+        return start + timedelta(days=n)
+    if unit == "w":
+        return start + timedelta(weeks=n)
+    if unit == "m":
+        return add_months(start, n)
+    raise ValueError(f"Onbekende eenheid in KOERS_AFTERCARE_SCHEDULE: {unit!r} (gebruik d, w of m)")
+
+
+def get_plan(placement: Placement) -> AftercarePlan:
+    try:
+        return placement.aftercare
+    except AftercarePlan.DoesNotExist as exc:
+        raise Http404("Nazorg niet gevonden") from exc
+
+
+def status(plan: AftercarePlan, today: date | None = None) -> dict:
+    """What to show about a plan (uses the prefetched check-ins): next check-in, overdue ones, counts."""
+    today = today or timezone.localdate()
+    items = list(plan.check_ins.all())
+    pending = [c for c in items if c.done_on is None]
+    overdue = [c for c in pending if c.planned_on < today]
+    return {
+        "plan": plan, "check_ins": items, "done": len(items) - len(pending), "total": len(items),
+        "next": pending[0] if pending else None, "overdue": overdue,
+        "ready_to_close": not plan.is_closed and not pending,
+    }
+
+
+@dataclass
+class CheckInData:
+    done_on: date
+    with_whom: str
+    topics: list[str] = field(default_factory=list)
+    notes: str = ""
+
+
+CHECK_IN_LABELS = {"done_on": "datum gesprek", "with_whom": "met wie", "topics": "onderwerpen", "notes": "notities"}
+
+
+def can_escalate(grant: Grant) -> bool:
+    return grant.can_change(W) and grant.can_change(Category.TRAJECTORY)
+
+
+@dataclass
+class FinalTalkData:
+    held_on: date
+    with_whom: str
+    summary: str
