@@ -263,9 +263,7 @@ class UserForm(forms.ModelForm):
                     is_active=cleaned.get("is_active", True),
                 )
             except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    for message in messages:
-                        self.add_error(field, message)
+                apply_errors(self, exc)
         return cleaned
 
     def service_kwargs(self) -> dict:

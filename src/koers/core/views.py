@@ -36,6 +36,7 @@ from koers.core.forms import (
     SecurityEventFilterForm,
     TokenForm,
     UserForm,
+    apply_errors,
 )
 from koers.core.http import safe_next
 from koers.core.models import AuditAction, Organisation, User, UserRole
@@ -255,14 +256,6 @@ def _managed_user_or_404(request, pk) -> User:
     return member
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @beheer_required
@@ -294,7 +287,7 @@ def organisation_create(request):
             organisation = services.create_organisation(acting_user=request.user, request=request,
                                                         **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Organisatie {organisation.name} is aangemaakt.")
             return redirect("core:organisation_detail", pk=organisation.pk)
@@ -329,7 +322,7 @@ def organisation_update(request, pk):
             services.update_organisation(organisation, acting_user=request.user, request=request,
                                          **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"De gegevens van {organisation.name} zijn opgeslagen.")
             return redirect("core:organisation_detail", pk=organisation.pk)
@@ -365,7 +358,7 @@ def user_create(request, pk):
         try:
             user = services.create_user(acting_user=request.user, request=request, **form.service_kwargs())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Medewerker {user} is aangemaakt.")
             if user.is_active and _send_mail(request, user, activation=True):
@@ -384,7 +377,7 @@ def user_update(request, pk):
         try:
             services.update_user(member, acting_user=request.user, request=request, **form.service_kwargs())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"De gegevens van {member} zijn opgeslagen.")
             return redirect("core:organisation_detail", pk=member.organisation_id)

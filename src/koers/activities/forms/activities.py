@@ -81,13 +81,15 @@ class ActivityForm(forms.ModelForm):
             data["theme"] = follows.theme
         return data
 
-    def save(self, commit=True):
-        self.instance.required_levels = {
+    def values(self) -> dict:
+        """What ``services.save_activity`` writes: the activity's fields and the required language levels."""
+        values = {f: self.cleaned_data[f] for f in self.Meta.fields if f in self.cleaned_data}
+        values["required_levels"] = {
             skill: self.cleaned_data[f"level_{skill}"]
             for skill in LanguageSkill.values
             if self.cleaned_data.get(f"level_{skill}")
         }
-        return super().save(commit)
+        return values
 
 
 class SlotForm(forms.ModelForm):
@@ -105,6 +107,14 @@ class SlotForm(forms.ModelForm):
 
 
 class BaseSlotFormSet(forms.BaseInlineFormSet):
+    def slots(self) -> list[dict]:
+        """The weekly pattern as entered: every filled-in block that is not marked for removal."""
+        return [
+            {k: f.cleaned_data[k] for k in ("weekday", "start_time", "end_time")}
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("weekday") is not None
+        ]
+
     def clean(self):
         super().clean()
         slots = []

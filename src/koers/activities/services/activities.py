@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from koers.activities.models import Activity, Enrolment
+from koers.activities.models import Activity, ActivitySlot, Enrolment
 from koers.activities.queries import activities as queries
 from koers.activities.rules.schedule import ScheduleCheck, check_schedule, fmt_date
 from koers.core import access, audit
@@ -45,19 +45,21 @@ def _enrolments_outside(activity: Activity) -> list[Enrolment]:
 
 
 @transaction.atomic
-def save_activity(user, form, slots_formset) -> Activity:
-    """Create or change an activity and its weekly pattern. Only the provider's own staff (else 404)."""
-    activity: Activity = form.save(commit=False)
-    if activity.pk is None:
+def save_activity(user, activity: Activity | None = None, *, slots: list[dict], **fields) -> Activity:
+    """Create (``activity`` None) or change an activity and its weekly pattern. Only the provider's own staff
+    (else 404). ``fields``: the activity's validated fields (title, kind, dates, ``required_levels`` ...);
+    ``slots``: the whole weekly pattern as ``{"weekday", "start_time", "end_time"}`` rows (blocks that stay keep
+    their row, others are removed or added)."""
+    if activity is None or activity.pk is None:
         if not access.can_manage_activities(user, user.organisation_id):
             raise Http404("Pagina niet gevonden")
-        activity.provider_id = user.organisation_id
-        activity.created_by = user
+        activity = Activity(provider_id=user.organisation_id, created_by=user)
     else:
-        stored = Activity.objects.select_for_update().only("provider_id").get(pk=activity.pk)
-        if not access.can_manage_activities(user, stored.provider_id):
+        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+        if not access.can_manage_activities(user, activity.provider_id):
             raise Http404("Activiteit niet gevonden")
-        activity.provider_id = stored.provider_id
+    for name, value in fields.items():
+        setattr(activity, name, value)
     if activity.follows_id and activity.follows_id == activity.pk:
         raise ValidationError({"follows": "Een activiteit kan niet op zichzelf volgen."})
     activity.save()
@@ -66,8 +68,15 @@ def save_activity(user, form, slots_formset) -> Activity:
             "Er zijn inschrijvingen die buiten de nieuwe periode vallen. Pas eerst die inschrijvingen aan, of "
             "kies een periode waarin ze passen."
         )
-    slots_formset.instance = activity
-    slots_formset.save()
+    wanted = {(s["weekday"], s["start_time"], s["end_time"]) for s in slots}
+    current = {(s.weekday, s.start_time, s.end_time): s for s in activity.slots.all()}
+    for key, slot in current.items():
+        if key not in wanted:
+            slot.delete()
+    ActivitySlot.objects.bulk_create(
+        ActivitySlot(activity=activity, weekday=w, start_time=start, end_time=end)
+        for (w, start, end) in sorted(wanted - set(current))
+    )
     return activity
 
 

@@ -27,6 +27,7 @@ from koers.activities.rules.schedule import monday_of
 from koers.activities.services import activities as services
 from koers.core import access, audit
 from koers.core.codes import Category, Role, language_name
+from koers.core.forms import apply_errors
 from koers.core.http import parse_date
 from koers.core.models import AuditAction
 from koers.core.pages import participant_object_page, participant_page
@@ -98,13 +99,9 @@ def _activity_form(request, activity=None):
     formset = SlotFormSet(request.POST or None, instance=activity, prefix="slots")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            saved = services.save_activity(request.user, form, formset)
+            saved = services.save_activity(request.user, activity, slots=formset.slots(), **form.values())
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Activiteit ‘{saved.title}’ is opgeslagen.")
             return redirect("activities:detail", pk=saved.pk)
@@ -167,8 +164,7 @@ def _enrol_flow(request, *, participant=None, grant=None, activity=None):
                 check, changed = exc.check, exc.changed
                 confirm = ConfirmForm(check=check)
             except ValidationError as exc:
-                for field, field_errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, field_errors)
+                apply_errors(form, exc)
                 check = confirm = None
             else:
                 text = f"{participant.name} is ingeschreven voor ‘{activity.title}’."
@@ -270,8 +266,7 @@ def enrolment_status(request, enrolment, participant, grant):
             services.change_status(request.user, enrolment, grant, d["status"], on=d["on"], reason=d["reason"],
                                    note=d["note"], note_is_special=d["note_is_special"], request=request)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Status van ‘{enrolment.activity.title}’ is gewijzigd.")
             return redirect("activities:participant_enrolments", pk=participant.pk)

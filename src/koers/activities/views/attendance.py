@@ -33,6 +33,7 @@ from koers.activities.services import groups as group_services
 from koers.core import access, audit, locking
 from koers.core.access import safe_id
 from koers.core.codes import Category, SessionStatus
+from koers.core.forms import apply_errors
 from koers.core.http import parse_date, post_text, safe_next
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
@@ -45,12 +46,6 @@ def _errors(exc: ValidationError) -> list[str]:
     return [m for messages_ in getattr(exc, "message_dict", {"": exc.messages}).values() for m in messages_]
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _safe_next(request, default: str) -> str:
@@ -106,7 +101,7 @@ def attendance_entry(request, session_id):
                 register = attendance_queries.register_for(request.user, session)
                 form.refresh_version(attendance_queries.register_version(register.rows))
             except ValidationError as exc:
-                _form_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 saved = counts["created"] + counts["updated"] + counts["unchanged"]
                 messages.success(
@@ -172,7 +167,7 @@ def session_create(request, activity_id):
                 form.cleaned_data["start_time"], form.cleaned_data["end_time"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Extra bijeenkomst op {session.date:%d-%m-%Y} toegevoegd.")
             return redirect(f"{reverse('activities:sessions', args=[activity.pk])}?vanaf={session.date.isoformat()}")
@@ -192,7 +187,7 @@ def session_edit(request, session_id):
         try:
             attendance_services.set_session_status(session, form.cleaned_data["status"], form.cleaned_data["reason"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Bijeenkomst van {session.date:%d-%m-%Y}: {session.get_status_display()}.")
             return redirect(back)
@@ -215,7 +210,7 @@ def closed_days(request):
             day, changed = attendance_services.add_closed_day(org_id, form.cleaned_data["date"],
                                                               form.cleaned_data["reason"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             text = f"{day.date:%d-%m-%Y} is vastgelegd als vrije dag."
             if changed:
@@ -254,7 +249,7 @@ def group_list(request, activity_id):
         try:
             group = group_services.create_group(request.user, activity, form.cleaned_data["name"], request=request)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Groep ‘{group.name}’ is aangemaakt. Voeg nu deelnemers toe.")
             return redirect("activities:group_detail", group_id=group.pk)
@@ -325,7 +320,7 @@ def group_detail(request, group_id):
         try:
             added = group_services.add_members(request.user, group, form.cleaned_data["enrolments"], request=request)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{len(added)} deelnemer(s) toegevoegd aan {group.name}.")
             return redirect("activities:group_detail", group_id=group.pk)

@@ -18,6 +18,7 @@ from koers.casework.queries import actions as queries
 from koers.casework.services import actions as services
 from koers.core import access, audit
 from koers.core.codes import ActionStatus, Category, Role
+from koers.core.forms import apply_errors
 from koers.core.http import safe_next
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
@@ -147,8 +148,7 @@ def action_create(request, participant, grant):
         try:
             [item] = services.create_action_items(request.user, participant, grant, [form.to_draft(request.user)])
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Actiepunt ‘{item.title}’ is aangemaakt.")
             return redirect("casework:participant_actions", pk=participant.pk)

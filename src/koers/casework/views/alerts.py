@@ -19,6 +19,7 @@ from koers.casework.services import alerts as alert_services
 from koers.core import audit
 from koers.core.access import safe_id
 from koers.core.codes import Category
+from koers.core.forms import apply_errors
 from koers.core.http import safe_next
 from koers.core.models import AuditAction
 
@@ -136,8 +137,7 @@ def team_reassign(request):
             done = caseloads.reassign(request.user, form.cleaned_data["participants"],
                                       form.cleaned_data["regisseur"], request=request)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request, f"{len(done.participants)} deelnemer(s) overgedragen aan {done.new}. Beide regisseurs "

@@ -28,6 +28,7 @@ from koers.casework.services import contacts as contact_services
 from koers.casework.services import handover as handover_services
 from koers.core import access, audit, locking
 from koers.core.codes import Category, HandoverStatus
+from koers.core.forms import apply_errors
 from koers.core.models import AuditAction
 from koers.core.pages import participant_object_page, participant_page
 
@@ -39,12 +40,6 @@ def _require_case_worker(user) -> None:
         raise Http404("Pagina niet gevonden")
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _require(grant) -> None:
@@ -102,7 +97,7 @@ def contact_create(request, participant, grant):
                 contact = contact_services.record_contact(request.user, participant, grant, form.to_data(), drafts,
                                                   request=request)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 extra = f" met {len(drafts)} actiepunt{'en' if len(drafts) != 1 else ''}" if drafts else ""
                 messages.success(request, f"Contact ({contact.get_kind_display().lower()}) vastgelegd{extra}.")
@@ -158,7 +153,7 @@ def contact_edit(request, participant, grant, contact_id):
             contact.refresh_from_db()
             form.refresh_version(contact_queries.contact_version(contact))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Contact gewijzigd.")
             return redirect("casework:contact_detail", pk=participant.pk, contact_id=contact.pk)
@@ -264,7 +259,7 @@ def handover_create(request, participant, grant):
                                                  form.receivers[form.cleaned_data["to_user"]],
                                         form.cleaned_data["note"], request=request)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"De overdracht aan {h.to_user} is klaar. {h.to_user} krijgt een e-mail en "
                                       "bevestigt de overdracht in Koers.")

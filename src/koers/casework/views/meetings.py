@@ -24,6 +24,7 @@ from koers.casework.queries import meetings as meeting_queries
 from koers.casework.services import meetings as meeting_services
 from koers.core import access, audit, locking
 from koers.core.codes import Category, MeetingStatus
+from koers.core.forms import apply_errors
 from koers.core.http import safe_next
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
@@ -84,8 +85,7 @@ def meeting_create(request):
         try:
             meeting = meeting_services.plan_meeting(request.user, form.to_draft())
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{meeting} is gepland. Stel nu de agenda op.")
             return redirect("casework:meeting_agenda", pk=meeting.pk)
@@ -204,9 +204,7 @@ def meeting_minutes(request, pk):
                 form.stale = exc
                 form.refresh_version(meeting_queries.item_version(v.item))
             except ValidationError as exc:
-                for name, errors in exc.message_dict.items():
-                    field = ItemMinutesForm.DECISION_FIELDS.get(name, name)
-                    form.add_error(field if field in form.fields else None, errors)
+                apply_errors(form, exc, field_map=ItemMinutesForm.DECISION_FIELDS)
             else:
                 text = f"Verslag bij {v.participant.name} opgeslagen."
                 if created:

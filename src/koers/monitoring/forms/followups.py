@@ -14,13 +14,6 @@ from koers.participants.forms.file import DATE_INPUT
 DATE_ERRORS = {"invalid": "Vul een geldige datum in, bijvoorbeeld 31-12-2025."}
 
 
-def add_errors(form, exc) -> None:
-    """Put a service's ValidationError on the form's fields (unknown keys become form errors)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class ProjectChoice(forms.ModelChoiceField):

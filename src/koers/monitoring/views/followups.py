@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from koers.core import access, audit, locking
 from koers.core.codes import Category
+from koers.core.forms import apply_errors
 from koers.core.models import AuditAction
 from koers.core.pages import participant_object_page, participant_page
-from koers.monitoring.forms.followups import EnrolForm, FollowUpForm, add_errors
+from koers.monitoring.forms.followups import EnrolForm, FollowUpForm
 from koers.monitoring.models import FollowUpStatus
 from koers.monitoring.queries import followups as followup_queries
 from koers.monitoring.services import followups as followup_services
@@ -70,7 +71,7 @@ def followup_record(request, fu, participant, grant):
             done = fu.status != FollowUpStatus.OPEN
             form.refresh_version(followup_queries.follow_up_version(fu))
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             verb = "gecorrigeerd" if correct else "vastgelegd"
             messages.success(request, f"Vervolgmeting {fu.months} maanden {verb} voor {participant.name}.")
@@ -95,7 +96,7 @@ def enrol(request, participant, grant):
                                                started_on=form.cleaned_data["started_on"], grant=grant,
                                                request=request)
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{participant.name} is gekoppeld aan {trajectory.project.name} "
                                       f"({trajectory.programme.name}).")

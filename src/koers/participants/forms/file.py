@@ -47,7 +47,13 @@ class ParticipantSectionForm(VersionedFormMixin, forms.ModelForm):
             from koers.participants.services import file as services
 
             self.fields[VERSION_FIELD].initial = services.section_version(self.instance,
-                                                                          services.section_fields(self))
+                                                                          services.section_fields(type(self)))
+
+    def values(self) -> dict:
+        """What ``services.update_section`` writes: the validated value of every field of this section."""
+        from koers.participants.services import file as services
+
+        return {f: self.cleaned_data[f] for f in services.section_fields(type(self)) if f in self.cleaned_data}
 
 
 class IdentityForm(ParticipantSectionForm):
@@ -156,10 +162,11 @@ class HouseholdForm(ParticipantSectionForm):
             self.add_error("availability_known", "Vink dit aan als u dagdelen invult.")
         return data
 
-    def save(self, commit=True):
+    def values(self) -> dict:
+        values = super().values()
         known = self.cleaned_data.get("availability_known")
-        self.instance.availability = sorted(self.cleaned_data.get("availability") or []) if known else None
-        return super().save(commit)
+        values["availability"] = sorted(self.cleaned_data.get("availability") or []) if known else None
+        return values
 
 
 class LanguageEducationForm(ParticipantSectionForm):

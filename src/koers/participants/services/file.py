@@ -72,11 +72,12 @@ def _record_changes(
 
 
 @transaction.atomic
-def create_participant(user, form) -> Participant:
-    """A regisseur registers a new participant; their organisation takes the regie."""
+def create_participant(user, **data) -> Participant:
+    """A regisseur registers a new participant (``data``: identity fields of the model, already validated);
+    their organisation takes the regie."""
     if not user.has_role(Role.REGISSEUR) or user.organisation_id is None:
         raise Http404("Pagina niet gevonden")
-    participant: Participant = form.save(commit=False)
+    participant = Participant(**data)
     participant.regie_organisation_id = user.organisation_id
     participant.regisseur = user
     participant.phase = Phase.AANMELDING
@@ -93,16 +94,24 @@ def create_participant(user, form) -> Participant:
 
 
 @transaction.atomic
-def update_section(user, participant: Participant, grant: Grant, section, form) -> list[ParticipantChange]:
-    """Save one section form of the file; returns the recorded changes (none when nothing changed)."""
+def update_section(user, participant: Participant, grant: Grant, section, *, values: dict,
+                   version: str | None = None) -> list[ParticipantChange]:
+    """Save one section of the file (``values``: field → validated value, only fields of this section;
+    ``version``: what the form was loaded with, see core.locking). Returns the recorded changes (none when nothing
+    changed)."""
     require_category(grant, section.category, write=True)
-    fields = section_fields(form)
+    fields = section_fields(section.form_class)
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ValueError(f"{section.title} has no field(s) {sorted(unknown)}")
     fresh = Participant.objects.select_for_update().get(pk=participant.pk)
     before = _snapshot(fresh, fields)
-    _check_version(form.submitted_version, fresh, grant, before)
+    _check_version(version, fresh, grant, before)
     # Write only this section's fields: another section saved meanwhile by a colleague is not overwritten
     # with the values this request loaded.
-    saved = form.save(commit=False)
+    saved = fresh
+    for name, value in values.items():
+        setattr(saved, name, value)
     update_fields = [*fields, "updated_at"] + (["name_search"] if "name" in fields else [])
     saved.save(update_fields=update_fields)
     after = _snapshot(saved, fields)
@@ -122,10 +131,10 @@ def update_section(user, participant: Participant, grant: Grant, section, form) 
 # --- Optimistic locking (core.locking): a stale section save is refused with what changed since -------------
 
 
-def section_fields(form) -> list[str]:
+def section_fields(form_class) -> list[str]:
     """The participant fields a section form writes (the fields its version covers)."""
-    fields = [f for f in form.Meta.fields if f in FIELD_CATEGORY]
-    if "availability" in getattr(form, "fields", {}):
+    fields = [f for f in form_class.Meta.fields if f in FIELD_CATEGORY]
+    if "availability" in form_class.base_fields:
         fields.append("availability")
     return fields
 
@@ -243,10 +252,12 @@ def set_barriers(user, participant: Participant, grant: Grant, status: str, code
 
 
 @transaction.atomic
-def record_language_assessment(user, participant: Participant, grant: Grant, form) -> LanguageAssessment:
+def record_language_assessment(user, participant: Participant, grant: Grant, *, skill: str, level: str,
+                               tested_on, source: str = "", instrument: str = "") -> LanguageAssessment:
     """A tested level per skill; the newest test (by date) becomes the participant's current level."""
     require_category(grant, Category.LANGUAGE, write=True)
-    assessment: LanguageAssessment = form.save(commit=False)
+    assessment = LanguageAssessment(skill=skill, level=level, tested_on=tested_on, source=source,
+                                    instrument=instrument)
     assessment.participant = participant
     assessment.recorded_by = user
     assessment.organisation_id = user.organisation_id
@@ -274,9 +285,10 @@ def record_language_assessment(user, participant: Participant, grant: Grant, for
 
 
 @transaction.atomic
-def add_work_experience(user, participant: Participant, grant: Grant, form) -> WorkExperience:
+def add_work_experience(user, participant: Participant, grant: Grant, *, occupation: str, years=None,
+                        country: str = "", description: str = "") -> WorkExperience:
     require_category(grant, Category.WORK, write=True)
-    item: WorkExperience = form.save(commit=False)
+    item = WorkExperience(occupation=occupation, years=years, country=country, description=description)
     item.participant = participant
     item.save()
     ParticipantChange.objects.create(
@@ -328,13 +340,14 @@ def remove_work_experience(user, participant: Participant, grant: Grant, item_id
 
 
 @transaction.atomic
-def add_membership(user, participant: Participant, grant: Grant, form) -> Membership:
-    """Involve a partner organisation, on a legal task or the participant's consent (regisseur only)."""
+def add_membership(user, participant: Participant, grant: Grant, *, scope, **data) -> Membership:
+    """Involve a partner organisation, on a legal task or the participant's consent (regisseur only).
+    ``scope``: the data categories; ``data``: organisation, legal basis, purpose, consent and validity dates."""
     if not grant.can_manage_access:
         raise Http404("Pagina niet gevonden")
-    membership: Membership = form.save(commit=False)
+    membership = Membership(**data)
     membership.participant = participant
-    membership.scope = Membership.scope_value(form.cleaned_data["scope"])
+    membership.scope = Membership.scope_value(scope)
     membership.added_by = user
     membership.save()
     audit.record(

@@ -70,15 +70,17 @@ def advance(intake: Intake, reached: str) -> None:
 
 
 @transaction.atomic
-def save_conversation(user, participant: Participant, grant: Grant, intake: Intake, form, *,
-                      reached: str) -> Intake:
-    """Step 1: date, home visit, location, co-interviewer, interpreter (form: intake_forms.ConversationForm)."""
+def save_conversation(user, participant: Participant, grant: Grant, intake: Intake, *, values: dict,
+                      version: str | None, reached: str) -> Intake:
+    """Step 1: date, home visit, location, co-interviewer, interpreter (``values``: field → validated value)."""
     require_category(grant, Category.TRAJECTORY, write=True)
     locked = lock_draft(intake)
-    fields = form.locked_fields()  # changed by a colleague after this step was opened: refuse (core.locking)
-    locking.check(form.submitted_version, locking.model_values(locked, fields),
-                  labels=locking.model_labels(Intake, fields))
-    saved = form.save()
+    fields = list(values)  # changed by a colleague after this step was opened: refuse (core.locking)
+    locking.check(version, locking.model_values(locked, fields), labels=locking.model_labels(Intake, fields))
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=fields)
+    saved = locked
     advance(saved, reached)
     audit.record(user, participant, Category.TRAJECTORY, AuditAction.UPDATE, legal_basis=grant.legal_basis,
                  detail="Brede intake: gesprek vastgelegd")
@@ -86,15 +88,16 @@ def save_conversation(user, participant: Participant, grant: Grant, intake: Inta
 
 
 @transaction.atomic
-def save_section(user, participant: Participant, grant: Grant, intake: Intake, section: Section, form, *,
-                 reached: str) -> bool:
+def save_section(user, participant: Participant, grant: Grant, intake: Intake, section: Section, *,
+                 values: dict, version: str | None, reached: str) -> bool:
     """A file section within the intake: saved by the file's own services (history, audit)."""
     lock_draft(intake)
     if section.form_class is BarriersForm:
-        changed = services.set_barriers(user, participant, grant, form.cleaned_data["barrier_status"],
-                                        form.cleaned_data["barriers"], version=form.submitted_version)
+        changed = services.set_barriers(user, participant, grant, values["barrier_status"], values["barriers"],
+                                        version=version)
     else:
-        changed = bool(services.update_section(user, participant, grant, section, form))
+        changed = bool(services.update_section(user, participant, grant, section, values=values,
+                                               version=version))
     advance(intake, reached)
     return changed
 

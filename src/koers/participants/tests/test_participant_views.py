@@ -224,6 +224,7 @@ def test_saving_one_section_does_not_overwrite_another_saved_meanwhile(world):
     form = section.form_class({"dream_job": "Elektromonteur", "plan_b": "", "sector_interests": ["F"]},
                               instance=stale)
     assert form.is_valid(), form.errors
-    services.update_section(world.regisseur, stale, grant_for(world.regisseur, stale), section, form)
+    services.update_section(world.regisseur, stale, grant_for(world.regisseur, stale), section, values=form.values(),
+                            version=form.submitted_version)
     fresh = Participant.objects.get(pk=world.participant.pk)
     assert fresh.dream_job == "Elektromonteur" and fresh.benefit == "ja"

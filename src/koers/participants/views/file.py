@@ -69,7 +69,7 @@ def participant_create(request):
         raise Http404("Pagina niet gevonden")
     form = ParticipantCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        participant = services.create_participant(request.user, form)
+        participant = services.create_participant(request.user, **form.values())
         messages.success(
             request, f"{participant.name} is aangemaakt. Vul het dossier aan of start de intake."
         )
@@ -134,7 +134,8 @@ def edit_section(request, participant, grant, section):
         form = sec.form_class(request.POST or None, instance=participant)  # carries its version (forms.py)
         if request.method == "POST" and form.is_valid():
             try:
-                changes = services.update_section(request.user, participant, grant, sec, form)
+                changes = services.update_section(request.user, participant, grant, sec, values=form.values(),
+                                                  version=form.submitted_version)
             except locking.StaleEdit as exc:
                 stale = exc
             else:
@@ -185,7 +186,7 @@ def _add_record(request, participant, grant, *, category: str, form_class, save,
     access.require_category(grant, category, write=True)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        record = save(request.user, participant, grant, form)
+        record = save(request.user, participant, grant, **form.cleaned_data)
         messages.success(request, message(record))
         return redirect(_after_save(request, participant))
     audit.record(request.user, participant, {Category.IDENTITY, category}, AuditAction.VIEW,
@@ -256,7 +257,7 @@ def memberships(request, participant, grant):
         raise Http404("Pagina niet gevonden")
     form = MembershipForm(request.POST or None, participant=participant)
     if request.method == "POST" and form.is_valid():
-        m = services.add_membership(request.user, participant, grant, form)
+        m = services.add_membership(request.user, participant, grant, **form.cleaned_data)
         messages.success(request, f"{m.organisation} is nu betrokken bij het traject.")
         return redirect("participants:access", pk=participant.pk)
     items = participant.memberships.select_related("organisation", "added_by", "ended_by").order_by(

@@ -131,8 +131,9 @@ def _conversation_step(request, participant, grant, obj, steps, current):
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            intake_services.save_conversation(request.user, participant, grant, obj, form,
-                                     reached=reached_step(request, steps, current))
+            intake_services.save_conversation(
+                request.user, participant, grant, obj, values={f: form.cleaned_data[f] for f in form.locked_fields()},
+                version=form.submitted_version, reached=reached_step(request, steps, current))
         except locking.StaleEdit as exc:  # changed by a colleague meanwhile: show what, keep the input
             stale = exc
             fresh = type(obj).objects.get(pk=obj.pk)
@@ -153,8 +154,9 @@ def _section_step(request, participant, grant, obj, steps, current):
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            intake_services.save_section(request.user, participant, grant, obj, section, form,
-                                reached=reached_step(request, steps, current))
+            values = form.cleaned_data if section.form_class is BarriersForm else form.values()
+            intake_services.save_section(request.user, participant, grant, obj, section, values=values,
+                                         version=form.submitted_version, reached=reached_step(request, steps, current))
         except locking.StaleEdit as exc:  # changed in the file meanwhile: show what, keep the input
             stale = exc
             form.refresh_version(exc.version)

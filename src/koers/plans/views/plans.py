@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from koers.core import access, audit
 from koers.core.codes import Category, LearningRoute
+from koers.core.forms import apply_errors
 from koers.core.http import post_text
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
@@ -56,14 +57,6 @@ def _edit_url(participant, version) -> str:
     return reverse("plans:edit", kwargs={"pk": participant.pk, "number": version.number})
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(None if field == "__all__" or field not in form.fields else field, error.message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _draft_or_redirect(request, participant, grant, number):
@@ -191,7 +184,7 @@ def _draft_item_form(request, participant, grant, version, *, form, save, succes
             conflict = exc
             form = _refreshed(type(form), request, version, **template_ctx.pop("form_kwargs", {}))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect(_edit_url(participant, version))
@@ -395,7 +388,7 @@ def sign(request, participant, grant, number):
             form = forms.SignForm(data, request.FILES or None)
             form.is_valid()
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Versie {version.number} van het plan is ondertekend.")
             return redirect(_plan_url(participant))
@@ -539,7 +532,7 @@ def integration_action(request, participant, grant, action):
                 item = services.set_component(u, participant, grant, action.split("-", 1)[1], request=request, **d)
                 text = f"{item.get_component_display()}: {item.get_status_display().lower()}."
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, text)
             return redirect("plans:integration", pk=participant.pk)

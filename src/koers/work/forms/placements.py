@@ -33,13 +33,6 @@ def _hours_field():
     )
 
 
-def add_errors(form, exc) -> None:
-    """Put a service's ValidationError on the form's fields (unknown keys become form errors)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class TermFields(forms.Form):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from koers.core import access, audit
 from koers.core.codes import Category
+from koers.core.forms import apply_errors
 from koers.core.models import AuditAction
 from koers.core.pages import participant_object_page, participant_page
 from koers.work.forms.employers import (
@@ -36,12 +37,6 @@ NEAR_MISSES = 10
 NAV = "work"
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _query_without_page(request, param: str = "page") -> str:
@@ -85,7 +80,7 @@ def _employer_form(request, employer=None):
         try:
             saved = employer_services.save_employer(request.user, form.instance)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Werkgever ‘{saved.name}’ is opgeslagen.")
             return redirect("work:employer_detail", pk=saved.pk)
@@ -108,7 +103,7 @@ def _contact_form(request, employer, contact=None):
         try:
             employer_services.save_contact(request.user, form.instance)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Contactpersoon ‘{form.instance.name}’ is opgeslagen.")
             return redirect("work:employer_detail", pk=employer.pk)
@@ -151,7 +146,7 @@ def _visit_form(request, employer, visit=None):
             employer_services.save_visit(request.user, form.instance, form.cleaned_data["participants"],
                                          request=request)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Het bedrijfsbezoek is opgeslagen.")
             return redirect("work:employer_detail", pk=employer.pk)
@@ -192,7 +187,7 @@ def certificate_list(request):
             try:
                 saved = employer_services.save_certificate(request.user, form.instance)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"Certificaat ‘{saved.name}’ is toegevoegd.")
                 return redirect("work:certificates")
@@ -212,7 +207,7 @@ def certificate_update(request, pk):
         try:
             employer_services.save_certificate(request.user, form.instance)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Certificaat ‘{certificate.name}’ is opgeslagen.")
             return redirect("work:certificates")
@@ -259,7 +254,7 @@ def _opening_form(request, employer, opening=None):
         try:
             saved = employer_services.save_opening(request.user, form.instance, form.cleaned_data["certificates"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"‘{saved.title}’ is opgeslagen.")
             return redirect("work:opening_detail", pk=saved.pk)
@@ -350,7 +345,7 @@ def work_profile(request, participant, grant):
                                                 form.cleaned_data["certificates"],
                                   request=request)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Het werkprofiel is opgeslagen.")
             return redirect("work:participant_matches", pk=participant.pk)
@@ -375,7 +370,7 @@ def propose_match(request, participant, grant, pk):
             employer_services.propose_match(request.user, opening, participant, grant, mode=form.cleaned_data["mode"],
                               note=form.cleaned_data["note"], request=request)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{participant.name} is voorgesteld voor ‘{opening.title}’.")
             if request.GET.get("terug") == "deelnemer":
@@ -406,7 +401,7 @@ def match_reject(request, match, participant, grant):
             employer_services.reject_match(request.user, match, grant, reason=form.cleaned_data["reason"],
                                            request=request)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Het voorstel is afgewezen.")
             return redirect("work:participant_matches", pk=match.participant_id)

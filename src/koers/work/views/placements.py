@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from koers.core import access, audit, locking
 from koers.core.codes import Category, Outcome, Phase
+from koers.core.forms import apply_errors
 from koers.core.http import post_text
 from koers.core.models import AuditAction, User
 from koers.core.pages import participant_object_page, participant_page
@@ -25,7 +26,6 @@ from koers.work.forms.placements import (
     FrictionForm,
     PlacementForm,
     TermForm,
-    add_errors,
 )
 from koers.work.models import Opening, OpeningStatus, Placement
 from koers.work.queries import aftercare as aftercare_queries
@@ -90,7 +90,7 @@ def _placement_form_page(request, participant, grant, *, match=None):
             placement = placement_services.create_placement(request.user, participant, grant, form.to_data(),
                                                     request=request)
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Plaatsing vastgelegd: {placement.job_title} bij {placement.employer}. "
                                       "Het nazorgplan staat klaar.")
@@ -145,7 +145,7 @@ def term_add(request, participant, grant, placement_id):
         try:
             placement_services.add_term(request.user, participant, grant, placement.pk, form.to_data(), request=request)
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "De nieuwe afspraken zijn vastgelegd; de vorige blijven in de geschiedenis.")
             return redirect("work:placement_detail", pk=participant.pk, placement_id=placement.pk)
@@ -165,7 +165,7 @@ def placement_end(request, participant, grant, placement_id):
             placement_services.end_placement(request.user, participant, grant, placement.pk, ended_on=c["ended_on"],
                                      reason=c["end_reason"], note=c.get("end_note", ""), request=request)
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "De plaatsing is beëindigd. Rond de nazorg af met een eindgesprek.")
             return redirect("work:placement_detail", pk=participant.pk, placement_id=placement.pk)
@@ -195,7 +195,7 @@ def check_in_record(request, participant, grant, placement_id, check_in_id):
             stale = exc
             form.refresh_version(aftercare_services.check_in_version(type(check_in).objects.get(pk=check_in.pk)))
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Nazorggesprek ‘{check_in.label}’ vastgelegd.")
             return redirect("work:placement_detail", pk=participant.pk, placement_id=placement.pk)
@@ -234,7 +234,7 @@ def friction_add(request, participant, grant, placement_id):
             aftercare_services.log_friction(request.user, participant, grant, placement, occurred_on=c["occurred_on"],
                                    what=c["what"], follow_up=c.get("follow_up", ""), request=request)
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Knelpunt vastgelegd.")
             return redirect("work:placement_detail", pk=participant.pk, placement_id=placement.pk)
@@ -284,7 +284,7 @@ def aftercare_close(request, participant, grant, placement_id):
             aftercare_services.close_with_final_talk(request.user, participant, grant, placement, form.to_data(),
                                             request=request)
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Eindgesprek vastgelegd; de nazorg is afgesloten.")
             return redirect("work:placement_detail", pk=participant.pk, placement_id=placement.pk)
@@ -298,13 +298,6 @@ def aftercare_close(request, participant, grant, placement_id):
 # --- Closing the trajectory ------------------------------------------------------------------------------------
 
 
-def _closure_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            target = f"{name}_decision" if f"{name}_decision" in form.fields else name
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @participant_page
@@ -325,7 +318,9 @@ def close_trajectory(request, participant, grant):
         try:
             closure_services.close_trajectory(request.user, participant, grant, form.to_data(), request=request)
         except ValidationError as exc:
-            _closure_errors(form, exc)
+            apply_errors(form, exc, field_map={
+                name: f"{name}_decision" for name in getattr(exc, "error_dict", {}) if f"{name}_decision" in form.fields
+            })
         else:
             messages.success(request, "Het traject is afgesloten. De eindrapportage staat klaar.")
             return redirect("work:closure_detail", pk=participant.pk)
