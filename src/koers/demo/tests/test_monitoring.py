@@ -34,7 +34,7 @@ def test_loading_twice_changes_nothing(loaded):
     before = counts()
     call_command("demo", "--force", stdout=StringIO())
     assert counts() == before
-    assert demo.load_demo() == {}
+    assert demo.load() == {}
     assert counts() == before
 
 

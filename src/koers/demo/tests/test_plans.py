@@ -11,7 +11,7 @@ from django.core.management import call_command
 from koers.core.access import grant_for
 from koers.core.codes import LifeDomain
 from koers.core.models import User
-from koers.demo.people import CASE_NAMES
+from koers.demo.participants import CASE_NAMES
 from koers.participants.models import Participant
 from koers.plans.models import ComponentProgress, PlanKind, RouteSwitch, SwitchStatus, VersionStatus
 from koers.plans.queries import plans as queries
