@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from koers.core.access import grant_for
 from koers.core.codes import LifeDomain
@@ -19,8 +16,8 @@ from koers.plans.models import ComponentProgress, PlanKind, RouteSwitch, SwitchS
 
 
 @pytest.fixture
-def demo(db):
-    call_command("demo", "--force", stdout=StringIO())
+def demo(demo_data):
+    """The demo world of ``koers demo --force`` (``demo_data``, koers/conftest.py: loaded once per worker)."""
 
 
 def user(username: str) -> User:

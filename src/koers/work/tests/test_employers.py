@@ -236,12 +236,10 @@ def test_import_postcodes_refuses_bad_rows_and_changes_nothing(db, tmp_path, con
 # --- Demo ----------------------------------------------------------------------------------------------------
 
 
-def test_demo_is_idempotent_and_has_the_acceptance_opening(db):
-    from koers.demo import loader as demo_loader
+def test_demo_is_idempotent_and_has_the_acceptance_opening(demo_data):  # koers demo --force: calls demo.work.load
     from koers.demo import people as demo_people
     from koers.demo import work as work_demo
 
-    demo_loader.load_demo()  # calls demo.work.load
     assert Employer.objects.filter(name__in=work_demo.EMPLOYERS).count() == len(work_demo.EMPLOYERS)
     assert Opening.objects.filter(employer__name__in=work_demo.EMPLOYERS).count() >= len(work_demo.OPENINGS)
     again = demo_people.Loader()

@@ -354,16 +354,11 @@ def test_query_budget_of_list_and_detail(world, client_for, max_queries):
 # --- demo -------------------------------------------------------------------------------------------------------
 
 
-def test_demo_placements_are_idempotent_and_ammars_contract_signals(db):
-    from io import StringIO
-
-    from django.core.management import call_command
-
+def test_demo_placements_are_idempotent_and_ammars_contract_signals(demo_data):  # koers demo --force
     from koers.casework.queries import alerts
     from koers.demo import placements as demo_placements
     from koers.demo.people import Loader
 
-    call_command("demo", "--force", stdout=StringIO())
     loader = Loader()
     loader.organisations()
     loader.staff()
