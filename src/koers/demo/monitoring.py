@@ -1,6 +1,6 @@
 """Demo data of the monitoring: two programmes owned by Gemeente Rivierstad.
 
-1. **NBNB** ("Een nieuw bestaan, een nieuwe baan", ``nbnb.py``): the 8 completed projects with their targets,
+1. **NBNB** ("Een nieuw bestaan, een nieuwe baan", ``synthetic.nbnb``): the 8 completed projects with their targets,
    the rationale of every target, duration and intensity, an intervention logic per project (aangrijpingspunt,
    problem, instruments, mechanisms, intermediate goals), and the 395 participants as *imported* trajectories.
    Both files go through the real import (``services/imports.import_projects`` / ``import_participants``),
