@@ -882,9 +882,9 @@ def _drawn(loader: Loader, person, org_key: str, regisseur: str, partners: list)
         return
     reg = registration(person, partners)
     fields = dict(person.fields)
-    settled_limit = loader.days_ago(reg.registered)
+    settled_limit = loader.days_ago(reg.registered + 14)
     if fields.get("settled_on") and fields["settled_on"] > settled_limit:
-        fields["settled_on"] = settled_limit  # settled in the municipality before registering in Koers
+        fields["settled_on"] = settled_limit  # settled in the municipality (at least) two weeks before registering
     participant = Participant.objects.create(
         regie_organisation=org, regisseur=loader.users[regisseur], city=org.municipality, **fields
     )
