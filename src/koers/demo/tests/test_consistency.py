@@ -5,7 +5,8 @@
    a file's phase history ends in its phase.
 2. "In Koers sinds" (``Participant.created_at``, on the eindrapportage) is the registration: at most a month
    before the brede intake, never after it, and nothing of the file (membership, assessment, contact, activity,
-   plan, placement, trajectory, closure) starts earlier.
+   plan, placement, trajectory, closure) starts earlier; the participant settled in the municipality at least two
+   weeks before.
 3. No conversation speaks of a job before it started: every placement of the demo has started (a job still to
    come is an open match), no contact, case-meeting note or intake text before a placement's start names its
    employer or job, a contact with the employer present falls within a placement, and the texts that speak of
@@ -51,6 +52,8 @@ pytestmark = pytest.mark.django_db
 
 #: Days at most between the registration ("in Koers sinds") and the start of the brede intake.
 REGISTRATION_BEFORE_INTAKE = 31
+#: A newcomer is registered in Koers some time after settling in the municipality, never on the same day.
+SETTLED_BEFORE_REGISTRATION = 14
 #: Texts that speak of working at a job now: shifts and pay slips (checked against the placements' start).
 AT_WORK = re.compile(r"\b(?:ploegen|nacht)dienst|\b(?:vroege|late) dienst|loonstro", re.IGNORECASE)
 
@@ -125,8 +128,9 @@ def test_in_koers_sinds_is_the_registration_before_the_intake_and_every_record(d
             if first_intake.held_on < registered or (first_intake.completed_at
                                                      and day(first_intake.completed_at) < started):
                 problems.append(f"{p.name}: de data van de intake kloppen niet")
-        if p.settled_on and p.settled_on > registered:
-            problems.append(f"{p.name}: in de gemeente sinds {p.settled_on}, na in Koers sinds {registered}")
+        if p.settled_on and (registered - p.settled_on).days < SETTLED_BEFORE_REGISTRATION:
+            problems.append(f"{p.name}: in de gemeente sinds {p.settled_on}, minder dan "
+                            f"{SETTLED_BEFORE_REGISTRATION} dagen voor in Koers sinds {registered}")
         dates = {
             "betrokkenheid": Membership.objects.filter(participant=p).values_list("valid_from", flat=True),
             "taalniveau": LanguageAssessment.objects.filter(participant=p).values_list("tested_on", flat=True),
