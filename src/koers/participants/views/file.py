@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from koers.core import access, audit, locking
+from koers.core import access, audit, exports, locking
 from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Role
 from koers.core.http import safe_next
 from koers.core.models import AuditAction
@@ -358,8 +358,6 @@ def audit_trail_csv(request, participant, grant):
         detail="Audittrail geëxporteerd (CSV)",
         request=request,
     )
-    from koers.core import exports  # local: this module's imports are being reworked in parallel
-
     # core.exports: UTF-8 with BOM, ";", no-store, and text such as "=HYPERLINK(...)" never runs as a formula.
     response, writer = exports.csv_response(f"audittrail-deelnemer-{participant.pk}.csv")
     writer.writerow(
