@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from koers.core import access, audit
 from koers.core.codes import Category, LearningRoute
-from koers.core.forms import apply_errors
+from koers.core.formtools import apply_errors
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
 from koers.plans.forms import integration as forms
