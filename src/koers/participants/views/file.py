@@ -260,9 +260,7 @@ def memberships(request, participant, grant):
         m = services.add_membership(request.user, participant, grant, **form.cleaned_data)
         messages.success(request, f"{m.organisation} is nu betrokken bij het traject.")
         return redirect("participants:access", pk=participant.pk)
-    items = participant.memberships.select_related("organisation", "added_by", "ended_by").order_by(
-        "ended_at", "-added_at"
-    )
+    items = queries.memberships(participant)
     audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY}, AuditAction.VIEW,
                  legal_basis=grant.legal_basis, detail="Betrokken organisaties en toestemming bekeken",
                  request=request)

@@ -39,6 +39,11 @@ def _with_content(qs: QuerySet, grant: Grant) -> QuerySet:
     return qs.prefetch_related(Prefetch("goals", goals.order_by("position", "id")), "agreements")
 
 
+def has_plan(participant: Participant) -> bool:
+    """Whether the participant has a plan version (signed or not)."""
+    return PlanVersion.objects.filter(participant=participant).exists()
+
+
 def versions(participant: Participant) -> list[PlanVersion]:
     return list(
         PlanVersion.objects.filter(participant=participant)

@@ -19,7 +19,7 @@ from koers.core.models import AuditAction
 from koers.core.pages import participant_page
 from koers.plans import pdf as plan_pdf
 from koers.plans.forms import plans as forms
-from koers.plans.models import PlanVersion, SignedPlanError, SignMethod
+from koers.plans.models import SignedPlanError, SignMethod
 from koers.plans.queries import plans as queries
 from koers.plans.rules.diff import diff_versions
 from koers.plans.services import plans as services
@@ -86,7 +86,7 @@ def plan(request, participant, grant, number=None):
 @participant_page
 def start(request, participant, grant):
     _require(grant, write=True)
-    if PlanVersion.objects.filter(participant=participant).exists():
+    if queries.has_plan(participant):
         messages.info(request, "Deze deelnemer heeft al een plan.")
         return redirect(_plan_url(participant))
     kind = "pip" if participant.integration_obliged == "ja" else "toekomstplan"
