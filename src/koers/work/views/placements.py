@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from koers.core import access, audit, locking
 from koers.core.codes import Category, Outcome, Phase
-from koers.core.forms import apply_errors
+from koers.core.formtools import apply_errors
 from koers.core.http import post_text
 from koers.core.models import AuditAction, User
 from koers.core.pages import participant_object_page, participant_page
