@@ -54,6 +54,7 @@ def test_regisseur_new_version_change_goal_sign_and_compare(world, login, signed
     _check(page)
 
     page.get_by_role("link", name="Vergelijk met versie 1").click()
+    page.wait_for_url("**/plan/vergelijken/**")
     assert page.get_by_text("Doel gewijzigd").first.is_visible()
     assert page.get_by_text("Stage als elektromonteur").first.is_visible()
     _check(page)
