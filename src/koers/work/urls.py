@@ -3,6 +3,7 @@
 from django.urls import path
 
 from koers.work.views import employers as employers_views
+from koers.work.views import matching as matching_views
 from koers.work.views import placements as placements_views
 
 app_name = "work"
@@ -27,11 +28,12 @@ urlpatterns = [
     path("vacatures/", employers_views.opening_list, name="opening_list"),
     path("vacatures/<int:pk>/", employers_views.opening_detail, name="opening_detail"),
     path("vacatures/<int:pk>/wijzigen/", employers_views.opening_update, name="opening_update"),
-    path("vacatures/<int:pk>/kandidaten/", employers_views.opening_matches, name="opening_matches"),
-    path("vacatures/<int:pk>/voorstellen/<int:participant_pk>/", employers_views.propose_match, name="propose_match"),
-    path("matches/<int:pk>/afwijzen/", employers_views.match_reject, name="match_reject"),
-    path("deelnemer/<int:pk>/vacatures/", employers_views.participant_matches, name="participant_matches"),
-    path("deelnemer/<int:pk>/werkprofiel/", employers_views.work_profile, name="work_profile"),
+    # matching
+    path("vacatures/<int:pk>/kandidaten/", matching_views.opening_matches, name="opening_matches"),
+    path("vacatures/<int:pk>/voorstellen/<int:participant_pk>/", matching_views.propose_match, name="propose_match"),
+    path("matches/<int:pk>/afwijzen/", matching_views.match_reject, name="match_reject"),
+    path("deelnemer/<int:pk>/vacatures/", matching_views.participant_matches, name="participant_matches"),
+    path("deelnemer/<int:pk>/werkprofiel/", matching_views.work_profile, name="work_profile"),
     # placement
     path("deelnemers/<int:pk>/plaatsingen/", placements_views.participant_placements, name="participant_placements"),
     path("deelnemers/<int:pk>/plaatsingen/nieuw/", placements_views.placement_create, name="placement_create"),

@@ -34,7 +34,7 @@ from koers.work.queries.placements import (
     work_staff,
 )
 from koers.work.services import aftercare as aftercare_services
-from koers.work.services import employers as employer_services
+from koers.work.services import matching as matching_services
 
 
 def get_placement_or_404(participant: Participant, grant: Grant, placement_id, *, lock: bool = False) -> Placement:
@@ -58,7 +58,7 @@ def _raise(errors: dict[str, str]) -> None:
 
 def _mark_match_placed(match_id: int | None) -> None:
     if match_id:
-        employer_services.mark_placed(Match.objects.select_related("opening").get(pk=match_id))
+        matching_services.mark_placed(Match.objects.select_related("opening").get(pk=match_id))
 
 
 @transaction.atomic
