@@ -1,7 +1,9 @@
-"""Routes of the work app (namespace ``work``): employers and matching, placements and closure."""
+"""Routes of the work app (namespace ``work``): employers, matching, placements, aftercare and closure."""
 
 from django.urls import path
 
+from koers.work.views import aftercare as aftercare_views
+from koers.work.views import closure as closure_views
 from koers.work.views import employers as employers_views
 from koers.work.views import matching as matching_views
 from koers.work.views import placements as placements_views
@@ -41,14 +43,16 @@ urlpatterns = [
     path(P, placements_views.placement_detail, name="placement_detail"),
     path(P + "afspraken/", placements_views.term_add, name="placement_term_add"),
     path(P + "beeindigen/", placements_views.placement_end, name="placement_end"),
-    path(P + "nazorg/<int:check_in_id>/", placements_views.check_in_record, name="check_in_record"),
-    path(P + "nazorg/nieuw/", placements_views.check_in_add, name="check_in_add"),
-    path(P + "knelpunten/nieuw/", placements_views.friction_add, name="friction_add"),
-    path(P + "knelpunten/<int:friction_id>/opgelost/", placements_views.friction_resolve, name="friction_resolve"),
-    path(P + "knelpunten/<int:friction_id>/escaleren/", placements_views.friction_escalate, name="friction_escalate"),
-    path(P + "eindgesprek/", placements_views.aftercare_close, name="aftercare_close"),
-    path("deelnemers/<int:pk>/afsluiten/", placements_views.close_trajectory, name="close_trajectory"),
-    path("deelnemers/<int:pk>/afsluiting/", placements_views.closure_detail, name="closure_detail"),
-    path("deelnemers/<int:pk>/afsluiting/eindrapportage-<str:version>.pdf", placements_views.closure_report,
+    # aftercare
+    path(P + "nazorg/<int:check_in_id>/", aftercare_views.check_in_record, name="check_in_record"),
+    path(P + "nazorg/nieuw/", aftercare_views.check_in_add, name="check_in_add"),
+    path(P + "knelpunten/nieuw/", aftercare_views.friction_add, name="friction_add"),
+    path(P + "knelpunten/<int:friction_id>/opgelost/", aftercare_views.friction_resolve, name="friction_resolve"),
+    path(P + "knelpunten/<int:friction_id>/escaleren/", aftercare_views.friction_escalate, name="friction_escalate"),
+    path(P + "eindgesprek/", aftercare_views.aftercare_close, name="aftercare_close"),
+    # closure
+    path("deelnemers/<int:pk>/afsluiten/", closure_views.close_trajectory, name="close_trajectory"),
+    path("deelnemers/<int:pk>/afsluiting/", closure_views.closure_detail, name="closure_detail"),
+    path("deelnemers/<int:pk>/afsluiting/eindrapportage-<str:version>.pdf", closure_views.closure_report,
          name="closure_report"),
 ]
