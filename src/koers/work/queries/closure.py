@@ -34,6 +34,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from koers.activities.models import Enrolment
 from koers.core.access import Grant
 from koers.core.codes import (
     SPECIAL_DROPOUT_REASONS,
@@ -113,8 +114,6 @@ def placement_outcome(placement: Placement, contract_type: str) -> str:
 def propose(participant: Participant, *, on: date | None = None, ending: set[int] | frozenset = frozenset()
             ) -> Proposal:
     """The outcome the records point to on ``on`` (placements in ``ending`` count as ended). Three queries."""
-    from koers.activities.models import Enrolment
-
     on = on or timezone.localdate()
     found: list[tuple[str, str]] = []
     open_placements = [

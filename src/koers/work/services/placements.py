@@ -14,6 +14,7 @@ from koers.core.access import Grant, require_category
 from koers.core.codes import Category, Phase
 from koers.core.models import AuditAction
 from koers.participants.models import Participant
+from koers.participants.services import file as participant_services
 from koers.work.models import (
     Match,
     Placement,
@@ -65,8 +66,6 @@ def _mark_match_placed(match_id: int | None) -> None:
 def create_placement(user, participant: Participant, grant: Grant, data: PlacementData, *, request=None
                      ) -> Placement:
     """Record a placement with its first terms and aftercare plan; a paid job moves the phase to *nazorg*."""
-    from koers.participants.services import file as participant_services
-
     require_category(grant, W, write=True)
     if participant.phase == Phase.AFGESLOTEN:
         raise ValidationError("Het traject van deze deelnemer is afgesloten; er kan geen plaatsing meer bij.")
