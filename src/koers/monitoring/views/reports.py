@@ -18,7 +18,7 @@ from django.utils import timezone
 from koers.core import exports
 from koers.monitoring import access
 from koers.monitoring.access import SMALL_CELL
-from koers.monitoring.forms.programmes import ReportFilterForm
+from koers.monitoring.forms.reports import ReportFilterForm
 from koers.monitoring.queries import completeness as completeness_queries
 from koers.monitoring.queries import indicators
 from koers.monitoring.rules import tables
