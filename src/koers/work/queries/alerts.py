@@ -1,4 +1,5 @@
-"""Signals of placements and aftercare for the caseload (registered with ``casework.signals`` on app ready).
+"""Caseload alert providers of placements and aftercare (*signalen*; registered with the alert engine,
+``casework.queries.alerts``, in ``WorkConfig.ready``).
 
 Codes (category ``werk``; closed trajectories get none):
 
