@@ -124,7 +124,7 @@ def propose(participant: Participant, *, on: date | None = None, ending: set[int
     for p in open_placements:
         term = placement_queries.current_term(p)
         outcome = placement_outcome(p, term.contract_type if term else "")
-        hours = f", {placement_queries._hours(term.hours_per_week)} uur per week" if term else ""
+        hours = f", {placement_queries.format_hours(term.hours_per_week)} uur per week" if term else ""
         found.append((outcome, f"lopende plaatsing {p.get_kind_display().lower()}: {p.job_title} bij "
                                f"{p.employer} sinds {_d(p.start_date)}{hours}"))
     enrolments = list(
