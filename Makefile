@@ -25,6 +25,8 @@ WORKERS ?= 3
 CHROMIUM ?= $(or $(KOERS_CHROMIUM),/usr/bin/chromium)
 PYTEST_ARGS ?=
 # pytest-xdist workers for `make test` (auto = one per core); TEST_WORKERS=0 runs the suite in one process.
+# The workers share the tests by work stealing (`--dist worksteal` in pyproject.toml's addopts): a worker that
+# runs out takes half of the other's queue, so a long test near the end does not leave a core idle.
 TEST_WORKERS ?= auto
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1

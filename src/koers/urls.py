@@ -12,4 +12,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "koers.core.views.not_found"
+handler404 = "koers.core.views.site.not_found"

@@ -40,4 +40,4 @@ def week_card_context(participant: Participant, week: Week) -> dict:
 
 def week_card(participant: Participant, week: Week) -> bytes:
     html = render_to_string("activities/week_card.html", week_card_context(participant, week))
-    return html_to_pdf(html)
+    return html_to_pdf(html, base=False)  # a one-page card with its own layout (week_card.html), not a document

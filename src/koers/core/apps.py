@@ -17,7 +17,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="koers_create_cache_table")
         # Every form of the project: dates within 1900..2100, ids the database can hold (issue 10, item 8).
-        from koers.core.forms import install_input_limits
+        from koers.core.formtools import install_input_limits
 
         install_input_limits()
         from koers.core import access, extensions

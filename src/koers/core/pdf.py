@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
+#: The stylesheet every document starts from (page, type, headings, tables); documents add their own after it.
+BASE_CSS = "pdf/base.css"
 
-def html_to_pdf(html: str, *, css_templates: tuple[str, ...] = ()) -> bytes:
-    """Render ``html`` with the stylesheets rendered from ``css_templates`` (template names) to PDF bytes."""
+
+def html_to_pdf(html: str, *, css_templates: tuple[str, ...] = (), base: bool = True) -> bytes:
+    """Render ``html`` with the base stylesheet (unless ``base`` is False) and then those rendered from
+    ``css_templates`` (template names) to PDF bytes."""
     from weasyprint import CSS, HTML  # imported here: loading Pango takes a moment and most requests need none
 
-    stylesheets = [CSS(string=render_to_string(name), url_fetcher=refuse_fetch) for name in css_templates]
+    names = (BASE_CSS, *css_templates) if base else css_templates
+    stylesheets = [CSS(string=render_to_string(name), url_fetcher=refuse_fetch) for name in names]
     return HTML(string=html, url_fetcher=refuse_fetch).write_pdf(stylesheets=stylesheets)
 
 

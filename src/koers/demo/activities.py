@@ -1,6 +1,6 @@
 """Demo activities: two group programmes, the case journeys' activities, sessions and attendance.
 
-Part of ``koers demo`` (called from ``koers.demo.loader.load_demo`` inside its transaction). Every date is
+Part of ``koers demo`` (``koers.demo.loader.load`` calls ``load`` inside its transaction). Every date is
 relative to today, so the demo always looks current:
 
 - **Samen Sterk naar Werk** at De Schakel: three days a week for six months at one location. The first twelve
@@ -47,7 +47,8 @@ from koers.core.codes import (
     LegalBasis,
     SessionStatus,
 )
-from koers.demo.people import CASE_NAMES, Loader
+from koers.demo import world
+from koers.demo.participants import CASE_NAMES
 from koers.participants.models import Membership, Participant
 
 A = AttendanceStatus
@@ -308,12 +309,19 @@ def _closed_days(ctx, d: Dates) -> None:
             ctx.count("vrije dagen")
 
 
+def _registered(participant: Participant) -> date:
+    """The day the participant came into Koers ("in Koers sinds"): nothing of theirs starts earlier."""
+    return timezone.localdate(participant.created_at)
+
+
 def _ensure_membership(ctx, participant: Participant, org_key: str, since: date) -> None:
-    """The provider needs an active membership to see (and register) an enrolled participant."""
+    """The provider needs an active membership to see (and register) an enrolled participant: from two weeks before
+    the enrolment, but not before the participant's registration."""
     if Membership.objects.active().filter(participant=participant, organisation=ctx.orgs[org_key]).exists():
         return
     basis, purpose = PROVIDER_BASIS[org_key]
-    ctx._membership(participant, org_key, basis, purpose, max((ctx.today - since).days, 0) + 14)
+    days = min(max((ctx.today - since).days, 0) + 14, (ctx.today - _registered(participant)).days)
+    ctx.membership(participant, org_key, basis, purpose, days)
 
 
 @dataclass
@@ -433,7 +441,10 @@ def _enrol(ctx, spec: Spec, activity: Activity, rows: list[tuple], plan: Plan) -
     dropped = dict(plan.rows.get("dropped", []))
     enrolments = []
     for participant, group, start, end, status, extra in rows:
-        start = max(start or activity.start_date, activity.start_date)
+        # Not before the activity, nor before the participant came into Koers (who registered since joins later).
+        start = max(start or activity.start_date, activity.start_date, _registered(participant))
+        if start > activity.end_date:
+            continue
         if participant in dropped and start > dropped[participant]:
             continue  # stopped before this part began
         if status is None:
@@ -555,18 +566,10 @@ def _attendance(ctx, activities: list[Activity], owners: dict[int, str], shaky: 
 # --- Entry point -----------------------------------------------------------------------------------------------
 
 
-def _context(loader):
-    if loader is None:
-        loader = Loader()
-        loader.organisations()
-        loader.staff()
-    return loader
-
-
 def load(loader=None) -> dict[str, int]:
     """Create whatever of the demo activities is missing. Returns the rows created per kind (also counted on the
     loader, so ``koers demo`` prints them)."""
-    ctx = _context(loader)
+    ctx = world.context(loader)
     before = dict(ctx.created)
     today = ctx.today
     d = Dates(today=today, monday=today - timedelta(days=today.weekday()))
@@ -599,4 +602,4 @@ def load(loader=None) -> dict[str, int]:
         .order_by("participant__name").values_list("participant_id", flat=True)[1:2]
     )
     _attendance(ctx, list(activities.values()), owners, shaky)
-    return {k: v - before.get(k, 0) for k, v in ctx.created.items() if v != before.get(k, 0)}
+    return ctx.since(before)

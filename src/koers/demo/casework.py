@@ -1,13 +1,16 @@
 """Demo casework: contacts, counsellors, action items, case meetings and a warm handover for Gemeente Rivierstad.
 
-Part of ``koers demo`` (called from ``koers.demo.loader.load_demo`` inside its transaction, after the
+Part of ``koers demo`` (``koers.demo.loader.load`` calls ``load`` inside its transaction, after the
 activities and plans). Every date is relative to today, so the caseload shows a realistic mix of signals:
 
 - **Contacts** over the last ten weeks for every active participant of both regisseurs: conversations at the
   stadskantoor, home visits (some together with the bruggenbouwer, in Tigrinya), phone calls, WhatsApp messages,
   a group information meeting, and the partners' own contacts (Werkkracht, Stichting Nieuw Thuis, Taalcentrum,
   De Schakel). The case journeys have their own story: a driegesprek with Ammar's employer, a contact about
-  Heba's health that only the regisseur (and De Schakel, whose consent covers it) may read.
+  Heba's health that only the regisseur (and De Schakel, whose consent covers it) may read. A conversation speaks
+  of a job only once it has started (``placements``). In phase intake the last conversation is the first one of
+  the brede intake under way; Gemeente Heuvelrand's regisseur has the same kind of contacts with their own
+  caseload.
 - Most participants of the demo regisseur were seen in the last six days. A few were not: **one drawn
   participant was last seen exactly nine days ago** (``NINE_DAYS``; chosen by fixed rules among those without
   activities or plans, so no other signal distracts: "Geen contact sinds 9 dagen"), one twelve days ago, and the
@@ -38,6 +41,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from koers.activities.models import Enrolment
 from koers.casework.models import ActionItem, CaseMeeting, CaseMeetingItem, Contact, DiscussionRequest, Handover
 from koers.casework.queries import handover as handover_queries
 from koers.casework.services import handover as handover_services
@@ -53,8 +57,10 @@ from koers.core.codes import (
     MeetingStatus,
     Phase,
 )
-from koers.demo.people import CASE_NAMES, Loader
-from koers.participants.models import Membership, Participant
+from koers.demo import world
+from koers.demo.participants import CASE_NAMES
+from koers.participants.models import Intake, IntakeStatus, Membership, Participant
+from koers.plans.models import IntegrationRecord, PlanVersion
 
 K = ContactKind
 D = LifeDomain
@@ -116,11 +122,19 @@ CASE_CONTACTS: dict[str, tuple[ContactDef, ...]] = {
         ContactDef(64, K.GESPREK, 45, "gemeente", (REG,),
                    "Voortgangsgesprek. Het werk in de productie gaat goed, maar Nahom wil terug naar de techniek.",
                    "Werkkracht zoekt een VCA-cursus op zaterdag. Nahom vraagt zijn rooster voor de komende maanden op.",
-                   hour=16),
+                   hour=16,
+                   actions=(ActionDef("VCA-basiscursus aanvragen en inplannen", D.PARTICIPATIE, "reintegratie",
+                                      "begeleider", 21, description="Cursus op zaterdag, past bij de ploegendienst."),
+                            ActionDef("Bedrijfsbezoek bij een installatiebedrijf regelen", D.PARTICIPATIE, "gemeente",
+                                      "accountmanager", 35, description="Kennismaken met de elektrotechniek in "
+                                      "Nederland; mogelijk werkervaringsplek."))),
         ContactDef(41, K.BERICHT, 5, "gemeente", (REG,),
-                   "WhatsApp: Nahom stuurt zijn nieuwe rooster (wisselend vroege en late dienst)."),
+                   "WhatsApp: Nahom stuurt zijn nieuwe rooster (wisselend vroege en late dienst).",
+                   actions=(ActionDef("Taalles in de avond zoeken die past bij ploegendienst", D.COMMUNICATIE_TAAL,
+                                      "taal", "taaldocent", 10, BEZIG),)),
         ContactDef(27, K.GESPREK, 60, "reintegratie", ("begeleider",),
-                   "Kennismaking trajectbegeleiding bij Werkkracht. Cv aangepast voor vacatures in de techniek.",
+                   "Trajectgesprek bij Werkkracht over de stap naar de techniek. Cv aangepast voor vacatures in de "
+                   "techniek.",
                    "Nahom zoekt zelf drie installatiebedrijven in de regio op.", hour=15,
                    actions=(ActionDef("Vacatures installatiebedrijven in de regio verzamelen", D.PARTICIPATIE,
                                       "reintegratie", "begeleider", -10, AFGEROND, 11),)),
@@ -144,7 +158,9 @@ CASE_CONTACTS: dict[str, tuple[ContactDef, ...]] = {
                                       D.GEESTELIJKE_GEZONDHEID, "gemeente", REG, 12),)),
         ContactDef(20, K.GESPREK, 30, "sociaal", ("jobcoach",),
                    "Evaluatie vrijwilligerswerk bij De Schakel: kassa en inname gaan zelfstandig. Heba wil ook "
-                   "administratie proberen.", "Twee ochtenden meelopen met de administratie.", hour=12),
+                   "administratie proberen.", "Twee ochtenden meelopen met de administratie.", hour=12,
+                   actions=(ActionDef("Administratieve taken bij De Schakel uitproberen", D.PARTICIPATIE, "sociaal",
+                                      "jobcoach", 20, description="Twee ochtenden meelopen met de administratie."),)),
         ContactDef(12, K.TELEFOON, 10, "taal", ("taaldocent", REG),
                    "Overleg tussen docent en regisseur over de aanmelding voor het Staatsexamen NT2 programma II.",
                    "De docent meldt Heba aan zodra de data bekend zijn.", present=False, hour=9),
@@ -154,21 +170,26 @@ CASE_CONTACTS: dict[str, tuple[ContactDef, ...]] = {
     ),
     "Ammar Darwish": (
         ContactDef(58, K.DRIEGESPREK, 45, "reintegratie", ("begeleider",),
-                   "Evaluatie na de proeftijd bij de werkgever. Tevreden over inzet en tempo; de taal op de werkvloer "
-                   "blijft lastig. Rugklachten besproken: minder tillen bij de pers.",
+                   "Evaluatie bij de werkgever, een half jaar na de start. Tevreden over inzet en tempo; de taal op de "
+                   "werkvloer blijft lastig. Rugklachten besproken: minder tillen bij de pers.",
                    "Ammar krijgt een vaste plek aan de inpaklijn. Over twee maanden opnieuw een driegesprek over "
-                   "verlenging.", third_party="Teamleider productie, Kunststoffen Rivierland (werkgever)",
-                   employer=True, interpreter=True, hour=15),
+                   "verlenging.", third_party="Henk, teamleider inpak, Verpakkingsfabriek De Linge (werkgever)",
+                   employer=True, interpreter=True, hour=15,
+                   actions=(ActionDef("Driegesprek met werkgever over verlenging en meer uren", D.PARTICIPATIE,
+                                      "reintegratie", "begeleider", -6, description="Contract van 7 maanden loopt af; "
+                                      "bespreken of verlenging en uitbreiding naar 32 uur mogelijk is."),)),
         ContactDef(37, K.TELEFOON, 15, "maatschappelijk", (NT,),
                    "Vragen over de loonstrook en de aanvullende uitkering die elke maand anders is.",
                    "Ammar stuurt zijn loonstroken voortaan meteen door naar Werk en Inkomen.", hour=17,
                    actions=(ActionDef("Loonstroken van de afgelopen drie maanden doorsturen naar Werk en Inkomen",
-                                      D.FINANCIEN, "maatschappelijk", NT, -25, AFGEROND, 30),)),
+                                      D.FINANCIEN, "maatschappelijk", NT, -25, AFGEROND, 30),
+                            ActionDef("Budgetgesprek: gevolgen van het contract voor uitkering en toeslagen",
+                                      D.FINANCIEN, "maatschappelijk", NT, 14, BEZIG))),
         ContactDef(19, K.GESPREK, 30, "taal", ("taaldocent",),
                    "Gesprek na de voortgangstoets: spreken gaat vooruit, luisteren op de werkvloer blijft moeilijk.",
                    "Extra luisteroefeningen met woorden uit de fabriek.", hour=19),
         ContactDef(5, K.HUISBEZOEK, 60, "gemeente", (REG, NT),
-                   "Huisbezoek bij Ammar en zijn vrouw, met telefonische tolk. Het contract loopt over zes weken af; "
+                   "Huisbezoek bij Ammar en zijn vrouw, met telefonische tolk. Het contract loopt over drie weken af; "
                    "Ammar maakt zich zorgen over het inkomen. De droom van een eigen winkel leeft nog.",
                    "De regisseur vraagt Werkkracht het driegesprek met de werkgever snel te plannen.",
                    interpreter=True, hour=18),
@@ -176,10 +197,14 @@ CASE_CONTACTS: dict[str, tuple[ContactDef, ...]] = {
     "Nabil Mansour": (
         ContactDef(48, K.GESPREK, 45, "gemeente", (REG,),
                    "Gesprek over plan B: een BBL-opleiding elektrotechniek naast werk. Nabil twijfelt nog, juristerij "
-                   "blijft zijn droom.", "Nabil bezoekt de open avond van het mbo.", hour=10),
+                   "blijft zijn droom.", "Nabil bezoekt de open avond van het mbo.", hour=10,
+                   actions=(ActionDef("Intake mbo Elektrotechniek (BBL) plannen", D.ONDERWIJS, "gemeente", REG, 25),)),
         ContactDef(26, K.GESPREK, 60, "maatschappelijk", ("bruggenbouwer",),
                    "Sollicitatietraining: vragen van een werkgever geoefend, ook over het gat in zijn cv.",
-                   "Volgende keer een oefengesprek met een echte installateur.", hour=13),
+                   "Volgende keer een oefengesprek met een echte installateur.", hour=13,
+                   actions=(ActionDef("Sollicitatiegesprek BBL-plek voorbereiden", D.COMMUNICATIE_TAAL,
+                                      "maatschappelijk", "bruggenbouwer", 7,
+                                      description="Gesprekstraining: vragen van de werkgever oefenen."),)),
         ContactDef(GROUP_DAYS_AGO, K.GROEPSBIJEENKOMST, 90, "gemeente", ("regisseur", "regisseur2", "accountmanager"),
                    "Groepsvoorlichting ‘Werken naast de inburgering’ op het stadskantoor: rechten en plichten, en wat "
                    "werk betekent voor uitkering en toeslagen.", hour=14),
@@ -252,6 +277,7 @@ JOINT_VISIT = (
     "Huisbezoek samen met de bruggenbouwer, in het Tigrinya en het Nederlands. {first} voelt zich meer thuis in de "
     "wijk; wel zorgen om familie in het land van herkomst."
 )
+GROUP_MEETING_AT = "Gemeente Rivierstad"
 GROUP_MEETING = (
     "Groepsvoorlichting ‘Werken naast de inburgering’ op het stadskantoor: rechten en plichten, en wat werk betekent "
     "voor uitkering en toeslagen."
@@ -278,9 +304,6 @@ def _orgs_of(memberships: dict[int, list[Membership]], pid: int, ctx) -> set[str
 
 
 def choose(ctx, people: list[Participant], memberships: dict[int, list[Membership]]) -> Choice:
-    from koers.activities.models import Enrolment
-    from koers.plans.models import IntegrationRecord, PlanVersion
-
     ids = [p.pk for p in people]
     enrolled = set(Enrolment.objects.filter(participant_id__in=ids).values_list("participant_id", flat=True))
     planned = set(PlanVersion.objects.filter(participant_id__in=ids).values_list("participant_id", flat=True))
@@ -352,6 +375,11 @@ def _at(ctx, days_ago: int, hour: int, minute: int = 0) -> datetime:
     return min(moment, ctx.now)
 
 
+def _org(ctx, p: Participant, key: str):
+    """The organisation by key; "gemeente" is the participant's regie organisation (also in Heuvelrand)."""
+    return p.regie_organisation if key == "gemeente" else ctx.orgs[key]
+
+
 def _first(p: Participant) -> str:
     return p.preferred_name or p.name.split()[0]
 
@@ -381,7 +409,7 @@ class _Writer:
 
     def may_own(self, p: Participant, org_key: str, domain: str) -> bool:
         """What ``services.check_action`` asks: an involved organisation whose legal basis covers the domain."""
-        org = self.ctx.orgs[org_key]
+        org = _org(self.ctx, p, org_key)
         if org.pk == p.regie_organisation_id:
             return True
         category = DOMAIN_CATEGORY.get(domain, Category.TRAJECTORY)
@@ -395,7 +423,7 @@ class _Writer:
         happened = _at(ctx, c.ago, c.hour, (c.ago * 13 + c.minutes) % 4 * 15)
         contact = Contact(
             participant=p, kind=c.kind, happened_at=happened, duration_minutes=c.minutes,
-            organisation=ctx.orgs[c.org], participant_present=c.present, third_party=c.third_party,
+            organisation=_org(ctx, p, c.org), participant_present=c.present, third_party=c.third_party,
             employer_present=c.employer, interpreter_present=c.interpreter, summary=c.summary.format(first=first),
             agreements=c.agreements.format(first=first), follow_up=c.follow_up, is_special=c.special,
             recorded_by=staff[0],
@@ -421,7 +449,7 @@ class _Writer:
             for a, p in actions:
                 items.append(ActionItem(
                     participant=p, title=a.title, description=a.description, domain=a.domain,
-                    owner_organisation=ctx.orgs[a.org], assignee=_user(ctx, p, a.assignee),
+                    owner_organisation=_org(ctx, p, a.org), assignee=_user(ctx, p, a.assignee),
                     due_date=ctx.today + timedelta(days=a.due), status=a.status, source_contact=contact,
                     created_by=contact.recorded_by, created_at=contact.recorded_at,
                     completed_at=_at(ctx, a.done, 16) if a.done is not None else None,
@@ -430,10 +458,13 @@ class _Writer:
         ctx.count("actiepunten", len(items))
 
 
-def _history(p: Participant, orgs: set[str], choice: Choice) -> list[ContactDef]:
-    """Ten weeks of contacts of a drawn participant, the same on every load (a generator seeded by the person)."""
+def _history(p: Participant, orgs: set[str], choice: Choice, intake_days: int | None = None) -> list[ContactDef]:
+    """Ten weeks of contacts of a drawn participant, the same on every load (a generator seeded by the person).
+    In phase intake the last one is the first conversation of the brede intake under way (``intake_days`` ago)."""
     rng = random.Random(f"{p.name}|{p.date_of_birth.isoformat()}")
     last = choice.last.get(p.pk) or rng.randint(1, 6)
+    if p.phase == Phase.INTAKE and intake_days is not None:
+        last = intake_days
     ti = bool(set(p.languages or []) & TIGRINYA)
 
     def regisseur_contact(ago: int, i: int) -> ContactDef:
@@ -486,7 +517,7 @@ def _history(p: Participant, orgs: set[str], choice: Choice) -> list[ContactDef]
                                "Gebeld na de uitval bij Taalexpres: {first} zorgt voor een ziek familielid en kon "
                                "niet meer naar de les.", "{first} wil terugkomen zodra de zorg geregeld is. Bespreken "
                                "in het casusoverleg.", hour=15)
-    if last < GROUP_DAYS_AGO and rng.random() < 0.3:
+    if last < GROUP_DAYS_AGO and rng.random() < 0.3 and p.regie_organisation.name == GROUP_MEETING_AT:
         result.append(ContactDef(GROUP_DAYS_AGO, K.GROEPSBIJEENKOMST, 90, "gemeente",
                                  ("regisseur", "regisseur2", "accountmanager"), GROUP_MEETING, hour=14))
     nine = choice.nine is not None and p.pk == choice.nine.pk
@@ -513,9 +544,13 @@ def _actions(action, ago: int, rng: random.Random) -> tuple[ActionDef, ...]:
 
 
 def _contacts(ctx, people: list[Participant], memberships, choice: Choice) -> None:
-    with_contacts = set(
-        Contact.objects.filter(participant_id__in=[p.pk for p in people]).values_list("participant_id", flat=True)
-    )
+    ids = [p.pk for p in people]
+    with_contacts = set(Contact.objects.filter(participant_id__in=ids).values_list("participant_id", flat=True))
+    under_way = {
+        pid: (ctx.today - held).days
+        for pid, held in Intake.objects.filter(participant_id__in=ids, status=IntakeStatus.CONCEPT)
+        .values_list("participant_id", "held_on")
+    }
     writer = _Writer(ctx, memberships)
     for p in people:
         if p.pk in with_contacts or p.phase == Phase.AFGESLOTEN:
@@ -523,7 +558,7 @@ def _contacts(ctx, people: list[Participant], memberships, choice: Choice) -> No
         if p.name in CASE_NAMES:
             defs = CASE_CONTACTS.get(p.name, ())
         else:
-            defs = _history(p, _orgs_of(memberships, p.pk, ctx), choice)
+            defs = _history(p, _orgs_of(memberships, p.pk, ctx), choice, under_way.get(p.pk))
         for c in defs:
             writer.add(p, c)
     writer.write()
@@ -563,7 +598,7 @@ class ItemDef:
 
 PAST_ITEMS = (
     ItemDef("Ammar Darwish",
-            "Contract loopt over zes weken af; verlenging onzeker en zorgen over het inkomen.",
+            "Contract loopt over drie weken af; verlenging onzeker en zorgen over het inkomen.",
             "De werkgever is tevreden maar wacht op de orders voor het najaar. Ammar wil blijven en meer uren. Lukt "
             "verlenging niet, dan meteen door naar een plek in de verkoop (plan B), zodat er geen gat in het inkomen "
             "valt.",
@@ -708,22 +743,19 @@ def _handover(ctx, participant: Participant | None) -> None:
 
 # --- Entry point ------------------------------------------------------------------------------------------------
 
-def _context(loader):
-    if loader is None:
-        loader = Loader()
-        loader.organisations()
-        loader.staff()
-    return loader
-
-
 def load(loader=None) -> dict[str, int]:
     """Create whatever of the demo casework is missing. Returns the rows created per kind (also counted on the
     loader, so ``koers demo`` prints them)."""
-    ctx = _context(loader)
+    ctx = world.context(loader)
     before = dict(ctx.created)
     regisseurs = [ctx.users["regisseur"], ctx.users["regisseur2"]]
     people = list(
         Participant.objects.filter(regie_organisation=ctx.orgs["gemeente"], regisseur__in=regisseurs)
+        .select_related("regisseur", "regie_organisation").order_by("name", "date_of_birth")
+    )
+    # The other municipality's caseload: its regisseur's own contacts (no partners, no case meetings).
+    elsewhere = list(
+        Participant.objects.filter(regie_organisation=ctx.orgs["heuvelrand"], regisseur__isnull=False)
         .select_related("regisseur", "regie_organisation").order_by("name", "date_of_birth")
     )
     memberships: dict[int, list[Membership]] = {}
@@ -732,8 +764,8 @@ def load(loader=None) -> dict[str, int]:
         memberships.setdefault(m.participant_id, []).append(m)
     choice = choose(ctx, people, memberships)
     _counsellors(ctx, people, memberships)
-    _contacts(ctx, people, memberships, choice)
+    _contacts(ctx, people + elsewhere, memberships, choice)
     _past_meeting(ctx, people, memberships, choice)
     _next_meeting(ctx, choice)
     _handover(ctx, choice.handover)
-    return {k: v - before.get(k, 0) for k, v in ctx.created.items() if v != before.get(k, 0)}
+    return ctx.since(before)

@@ -1,43 +1,31 @@
-"""``koers demo``'s one loader: the demo world, in order, in one transaction (idempotent: what exists is kept).
+"""``koers demo``'s one loader: every part of the demo world, in order, in one transaction.
 
-1. organisations, staff and participants — the four case journeys and a drawn caseload (``people``);
-2. activities, groups, sessions and attendance (``activities``); plans and integration records (``plans``);
-3. contacts, counsellors, action items, case meetings and a warm handover (``casework``);
-4. employers, openings and matches (``work``); the case journeys' jobs with aftercare (``placements``);
-5. programmes, projects and trajectories — NBNB imported, Rivierstad Werkt native (``monitoring``).
+1. ``world``: organisations and staff;
+2. ``participants``: the four case journeys and the drawn caseload;
+3. ``activities``: group programmes, the case journeys' activities, sessions and attendance;
+4. ``plans``: plans in versions and integration records;
+5. ``casework``: contacts, counsellors, action items, case meetings and a warm handover;
+6. ``work``: employers, openings, company visits and work profiles;
+7. ``placements``: the case journeys' jobs with aftercare, and a few placements of the drawn caseload;
+8. ``monitoring``: programmes, projects and trajectories (NBNB imported, Rivierstad Werkt native).
 
-Each part receives the ``people.Loader`` (it counts what was created and finds people and staff by key).
+A part reads what the earlier parts wrote (by natural keys and fixed rules, never by id) and writes only what is
+missing, so loading twice changes nothing. Each part receives the ``world.Loader``, which counts what was created.
 """
 
 from __future__ import annotations
 
-import random
-
 from django.db import transaction
 
-from koers.demo import activities, casework, monitoring, people, placements, plans, work
+from koers.demo import activities, casework, monitoring, participants, placements, plans, work, world
+
+PARTS = (world, participants, activities, plans, casework, work, placements, monitoring)
 
 
-def load_demo() -> dict[str, int]:
+def load() -> dict[str, int]:
     """Create whatever of the demo data is missing. Returns the number of rows created per kind."""
-    loader = people.Loader()
+    loader = world.Loader()
     with transaction.atomic():
-        loader.organisations()
-        loader.staff()
-        for case in people.CASES:
-            loader.case(case)
-        # The rest of the caseload, drawn with a fixed seed: the same people every time.
-        rng = random.Random(people.DEMO_SEED)
-        taken = {(c.fields["name"], c.fields["date_of_birth"]) for c in people.CASES}
-        for i, person in enumerate(people.draw_caseload(rng, people.EXTRA_PARTICIPANTS, taken)):
-            partners = people.draw_partners(rng, person.fields["phase"])
-            loader.drawn(person, "gemeente", "regisseur" if i % 2 == 0 else "regisseur2", partners)
-        for person in people.draw_caseload(rng, people.OTHER_MUNICIPALITY_PARTICIPANTS, taken):
-            loader.drawn(person, "heuvelrand", "heuvelrand", [])
-        activities.load(loader)
-        plans.load(loader)
-        casework.load(loader)
-        work.load(loader)
-        placements.load(loader)
-        monitoring.load_demo(loader)
+        for part in PARTS:
+            part.load(loader)
     return loader.created

@@ -1,11 +1,12 @@
 """Demo data of the monitoring: two programmes owned by Gemeente Rivierstad.
 
-1. **NBNB** ("Een nieuw bestaan, een nieuwe baan", ``nbnb.py``): the 8 completed projects with their targets,
+1. **NBNB** ("Een nieuw bestaan, een nieuwe baan", ``synthetic.nbnb``): the 8 completed projects with their targets,
    the rationale of every target, duration and intensity, an intervention logic per project (aangrijpingspunt,
    problem, instruments, mechanisms, intermediate goals), and the 395 participants as *imported* trajectories.
-   Both files go through the real import (``import_services.import_projects`` / ``import_participants``), exactly as a
-   user's files would; the reports therefore show the published figures. The demo researcher (Noor Vermeulen)
-   works at the owner, which already gives her the researcher's view: no separate research organisation.
+   Both files go through the real import (``services/imports.import_projects`` / ``import_participants``),
+   exactly as a user's files would; the reports therefore show the published figures. The demo researcher
+   (Noor Vermeulen) works at the owner, which already gives her the researcher's view: no separate research
+   organisation.
 2. **Rivierstad Werkt**: the municipality's own work as a programme, with three projects — two run by partners
    (Werkkracht Re-integratie, De Schakel) and the municipality's own guidance. The four case journeys and the drawn
    caseload (not in *aanmelding*) are enrolled as *native* trajectories: a participant with an active membership of
@@ -24,6 +25,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from koers.core.codes import (
     ContractType,
     DropoutReason,
@@ -33,11 +36,14 @@ from koers.core.codes import (
     PlacementKind,
     Sector,
 )
-from koers.demo.people import CASE_NAMES, Loader
+from koers.demo import world
+from koers.demo.participants import CASE_NAMES
 from koers.monitoring.models import Programme, Project, ProjectTarget, Source, Trajectory
+from koers.monitoring.services import imports as import_services
 from koers.monitoring.services import sync
 from koers.participants.models import Membership, Participant
 from koers.synthetic import nbnb
+from koers.work.models import Closure, Employer, Placement, PlacementTerm
 
 OWN_CODE = "rivierstad-werkt"
 
@@ -113,20 +119,10 @@ NBNB_LOGIC: dict[str, dict[str, str]] = {
 }
 
 
-def _ensure_loader(loader):
-    if loader is None:
-        loader = Loader()
-        loader.organisations()
-        loader.staff()
-    return loader
-
-
 # --- NBNB (imported) -------------------------------------------------------------------------------------------------
 
 
 def _nbnb(loader) -> Programme:
-    from koers.monitoring.services import imports as import_services
-
     owner = loader.orgs["gemeente"]
     programme, created = Programme.objects.get_or_create(
         code=nbnb.PROGRAMME["code"],
@@ -140,7 +136,8 @@ def _nbnb(loader) -> Programme:
         loader.count("programma's")
     if not programme.projects.exists():
         data = nbnb.to_csv(nbnb.project_rows(), nbnb.PROJECT_COLUMNS).encode("utf-8")
-        result = import_services.import_projects(data, "nbnb-projecten.csv", programme_code=programme.code, owner=owner)
+        result = import_services.import_projects(data, "nbnb-projecten.csv", programme_code=programme.code,
+                                                    owner=owner)
         if result.errors:
             raise RuntimeError("; ".join(str(e) for e in result.errors[:5]))
         loader.count("projecten", result.created)
@@ -240,17 +237,20 @@ def _own_programme(loader) -> tuple[Programme, dict[str, Project]]:
 
 
 def _start(participant, membership_start: date | None, today: date) -> date:
+    """The start of a native trajectory: the partner's membership, else a fixed 3–13 months ago; never before the
+    participant came into Koers."""
     if membership_start is not None:
-        return min(membership_start, today)
-    return today - timedelta(days=90 + (participant.pk * 37) % 300)
+        start = min(membership_start, today)
+    else:
+        start = today - timedelta(days=90 + (participant.pk * 37) % 300)
+    return max(start, timezone.localdate(participant.created_at))
 
 
 def _closure(loader, participant, trajectory, outcome: str, closed_on: date, paid_job: bool) -> None:
-    from koers.work.models import Closure, Employer, Placement, PlacementTerm
-
     regisseur = participant.regisseur or loader.users["regisseur"]
     if trajectory.started_on > closed_on - timedelta(days=90):
-        Trajectory.objects.filter(pk=trajectory.pk).update(started_on=closed_on - timedelta(days=180))
+        started = max(closed_on - timedelta(days=180), timezone.localdate(participant.created_at))
+        Trajectory.objects.filter(pk=trajectory.pk).update(started_on=started)
     employer_placement = None
     if paid_job and not Placement.objects.filter(participant=participant).exists():
         employer, _ = Employer.objects.get_or_create(
@@ -286,8 +286,6 @@ def _closure(loader, participant, trajectory, outcome: str, closed_on: date, pai
 
 
 def _own_work(loader) -> Programme:
-    from koers.work.models import Closure
-
     programme, projects = _own_programme(loader)
     gemeente = loader.orgs["gemeente"]
     participants = list(
@@ -331,11 +329,11 @@ def _own_work(loader) -> Programme:
     return programme
 
 
-def load_demo(loader=None) -> dict[str, int]:
+def load(loader=None) -> dict[str, int]:
     """Create whatever of the monitoring demo is missing. Returns the rows created per kind (also counted on the
     loader, so ``koers demo`` prints them)."""
-    loader = _ensure_loader(loader)
+    loader = world.context(loader)
     before = dict(loader.created)
     _nbnb(loader)
     _own_work(loader)
-    return {k: v - before.get(k, 0) for k, v in loader.created.items() if v != before.get(k, 0)}
+    return loader.since(before)

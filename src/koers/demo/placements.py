@@ -1,20 +1,22 @@
-"""Demo placements and aftercare: the case journeys' jobs and a few placements with aftercare underway.
+"""Demo placements and aftercare: the case journeys' jobs, Nabil's proposal, and the drawn caseload's jobs.
 
-Part of ``koers demo`` (called from ``koers.demo.loader.load_demo`` inside its transaction, after the
-participants). Dates are relative to today. What it shows:
+Part of ``koers demo`` (``koers.demo.loader.load`` calls ``load`` inside its transaction, after the
+participants). Dates are relative to today. Every placement has started: the conversations about a job
+(``casework``) come after its start, and a participant in phase *nazorg* has a running job. What it shows:
 
-- **Nahom**: a full-time factory job (plastic car parts) at Kunststof Rivierland, starting next week — "niet zijn
-  passie"; the aftercare plan is ready from the default schedule.
+- **Nahom**: a full-time factory job (plastic car parts) at Kunststof Rivierland since 75 days — "niet zijn
+  passie", a first step; aftercare with his coach at Werkkracht, the first three check-ins held.
 - **Ammar**: factory work, 24 hours a week: a first contract with probation, then (a new term) a 7-month contract
   that ends in three weeks, so the "contract loopt af" signal is on the regisseur's caseload. Aftercare underway
   with his jobcoach at Werkkracht: four check-ins held, one friction (little Dutch on the noisy floor).
-- **Nabil**: a BBL place (leerwerkplek) as leerling-elektromonteur at Elektrotechniek Van Dam, from a match on its
-  opening, starting next month; the employer pays the training.
-- Two drawn participants in phase *nazorg*: a zero-hours job in a hotel whose hours dropped (signal), and a
-  cleaning job whose month-2 check-in is overdue (signal).
+- **Nabil**: proposed for the BBL place (leerwerkplek) as leerling-elektromonteur at Elektrotechniek Van Dam; the
+  job interview is still to come, so it is an open match on the opening, not yet a placement.
+- The drawn participants in phase *nazorg*: a zero-hours job in a hotel whose hours dropped (signal), a cleaning
+  job whose month-2 check-in is overdue (signal), and two jobs whose aftercare is up to date.
 
-Idempotent: a participant who already has a placement gets none; employers and the opening by natural key (name;
-employer and title). Seeding writes no audit records. All people and organisations are fictional.
+Idempotent: a participant who already has a placement (or Nabil a match on the opening) gets none; employers and
+the opening by natural key (name; employer and title). Seeding writes no audit records. All people and
+organisations are fictional.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from koers.core.codes import ContractType, MatchMode, Phase, PlacementKind, Sector
-from koers.demo.people import Loader
+from koers.demo import world
 from koers.participants.models import Participant
 from koers.work.models import (
     CheckIn,
@@ -80,7 +82,6 @@ class PlacementDef:
     buddy: str = ""
     done: tuple[CheckInDone, ...] = ()
     frictions: tuple[tuple[int, str, str, bool], ...] = ()  # (days ago, what, follow-up, resolved)
-    from_opening: bool = False
 
 
 def _ammar() -> PlacementDef:
@@ -111,19 +112,48 @@ def _ammar() -> PlacementDef:
     )
 
 
+#: Nahom started 75 days ago (his work experience says 0.2 years; the phase moved to nazorg then).
+NAHOM_START = -75
+
 CASE_PLACEMENTS = {
     "Nahom Tesfamariam": PlacementDef(
-        "kunststof", PlacementKind.BETAALD_WERK, "Productiemedewerker spuitgieten (auto-onderdelen)", 7,
-        (TermDef(7, ContractType.TIJDELIJK, "38", 7 + 182, "Fulltime in ploegendienst; niet zijn passie, wel een "
-                                                          "eerste stap"),),
+        "kunststof", PlacementKind.BETAALD_WERK, "Productiemedewerker spuitgieten (auto-onderdelen)", NAHOM_START,
+        (TermDef(NAHOM_START, ContractType.TIJDELIJK, "38", NAHOM_START + 182,
+                 "Fulltime in ploegendienst; niet zijn passie, wel een eerste stap"),),
         "begeleider", probation_days=30, schemes=(Scheme.NO_RISKPOLIS,),
+        done=(
+            CheckInDone("Week 1", CheckInWith.DEELNEMER, (Topic.WERK, Topic.TAAL),
+                        "Went aan de ploegendienst. Op de vloer wordt weinig Nederlands gesproken."),
+            CheckInDone("Week 2", CheckInWith.WERKGEVER, (Topic.WERK, Topic.HOUDING),
+                        "Werkgever tevreden: leert snel en vraagt door over de machines."),
+            CheckInDone("Maand 2", CheckInWith.SAMEN, (Topic.WERK, Topic.VOORWAARDEN),
+                        "Gaat goed; Nahom wil op termijn de techniek in. VCA en avondles besproken."),
+        ),
     ),
     "Ammar Darwish": _ammar(),
-    "Nabil Mansour": PlacementDef(
-        "elektro", PlacementKind.LEERWERKPLEK, "Leerling-elektromonteur (BBL)", 28,
-        (TermDef(28, ContractType.TIJDELIJK, "32", 28 + 364, "BBL niveau 3; werkgever betaalt de opleiding, "
-                                                            "perspectief op een vast contract"),),
-        "regisseur2", probation_days=30, buddy="Erik van Dam", from_opening=True,
+}
+
+
+@dataclass(frozen=True)
+class ProposalDef:
+    """An open match on an opening of the employer (the opening is made when missing)."""
+
+    employer: str
+    kind: str
+    title: str
+    hours: int
+    start: int  # days from today: when the place would start
+    proposed: int  # days ago
+    proposed_by: str  # username
+    note: str
+    support: str
+
+
+CASE_PROPOSALS = {
+    "Nabil Mansour": ProposalDef(
+        "elektro", PlacementKind.LEERWERKPLEK, "Leerling-elektromonteur (BBL)", 32, 42, 10, "regisseur2",
+        "Voorgesteld na het gesprek over plan B; Nabil is uitgenodigd voor een sollicitatiegesprek.",
+        "Vaste werkbegeleider; de werkgever betaalt de BBL-opleiding (niveau 3), perspectief op een vast contract.",
     ),
 }
 
@@ -144,6 +174,23 @@ DRAWN_PLACEMENTS = (
         done=(CheckInDone("Week 1", CheckInWith.DEELNEMER, (Topic.WERK, Topic.PRIVE),
                           "Kinderopvang 's avonds geregeld via de buurvrouw."),
               CheckInDone("Week 2", CheckInWith.WERKGEVER, (Topic.HOUDING,), "Werkt zorgvuldig en zelfstandig.")),
+    ),
+    PlacementDef(
+        "verpakking", PlacementKind.BETAALD_WERK, "Inpakker (deeltijd)", -200,
+        (TermDef(-200, ContractType.TIJDELIJK, "20", 165, "Jaarcontract, ochtenden"),),
+        None,
+        done=(CheckInDone("Week 1", CheckInWith.DEELNEMER, (Topic.WERK,), "Goed ingewerkt door een collega."),
+              CheckInDone("Week 2", CheckInWith.WERKGEVER, (Topic.WERK, Topic.HOUDING), "Stipt en zorgvuldig."),
+              CheckInDone("Maand 2", CheckInWith.SAMEN, (Topic.TAAL,), "Oefent Nederlands in de pauzes."),
+              CheckInDone("Maand 6", CheckInWith.DEELNEMER, (Topic.VOORWAARDEN,),
+                          "Wil na het jaarcontract graag meer uren.")),
+    ),
+    PlacementDef(
+        "hotel", PlacementKind.BETAALD_WERK, "Medewerker ontbijtservice", -40,
+        (TermDef(-40, ContractType.TIJDELIJK, "24", 325, "Halfjaarcontract met verlenging; vroege diensten"),),
+        None,
+        done=(CheckInDone("Week 1", CheckInWith.DEELNEMER, (Topic.WERK, Topic.PRIVE), "Fietst op tijd naar het hotel."),
+              CheckInDone("Week 2", CheckInWith.WERKGEVER, (Topic.WERK,), "Vriendelijk tegen gasten.")),
     ),
 )
 
@@ -171,25 +218,6 @@ def _day(ctx: _Ctx, days: int) -> date:
     return ctx.loader.today + timedelta(days=days)
 
 
-def _opening_and_match(ctx: _Ctx, participant: Participant, employer: Employer, d: PlacementDef):
-    regisseur = participant.regisseur or ctx.loader.users["regisseur"]
-    opening, created = Opening.objects.get_or_create(
-        employer=employer, title=d.title,
-        defaults={"kind": d.kind, "sector": employer.sector, "hours_per_week": int(Decimal(d.terms[0].hours)),
-                  "start_date": _day(ctx, d.start), "city": employer.city, "req_spreken": "A2",
-                  "support_offered": "Vaste werkbegeleider; de werkgever betaalt de BBL-opleiding.",
-                  "status": "vervuld", "created_by": ctx.loader.users.get("accountmanager") or regisseur},
-    )
-    if created:
-        ctx.loader.count("vacatures")
-    match = Match.objects.create(
-        opening=opening, participant=participant, proposed_by=regisseur, organisation=participant.regie_organisation,
-        mode=MatchMode.VIA_BEGELEIDER, status=MatchStatus.GEPLAATST, note="Voorgesteld na het gesprek over plan B",
-    )
-    ctx.loader.count("matches")
-    return opening, match
-
-
 def _placement(ctx: _Ctx, participant: Participant, d: PlacementDef) -> None:
     if Placement.objects.filter(participant=participant).exists():
         return
@@ -197,12 +225,9 @@ def _placement(ctx: _Ctx, participant: Participant, d: PlacementDef) -> None:
     users = ctx.loader.users
     recorder = participant.regisseur or users["regisseur"]
     coach = users.get(d.jobcoach) if d.jobcoach else recorder
-    opening = match = None
-    if d.from_opening:
-        opening, match = _opening_and_match(ctx, participant, employer, d)
     start = _day(ctx, d.start)
     placement = Placement.objects.create(
-        participant=participant, employer=employer, opening=opening, match=match, kind=d.kind, job_title=d.title,
+        participant=participant, employer=employer, kind=d.kind, job_title=d.title,
         start_date=start, probation_end=start + timedelta(days=d.probation_days) if d.probation_days else None,
         schemes=Placement.schemes_value(d.schemes), jobcoach=coach,
         buddy_name=d.buddy, organisation=recorder.organisation, created_by=recorder,
@@ -232,21 +257,44 @@ def _placement(ctx: _Ctx, participant: Participant, d: PlacementDef) -> None:
     ctx.loader.count("nazorgmomenten", len(by_label))
 
 
+def _proposal(ctx: _Ctx, participant: Participant, d: ProposalDef) -> None:
+    employer = _employer(ctx, d.employer)
+    proposer = ctx.loader.users[d.proposed_by]
+    opening, created = Opening.objects.get_or_create(
+        employer=employer, title=d.title,
+        defaults={"kind": d.kind, "sector": employer.sector, "hours_per_week": d.hours,
+                  "start_date": _day(ctx, d.start), "city": employer.city, "req_spreken": "A2",
+                  "support_offered": d.support, "status": "open",
+                  "created_by": ctx.loader.users.get("accountmanager") or proposer},
+    )
+    if created:
+        ctx.loader.count("vacatures")
+    if Match.objects.filter(opening=opening, participant=participant).exists():
+        return
+    match = Match.objects.create(
+        opening=opening, participant=participant, proposed_by=proposer, organisation=participant.regie_organisation,
+        mode=MatchMode.VIA_BEGELEIDER, status=MatchStatus.VOORGESTELD, note=d.note,
+    )
+    Match.objects.filter(pk=match.pk).update(created_at=ctx.loader.at(d.proposed))
+    ctx.loader.count("matches")
+
+
 def load(loader=None) -> dict[str, int]:
     """Create whatever of the demo placements is missing. Returns the rows created per kind (also counted on the
     loader, so ``koers demo`` prints them)."""
-    if loader is None:
-        loader = Loader()
-        loader.organisations()
-        loader.staff()
+    loader = world.context(loader)
     before = dict(loader.created)
     ctx = _Ctx(loader)
     gemeente = loader.orgs["gemeente"]
-    cases = {p.name: p for p in Participant.objects.filter(regie_organisation=gemeente, name__in=CASE_PLACEMENTS)
+    cases = {p.name: p for p in Participant.objects.filter(regie_organisation=gemeente,
+                                                           name__in=[*CASE_PLACEMENTS, *CASE_PROPOSALS])
              .select_related("regisseur", "regie_organisation")}
     for name, d in CASE_PLACEMENTS.items():
         if name in cases:
             _placement(ctx, cases[name], d)
+    for name, proposal in CASE_PROPOSALS.items():
+        if name in cases:
+            _proposal(ctx, cases[name], proposal)
     drawn = list(
         Participant.objects.filter(regie_organisation=gemeente, phase=Phase.NAZORG)
         .exclude(name__in=CASE_PLACEMENTS).select_related("regisseur", "regie_organisation")
@@ -254,4 +302,4 @@ def load(loader=None) -> dict[str, int]:
     )
     for participant, d in zip(drawn, DRAWN_PLACEMENTS, strict=False):
         _placement(ctx, participant, d)
-    return {k: v - before.get(k, 0) for k, v in loader.created.items() if v != before.get(k, 0)}
+    return loader.since(before)

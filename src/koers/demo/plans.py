@@ -1,6 +1,6 @@
 """Demo plans and integration records: the four case journeys' plans in versions, and the leerroute signals.
 
-Part of ``koers demo`` (called from ``koers.demo.loader.load_demo`` inside its transaction). Dates are
+Part of ``koers demo`` (``koers.demo.loader.load`` calls ``load`` inside its transaction). Dates are
 relative to today. What it shows:
 
 - **Nahom**: PIP version 1 (signed at the start of his trajectory) and version 2, signed two weeks ago, in which
@@ -26,8 +26,11 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
+from django.utils import timezone
+
 from koers.core.codes import ActionStatus, Category, LearningRoute, LifeDomain
-from koers.demo.people import CASE_NAMES, Loader
+from koers.demo import world
+from koers.demo.participants import CASE_NAMES
 from koers.participants.models import Participant
 from koers.plans.models import (
     Agreement,
@@ -129,7 +132,7 @@ NAHOM_V2 = VersionDef(
     plan_ago=20, signed_ago=14,
     long_term_goal="Elektromonteur bij een installatiebedrijf, met een Nederlands diploma (BBL).",
     goals=(
-        replace(_goal(_n1, "werk"), status=GoalStatus.BEHAALD, completed=60, steps=tuple(
+        replace(_goal(_n1, "werk"), status=GoalStatus.BEHAALD, completed=75, steps=tuple(
             replace(s, status=AFGEROND) for s in _goal(_n1, "werk").steps)),
         replace(_goal(_n1, "taal"), title="Nederlands blijven oefenen naast het werk, op weg naar B1",
                 description="Op het werk wordt weinig Nederlands gesproken; de ploegendienst maakt lessen overdag "
@@ -238,7 +241,7 @@ _a1 = AMMAR_V1.goals
 AMMAR_V2 = VersionDef(
     plan_ago=145, signed_ago=140, long_term_goal=AMMAR_V1.long_term_goal,
     goals=(
-        replace(_goal(_a1, "werk"), status=GoalStatus.BEHAALD, completed=150, steps=tuple(
+        replace(_goal(_a1, "werk"), status=GoalStatus.BEHAALD, completed=250, steps=tuple(
             replace(s, status=AFGEROND) for s in _goal(_a1, "werk").steps)),
         replace(_goal(_a1, "taal"), title="Nederlands verbeteren naast het werk (24 uur per week)", due=200, steps=(
             replace(_goal(_a1, "taal").steps[0], text="Avondles Nederlands naast het werk volgen", due=110),
@@ -425,7 +428,7 @@ def _switch(ctx, participant: Participant, *, to_route: str, from_route: str, ag
     if not pending and participant.learning_route != to_route:
         # What the service does on approval: the route changes, with a line in the file's history.
         Participant.objects.filter(pk=participant.pk).update(learning_route=to_route)
-        ctx._change(participant, ago, requested_by.username, "learning_route", from_route, to_route)
+        ctx.change(participant, ago, requested_by.username, "learning_route", from_route, to_route)
 
 
 def _drawn(ctx) -> dict[str, Participant]:
@@ -451,18 +454,10 @@ def _drawn(ctx) -> dict[str, Participant]:
     return chosen
 
 
-def _context(loader):
-    if loader is None:
-        loader = Loader()
-        loader.organisations()
-        loader.staff()
-    return loader
-
-
 def load(loader=None) -> dict[str, int]:
     """Create whatever of the demo plans and integration records is missing. Returns the rows created per kind
     (also counted on the loader, so ``koers demo`` prints them)."""
-    ctx = _context(loader)
+    ctx = world.context(loader)
     before = dict(ctx.created)
     gemeente = ctx.orgs["gemeente"]
     for case in CASE_PLANS:
@@ -491,13 +486,14 @@ def load(loader=None) -> dict[str, int]:
         _record(ctx, drawn["overdue"], policy_weeks * 7 + 12)
     if "switch" in drawn:  # a signed PIP long ago; a switch request after the 18-month window
         p = drawn["switch"]
-        _record(ctx, p, 600)
-        signed = VersionDef(plan_ago=555, signed_ago=550, long_term_goal="Aan het werk in de logistiek.",
+        _record(ctx, p, 600)  # the integration obligation (by law) may have started before the file in Koers
+        ago = min(555, (ctx.today - timezone.localdate(p.created_at)).days - 30)  # the plan after the intake
+        signed = VersionDef(plan_ago=ago, signed_ago=ago - 5, long_term_goal="Aan het werk in de logistiek.",
                             goals=SIMPLE_GOALS, agreements=(("les", "Afmelden bij de taalschool bij ziekte."),))
         _plan(ctx, p, (signed,))
         _components(ctx, p, {Component.MAP: (ComponentStatus.BEZIG, 90, ""),
-                             Component.PVT: (ComponentStatus.NIET_GESTART, 500, "")})
+                             Component.PVT: (ComponentStatus.NIET_GESTART, ago, "")})
         _switch(ctx, p, to_route=LearningRoute.Z, from_route=LearningRoute.B1, ago=3,
                 reason="Leert langzaam ondanks veel inzet; de taaldocent en de regisseur verwachten dat B1 niet "
                 "haalbaar is. De Z-route past beter.", requested_by=ctx.users["regisseur2"], pending=True)
-    return {k: v - before.get(k, 0) for k, v in ctx.created.items() if v != before.get(k, 0)}
+    return ctx.since(before)

@@ -1,10 +1,10 @@
 """Demo employers, openings, certificates, postcode areas, company visits and work profiles.
 
-Part of ``koers demo`` (``demo.work.load(loader)`` from ``koers.demo.loader.load_demo`` inside its
-transaction, after the participants). Employers come from the sectors of the NBNB job table (horeca, magazijn,
+Part of ``koers demo`` (``koers.demo.loader.load`` calls ``load`` inside its transaction, after the
+participants). Employers come from the sectors of the NBNB job table (horeca, magazijn,
 schoonmaak, productie, zorg, techniek); the accountmanager of Gemeente Rivierstad manages them. One opening asks
-A2 speaking and VCA (the acceptance scenario: Nahom is following the VCA course, so he shows as a near miss with
-"VCA-certificaat ontbreekt"). ``CASE_JOBS`` names the openings of the case journeys' jobs for the placements
+A2 speaking and VCA (the acceptance scenario: Nahom is enrolled for the VCA course, so he shows as a near miss
+with "VCA-certificaat ontbreekt"). ``CASE_JOBS`` names the openings of the case journeys' jobs for the placements
 demo: a full-time factory job, 24 hours with a seven-month contract, a BBL place.
 
 Idempotent: certificates by code, postcode areas by postcode, employers by name, openings by employer and title,
@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from koers.core.codes import Phase, PlacementKind
+from koers.demo import world
 from koers.participants.models import Participant
 from koers.work.models import Certificate, CompanyVisit, ContactPerson, Employer, Opening, PostcodeArea, WorkProfile
 
@@ -125,7 +126,11 @@ def opening(key: str) -> Opening | None:
     return Opening.objects.filter(employer__name=employer, title=title).first()
 
 
-def load(loader) -> None:
+def load(loader=None) -> dict[str, int]:
+    """Create whatever of the demo employers, openings, visits and work profiles is missing. Returns the rows
+    created per kind (also counted on the loader, so ``koers demo`` prints them)."""
+    loader = world.context(loader)
+    before = dict(loader.created)
     gemeente = loader.orgs["gemeente"]
     manager = loader.users["accountmanager"]
     certs = {}
@@ -188,14 +193,17 @@ def load(loader) -> None:
         loader.count("bedrijfsbezoeken")
 
     _work_profiles(loader, gemeente, certs)
+    return loader.since(before)
 
 
 def _work_profiles(loader, gemeente, certs) -> None:
-    """Nahom follows the VCA course (not yet passed); a few others hold VCA or a driving licence."""
+    """Nahom is enrolled for the VCA course (not yet passed); a few others hold VCA or a driving licence."""
     nahom = Participant.objects.filter(regie_organisation=gemeente, name="Nahom Tesfamariam").first()
     if nahom is not None and not WorkProfile.objects.filter(participant=nahom).exists():
-        WorkProfile.objects.create(participant=nahom, driving_licence="nee", max_travel_km=25, hours_wanted=32,
-                                   notes="VCA-basiscursus loopt; examen over drie weken.")
+        WorkProfile.objects.create(
+            participant=nahom, driving_licence="nee", max_travel_km=25, hours_wanted=32,
+            notes="Aangemeld voor de VCA-basiscursus op zaterdag; het examen is na de vierde les.",
+        )
         loader.count("werkprofielen")
     running = Participant.objects.filter(regie_organisation=gemeente, phase=Phase.TRAJECT).exclude(
         name="Nahom Tesfamariam").order_by("pk")

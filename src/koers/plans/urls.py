@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from koers.plans.views import integration as integration_views
 from koers.plans.views import plans as views
 
 app_name = "plans"
@@ -30,7 +31,9 @@ urlpatterns = [
          name="agreement_edit"),
     path("<int:pk>/plan/versie/<int:number>/afspraak/<int:agreement_id>/verwijderen/", views.agreement_delete,
          name="agreement_delete"),
-    path("<int:pk>/inburgering/", views.integration, name="integration"),
-    path("<int:pk>/inburgering/<slug:action>/", views.integration_action, name="integration_action"),
-    path("<int:pk>/inburgering/wissel/<int:switch_id>/besluit/", views.decide_switch, name="decide_switch"),
+    path("<int:pk>/inburgering/", integration_views.integration, name="integration"),
+    path("<int:pk>/inburgering/<slug:action>/", integration_views.integration_action,
+         name="integration_action"),
+    path("<int:pk>/inburgering/wissel/<int:switch_id>/besluit/", integration_views.decide_switch,
+         name="decide_switch"),
 ]

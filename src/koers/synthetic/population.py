@@ -9,7 +9,7 @@ Everything is drawn from one ``random.Random(seed)`` in a fixed order, and dates
 reference date, so the same seed gives the same people on any machine and any day. The names are invented
 combinations of common first names and surnames per country of origin; they are fictional people.
 
-``draw_person`` is shared with the demo data (``koers.demo.people``); ``generate`` writes a population
+``draw_person`` is shared with the demo data (``koers.demo.participants``); ``generate`` writes a population
 of any size with bulk inserts in batches, fast enough for 100,000 participants in well under two minutes
 on SQLite.
 """

@@ -27,7 +27,7 @@ from koers.activities.rules.schedule import monday_of
 from koers.activities.services import activities as services
 from koers.core import access, audit
 from koers.core.codes import Category, Role, language_name
-from koers.core.forms import apply_errors
+from koers.core.formtools import apply_errors
 from koers.core.http import parse_date
 from koers.core.models import AuditAction
 from koers.core.pages import participant_object_page, participant_page

@@ -33,7 +33,7 @@ from koers.activities.services import groups as group_services
 from koers.core import access, audit, locking
 from koers.core.access import safe_id
 from koers.core.codes import Category, SessionStatus
-from koers.core.forms import apply_errors
+from koers.core.formtools import apply_errors
 from koers.core.http import parse_date, post_text, safe_next
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page

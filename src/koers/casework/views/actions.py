@@ -18,7 +18,7 @@ from koers.casework.queries import actions as queries
 from koers.casework.services import actions as services
 from koers.core import access, audit
 from koers.core.codes import ActionStatus, Category, Role
-from koers.core.forms import apply_errors
+from koers.core.formtools import apply_errors
 from koers.core.http import safe_next
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page

@@ -19,7 +19,7 @@ from koers.casework.services import alerts as alert_services
 from koers.core import audit
 from koers.core.access import safe_id
 from koers.core.codes import Category
-from koers.core.forms import apply_errors
+from koers.core.formtools import apply_errors
 from koers.core.http import safe_next
 from koers.core.models import AuditAction
 

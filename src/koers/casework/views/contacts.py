@@ -28,7 +28,7 @@ from koers.casework.services import contacts as contact_services
 from koers.casework.services import handover as handover_services
 from koers.core import access, audit, locking
 from koers.core.codes import Category, HandoverStatus
-from koers.core.forms import apply_errors
+from koers.core.formtools import apply_errors
 from koers.core.models import AuditAction
 from koers.core.pages import participant_object_page, participant_page
 

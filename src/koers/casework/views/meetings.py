@@ -24,7 +24,7 @@ from koers.casework.queries import meetings as meeting_queries
 from koers.casework.services import meetings as meeting_services
 from koers.core import access, audit, locking
 from koers.core.codes import Category, MeetingStatus
-from koers.core.forms import apply_errors
+from koers.core.formtools import apply_errors
 from koers.core.http import safe_next
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page

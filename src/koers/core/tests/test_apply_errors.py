@@ -1,9 +1,9 @@
-"""core.forms.apply_errors: a service's ValidationError lands on the form field it belongs to."""
+"""core.formtools.apply_errors: a service's ValidationError lands on the form field it belongs to."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from koers.core.forms import apply_errors
+from koers.core.formtools import apply_errors
 
 
 class _Form(forms.Form):

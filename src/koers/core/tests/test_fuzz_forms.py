@@ -31,11 +31,9 @@ import os
 import time
 import traceback
 from html.parser import HTMLParser
-from io import StringIO
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
@@ -357,12 +355,12 @@ def payload_summary(payload) -> str:
 
 
 @pytest.mark.parametrize("roles", ROLE_GROUPS, ids=["-".join(g) for g in ROLE_GROUPS])
-def test_no_form_or_page_answers_with_a_server_error(roles):
+def test_no_form_or_page_answers_with_a_server_error(roles, request):
     only = [r for r in os.environ.get("KOERS_FUZZ_ROLES", "").split(",") if r]
     roles = [r for r in roles if r in only] if only else roles
     if not roles:
         pytest.skip("KOERS_FUZZ_ROLES names no role of this group")
-    call_command("demo", "--force", stdout=StringIO())
+    request.getfixturevalue("demo_data")  # koers demo --force, loaded once per worker (koers/conftest.py)
     fuzzer = Fuzzer()
     for role in roles:
         fuzzer.crawl(role)

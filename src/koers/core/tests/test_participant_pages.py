@@ -13,12 +13,10 @@
 from __future__ import annotations
 
 import re
-from io import StringIO
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -306,8 +304,8 @@ FALLBACK_IS_ENOUGH: set[str] = set()
 
 
 @pytest.fixture
-def demo(db):
-    call_command("demo", "--force", stdout=StringIO())
+def demo(demo_data):
+    """The demo world of ``koers demo --force`` (``demo_data``, koers/conftest.py: loaded once per worker)."""
 
 
 def _last_event_id() -> int:

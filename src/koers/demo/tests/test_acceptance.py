@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from koers.core.models import User
@@ -17,8 +14,8 @@ CASE_JOURNEYS = ["Nahom", "Heba", "Ammar", "Nabil"]
 
 
 @pytest.fixture
-def demo(db):
-    call_command("demo", "--force", stdout=StringIO())
+def demo(demo_data):
+    """The demo world of ``koers demo --force`` (``demo_data``, koers/conftest.py: loaded once per worker)."""
 
 
 def test_regisseur_finds_the_four_case_journeys(demo, client):

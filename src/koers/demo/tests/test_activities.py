@@ -23,8 +23,8 @@ MODELS = [Activity, ActivitySlot, Group, Enrolment, ClosedDay, Session, Attendan
 
 
 @pytest.fixture
-def demo(db):
-    call_command("demo", "--force", stdout=StringIO())
+def demo(demo_data):
+    """The demo world of ``koers demo --force`` (``demo_data``, koers/conftest.py: loaded once per worker)."""
 
 
 def counts() -> dict[str, int]:

@@ -27,15 +27,15 @@ from koers.core.access import grant_for
 from koers.core.codes import ActionStatus, ContactKind, HandoverStatus, MeetingStatus
 from koers.core.models import User
 from koers.demo import casework as casework_demo
-from koers.demo.people import CASE_NAMES
+from koers.demo.participants import CASE_NAMES
 from koers.participants.models import Membership, Participant
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(db):
-    call_command("demo", "--force", stdout=StringIO())
+def demo(demo_data):
+    """The demo world of ``koers demo --force`` (``demo_data``, koers/conftest.py: loaded once per worker)."""
 
 
 def user(username: str) -> User:

@@ -26,15 +26,15 @@ def counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def loaded(db):
-    call_command("demo", "--force", stdout=StringIO())
+def loaded(demo_data):
+    """The demo world of ``koers demo --force`` (``demo_data``, koers/conftest.py: loaded once per worker)."""
 
 
 def test_loading_twice_changes_nothing(loaded):
     before = counts()
     call_command("demo", "--force", stdout=StringIO())
     assert counts() == before
-    assert demo.load_demo() == {}
+    assert demo.load() == {}
     assert counts() == before
 
 

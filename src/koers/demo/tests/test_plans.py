@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from koers.core.access import grant_for
 from koers.core.codes import LifeDomain
 from koers.core.models import User
-from koers.demo.people import CASE_NAMES
+from koers.demo.participants import CASE_NAMES
 from koers.participants.models import Participant
 from koers.plans.models import ComponentProgress, PlanKind, RouteSwitch, SwitchStatus, VersionStatus
 from koers.plans.queries import plans as queries
@@ -20,8 +17,8 @@ from koers.plans.rules.diff import diff_versions
 
 
 @pytest.fixture
-def demo(db):
-    call_command("demo", "--force", stdout=StringIO())
+def demo(demo_data):
+    """The demo world of ``koers demo --force`` (``demo_data``, koers/conftest.py: loaded once per worker)."""
 
 
 def user(username: str) -> User:

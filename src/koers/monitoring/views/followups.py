@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from koers.core import access, audit, locking
 from koers.core.codes import Category
-from koers.core.forms import apply_errors
+from koers.core.formtools import apply_errors
 from koers.core.models import AuditAction
 from koers.core.pages import participant_object_page, participant_page
 from koers.monitoring.forms.followups import EnrolForm, FollowUpForm

@@ -15,8 +15,11 @@ from koers.core.codes import (
     Barrier,
     BarrierStatus,
     Category,
+    LanguageLevel,
     LanguageSkill,
+    LearningRoute,
     LegalBasis,
+    MigrationStatus,
     Phase,
     Role,
     Sector,
@@ -26,6 +29,7 @@ from koers.core.codes import (
 from koers.core.locking import VERSION_FIELD, VersionedFormMixin
 from koers.core.models import Organisation, User
 from koers.participants.models import LanguageAssessment, Membership, Participant, WorkExperience
+from koers.participants.services import file as services
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -44,15 +48,11 @@ class ParticipantSectionForm(VersionedFormMixin, forms.ModelForm):
             if isinstance(field, forms.DateField):
                 field.widget = DATE_INPUT
         if self.instance.pk is not None:  # the version update_section checks (core.locking)
-            from koers.participants.services import file as services
-
             self.fields[VERSION_FIELD].initial = services.section_version(self.instance,
                                                                           services.section_fields(type(self)))
 
     def values(self) -> dict:
         """What ``services.update_section`` writes: the validated value of every field of this section."""
-        from koers.participants.services import file as services
-
         return {f: self.cleaned_data[f] for f in services.section_fields(type(self)) if f in self.cleaned_data}
 
 
@@ -219,8 +219,6 @@ class BarriersForm(VersionedFormMixin, forms.Form):
             "barriers": [c for c in current if special or c not in SPECIAL_BARRIERS],
         }
         if kwargs.get("version") is None:  # the version set_barriers checks (core.locking)
-            from koers.participants.services import file as services
-
             kwargs["version"] = services.barriers_version(participant, special)
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["barriers"].choices = [
@@ -362,8 +360,6 @@ class ParticipantFilterForm(forms.Form):
     )
 
     def __init__(self, *args, regisseurs=(), organisations=(), **kwargs):
-        from koers.core.codes import LanguageLevel, LearningRoute, MigrationStatus
-
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Alle")] + MigrationStatus.choices
         self.fields["leerroute"].choices = [("", "Alle")] + LearningRoute.choices

@@ -151,3 +151,10 @@ def audit_organisations(participant: Participant) -> list[tuple[int, str]]:
         .distinct()
         .order_by("organisation_name")
     )
+
+
+def memberships(participant: Participant) -> QuerySet[Membership]:
+    """Every membership of the participant, current ones first (newest first), with who added and ended it."""
+    return participant.memberships.select_related("organisation", "added_by", "ended_by").order_by(
+        "ended_at", "-added_at"
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.http import Http404
 
 from koers.core import locking
@@ -163,8 +164,6 @@ def get_intake_or_404(participant: Participant, intake_id) -> Intake:
 
 
 def intake_list(participant: Participant) -> list[Intake]:
-    from django.db.models import Count
-
     return list(
         participant.intakes.select_related("conducted_by", "co_interviewer", "organisation")
         .annotate(action_count=Count("action_items"))

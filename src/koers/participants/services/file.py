@@ -420,5 +420,5 @@ def set_regisseur(user, participant: Participant, new) -> bool:
 
 def set_learning_route(user, participant: Participant, route: str) -> bool:
     """Change the participant's leerroute. The leerroute rules (switch window, approval) are checked by the
-    caller (``koers.plans.services.plans``)."""
+    caller (``koers.plans.services.integration``)."""
     return _set_field(user, participant, "learning_route", route)

@@ -23,7 +23,12 @@ def check(page, path: str) -> None:
     assert_no_console_errors(page)
 
 
-def test_regisseur_pages_pass_axe(world, login):
+#: The regisseur's pages in three groups, one test each, so that pytest-xdist can spread them over its workers.
+REGISSEUR_PAGE_GROUPS = ["file-and-actions", "sections", "intake"]
+
+
+@pytest.mark.parametrize("group", REGISSEUR_PAGE_GROUPS)
+def test_regisseur_pages_pass_axe(world, login, group):
     p = world.participant
     p.barrier_status = BarrierStatus.WEL
     p.save()
@@ -32,7 +37,7 @@ def test_regisseur_pages_pass_axe(world, login):
 
     draft, _ = intake_services.start_intake(world.regisseur, p, grant_for(world.regisseur, p))
     page = login(world.regisseur)
-    paths = [
+    paths = {"file-and-actions": [
         reverse("participants:list"),
         reverse("participants:list") + "?leerroute=b1&q=zzz",
         reverse("participants:create"),
@@ -47,16 +52,17 @@ def test_regisseur_pages_pass_axe(world, login):
         reverse("casework:org_actions"),
         reverse("casework:participant_actions", kwargs={"pk": p.pk}),
         reverse("core:account"),
-    ]
-    paths += [reverse("participants:edit_section", kwargs={"pk": p.pk, "section": s})
-              for s in ["identiteit", "traject", "huishouden", "taal-opleiding", "inkomen", "wensen", "belemmeringen"]]
-    paths += [reverse("participants:intake_step", kwargs={"pk": p.pk, "intake_id": draft.pk, "step": s.slug})
-              for s in intake_queries.ALL_STEPS]
-    for path in paths:
+        reverse("casework:action_create", kwargs={"pk": p.pk}),
+    ]}
+    paths["sections"] = [reverse("participants:edit_section", kwargs={"pk": p.pk, "section": s})
+                         for s in ["identiteit", "traject", "huishouden", "taal-opleiding", "inkomen", "wensen",
+                                   "belemmeringen"]]
+    paths["intake"] = [reverse("participants:intake_step", kwargs={"pk": p.pk, "intake_id": draft.pk, "step": s.slug})
+                       for s in intake_queries.ALL_STEPS]
+    paths["intake"].append(reverse("participants:intake_detail", kwargs={"pk": p.pk, "intake_id": draft.pk}))
+    assert set(paths) == set(REGISSEUR_PAGE_GROUPS)
+    for path in paths[group]:
         check(page, path)
-
-    check(page, reverse("participants:intake_detail", kwargs={"pk": p.pk, "intake_id": draft.pk}))
-    check(page, reverse("casework:action_create", kwargs={"pk": p.pk}))
 
 
 def test_two_factor_pages_pass_axe(world, login, settings):

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from koers.core import access, audit, locking
+from koers.core import access, audit, exports, locking
 from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Role
 from koers.core.http import safe_next
 from koers.core.models import AuditAction
@@ -260,9 +260,7 @@ def memberships(request, participant, grant):
         m = services.add_membership(request.user, participant, grant, **form.cleaned_data)
         messages.success(request, f"{m.organisation} is nu betrokken bij het traject.")
         return redirect("participants:access", pk=participant.pk)
-    items = participant.memberships.select_related("organisation", "added_by", "ended_by").order_by(
-        "ended_at", "-added_at"
-    )
+    items = queries.memberships(participant)
     audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY}, AuditAction.VIEW,
                  legal_basis=grant.legal_basis, detail="Betrokken organisaties en toestemming bekeken",
                  request=request)
@@ -358,8 +356,6 @@ def audit_trail_csv(request, participant, grant):
         detail="Audittrail geëxporteerd (CSV)",
         request=request,
     )
-    from koers.core import exports  # local: this module's imports are being reworked in parallel
-
     # core.exports: UTF-8 with BOM, ";", no-store, and text such as "=HYPERLINK(...)" never runs as a formula.
     response, writer = exports.csv_response(f"audittrail-deelnemer-{participant.pk}.csv")
     writer.writerow(

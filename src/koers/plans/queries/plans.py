@@ -1,4 +1,4 @@
-"""Reads of plans and the integration record. The caller checked the participant with the access policy
+"""Reads of plans. The caller checked the participant with the access policy
 (``access.get_participant_or_404``); here the grant decides which content shows: plan content is trajectory
 data, goals on the health life domains are special-category data and left out for whoever may not see that.
 """
@@ -12,15 +12,10 @@ from koers.core.access import Grant
 from koers.core.codes import SPECIAL_DOMAINS, Category, LifeDomain
 from koers.participants.models import Participant
 from koers.plans.models import (
-    ClosingInterview,
-    Component,
-    ComponentProgress,
-    Exemption,
     Goal,
     IntegrationRecord,
     PlanEdit,
     PlanVersion,
-    RouteSwitch,
     Step,
     VersionStatus,
 )
@@ -42,6 +37,11 @@ def _with_content(qs: QuerySet, grant: Grant) -> QuerySet:
     steps = Step.objects.select_related("owner_organisation", "owner_user").order_by("position", "id")
     goals = Goal.objects.filter(domain__in=readable_domains(grant)).prefetch_related(Prefetch("steps", steps))
     return qs.prefetch_related(Prefetch("goals", goals.order_by("position", "id")), "agreements")
+
+
+def has_plan(participant: Participant) -> bool:
+    """Whether the participant has a plan version (signed or not)."""
+    return PlanVersion.objects.filter(participant=participant).exists()
 
 
 def versions(participant: Participant) -> list[PlanVersion]:
@@ -133,18 +133,4 @@ def panel(participant: Participant, grant: Grant) -> dict:
         "next_deadline": open_items[0] if open_items else None,
         "overdue_count": sum(1 for d in open_items if d.status == rules.OVERDUE),
         "can_edit": Category.TRAJECTORY in grant.write,
-    }
-
-
-def integration_page(participant: Participant) -> dict:
-    record = IntegrationRecord.objects.filter(participant=participant).first()
-    components = {c.component: c for c in ComponentProgress.objects.filter(participant=participant)}
-    return {
-        "record": record,
-        "switches": list(
-            RouteSwitch.objects.filter(participant=participant).select_related("requested_by", "decided_by")
-        ),
-        "components": [(code, label, components.get(code)) for code, label in Component.choices],
-        "exemptions": list(Exemption.objects.filter(participant=participant).select_related("recorded_by")),
-        "interviews": list(ClosingInterview.objects.filter(participant=participant).select_related("held_by")),
     }

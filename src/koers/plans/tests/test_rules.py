@@ -14,7 +14,7 @@ from koers.core.models import MunicipalityPolicy
 from koers.participants.models import Participant, ParticipantChange
 from koers.plans.models import IntegrationRecord, RouteSwitch, SwitchStatus
 from koers.plans.rules import leerroute as rules
-from koers.plans.services import plans as services
+from koers.plans.services import integration as services
 from koers.plans.tests.conftest import draft_with_content, grant, sign
 
 START = date(2025, 1, 31)

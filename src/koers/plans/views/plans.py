@@ -1,5 +1,5 @@
-"""Plan and integration pages. Thin: parse the request, call a query or service, render. Every page and change
-is audited; whatever the user may not see is a 404."""
+"""Plan pages (versions, goals, steps, agreements, signing, comparing, the PDF). Thin: parse the request, call a
+query or service, render. Every page and change is audited; whatever the user may not see is a 404."""
 
 from __future__ import annotations
 
@@ -12,16 +12,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from koers.core import access, audit
-from koers.core.codes import Category, LearningRoute
-from koers.core.forms import apply_errors
+from koers.core.codes import Category
+from koers.core.formtools import apply_errors
 from koers.core.http import post_text
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
 from koers.plans import pdf as plan_pdf
 from koers.plans.forms import plans as forms
-from koers.plans.models import Component, PlanVersion, SignedPlanError, SignMethod
+from koers.plans.models import SignedPlanError, SignMethod
 from koers.plans.queries import plans as queries
-from koers.plans.rules import leerroute as rules
 from koers.plans.rules.diff import diff_versions
 from koers.plans.services import plans as services
 
@@ -57,8 +56,6 @@ def _edit_url(participant, version) -> str:
     return reverse("plans:edit", kwargs={"pk": participant.pk, "number": version.number})
 
 
-
-
 def _draft_or_redirect(request, participant, grant, number):
     """The concept with this number, or a redirect with a clear message when it is signed."""
     version = queries.get_version_or_404(participant, grant, number)
@@ -89,7 +86,7 @@ def plan(request, participant, grant, number=None):
 @participant_page
 def start(request, participant, grant):
     _require(grant, write=True)
-    if PlanVersion.objects.filter(participant=participant).exists():
+    if queries.has_plan(participant):
         messages.info(request, "Deze deelnemer heeft al een plan.")
         return redirect(_plan_url(participant))
     kind = "pip" if participant.integration_obliged == "ja" else "toekomstplan"
@@ -455,108 +452,3 @@ def signed_document(request, participant, grant, number):
                             filename=f"plan-{participant.pk}-versie-{version.number}-ondertekend.{ext}")
     response["Cache-Control"] = "no-store"
     return response
-
-
-# --- Integration (leerroute rules) ---------------------------------------------------------------------
-
-INTEGRATION_FORMS = {
-    "start": forms.ObligationStartForm,
-    "wissel": forms.RouteSwitchForm,
-    "vrijstelling": forms.ExemptionForm,
-    "eindgesprek": forms.ClosingInterviewForm,
-    "afronden": forms.CompleteRouteForm,
-    **{f"onderdeel-{c}": forms.ComponentForm for c in Component.values},
-}
-REGISSEUR_ONLY = {"start", "vrijstelling", "afronden"}
-
-
-def _integration_context(request, participant, grant, bound: dict | None = None) -> dict:
-    ctx = queries.integration_page(participant)
-    record = ctx["record"]
-    policy_deadlines = rules.visible(rules.deadlines(participant, record=record, current=None), grant)
-    can_edit = grant.can_change(T)
-    forms_ = {}
-    for slug, form_class in INTEGRATION_FORMS.items():
-        if (slug in REGISSEUR_ONLY and not grant.is_regisseur) or not can_edit:
-            continue
-        initial = {}
-        if slug == "start" and record and record.obligation_start:
-            initial["obligation_start"] = record.obligation_start
-        forms_[slug] = (bound or {}).get(slug) or form_class(initial=initial, prefix=slug)
-    ctx["components"] = [(code, label, item, forms_.get(f"onderdeel-{code}"))
-                         for code, label, item in ctx["components"]]
-    ctx.update(_ctx(participant, grant, tab="inburgering", forms=forms_, deadlines=policy_deadlines,
-                    can_edit=can_edit, decision_form=forms.DecisionForm(),
-                    route_label=LearningRoute(participant.learning_route).label,
-                    has_route=participant.learning_route in services.ROUTES))
-    return ctx
-
-
-@participant_page
-def integration(request, participant, grant):
-    _require(grant)
-    ctx = _integration_context(request, participant, grant)
-    _record_view(request, participant, grant, {T}, "Inburgering en leerroute bekeken")
-    return render(request, "plans/integration.html", ctx)
-
-
-@require_POST
-@participant_page
-def integration_action(request, participant, grant, action):
-    _require(grant, write=True)
-    form_class = INTEGRATION_FORMS.get(action)
-    if form_class is None or (action in REGISSEUR_ONLY and not grant.is_regisseur):
-        raise Http404("Pagina niet gevonden")
-    form = form_class(request.POST, prefix=action)
-    if form.is_valid():
-        d, u = form.cleaned_data, request.user
-        try:
-            if action == "start":
-                services.set_obligation_start(u, participant, grant, d["obligation_start"], request=request)
-                text = "De start van de inburgeringsplicht is vastgelegd."
-            elif action == "wissel":
-                switch = services.request_route_switch(u, participant, grant, to_route=d["to_route"],
-                                                       switch_on=d["switch_on"], reason=d["reason"], request=request)
-                text = (f"De wissel naar de {switch.get_to_route_display()} wacht op goedkeuring van een regisseur."
-                        if switch.needs_approval else f"De leerroute is nu de {switch.get_to_route_display()}.")
-            elif action == "vrijstelling":
-                item = services.add_exemption(u, participant, grant, request=request, **d)
-                text = f"{item.get_kind_display()} vastgelegd."
-            elif action == "eindgesprek":
-                services.record_closing_interview(u, participant, grant, request=request, **d)
-                text = "Het eindgesprek is vastgelegd."
-            elif action == "afronden":
-                services.complete_route(u, participant, grant, completed_on=d["completed_on"], request=request)
-                text = "De afronding van de leerroute is vastgelegd."
-            else:
-                item = services.set_component(u, participant, grant, action.split("-", 1)[1], request=request, **d)
-                text = f"{item.get_component_display()}: {item.get_status_display().lower()}."
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, text)
-            return redirect("plans:integration", pk=participant.pk)
-    ctx = _integration_context(request, participant, grant, bound={action: form})
-    ctx["error_form"] = action
-    _record_view(request, participant, grant, {T}, "Inburgering en leerroute bekeken")
-    return render(request, "plans/integration.html", ctx, status=200)
-
-
-@require_POST
-@participant_page
-def decide_switch(request, participant, grant, switch_id):
-    _require(grant, write=True)
-    if not grant.is_regisseur:
-        raise Http404("Pagina niet gevonden")
-    form = forms.DecisionForm(request.POST)
-    form.is_valid()
-    approve = request.POST.get("decision") == "goedkeuren"
-    try:
-        switch = services.decide_route_switch(request.user, participant, grant, switch_id, approve=approve,
-                                              note=form.cleaned_data.get("note", ""), request=request)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"De wissel naar de {switch.get_to_route_display()} is "
-                                  f"{switch.get_status_display().lower()}.")
-    return redirect("plans:integration", pk=participant.pk)

@@ -1,4 +1,4 @@
-"""Employers, contact persons, company visits, openings and certificates: pages, access, bad input, import, demo."""
+"""Employers, contact persons, company visits, openings and certificates: pages, access, bad input, import."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from koers.core.codes import Role
 from koers.core.models import AuditEvent
-from koers.core.tests.factories import ParticipantFactory, make_user
+from koers.core.tests.factories import ParticipantFactory
 from koers.work.models import CompanyVisit, ContactPerson, Employer, Opening, PostcodeArea
 from koers.work.queries import employers as employer_queries
 from koers.work.services import employers as employer_services
@@ -232,32 +231,3 @@ def test_import_postcodes_refuses_bad_rows_and_changes_nothing(db, tmp_path, con
     with pytest.raises(CommandError, match=message):
         call_command("import_postcodes", str(path), stdout=StringIO())
     assert not PostcodeArea.objects.exists()
-
-
-# --- Demo ----------------------------------------------------------------------------------------------------
-
-
-def test_demo_is_idempotent_and_has_the_acceptance_opening(db):
-    from koers.demo import loader as demo_loader
-    from koers.demo import people as demo_people
-    from koers.demo import work as work_demo
-
-    demo_loader.load_demo()  # calls demo.work.load
-    assert Employer.objects.filter(name__in=work_demo.EMPLOYERS).count() == len(work_demo.EMPLOYERS)
-    assert Opening.objects.filter(employer__name__in=work_demo.EMPLOYERS).count() >= len(work_demo.OPENINGS)
-    again = demo_people.Loader()
-    again.organisations()
-    again.staff()
-    work_demo.load(again)
-    assert not {k: v for k, v in again.created.items() if k not in ("wachtwoorden hersteld",)}
-    opening = Opening.objects.get(title="Assistent-monteur installatietechniek")
-    assert opening.required_levels == {"spreken": "A2"} and [c.code for c in opening.certificates.all()] == ["vca"]
-    assert all(work_demo.opening(key) is not None for key in work_demo.CASE_JOBS)
-    from koers.work.queries import matching
-
-    manager = make_user(opening.employer.organisation, Role.ACCOUNTMANAGER, username="am2")
-    ranking, _ = matching.rank_participants(manager, opening)
-    nahom = next(e for e in ranking.eligible + ranking.near_misses if e.candidate.name == "Nahom Tesfamariam")
-    assert "VCA-certificaat ontbreekt" in [b.text for b in nahom.blockers]
-    assert len(ranking.eligible) >= 3
-    assert any(b.text == "A2 spreken nodig, nu A1" for e in ranking.near_misses for b in e.blockers)

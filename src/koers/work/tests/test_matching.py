@@ -182,42 +182,68 @@ SECTORS = ["C", "H", "I", "N", "Q"]
 KINDS = ["betaald_werk", "proefplaatsing", "stage"]
 
 
+# The strategies are built once: building and validating them inside every draw took most of the time.
+_PHASE = st.sampled_from(["traject", "intake", "afgesloten"])
+_CANDIDATE_POSTCODE = st.sampled_from(["6511 AB", "6601 AA", "7411 XY", ""])
+_CITY = st.sampled_from(["Rivierstad", ""])
+_AVAILABILITY = st.none() | st.frozensets(st.sampled_from(DAYS))
+_LEVEL = st.sampled_from(LEVELS)
+_WORD = st.sampled_from(WORDS)
+_HISTORY = st.lists(st.sampled_from(WORDS[:-1]), max_size=2)
+_SECTOR_INTERESTS = st.frozensets(st.sampled_from(SECTORS), max_size=2)
+_LICENCE = st.sampled_from(["ja", "nee", "onbekend"])
+_TRAVEL_KM = st.none() | st.integers(0, 80)
+_HOURS_WANTED = st.none() | st.integers(0, 40)
+_CERTIFICATES = st.frozensets(st.sampled_from([1, 2, 3]))
+_EXCLUDED_SECTORS = st.frozensets(st.sampled_from(SECTORS), max_size=1)
+_EXCLUDED_KINDS = st.frozensets(st.sampled_from(KINDS), max_size=1)
+_TITLE = st.sampled_from(WORDS[:-1])
+_KIND = st.sampled_from(KINDS)
+_SECTOR = st.sampled_from(SECTORS)
+_JOB_HOURS = st.none() | st.integers(0, 60)
+_JOB_DAYS = st.frozensets(st.sampled_from(DAYS), max_size=3)
+_JOB_POSTCODE = st.sampled_from(["6511 AB", "6601 AA", ""])
+_JOB_LEVEL = st.sampled_from(["", "", "A1", "A2", "B1"])
+_JOB_CERTIFICATES = st.frozensets(st.sampled_from([1, 2, 3]), max_size=2)
+_POPULATION_SIZE = st.integers(1, 8)
+
+
 @st.composite
 def candidates(draw, cid):
     return m.Candidate(
-        id=cid, name=f"D{cid}", phase=draw(st.sampled_from(["traject", "intake", "afgesloten"])),
-        postcode=draw(st.sampled_from(["6511 AB", "6601 AA", "7411 XY", ""])),
-        city=draw(st.sampled_from(["Rivierstad", ""])),
-        availability=draw(st.none() | st.frozensets(st.sampled_from(DAYS))),
-        levels={s: draw(st.sampled_from(LEVELS)) for s in m.SKILLS},
-        education_field=draw(st.sampled_from(WORDS)),
-        work_history=tuple(draw(st.lists(st.sampled_from(WORDS[:-1]), max_size=2))),
-        sector_interests=draw(st.frozensets(st.sampled_from(SECTORS), max_size=2)),
-        dream_job=draw(st.sampled_from(WORDS)), plan_b=draw(st.sampled_from(WORDS)),
-        driving_licence=draw(st.sampled_from(["ja", "nee", "onbekend"])),
-        max_travel_km=draw(st.none() | st.integers(0, 80)), hours_wanted=draw(st.none() | st.integers(0, 40)),
-        certificates=draw(st.frozensets(st.sampled_from([1, 2, 3]))),
-        excluded_sectors=draw(st.frozensets(st.sampled_from(SECTORS), max_size=1)),
-        excluded_kinds=draw(st.frozensets(st.sampled_from(KINDS), max_size=1)),
+        id=cid, name=f"D{cid}", phase=draw(_PHASE),
+        postcode=draw(_CANDIDATE_POSTCODE),
+        city=draw(_CITY),
+        availability=draw(_AVAILABILITY),
+        levels={s: draw(_LEVEL) for s in m.SKILLS},
+        education_field=draw(_WORD),
+        work_history=tuple(draw(_HISTORY)),
+        sector_interests=draw(_SECTOR_INTERESTS),
+        dream_job=draw(_WORD), plan_b=draw(_WORD),
+        driving_licence=draw(_LICENCE),
+        max_travel_km=draw(_TRAVEL_KM), hours_wanted=draw(_HOURS_WANTED),
+        certificates=draw(_CERTIFICATES),
+        excluded_sectors=draw(_EXCLUDED_SECTORS),
+        excluded_kinds=draw(_EXCLUDED_KINDS),
     )
 
 
 @st.composite
 def jobs(draw, jid=1):
     return m.Job(
-        id=jid, title=draw(st.sampled_from(WORDS[:-1])), kind=draw(st.sampled_from(KINDS)),
-        sector=draw(st.sampled_from(SECTORS)), hours=draw(st.none() | st.integers(0, 60)),
-        days=draw(st.frozensets(st.sampled_from(DAYS), max_size=3)),
-        postcode=draw(st.sampled_from(["6511 AB", "6601 AA", ""])),
-        levels={s: lvl for s in m.SKILLS if (lvl := draw(st.sampled_from(["", "", "A1", "A2", "B1"])))},
-        certificates=tuple((i, f"C{i}") for i in sorted(draw(st.frozensets(st.sampled_from([1, 2, 3]), max_size=2)))),
+        id=jid, title=draw(_TITLE), kind=draw(_KIND),
+        sector=draw(_SECTOR), hours=draw(_JOB_HOURS),
+        days=draw(_JOB_DAYS),
+        postcode=draw(_JOB_POSTCODE),
+        levels={s: lvl for s in m.SKILLS if (lvl := draw(_JOB_LEVEL))},
+        certificates=tuple((i, f"C{i}") for i in sorted(draw(_JOB_CERTIFICATES))),
         driving_licence=draw(st.booleans()),
     )
 
 
 @st.composite
 def populations(draw):
-    n = draw(st.integers(1, 8))
+    n = draw(_POPULATION_SIZE)
     return [draw(candidates(i + 1)) for i in range(n)]
 
 

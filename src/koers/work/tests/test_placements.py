@@ -353,39 +353,6 @@ def test_query_budget_of_list_and_detail(world, client_for, max_queries):
                                                                    "placement_id": p.pk})).status_code == 200
 
 
-# --- demo -------------------------------------------------------------------------------------------------------
-
-
-def test_demo_placements_are_idempotent_and_ammars_contract_signals(db):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from koers.casework.queries import alerts
-    from koers.demo import placements as demo_placements
-    from koers.demo.people import Loader
-
-    call_command("demo", "--force", stdout=StringIO())
-    loader = Loader()
-    loader.organisations()
-    loader.staff()
-    created = demo_placements.load(loader)
-    if not created:  # load_demo already calls it
-        assert Placement.objects.count() >= 5
-    assert demo_placements.load(loader) == {}
-    ammar = Participant.objects.get(name="Ammar Darwish")
-    (job,) = ammar.placements.all()
-    assert [t.contract_end for t in job.terms.all()][-1] == timezone.localdate() + timedelta(days=20)
-    found = {s.code: s for s in alerts.compute([ammar])[ammar.pk]}
-    assert found["contract_loopt_af"].label == "Contract loopt af over 20 dagen"
-    nabil = Participant.objects.get(name="Nabil Mansour").placements.get()
-    assert nabil.kind == PlacementKind.LEERWERKPLEK and nabil.match.status == MatchStatus.GEPLAATST
-    nahom = Participant.objects.get(name="Nahom Tesfamariam").placements.get()
-    assert placement_queries.current_term(nahom).hours_per_week == 38
-    assert Placement.objects.filter(participant__phase=Phase.NAZORG).count() >= 3
-
-
-
 def test_placing_the_last_place_of_an_opening_marks_it_filled(world):
     """The opening leaves the matching lists once its places are taken by running placements."""
     from koers.work.models import OpeningStatus

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from koers.core import locking
-from koers.core.forms import apply_errors
+from koers.core.formtools import apply_errors
 from koers.core.http import post_text
 from koers.core.pages import participant_page
 from koers.work.forms.aftercare import CheckInForm, ExtraCheckInForm, FinalTalkForm, FrictionForm

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from koers.core import audit
 from koers.core.codes import Category, Outcome, Phase
-from koers.core.forms import apply_errors
+from koers.core.formtools import apply_errors
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
 from koers.work import pdf

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from koers.core import access, audit
 from koers.core.codes import Category
-from koers.core.forms import apply_errors
+from koers.core.formtools import apply_errors
 from koers.work.forms.employers import (
     CertificateForm,
     CompanyVisitForm,

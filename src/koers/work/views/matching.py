@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from koers.core import access, audit
 from koers.core.codes import Category
-from koers.core.forms import apply_errors
+from koers.core.formtools import apply_errors
 from koers.core.models import AuditAction
 from koers.core.pages import participant_object_page, participant_page
 from koers.work.forms.matching import ProposeMatchForm, RejectMatchForm, WorkProfileForm

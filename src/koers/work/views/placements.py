@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from koers.core import access, audit
 from koers.core.codes import Category, Phase
-from koers.core.forms import apply_errors
+from koers.core.formtools import apply_errors
 from koers.core.models import AuditAction, User
 from koers.core.pages import participant_object_page, participant_page
 from koers.work.forms.aftercare import ExtraCheckInForm, FrictionForm

@@ -8,8 +8,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from koers.demo.loader import load_demo
-from koers.demo.people import DEMO_PASSWORD, demo_logins
+from koers.demo import loader
+from koers.demo.world import DEMO_PASSWORD, demo_logins
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 "en het demowachtwoord nooit in een echte database terechtkomen. Start de demo met `make demo`."
             )
         started = time.perf_counter()
-        created = load_demo()
+        created = loader.load()
         seconds = time.perf_counter() - started
         if created:
             summary = ", ".join(f"{n} {what}" for what, n in created.items())

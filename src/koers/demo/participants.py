@@ -1,153 +1,58 @@
-"""The demo data: fictional organisations, staff, the four case journeys and a fictional caseload.
+"""The demo participants: the four case journeys and a drawn caseload in two municipalities.
 
-``load_demo()`` is idempotent: every row is looked up by a natural key first (organisation name, username,
-participant name + date of birth within the regie organisation) and only created when absent, so running
-``koers demo`` twice changes nothing. A participant's history (intake, assessments, action items, changes) is
-written only together with the participant itself, in one transaction.
+The four case journeys (Nahom, Heba, Ammar, Nabil) follow the anonymised journeys in the research on guidance of
+refugees towards work: each with memberships of the partners, language assessments, barriers, work experience, a
+completed brede intake with notes on every life domain, its action items and the history of changes. The rest of
+the caseload is drawn with a fixed seed from the distributions in ``koers.synthetic.population``: the same people
+every time. All people and places are fictional.
 
-The four case journeys (Nahom, Heba, Ammar, Nabil) follow the anonymised journeys in the research on
-guidance of refugees towards work; the rest of the caseload is drawn with a fixed seed from the
-distributions in ``koers.synthetic.population``. All people, organisations and places are fictional.
-Rows are written with the ORM directly: seeding is not staff access, so it writes no audit records.
+Every file agrees with its phase and starts at its registration ("in Koers sinds", ``created_at``), as if the
+municipality had worked with Koers all along (``Registration``): a participant in *aanmelding* registered a week
+or two ago and has no intake yet; one in *intake* registered a few weeks ago and its brede intake is under way;
+anyone further along registered well before every record of the file (memberships, assessments, and what the
+later parts write: activities, plans, contacts, placements, trajectories) and completed the brede intake three
+weeks later. The case journeys registered a week before their intake.
+
+Idempotent: a participant is looked up by name and date of birth within the regie organisation and only created
+(with its history, in the same transaction) when absent, so running ``koers demo`` twice changes nothing.
 """
 
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-
-from django.contrib.auth.hashers import make_password
-from django.utils import timezone
+from datetime import date, timedelta
 
 from koers.casework.models import ActionItem
-from koers.core import access
-from koers.core.codes import (
-    SPECIAL_BARRIERS,
-    ActionStatus,
-    Barrier,
-    Category,
-    LanguageTestSource,
-    LegalBasis,
-    OrganisationKind,
-    Role,
-)
-from koers.core.models import Organisation, User, UserRole
+from koers.core.codes import ActionStatus, LanguageTestSource, LegalBasis, Phase
+from koers.core.models import Organisation
+from koers.demo.world import MAATSCHAPPELIJK_PURPOSE, REINTEGRATIE_PURPOSE, SOCIAAL_PURPOSE, TAAL_PURPOSE, Loader
 from koers.participants.models import (
-    FIELD_CATEGORY,
     Intake,
     IntakeDomain,
     IntakeStatus,
     LanguageAssessment,
-    Membership,
     Participant,
     ParticipantBarrier,
-    ParticipantChange,
     WorkExperience,
 )
-from koers.synthetic.population import REFERENCE_DATE, draw_person
+from koers.synthetic.population import draw_person
 
-#: One password for every demo login. Demo only: demo mode is refused outside KOERS_DEMO=1.
-DEMO_PASSWORD = "koers-demo-2026"  # noqa: S105 - the public demo password, refused outside demo mode
 #: Fixed seed of the drawn caseload; picked so that these few dozen people resemble the pilot figures.
 DEMO_SEED = 2203
 EXTRA_PARTICIPANTS = 60
 OTHER_MUNICIPALITY_PARTICIPANTS = 5
-
-# --- Organisations and staff ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OrgSpec:
-    key: str
-    name: str
-    kind: str
-    municipality: str
-    email: str
-
-
-ORGANISATIONS = [
-    OrgSpec("gemeente", "Gemeente Rivierstad", OrganisationKind.GEMEENTE, "Rivierstad", "werk@rivierstad.example"),
-    OrgSpec(
-        "taal",
-        "Taalcentrum Rivierland",
-        OrganisationKind.TAALAANBIEDER,
-        "Rivierstad en omgeving",
-        "info@taalcentrum-rivierland.example",
-    ),
-    OrgSpec(
-        "reintegratie",
-        "Werkkracht Re-integratie",
-        OrganisationKind.REINTEGRATIE,
-        "Rivierstad",
-        "team@werkkracht.example",
-    ),
-    OrgSpec(
-        "maatschappelijk",
-        "Stichting Nieuw Thuis",
-        OrganisationKind.MAATSCHAPPELIJK,
-        "Rivierstad",
-        "rivierstad@nieuwthuis.example",
-    ),
-    OrgSpec(
-        "sociaal",
-        "De Schakel, kringloop en atelier",
-        OrganisationKind.SOCIAAL_ONDERNEMER,
-        "Rivierstad",
-        "werk@deschakel.example",
-    ),
-    OrgSpec(
-        "heuvelrand", "Gemeente Heuvelrand", OrganisationKind.GEMEENTE, "Heuvelrand", "participatie@heuvelrand.example"
-    ),
-]
-
-
-@dataclass(frozen=True)
-class StaffSpec:
-    username: str
-    first_name: str
-    last_name: str
-    org: str  # "" for the platform administrator, who belongs to no organisation
-    roles: tuple[str, ...]
-    superuser: bool = False
-
-
-STAFF = [
-    StaffSpec("regisseur", "Ingrid", "Bakker", "gemeente", (Role.REGISSEUR,)),
-    StaffSpec("regisseur2", "Jeroen", "Smit", "gemeente", (Role.REGISSEUR,)),
-    StaffSpec("accountmanager", "Mark", "Hendriks", "gemeente", (Role.ACCOUNTMANAGER,)),
-    StaffSpec("projectleider", "Annemiek", "van Dijk", "gemeente", (Role.PROJECTLEIDER,)),
-    StaffSpec("beheerder", "Pieter", "de Graaf", "gemeente", (Role.BEHEERDER,)),
-    StaffSpec("onderzoeker", "Noor", "Vermeulen", "gemeente", (Role.ONDERZOEKER,)),
-    StaffSpec("taaldocent", "Femke", "de Boer", "taal", (Role.TAALDOCENT,)),
-    StaffSpec("begeleider", "Sanne", "Visser", "reintegratie", (Role.BEGELEIDER,)),
-    StaffSpec("bruggenbouwer", "Tesfalem", "Habtu", "maatschappelijk", (Role.BRUGGENBOUWER,)),
-    StaffSpec("maatschappelijk", "Lotte", "Jansen", "maatschappelijk", (Role.BEGELEIDER,)),
-    StaffSpec("jobcoach", "Ruben", "Mulder", "sociaal", (Role.JOBCOACH,)),
-    StaffSpec("heuvelrand", "Kees", "Brouwer", "heuvelrand", (Role.REGISSEUR,)),
-    # Creates organisations and manages staff of every organisation (docs/privacy.md "Beheer").
-    StaffSpec("platformbeheer", "Olga", "Platje", "", (), superuser=True),
-]
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    username: str
-    name: str
-    organisation: str
-    roles: str
-
-
-def demo_logins() -> list[DemoLogin]:
-    """The demo accounts (all with DEMO_PASSWORD), as printed by ``koers demo``."""
-    orgs = {o.key: o.name for o in ORGANISATIONS}
-    labels = dict(Role.choices)
-    return [
-        DemoLogin(s.username, f"{s.first_name} {s.last_name}", orgs[s.org] if s.org else "—",
-                  "platformbeheerder" if s.superuser else ", ".join(labels[r] for r in s.roles))
-        for s in STAFF
-    ]
-
+#: A case journey registered this many days before its brede intake.
+CASE_REGISTERED_BEFORE_INTAKE = 7
+#: A drawn participant past the intake registered at least this many days ago (plus up to 240), before anything
+#: the later parts date back: activities start at most 56 weeks ago, trajectories and closures about 13 months.
+REGISTERED_AT_LEAST = 420
+#: The summary of a drawn participant's completed brede intake (their files are shorter than the case journeys').
+DRAWN_INTAKE_SUMMARY = (
+    "Brede intake afgerond in drie gesprekken. Afgesproken: de leerroute, taalles en de eerste stappen naar werk of "
+    "meedoen; de actiepunten staan in het dossier."
+)
 
 # --- The four case journeys ---------------------------------------------------------------------------
 
@@ -180,11 +85,6 @@ def _levels(sp: str, lu: str, le: str, sc: str) -> dict[str, str]:
     return {"spreken": sp, "luisteren": lu, "lezen": le, "schrijven": sc}
 
 
-TAAL_PURPOSE = "Taallessen NT2 en voortgangstoetsen"
-MAATSCHAPPELIJK_PURPOSE = "Maatschappelijke begeleiding en werkvoorbereiding"
-REINTEGRATIE_PURPOSE = "Trajectbegeleiding naar werk"
-SOCIAAL_PURPOSE = "Vrijwilligerswerk en werkervaring met jobcoaching"
-
 CASES: list[Case] = [
     # 1. "Eerst werkervaring opdoen"
     Case(
@@ -216,7 +116,7 @@ CASES: list[Case] = [
             "dream_job": "Elektromonteur",
             "plan_b": "Productiemedewerker met doorgroei naar onderhoudsmonteur",
             "sector_interests": ["C", "D", "F"],
-            "phase": "traject",
+            "phase": "nazorg",
         },
         regisseur="regisseur",
         settled_days_ago=3 * 365,
@@ -262,33 +162,33 @@ CASES: list[Case] = [
             "interpreter": True,
             "co": "bruggenbouwer",
             "summary": (
-                "Gemotiveerde, hoogopgeleide deelnemer met een technische achtergrond. Werkt inmiddels "
-                "fulltime in de productie, maar wil terug naar de elektrotechniek. Afspraak: eerst "
-                "werkervaring in de techniek opdoen, Nederlands blijven oefenen naast het werk, VCA "
-                "halen en daarna doorgroeien naar elektromonteur."
+                "Gemotiveerde, hoogopgeleide deelnemer met een technische achtergrond. Wil zo snel mogelijk een "
+                "eigen inkomen, ook als het werk eerst niet in de elektrotechniek is. Afspraak: eerst "
+                "werkervaring opdoen, Nederlands blijven oefenen naast het werk, VCA halen en daarna "
+                "doorgroeien naar elektromonteur."
             ),
         },
         domains={
             "participatie": (
-                "Werkt sinds kort fulltime als productiemedewerker bij een fabriek van kunststof auto-onderdelen "
-                "(ploegendienst). Daarvoor deelgenomen aan het werkvoorbereidingstraject van Stichting Nieuw "
-                "Thuis.",
-                "Blij met het eigen inkomen, maar het werk is 'niet mijn passie'. Wil terug naar de techniek en "
-                "elektromonteur worden.",
-                "Werkervaring of een bedrijfsbezoek in de elektrotechniek; VCA-diploma halen; contact met "
-                "installatiebedrijven via de accountmanager.",
+                "Nog geen werk in Nederland. Wil graag het werkvoorbereidingstraject van Stichting Nieuw Thuis "
+                "volgen.",
+                "Wil snel een eigen inkomen, ook met werk dat 'niet mijn passie' is. Op termijn terug naar de "
+                "techniek: elektromonteur worden.",
+                "Werkvoorbereiding en een eerste baan, bijvoorbeeld in de productie; later werkervaring in de "
+                "elektrotechniek en het VCA-diploma; contact met installatiebedrijven via de accountmanager.",
             ),
             "communicatie_taal": (
-                "Anderhalf jaar taalles gevolgd. Spreekt en verstaat eenvoudig Nederlands, schrijven gaat nog "
-                "moeizaam. Op het werk wordt weinig Nederlands gesproken.",
-                "Vindt dat anderhalf jaar les niet genoeg was en wil blijven oefenen.",
-                "Avondles of taalcoaching op de werkvloer die past bij de ploegendienst; een taalmaatje.",
+                "Een jaar taalles gevolgd. Spreekt en verstaat een beetje Nederlands, schrijven gaat nog "
+                "moeizaam.",
+                "Wil blijven oefenen, ook als hij straks werkt.",
+                "Taalles bij het Taalcentrum; later avondles of taalcoaching naast het werk; een taalmaatje.",
             ),
             "onderwijs": (
-                "Bachelor Electrical Engineering in Eritrea; werkte vier jaar als natuurkundedocent. Diploma "
-                "gewaardeerd als mbo-niveau 3 (Elektrotechniek).",
+                "Bachelor Electrical Engineering in Eritrea; werkte vier jaar als natuurkundedocent. Het diploma "
+                "is nog niet gewaardeerd.",
                 "Wil zijn vakkennis niet kwijtraken. Een Nederlands diploma zou deuren openen.",
-                "VCA-basiscursus; onderzoeken of een BBL-opleiding elektromonteur naast het werk haalbaar is.",
+                "Diplomawaardering aanvragen; later onderzoeken of een BBL-opleiding elektromonteur naast het "
+                "werk haalbaar is.",
             ),
             "sociaal_netwerk": (
                 "Woont alleen. Contact met een paar landgenoten en de kerkgemeenschap; weinig Nederlandse "
@@ -297,23 +197,23 @@ CASES: list[Case] = [
                 "Koppelen aan een buddy, bijvoorbeeld een gepensioneerde elektricien.",
             ),
             "financien": (
-                "Eigen inkomen uit loon; de uitkering is beëindigd. Stuurt elke maand geld naar familie.",
-                "Geen zorgen, wel krap.",
-                "Nagaan of de toeslagen zijn aangepast aan het nieuwe inkomen.",
+                "Bijstandsuitkering. Stuurt elke maand geld naar familie.",
+                "Wil zo snel mogelijk van de uitkering af; krap, maar geen schulden.",
+                "Uitleg over wat werk betekent voor de uitkering en de toeslagen.",
             ),
             "kennis_nl": (
-                "KNM-examen gehaald; ONA afgerond in het werkvoorbereidingstraject.",
+                "KNM-examen gehaald; ONA volgt in het werkvoorbereidingstraject.",
                 "Begrijpt de regels; de Nederlandse werkcultuur (direct zijn, zelf initiatief nemen) is nog wennen.",
                 "",
             ),
-            "huisvesting": ("Eenkamerwoning in Rivierstad-Noord, op fietsafstand van de fabriek.", "Tevreden.", ""),
+            "huisvesting": ("Eenkamerwoning in Rivierstad-Noord, op fietsafstand van het centrum.", "Tevreden.", ""),
             "huiselijke_relaties": (
                 "Ongehuwd. Ouders en twee zussen wonen in Eritrea, een broer in Duitsland.",
                 "Hoopt zijn familie ooit te kunnen bezoeken.",
                 "",
             ),
             "opvoeding_kinderopvang": ("Geen kinderen; niet van toepassing.", "", ""),
-            "geestelijke_gezondheid": ("Geen bijzonderheden genoemd. Slaapt goed ondanks de ploegendienst.", "", ""),
+            "geestelijke_gezondheid": ("Geen bijzonderheden genoemd.", "", ""),
             "lichamelijke_gezondheid": ("Gezond; geen beperkingen voor technisch werk.", "", ""),
             "dagelijks_leven": ("Zelfredzaam: regelt zijn post en DigiD zelf. Voetbalt in het weekend.", "", ""),
         },
@@ -329,38 +229,20 @@ CASES: list[Case] = [
                 240,
             ),
             (
-                "VCA-basiscursus aanvragen en inplannen",
-                "Cursus op zaterdag, past bij de ploegendienst.",
-                "participatie",
-                "reintegratie",
-                "begeleider",
-                21,
-                ActionStatus.OPEN,
-                None,
-            ),
-            (
-                "Bedrijfsbezoek bij een installatiebedrijf regelen",
-                "Kennismaken met de elektrotechniek in Nederland; mogelijk werkervaringsplek.",
+                "Aanmelden voor het werkvoorbereidingstraject van Stichting Nieuw Thuis",
+                "",
                 "participatie",
                 "gemeente",
-                "accountmanager",
-                35,
-                ActionStatus.OPEN,
-                None,
-            ),
-            (
-                "Taalles in de avond zoeken die past bij ploegendienst",
-                "",
-                "communicatie_taal",
-                "taal",
-                "taaldocent",
-                10,
-                ActionStatus.BEZIG,
-                None,
+                "regisseur",
+                -380,
+                ActionStatus.AFGEROND,
+                370,
             ),
         ],
+        # The job since 75 days (``placements``) moved the phase to nazorg; the benefit ended with the first wage.
         changes=[
             (520, "regisseur", "phase", "intake", "traject"),
+            (75, "regisseur", "phase", "traject", "nazorg"),
             (60, "regisseur", "benefit", "ja", "nee"),
         ],
     ),
@@ -444,22 +326,23 @@ CASES: list[Case] = [
             "co": "maatschappelijk",
             "summary": (
                 "Jonge, leergierige moeder met een duidelijk doel: het B2-examen halen en daarna "
-                "economie studeren. Combineert taalles, ONA, computerles en vrijwilligerswerk. "
-                "Aandachtspunten: veel zorgtaken thuis, stress en heimwee. Afspraak: onderwijsroute, "
-                "extra peuteropvang regelen en oriënteren op een schakeljaar of hbo."
+                "economie studeren. Aandachtspunten: veel zorgtaken thuis, stress en heimwee. Afspraak: "
+                "onderwijsroute, taalles, vrijwilligerswerk om Nederlands te oefenen, extra peuteropvang "
+                "regelen en oriënteren op een schakeljaar of hbo."
             ),
         },
         domains={
             "participatie": (
-                "Doet elke week een ochtend vrijwilligerswerk bij De Schakel (kassa en inname). Volgt "
-                "computerles en de ONA-module.",
+                "Nog geen werk of vrijwilligerswerk in Nederland; zorgt thuis voor haar zoontje.",
                 "Wil eerst studeren; werk naast de studie is goed als het bij economie past.",
-                "Vrijwilligerswerk uitbreiden met administratieve taken; later een bijbaan in de administratie.",
+                "Vrijwilligerswerk om Nederlands te oefenen, bijvoorbeeld in een winkel; later een bijbaan in de "
+                "administratie.",
             ),
             "communicatie_taal": (
-                "Leert snel. Spreken en lezen gaan goed; schrijven blijft iets achter.",
+                "Begint met taalles en leert snel. Spreken gaat het best; schrijven kost meer moeite.",
                 "Wil het B2-examen (Staatsexamen NT2 programma II) halen om te kunnen studeren.",
-                "Voorbereiding op het Staatsexamen; extra oefenen met schrijven.",
+                "Taalles bij het Taalcentrum; later voorbereiding op het Staatsexamen, met extra oefenen met "
+                "schrijven.",
             ),
             "onderwijs": (
                 "Was in Syrië aan een studie economie begonnen toen de oorlog uitbrak; niet afgerond. "
@@ -477,7 +360,7 @@ CASES: list[Case] = [
                 "Vindt het zwaar om alles alleen te regelen.",
                 "Afspraak met de maatschappelijk begeleider samen met haar man, zodat hij een deel overneemt.",
             ),
-            "kennis_nl": ("KNM in voorbereiding; ONA loopt.", "", ""),
+            "kennis_nl": ("KNM en ONA moeten nog.", "", ""),
             "huisvesting": ("Driekamerappartement op de tweede verdieping zonder lift.", "Prima woning voor nu.", ""),
             "huiselijke_relaties": (
                 "Getrouwd, een zoontje van twee. Helpt haar man veel omdat zijn Nederlands nog zwak is.",
@@ -527,16 +410,6 @@ CASES: list[Case] = [
                 "maatschappelijk",
                 "maatschappelijk",
                 45,
-                ActionStatus.OPEN,
-                None,
-            ),
-            (
-                "Administratieve taken bij De Schakel uitproberen",
-                "Twee ochtenden meelopen met de administratie.",
-                "participatie",
-                "sociaal",
-                "jobcoach",
-                20,
                 ActionStatus.OPEN,
                 None,
             ),
@@ -695,16 +568,6 @@ CASES: list[Case] = [
                 410,
             ),
             (
-                "Driegesprek met werkgever over verlenging en meer uren",
-                "Contract van 7 maanden loopt af; bespreken of verlenging en uitbreiding naar 32 uur mogelijk is.",
-                "participatie",
-                "reintegratie",
-                "begeleider",
-                -6,
-                ActionStatus.OPEN,
-                None,
-            ),
-            (
                 "Informatiebijeenkomst starten als ondernemer bezoeken",
                 "Via het ondernemersloket van de gemeente.",
                 "participatie",
@@ -714,23 +577,13 @@ CASES: list[Case] = [
                 ActionStatus.OPEN,
                 None,
             ),
-            (
-                "Budgetgesprek: gevolgen van het contract voor uitkering en toeslagen",
-                "",
-                "financien",
-                "maatschappelijk",
-                "maatschappelijk",
-                14,
-                ActionStatus.BEZIG,
-                None,
-            ),
         ],
         changes=[
             (690, "regisseur", "barrier_status", "niet_gevraagd", "wel"),
             (690, "regisseur", "barrier:schulden", "", "ja"),
             (200, "regisseur", "barrier:lichamelijke_gezondheid", "", "ja"),
             (680, "regisseur", "phase", "intake", "traject"),
-            (150, "regisseur", "phase", "traject", "nazorg"),
+            (250, "regisseur", "phase", "traject", "nazorg"),
         ],
     ),
     # 4. "Werken aan een plan B"
@@ -817,30 +670,30 @@ CASES: list[Case] = [
             "interpreter": False,
             "co": "bruggenbouwer",
             "summary": (
-                "Hoogopgeleide jurist die zijn beroep in Nederland niet kan voortzetten. Werkt aan een "
-                "realistisch plan B: elektricien via een BBL-opleiding, met een werkgever die de "
-                "opleiding wil betalen. Eerst het B2-examen halen."
+                "Hoogopgeleide jurist die zijn beroep in Nederland niet kan voortzetten. Wil werken aan een "
+                "realistisch plan B, het liefst in de techniek via een BBL-opleiding bij een werkgever. Eerst "
+                "het B2-examen halen."
             ),
         },
         domains={
             "participatie": (
-                "Geen betaald werk. Solliciteert bij een installatiebedrijf naar een BBL-plek als elektricien; "
-                "de werkgever wil de opleiding betalen en biedt uitzicht op een vast contract.",
-                "Advocaat worden in Nederland is niet realistisch; ICT viel af vanwege het Engels. Elektricien "
-                "is zijn plan B, en daar heeft hij zin in.",
-                "Gesprekstraining voor het sollicitatiegesprek; afspraken met werkgever en mbo vastleggen; "
+                "Geen betaald werk. Zoekt een beroep met perspectief nu advocaat worden in Nederland niet "
+                "kan.",
+                "Advocaat worden in Nederland is niet realistisch; ICT viel af vanwege het Engels. Denkt aan "
+                "elektricien als plan B.",
+                "Oriëntatie op de techniek en op een BBL-opleiding bij een werkgever; later gesprekstraining; "
                 "loonkostensubsidie en no-riskpolis uitzoeken.",
             ),
             "communicatie_taal": (
-                "Spreekt en schrijft goed Nederlands; lezen gaat het best. Doet binnenkort het B2-examen.",
-                "Wil het examen halen voordat de BBL-opleiding begint.",
-                "Examentraining schrijven.",
+                "Spreekt en schrijft redelijk Nederlands; lezen gaat het best. Wil door naar B2.",
+                "Wil het B2-examen halen voordat hij aan een opleiding begint.",
+                "Taalles op B1-niveau; later examentraining, vooral schrijven.",
             ),
             "onderwijs": (
-                "Bachelor en master rechten in Syrië; vijftien jaar advocaat en een jaar rechter. Diploma's "
-                "gewaardeerd als drie jaar hbo.",
-                "Jammer dat zijn opleiding hier weinig waard is, maar hij accepteert het.",
-                "Intake mbo Elektrotechniek (BBL) plannen.",
+                "Bachelor en master rechten in Syrië; vijftien jaar advocaat en een jaar rechter. De waardering "
+                "van zijn diploma's is aangevraagd.",
+                "Verwacht dat zijn opleiding hier weinig waard is, maar hij accepteert het.",
+                "Uitzoeken welke mbo-opleiding (BBL) bij een plan B past.",
             ),
             "sociaal_netwerk": (
                 "Goed netwerk in de Syrische gemeenschap; helpt landgenoten met brieven. Heeft contact met een "
@@ -849,11 +702,11 @@ CASES: list[Case] = [
                 "",
             ),
             "financien": (
-                "Bijstandsuitkering, geen schulden. Met een BBL-contract verandert het inkomen.",
+                "Bijstandsuitkering, geen schulden.",
                 "",
                 "Uitleg over de overgang van uitkering naar loon (inkomstenverrekening, toeslagen).",
             ),
-            "kennis_nl": ("KNM en ONA afgerond; bereidt het staatsexamen B2 voor.", "", ""),
+            "kennis_nl": ("KNM afgerond; ONA volgt nog.", "", ""),
             "huisvesting": ("Tweekamerwoning; zijn zoon heeft een eigen kamer.", "", ""),
             "huiselijke_relaties": ("Woont samen met zijn zoon van twaalf.", "", ""),
             "opvoeding_kinderopvang": (
@@ -875,26 +728,6 @@ CASES: list[Case] = [
                 -30,
                 ActionStatus.AFGEROND,
                 35,
-            ),
-            (
-                "Sollicitatiegesprek BBL-plek voorbereiden",
-                "Gesprekstraining: vragen van de werkgever oefenen.",
-                "communicatie_taal",
-                "maatschappelijk",
-                "bruggenbouwer",
-                7,
-                ActionStatus.OPEN,
-                None,
-            ),
-            (
-                "Intake mbo Elektrotechniek (BBL) plannen",
-                "",
-                "onderwijs",
-                "gemeente",
-                "regisseur2",
-                25,
-                ActionStatus.OPEN,
-                None,
             ),
             (
                 "Activiteit na school voor zoon uitzoeken",
@@ -919,249 +752,194 @@ CASES: list[Case] = [
 
 CASE_NAMES = [c.fields["name"] for c in CASES]
 
+
 # --- Loading -------------------------------------------------------------------------------------------
 
 
-class Loader:
-    def __init__(self):
-        self.today = timezone.localdate()
-        self.now = timezone.now()
-        self.created: dict[str, int] = {}
-        self.orgs: dict[str, Organisation] = {}
-        self.users: dict[str, User] = {}
-        self._password_hash: str | None = None
-        self._verified_hashes: set[str] = set()
+def _find(org: Organisation, name: str, dob: date) -> Participant | None:
+    return Participant.objects.filter(regie_organisation=org, name=name, date_of_birth=dob).first()
 
-    def count(self, what: str, n: int = 1) -> None:
-        self.created[what] = self.created.get(what, 0) + n
 
-    def days_ago(self, n: int) -> date:
-        return self.today - timedelta(days=n)
-
-    def at(self, days: int) -> datetime:
-        return self.now - timedelta(days=days)
-
-    # organisations and staff
-
-    def organisations(self) -> None:
-        for spec in ORGANISATIONS:
-            org, created = Organisation.objects.get_or_create(
-                name=spec.name, defaults={"kind": spec.kind, "municipality": spec.municipality, "email": spec.email}
-            )
-            self.orgs[spec.key] = org
-            if created:
-                self.count("organisaties")
-
-    def _password_ok(self, user: User) -> bool:
-        if user.password in self._verified_hashes:
-            return True
-        if user.check_password(DEMO_PASSWORD):
-            self._verified_hashes.add(user.password)
-            return True
-        return False
-
-    def _hash(self) -> str:
-        # One argon2 hash shared by all demo accounts: hashing is slow on purpose, the password is the same.
-        if self._password_hash is None:
-            self._password_hash = make_password(DEMO_PASSWORD)
-            self._verified_hashes.add(self._password_hash)
-        return self._password_hash
-
-    def staff(self) -> None:
-        for spec in STAFF:
-            user = User.objects.filter(username=spec.username).first()
-            if user is None:
-                user = User.objects.create(
-                    username=spec.username,
-                    first_name=spec.first_name,
-                    last_name=spec.last_name,
-                    email=f"{spec.username}@demo.koers.example",
-                    organisation=self.orgs[spec.org] if spec.org else None,
-                    password=self._hash(),
-                    is_superuser=spec.superuser,
-                    is_staff=spec.superuser,
-                )
-                self.count("medewerkers")
-            elif not self._password_ok(user):
-                # The demo logins must work: restore the demo password when it was changed.
-                user.password = self._hash()
-                user.save(update_fields=["password"])
-                self.count("wachtwoorden hersteld")
-            for role in spec.roles:
-                _, created = UserRole.objects.get_or_create(user=user, role=role)
-                if created:
-                    self.count("rollen")
-            self.users[spec.username] = user
-
-    # participants
-
-    def _find(self, org: Organisation, name: str, dob: date) -> Participant | None:
-        return Participant.objects.filter(regie_organisation=org, name=name, date_of_birth=dob).first()
-
-    def _membership(self, participant, org_key, basis, purpose, days_ago, special=False, ended_days_ago=None):
-        org = self.orgs[org_key]
-        added_by = participant.regisseur
-        scope = set(access.DEFAULT_SCOPE[org.kind])
-        if special:
-            scope.add(Category.SPECIAL)
-        start = self.days_ago(days_ago)
-        Membership.objects.create(
-            participant=participant,
-            organisation=org,
-            legal_basis=basis,
-            scope=Membership.scope_value(scope),
-            purpose=purpose,
-            consent_date=start if basis == LegalBasis.TOESTEMMING else None,
-            valid_from=start,
-            added_by=added_by,
-            ended_at=self.at(ended_days_ago) if ended_days_ago else None,
-            ended_by=added_by if ended_days_ago else None,
-            end_reason="Taallessen afgerond" if ended_days_ago else "",
+def _case(loader: Loader, case: Case) -> None:
+    org = loader.orgs["gemeente"]
+    f = case.fields
+    if _find(org, f["name"], f["date_of_birth"]):
+        return
+    current = {f"level_{skill}": level for skill, level in case.assessments[-1][5].items()}
+    participant = Participant.objects.create(
+        regie_organisation=org,
+        regisseur=loader.users[case.regisseur],
+        settled_on=loader.days_ago(case.settled_days_ago),
+        **current,
+        **f,
+    )
+    loader.count("deelnemers")
+    for org_key, basis, purpose, days, special in case.memberships:
+        loader.membership(participant, org_key, basis, purpose, days, special)
+    for code, note in case.barriers:
+        ParticipantBarrier.objects.create(participant=participant, code=code, note=note)
+        loader.count("belemmeringen")
+    for occupation, years, country, description in case.work:
+        WorkExperience.objects.create(
+            participant=participant, occupation=occupation, years=years, country=country, description=description
         )
-        self.count("betrokkenheden")
+        loader.count("werkervaring")
 
-    def _change(self, participant, days_ago, username, field_name, old, new):
-        user = self.users[username]
-        if field_name.startswith("barrier:"):
-            code = field_name.split(":", 1)[1]
-            label = f"belemmering {dict(Barrier.choices)[code].lower()}"
-            category = Category.SPECIAL if code in SPECIAL_BARRIERS else Category.TRAJECTORY
-            old_value, new_value = old, new
-        else:
-            model_field = Participant._meta.get_field(field_name)
-            label = str(model_field.verbose_name)
-            category = FIELD_CATEGORY.get(field_name, Category.TRAJECTORY)
-            choices = dict(model_field.flatchoices) if model_field.choices else {}
-            old_value, new_value = str(choices.get(old, old)), str(choices.get(new, new))
-        ParticipantChange.objects.create(
-            participant=participant,
-            at=self.at(days_ago),
-            user=user,
-            organisation=user.organisation,
-            field=field_name,
-            field_label=label,
-            category=category,
-            old_value=old_value,
-            new_value=new_value,
-        )
-        self.count("wijzigingen")
-
-    def case(self, case: Case) -> None:
-        org = self.orgs["gemeente"]
-        f = case.fields
-        if self._find(org, f["name"], f["date_of_birth"]):
-            return
-        current = {f"level_{skill}": level for skill, level in case.assessments[-1][5].items()}
-        participant = Participant.objects.create(
-            regie_organisation=org,
-            regisseur=self.users[case.regisseur],
-            settled_on=self.days_ago(case.settled_days_ago),
-            **current,
-            **f,
-        )
-        self.count("deelnemers")
-        for org_key, basis, purpose, days, special in case.memberships:
-            self._membership(participant, org_key, basis, purpose, days, special)
-        for code, note in case.barriers:
-            ParticipantBarrier.objects.create(participant=participant, code=code, note=note)
-            self.count("belemmeringen")
-        for occupation, years, country, description in case.work:
-            WorkExperience.objects.create(
-                participant=participant, occupation=occupation, years=years, country=country, description=description
-            )
-            self.count("werkervaring")
-
-        # Language levels: the history of assessments, and a change row per level that moved.
-        previous = dict.fromkeys(("spreken", "luisteren", "lezen", "schrijven"), "onbekend")
-        for days, source, instrument, username, org_key, levels in case.assessments:
-            for skill, level in levels.items():
-                LanguageAssessment.objects.create(
-                    participant=participant,
-                    skill=skill,
-                    level=level,
-                    tested_on=self.days_ago(days),
-                    source=source,
-                    instrument=instrument,
-                    recorded_by=self.users[username],
-                    organisation=self.orgs[org_key],
-                )
-                self.count("taalniveaus")
-                if level != previous[skill]:
-                    self._change(participant, days, username, f"level_{skill}", previous[skill], level)
-                previous[skill] = level
-        for days, username, field_name, old, new in case.changes:
-            self._change(participant, days, username, field_name, old, new)
-
-        # The brede intake, completed, with notes on every life domain.
-        spec = case.intake
-        intake = Intake.objects.create(
-            participant=participant,
-            organisation=org,
-            conducted_by=participant.regisseur,
-            co_interviewer=self.users[spec["co"]],
-            held_on=self.days_ago(spec["days_ago"]),
-            home_visit=spec["home_visit"],
-            location=spec["location"],
-            interpreter_present=spec["interpreter"],
-            status=IntakeStatus.AFGEROND,
-            current_step="afronden",
-            summary=spec["summary"],
-            completed_at=self.at(spec["days_ago"] - 7),
-            completed_by=participant.regisseur,
-        )
-        Intake.objects.filter(pk=intake.pk).update(started_at=self.at(spec["days_ago"]))
-        self.count("intakes")
-        for domain, notes in case.domains.items():
-            IntakeDomain.objects.create(intake=intake, domain=domain, **dict(zip(DOMAIN_NOTES, notes, strict=True)))
-            self.count("leefdomeinen")
-        for title, description, domain, org_key, assignee, due, status, done_ago in case.actions:
-            ActionItem.objects.create(
-                participant=participant,
-                title=title,
-                description=description,
-                domain=domain,
-                owner_organisation=self.orgs[org_key],
-                assignee=self.users[assignee],
-                due_date=self.today + timedelta(days=due),
-                status=status,
-                source_intake=intake,
-                created_by=participant.regisseur,
-                created_at=self.at(spec["days_ago"] - 7),
-                completed_at=self.at(done_ago) if done_ago is not None else None,
-            )
-            self.count("actiepunten")
-
-    def drawn(self, person, org_key: str, regisseur: str, partners: list) -> None:
-        org = self.orgs[org_key]
-        name, dob = person.key
-        if self._find(org, name, dob):
-            return
-        participant = Participant.objects.create(
-            regie_organisation=org, regisseur=self.users[regisseur], city=org.municipality, **person.fields
-        )
-        self.count("deelnemers")
-        taal = False
-        for org_key_partner, basis, purpose, days, special, ended in partners:
-            self._membership(participant, org_key_partner, basis, purpose, days, special, ended)
-            taal = taal or (org_key_partner == "taal" and not ended)
-        for code, note in person.barriers:
-            ParticipantBarrier.objects.create(participant=participant, code=code, note=note)
-            self.count("belemmeringen")
-        for occupation, years, country in person.work:
-            WorkExperience.objects.create(participant=participant, occupation=occupation, years=years, country=country)
-            self.count("werkervaring")
-        for skill, level, days_ago, source in person.assessments:
+    # Language levels: the history of assessments, and a change row per level that moved.
+    previous = dict.fromkeys(("spreken", "luisteren", "lezen", "schrijven"), "onbekend")
+    for days, source, instrument, username, org_key, levels in case.assessments:
+        for skill, level in levels.items():
             LanguageAssessment.objects.create(
                 participant=participant,
                 skill=skill,
                 level=level,
-                tested_on=min(REFERENCE_DATE, self.today) - timedelta(days=days_ago),
-                source=source if taal else LanguageTestSource.INTAKE,
-                instrument="Voortgangstoets Taalcentrum" if taal else "Inschatting brede intake",
-                recorded_by=self.users["taaldocent" if taal else regisseur],
-                organisation=self.orgs["taal" if taal else org_key],
+                tested_on=loader.days_ago(days),
+                source=source,
+                instrument=instrument,
+                recorded_by=loader.users[username],
+                organisation=loader.orgs[org_key],
             )
-            self.count("taalniveaus")
+            loader.count("taalniveaus")
+            if level != previous[skill]:
+                loader.change(participant, days, username, f"level_{skill}", previous[skill], level)
+            previous[skill] = level
+    for days, username, field_name, old, new in case.changes:
+        loader.change(participant, days, username, field_name, old, new)
+
+    # The brede intake, completed, with notes on every life domain.
+    spec = case.intake
+    intake = Intake.objects.create(
+        participant=participant,
+        organisation=org,
+        conducted_by=participant.regisseur,
+        co_interviewer=loader.users[spec["co"]],
+        held_on=loader.days_ago(spec["days_ago"]),
+        home_visit=spec["home_visit"],
+        location=spec["location"],
+        interpreter_present=spec["interpreter"],
+        status=IntakeStatus.AFGEROND,
+        current_step="afronden",
+        summary=spec["summary"],
+        completed_at=loader.at(spec["days_ago"] - 7),
+        completed_by=participant.regisseur,
+    )
+    Intake.objects.filter(pk=intake.pk).update(started_at=loader.at(spec["days_ago"]))
+    loader.count("intakes")
+    Participant.objects.filter(pk=participant.pk).update(
+        created_at=loader.at(spec["days_ago"] + CASE_REGISTERED_BEFORE_INTAKE)
+    )
+    for domain, notes in case.domains.items():
+        IntakeDomain.objects.create(intake=intake, domain=domain, **dict(zip(DOMAIN_NOTES, notes, strict=True)))
+        loader.count("leefdomeinen")
+    for title, description, domain, org_key, assignee, due, status, done_ago in case.actions:
+        ActionItem.objects.create(
+            participant=participant,
+            title=title,
+            description=description,
+            domain=domain,
+            owner_organisation=loader.orgs[org_key],
+            assignee=loader.users[assignee],
+            due_date=loader.today + timedelta(days=due),
+            status=status,
+            source_intake=intake,
+            created_by=participant.regisseur,
+            created_at=loader.at(spec["days_ago"] - 7),
+            completed_at=loader.at(done_ago) if done_ago is not None else None,
+        )
+        loader.count("actiepunten")
+
+
+@dataclass(frozen=True)
+class Registration:
+    """When a drawn participant came into Koers, in days ago: registered ("in Koers sinds"), the start of the brede
+    intake (its first conversation; None in aanmelding) and its completion (None while it is under way)."""
+
+    registered: int
+    intake: int | None
+    completed: int | None
+
+
+def registration(person, partners: list) -> Registration:
+    """The registration of a drawn participant, from its phase and the records drawn for it (fixed per person: a
+    hash of name and date of birth, not the shared generator, so the draws stay the same)."""
+    h = zlib.crc32(f"{person.fields['name']}|{person.fields['date_of_birth'].isoformat()}".encode())
+    phase = person.fields["phase"]
+    if phase == Phase.AANMELDING:
+        return Registration(7 + h % 7, None, None)
+    if phase == Phase.INTAKE:
+        held = 1 + h % 6
+        return Registration(held + 14 + (h // 7) % 10, held, None)
+    earliest = max([days for _key, _basis, _purpose, days, _special, _ended in partners]
+                   + [days for *_rest, days, _source in person.assessments] + [0])
+    registered = max(earliest + 21 + h % 30, REGISTERED_AT_LEAST + (h // 7) % 240)
+    return Registration(registered, registered - 7, registered - 21 - (h // 11) % 10)
+
+
+def _drawn(loader: Loader, person, org_key: str, regisseur: str, partners: list) -> None:
+    org = loader.orgs[org_key]
+    name, dob = person.key
+    if _find(org, name, dob):
+        return
+    reg = registration(person, partners)
+    fields = dict(person.fields)
+    settled_limit = loader.days_ago(reg.registered + 14)
+    if fields.get("settled_on") and fields["settled_on"] > settled_limit:
+        fields["settled_on"] = settled_limit  # settled in the municipality (at least) two weeks before registering
+    participant = Participant.objects.create(
+        regie_organisation=org, regisseur=loader.users[regisseur], city=org.municipality, **fields
+    )
+    Participant.objects.filter(pk=participant.pk).update(created_at=loader.at(reg.registered))
+    loader.count("deelnemers")
+    taal = False
+    for org_key_partner, basis, purpose, days, special, ended in partners:
+        days = min(days, reg.registered)  # a partner is involved from the registration on, not before
+        if ended and ended >= days:
+            ended = days // 2
+        loader.membership(participant, org_key_partner, basis, purpose, days, special, ended)
+        taal = taal or (org_key_partner == "taal" and not ended)
+    for code, note in person.barriers:
+        ParticipantBarrier.objects.create(participant=participant, code=code, note=note)
+        loader.count("belemmeringen")
+    for occupation, years, country in person.work:
+        WorkExperience.objects.create(participant=participant, occupation=occupation, years=years, country=country)
+        loader.count("werkervaring")
+    # The earlier estimate no earlier than the registration, the latest test no earlier than the intake.
+    latest = reg.intake if reg.intake is not None else reg.registered
+    for skill, level, days_ago, source in person.assessments:
+        days = min(days_ago, reg.registered if source == LanguageTestSource.INTAKE else latest)
+        LanguageAssessment.objects.create(
+            participant=participant,
+            skill=skill,
+            level=level,
+            tested_on=loader.days_ago(days),
+            source=source if taal else LanguageTestSource.INTAKE,
+            instrument="Voortgangstoets Taalcentrum" if taal else "Inschatting brede intake",
+            recorded_by=loader.users["taaldocent" if taal else regisseur],
+            organisation=loader.orgs["taal" if taal else org_key],
+        )
+        loader.count("taalniveaus")
+    _drawn_intake(loader, participant, reg)
+
+
+def _drawn_intake(loader: Loader, participant: Participant, reg: Registration) -> None:
+    """The brede intake of a drawn participant: under way in phase intake, completed further along."""
+    if reg.intake is None:
+        return
+    done = reg.completed is not None
+    intake = Intake.objects.create(
+        participant=participant,
+        organisation=participant.regie_organisation,
+        conducted_by=participant.regisseur,
+        held_on=loader.days_ago(reg.intake),
+        location="Stadskantoor",
+        status=IntakeStatus.AFGEROND if done else IntakeStatus.CONCEPT,
+        current_step="afronden" if done else "huishouden",
+        summary=DRAWN_INTAKE_SUMMARY if done else "",
+        completed_at=loader.at(reg.completed) if done else None,
+        completed_by=participant.regisseur if done else None,
+    )
+    Intake.objects.filter(pk=intake.pk).update(started_at=loader.at(reg.intake))
+    loader.count("intakes")
 
 
 def draw_caseload(rng: random.Random, count: int, taken: set) -> list:
@@ -1196,3 +974,17 @@ def draw_partners(rng: random.Random, phase: str) -> list[tuple]:
             ("sociaal", LegalBasis.TOESTEMMING, SOCIAAL_PURPOSE, rng.randint(30, 300), rng.random() < 0.5, None)
         )
     return partners
+
+
+def load(loader: Loader) -> None:
+    """The four case journeys, then the drawn caseload: most at Gemeente Rivierstad (shared by the two
+    regisseurs), a few at Gemeente Heuvelrand (the other municipality, which sees none of the others)."""
+    for case in CASES:
+        _case(loader, case)
+    rng = random.Random(DEMO_SEED)
+    taken = {(c.fields["name"], c.fields["date_of_birth"]) for c in CASES}
+    for i, person in enumerate(draw_caseload(rng, EXTRA_PARTICIPANTS, taken)):
+        partners = draw_partners(rng, person.fields["phase"])
+        _drawn(loader, person, "gemeente", "regisseur" if i % 2 == 0 else "regisseur2", partners)
+    for person in draw_caseload(rng, OTHER_MUNICIPALITY_PARTICIPANTS, taken):
+        _drawn(loader, person, "heuvelrand", "heuvelrand", [])

@@ -12,14 +12,8 @@ from koers.casework.models import ActionItem
 from koers.core.access import grant_for, visible_participants
 from koers.core.codes import Category, LifeDomain, OrganisationKind, Role
 from koers.core.models import Organisation, User, UserRole
-from koers.demo.people import (
-    CASE_NAMES,
-    DEMO_PASSWORD,
-    EXTRA_PARTICIPANTS,
-    OTHER_MUNICIPALITY_PARTICIPANTS,
-    STAFF,
-    demo_logins,
-)
+from koers.demo.participants import CASE_NAMES, EXTRA_PARTICIPANTS, OTHER_MUNICIPALITY_PARTICIPANTS
+from koers.demo.world import DEMO_PASSWORD, STAFF, demo_logins
 from koers.participants.models import (
     Intake,
     IntakeDomain,
@@ -52,8 +46,8 @@ def counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def demo(db):
-    call_command("demo", "--force", stdout=StringIO())
+def demo(demo_data):
+    """The demo world of ``koers demo --force`` (``demo_data``, koers/conftest.py: loaded once per worker)."""
 
 
 def user(username: str) -> User:

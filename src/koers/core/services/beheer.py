@@ -1,4 +1,5 @@
-"""Writes for organisations, staff, roles and second factors (the functional administrator's work).
+"""Writes for organisations, staff, roles and second factors (the functional administrator's work; setting up
+one's own second factor: services/auth.py).
 
 Every function is transactional: a rule that fails raises ``ValidationError`` (Dutch message, keyed by form
 field where there is one) and nothing is saved. Views parse the request, call one of these, and render.
@@ -315,17 +316,6 @@ def reset_two_factor(user: User, *, acting_user: User, request=None) -> int:
         _audit(acting_user, f"Tweestapsverificatie van medewerker {user.username} gewist ({count} app"
                             f"{'' if count == 1 else 's'})", request, level=logging.WARNING)
     return count
-
-
-@transaction.atomic
-def confirm_totp_device(device) -> None:
-    """Make a just-verified authenticator app the user's only one (an old phone stops working)."""
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    for other in devices_for_user(device.user, confirmed=None):
-        if other.persistent_id != device.persistent_id:
-            other.delete()
-    logger.info("two-factor device confirmed for user %s", device.user_id)
 
 
 def send_password_reset(user: User, *, domain: str, use_https: bool, activation: bool = False,

@@ -1,0 +1,84 @@
+"""Forms for logging in: the password reset, choosing and changing a password, the second factor's code."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.core.exceptions import ValidationError
+
+from koers.core.models import User
+
+
+def _required(what: str) -> dict[str, str]:
+    return {"required": what}
+
+
+class KoersPasswordResetForm(PasswordResetForm):
+    """Also reaches active accounts that never chose a password (a lost activation link)."""
+
+    email = forms.EmailField(
+        label="E-mailadres",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="Het e-mailadres waarmee u bij Koers bekend bent.",
+        error_messages={
+            "required": "Vul uw e-mailadres in.",
+            "invalid": "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.",
+        },
+    )
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email, is_active=True).iterator()
+
+
+class DutchPasswordMixin:
+    """Password rules in plain Dutch, shown at the new password (Django 5.2 lacks a Dutch "too short")."""
+
+    def validate_password_for_user(self, user, password_field_name="new_password2"):  # noqa: S107 - a field name
+        password = self.cleaned_data.get(password_field_name)
+        if not password:
+            return
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as error:
+            messages = []
+            for item in error.error_list:
+                if item.code == "password_too_short":
+                    minimum = (item.params or {}).get("min_length", 12)
+                    messages.append(ValidationError(
+                        f"Dit wachtwoord is te kort. Kies een wachtwoord van ten minste {minimum} tekens.",
+                        code=item.code,
+                    ))
+                else:
+                    messages.append(item)
+            self.add_error("new_password1", messages)
+
+
+class KoersSetPasswordForm(DutchPasswordMixin, SetPasswordForm):
+    pass
+
+
+class KoersPasswordChangeForm(DutchPasswordMixin, PasswordChangeForm):
+    pass
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="Code uit de app",
+        help_text="De 6 cijfers die de authenticator-app op uw telefoon nu toont.",
+        max_length=12,
+        error_messages=_required("Vul de code van 6 cijfers uit de app in."),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autocapitalize": "off",
+                   "spellcheck": "false", "class": "input--short"}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        token = re.sub(r"[\s-]", "", self.cleaned_data["token"])
+        if not re.fullmatch(r"\d{6}", token):
+            raise ValidationError("Een code bestaat uit 6 cijfers. Vul de code in die de app nu toont.")
+        return token
