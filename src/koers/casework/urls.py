@@ -15,7 +15,7 @@ urlpatterns = [
     path("deelnemer/<int:pk>/", actions_views.participant_actions, name="participant_actions"),
     path("deelnemer/<int:pk>/nieuw/", actions_views.action_create, name="action_create"),
     path("<int:item_id>/status/", actions_views.change_status, name="change_status"),
-    # contact
+    # contacts, guidance hours, escalations, handovers
     path("deelnemer/<int:pk>/contacten/", contacts_views.participant_contacts, name="participant_contacts"),
     path("deelnemer/<int:pk>/contacten/nieuw/", contacts_views.contact_create, name="contact_create"),
     path("deelnemer/<int:pk>/contacten/<int:contact_id>/", contacts_views.contact_detail, name="contact_detail"),
@@ -29,12 +29,12 @@ urlpatterns = [
     path("overdrachten/", contacts_views.my_handovers, name="my_handovers"),
     path("overdrachten/<int:handover_id>/", contacts_views.handover_detail, name="handover_detail"),
     path("overdrachten/<int:handover_id>/bevestigen/", contacts_views.handover_confirm, name="handover_confirm"),
-    # signal
+    # caseload and alerts
     path("caseload/", alerts_views.caseload, name="caseload"),
     path("caseload/team/", alerts_views.team_caseload, name="team_caseload"),
     path("caseload/team/overdragen/", alerts_views.team_reassign, name="team_reassign"),
     path("signalen/<int:pk>/afhandelen/", alerts_views.acknowledge, name="signal_acknowledge"),
-    # meeting
+    # casusoverleg
     path("deelnemer/<int:pk>/bespreken/", meetings_views.request_discussion, name="request_discussion"),
     path("casusoverleg/", meetings_views.meeting_list, name="meetings"),
     path("casusoverleg/nieuw/", meetings_views.meeting_create, name="meeting_create"),

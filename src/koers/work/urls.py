@@ -14,7 +14,7 @@ app_name = "work"
 P = "deelnemers/<int:pk>/plaatsingen/<int:placement_id>/"
 
 urlpatterns = [
-    # employer
+    # employers, openings, certificates
     path("werkgevers/", employers_views.employer_list, name="employer_list"),
     path("werkgevers/nieuw/", employers_views.employer_create, name="employer_create"),
     path("werkgevers/<int:pk>/", employers_views.employer_detail, name="employer_detail"),
@@ -36,7 +36,7 @@ urlpatterns = [
     path("matches/<int:pk>/afwijzen/", matching_views.match_reject, name="match_reject"),
     path("deelnemer/<int:pk>/vacatures/", matching_views.participant_matches, name="participant_matches"),
     path("deelnemer/<int:pk>/werkprofiel/", matching_views.work_profile, name="work_profile"),
-    # placement
+    # placements
     path("deelnemers/<int:pk>/plaatsingen/", placements_views.participant_placements, name="participant_placements"),
     path("deelnemers/<int:pk>/plaatsingen/nieuw/", placements_views.placement_create, name="placement_create"),
     path("matches/<int:match_id>/plaatsing/", placements_views.placement_from_match, name="placement_from_match"),
