@@ -200,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     from koers.participants.models import Participant
     from koers.work.models import Opening, OpeningStatus
     from koers.work.queries import matching
+    from koers.work.rules import matching as matching_rules
 
     prepare()
     if args.prepare_only:
@@ -218,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def everyone():
         loaded = matching.candidates_from(Participant.objects.exclude(phase=Phase.AFGESLOTEN), lambda row: full)
-        return matching.rank_candidates(loaded.candidates, matching.job_for(opening), matching.load_locator())
+        return matching_rules.rank_candidates(loaded.candidates, matching.job_for(opening), matching.load_locator())
 
     scenarios = [
         ("aanbodgericht: open vacatures voor 1 deelnemer", n_open, TARGET_SUPPLY_MS,

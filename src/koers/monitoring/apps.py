@@ -8,15 +8,14 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         # Native trajectories follow the participant file, the closure and the placements: Django signal receivers
-        # (services/sync.py); an overdue follow-up measurement is a caseload alert (queries/alerts.py).
+        # (receivers.py); an overdue follow-up measurement is a caseload alert (queries/alerts.py).
         from koers.core import extensions
-        from koers.monitoring import access
+        from koers.monitoring import access, receivers
         from koers.monitoring.queries import alerts
         from koers.monitoring.queries import panel as participant_panel
-        from koers.monitoring.services import sync
         from koers.participants import panels
 
-        sync.connect()
+        receivers.connect()
         alerts.register()
         panels.register("monitoring_panel", "monitoring/_participant_panel.html", order=50,
                         build=lambda request, participant, grant: participant_panel.panel_context(

@@ -2,6 +2,7 @@
 
 from django.urls import path, re_path
 
+from koers.monitoring.views import completeness as completeness_views
 from koers.monitoring.views import followups as followups_views
 from koers.monitoring.views import imports as imports_views
 from koers.monitoring.views import programmes as programmes_views
@@ -35,9 +36,10 @@ urlpatterns = [
     path("<slug:code>/import/<slug:token>/", imports_views.import_preview, name="import_preview"),
     path("<slug:code>/import/<slug:token>/bevestigen/", imports_views.import_confirm, name="import_confirm"),
     path("<slug:code>/import/<slug:token>/annuleren/", imports_views.import_cancel, name="import_cancel"),
+    # completeness
+    path("<slug:code>/volledigheid/", completeness_views.completeness_worklist, name="completeness"),
+    path("deelnames/<int:pk>/aanvullen/", completeness_views.trajectory_edit, name="trajectory_edit"),
     # research
-    path("<slug:code>/volledigheid/", research_views.completeness_worklist, name="completeness"),
-    path("deelnames/<int:pk>/aanvullen/", research_views.trajectory_edit, name="trajectory_edit"),
     path("<slug:code>/onderzoek/", research_views.research_page, name="research"),
     path("<slug:code>/onderzoek.<str:fmt>", research_views.research_export, name="research_export"),
 ]

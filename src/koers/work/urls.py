@@ -1,8 +1,11 @@
-"""Routes of the work app (namespace ``work``): employers and matching, placements and closure."""
+"""Routes of the work app (namespace ``work``): employers, matching, placements, aftercare and closure."""
 
 from django.urls import path
 
+from koers.work.views import aftercare as aftercare_views
+from koers.work.views import closure as closure_views
 from koers.work.views import employers as employers_views
+from koers.work.views import matching as matching_views
 from koers.work.views import placements as placements_views
 
 app_name = "work"
@@ -11,7 +14,7 @@ app_name = "work"
 P = "deelnemers/<int:pk>/plaatsingen/<int:placement_id>/"
 
 urlpatterns = [
-    # employers, openings, matching
+    # employers, openings, certificates
     path("werkgevers/", employers_views.employer_list, name="employer_list"),
     path("werkgevers/nieuw/", employers_views.employer_create, name="employer_create"),
     path("werkgevers/<int:pk>/", employers_views.employer_detail, name="employer_detail"),
@@ -27,26 +30,29 @@ urlpatterns = [
     path("vacatures/", employers_views.opening_list, name="opening_list"),
     path("vacatures/<int:pk>/", employers_views.opening_detail, name="opening_detail"),
     path("vacatures/<int:pk>/wijzigen/", employers_views.opening_update, name="opening_update"),
-    path("vacatures/<int:pk>/kandidaten/", employers_views.opening_matches, name="opening_matches"),
-    path("vacatures/<int:pk>/voorstellen/<int:participant_pk>/", employers_views.propose_match, name="propose_match"),
-    path("matches/<int:pk>/afwijzen/", employers_views.match_reject, name="match_reject"),
-    path("deelnemer/<int:pk>/vacatures/", employers_views.participant_matches, name="participant_matches"),
-    path("deelnemer/<int:pk>/werkprofiel/", employers_views.work_profile, name="work_profile"),
-    # placements, aftercare, closure
+    # matching
+    path("vacatures/<int:pk>/kandidaten/", matching_views.opening_matches, name="opening_matches"),
+    path("vacatures/<int:pk>/voorstellen/<int:participant_pk>/", matching_views.propose_match, name="propose_match"),
+    path("matches/<int:pk>/afwijzen/", matching_views.match_reject, name="match_reject"),
+    path("deelnemer/<int:pk>/vacatures/", matching_views.participant_matches, name="participant_matches"),
+    path("deelnemer/<int:pk>/werkprofiel/", matching_views.work_profile, name="work_profile"),
+    # placements
     path("deelnemers/<int:pk>/plaatsingen/", placements_views.participant_placements, name="participant_placements"),
     path("deelnemers/<int:pk>/plaatsingen/nieuw/", placements_views.placement_create, name="placement_create"),
     path("matches/<int:match_id>/plaatsing/", placements_views.placement_from_match, name="placement_from_match"),
     path(P, placements_views.placement_detail, name="placement_detail"),
     path(P + "afspraken/", placements_views.term_add, name="placement_term_add"),
     path(P + "beeindigen/", placements_views.placement_end, name="placement_end"),
-    path(P + "nazorg/<int:check_in_id>/", placements_views.check_in_record, name="check_in_record"),
-    path(P + "nazorg/nieuw/", placements_views.check_in_add, name="check_in_add"),
-    path(P + "knelpunten/nieuw/", placements_views.friction_add, name="friction_add"),
-    path(P + "knelpunten/<int:friction_id>/opgelost/", placements_views.friction_resolve, name="friction_resolve"),
-    path(P + "knelpunten/<int:friction_id>/escaleren/", placements_views.friction_escalate, name="friction_escalate"),
-    path(P + "eindgesprek/", placements_views.aftercare_close, name="aftercare_close"),
-    path("deelnemers/<int:pk>/afsluiten/", placements_views.close_trajectory, name="close_trajectory"),
-    path("deelnemers/<int:pk>/afsluiting/", placements_views.closure_detail, name="closure_detail"),
-    path("deelnemers/<int:pk>/afsluiting/eindrapportage-<str:version>.pdf", placements_views.closure_report,
+    # aftercare
+    path(P + "nazorg/<int:check_in_id>/", aftercare_views.check_in_record, name="check_in_record"),
+    path(P + "nazorg/nieuw/", aftercare_views.check_in_add, name="check_in_add"),
+    path(P + "knelpunten/nieuw/", aftercare_views.friction_add, name="friction_add"),
+    path(P + "knelpunten/<int:friction_id>/opgelost/", aftercare_views.friction_resolve, name="friction_resolve"),
+    path(P + "knelpunten/<int:friction_id>/escaleren/", aftercare_views.friction_escalate, name="friction_escalate"),
+    path(P + "eindgesprek/", aftercare_views.aftercare_close, name="aftercare_close"),
+    # closure
+    path("deelnemers/<int:pk>/afsluiten/", closure_views.close_trajectory, name="close_trajectory"),
+    path("deelnemers/<int:pk>/afsluiting/", closure_views.closure_detail, name="closure_detail"),
+    path("deelnemers/<int:pk>/afsluiting/eindrapportage-<str:version>.pdf", closure_views.closure_report,
          name="closure_report"),
 ]

@@ -1,5 +1,5 @@
 """Forms of the follow-up worklist and of linking a participant to a project. They only parse input; the rules and
-their Dutch messages live in followups.py and sync.py."""
+their Dutch messages live in services/followups.py and services/sync.py."""
 
 from __future__ import annotations
 

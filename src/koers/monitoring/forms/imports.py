@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from koers.monitoring.queries.imports import MAX_BYTES, MB, WEB_LIMITS
+from koers.monitoring.rules.imports import MAX_BYTES, MB, WEB_LIMITS
 
 KINDS = [("projecten", "Projecten"), ("deelnemers", "Deelnemers")]
 EXTENSIONS = (".csv", ".xlsx")

@@ -1,25 +1,15 @@
-"""Forms of the monitoring pages: programmes, projects with their targets, and the report filters.
-
-Writes are small and have no participant data; ``save_programme`` / ``save_project`` do them in one transaction
-and log to ``koers.security`` like the beheer pages do.
-"""
+"""Forms of programmes and projects (with their targets). They parse and validate; services/programmes.py writes."""
 
 from __future__ import annotations
 
-import logging
-
 from django import forms
-from django.db import transaction
 from django.db.models import Q
 
 from koers.core.codes import Outcome
 from koers.core.models import Organisation
 from koers.monitoring.models import RESERVED_PROGRAMME_CODES as RESERVED_CODES
-from koers.monitoring.models import Programme, Project, ProjectTarget
-from koers.monitoring.queries.indicators import Filters
+from koers.monitoring.models import Programme, Project
 from koers.participants.forms.file import DATE_INPUT
-
-logger = logging.getLogger("koers.security")
 
 #: Outcome codes a project can have a target for (a target of "onbekend" would reward unknown data).
 TARGET_OUTCOMES = [(code, label) for code, label in Outcome.choices if code != Outcome.ONBEKEND]
@@ -73,19 +63,9 @@ class ProgrammeForm(forms.ModelForm):
         _check_period(self)
         return cleaned
 
-
-def save_programme(user, form: ProgrammeForm) -> Programme:
-    """Create (owner = the user's organisation) or update a programme from a valid form."""
-    creating = form.instance.pk is None
-    with transaction.atomic():
-        programme = form.save(commit=False)
-        if creating:
-            programme.owner_id = user.organisation_id
-        programme.save()
-        form.save_m2m()
-    logger.info("monitoring programme %s: %s (%s) by user %s", "created" if creating else "updated",
-                programme.pk, programme.code, user.pk)
-    return programme
+    def values(self) -> dict:
+        """The programme's fields for ``services.programmes.save_programme`` (after validation)."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name != "research_organisations"}
 
 
 class ProjectForm(forms.ModelForm):
@@ -181,6 +161,10 @@ class ProjectForm(forms.ModelForm):
                                  "geplande aantal.")
         return cleaned
 
+    def values(self) -> dict:
+        """The project's fields for ``services.programmes.save_project`` (after validation)."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
     def targets(self) -> dict[str, tuple[int, str]]:
         """outcome → (count, rationale) for the filled-in targets (after validation)."""
         out = {}
@@ -188,77 +172,3 @@ class ProjectForm(forms.ModelForm):
             if self.cleaned_data.get(count_name) is not None:
                 out[code] = (self.cleaned_data[count_name], self.cleaned_data[why_name])
         return out
-
-
-def save_project(user, form: ProjectForm) -> Project:
-    """Create or update a project and replace its targets, in one transaction."""
-    creating = form.instance.pk is None
-    targets = form.targets()
-    with transaction.atomic():
-        project = form.save(commit=False)
-        project.programme = form.programme
-        project.save()
-        project.targets.exclude(outcome__in=list(targets)).delete()
-        for outcome, (count, rationale) in targets.items():
-            ProjectTarget.objects.update_or_create(
-                project=project, outcome=outcome, defaults={"count": count, "rationale": rationale},
-            )
-    logger.info("monitoring project %s: %s (%s/%s) by user %s, targets %s", "created" if creating else "updated",
-                project.pk, form.programme.code, project.code, user.pk, sorted(targets))
-    return project
-
-
-class ReportFilterForm(forms.Form):
-    """The report's filters (GET). Projects and organisations are limited to what the scope shows."""
-
-    projects = forms.ModelMultipleChoiceField(
-        label="Projecten", required=False, queryset=Project.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Niets aangevinkt: alle projecten.",
-        error_messages={"invalid_choice": "Kies alleen projecten uit de lijst."},
-    )
-    organisation = forms.ModelChoiceField(
-        label="Uitvoerende organisatie", required=False, queryset=Organisation.objects.none(),
-        empty_label="Alle organisaties",
-        error_messages={"invalid_choice": "Kies een organisatie uit de lijst."},
-    )
-    date_from = forms.DateField(label="Actief vanaf", required=False, widget=DATE_INPUT)
-    date_to = forms.DateField(label="Actief tot en met", required=False, widget=DATE_INPUT)
-    extern = forms.BooleanField(
-        label="Versie voor externe partijen (aantallen onder de 5 afgeschermd)", required=False,
-        help_text="Voor de financier of andere partijen buiten de betrokken organisaties.",
-    )
-
-    def __init__(self, data=None, *, scope, **kwargs):
-        super().__init__(data, **kwargs)
-        projects = scope.projects().order_by("name")
-        self.fields["projects"].queryset = projects
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            pk__in=projects.exclude(organisation=None).values("organisation_id")
-        ).order_by("name")
-        if scope.external:
-            self.fields["extern"].disabled = True
-            self.fields["extern"].initial = True
-            self.fields["extern"].help_text = "Voor uw rol worden aantallen onder de 5 altijd afgeschermd."
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", "Deze datum ligt vóór ‘Actief vanaf’.")
-        return cleaned
-
-    def filters(self) -> Filters:
-        data = self.cleaned_data
-        return Filters(
-            project_ids=tuple(sorted(p.pk for p in data.get("projects") or ())),
-            organisation_id=data["organisation"].pk if data.get("organisation") else None,
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-        )
-
-    @property
-    def is_filtered(self) -> bool:
-        data = getattr(self, "cleaned_data", {})
-        return bool(data.get("projects") or data.get("organisation") or data.get("date_from")
-                    or data.get("date_to"))

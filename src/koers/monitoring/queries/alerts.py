@@ -1,10 +1,11 @@
-"""Caseload signal of the monitoring (registered with ``casework.signals`` in ``MonitoringConfig.ready``).
+"""Caseload alert provider of the monitoring (registered with the alert engine, ``casework.queries.alerts``, in
+``MonitoringConfig.ready``).
 
 ``vervolgmeting_te_laat`` — an open follow-up measurement is past its due date (from the day after; not on the due
 date itself). Category ``werk`` (the question is whether the participant has paid work). Attention; urgent from
 ``URGENT_DAYS`` days late. Unlike the built-in rules it also fires for *closed* trajectories: follow-ups only exist
 after closing. The caseload keeps a closed participant on the list while such a follow-up is overdue
-(``casework.caseload.CLOSED_KEPT``).
+(``casework.queries.caseload.CLOSED_KEPT``).
 
 One query per batch with closed trajectories, whatever its size; none for a batch without (follow-ups are
 scheduled by closing, which puts the participant in phase *afgesloten*).
@@ -16,8 +17,9 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 
-from koers.casework.queries import alerts
+from koers.casework.queries import alerts, caseload
 from koers.casework.queries.alerts import ATTENTION, URGENT, Batch, Signal
 from koers.core.codes import Category, Phase
 from koers.monitoring.models import FollowUp, FollowUpStatus
@@ -64,8 +66,6 @@ def overdue_follow_ups(batch: Batch) -> Iterable[Signal]:
 
 def closed_with_overdue_follow_up(today: date | None = None) -> Q:
     """Participants of a closed trajectory who still have an overdue follow-up (kept on the caseload)."""
-    from django.utils import timezone
-
     today = today or timezone.localdate()
     overdue = FollowUp.objects.filter(status=FollowUpStatus.OPEN, due_on__lt=today,
                                       trajectory__participant__isnull=False)
@@ -74,10 +74,5 @@ def closed_with_overdue_follow_up(today: date | None = None) -> Q:
 
 def register() -> None:
     alerts.register(overdue_follow_ups, codes={CODE: LABEL})
-    try:
-        from koers.casework.queries import caseload
-    except ImportError:  # pragma: no cover - casework is always installed with monitoring
-        return
-    kept = getattr(caseload, "CLOSED_KEPT", None)
-    if kept is not None and closed_with_overdue_follow_up not in kept:
-        kept.append(closed_with_overdue_follow_up)
+    if closed_with_overdue_follow_up not in caseload.CLOSED_KEPT:
+        caseload.CLOSED_KEPT.append(closed_with_overdue_follow_up)

@@ -15,7 +15,6 @@ The writes are in the services package (same module name)."""
 from __future__ import annotations
 
 import calendar
-import logging
 import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,9 +28,6 @@ from koers.core import locking
 from koers.core.codes import Outcome
 from koers.monitoring.models import Source, Trajectory
 from koers.monitoring.rules.tables import Cell, Row, Table
-
-logger = logging.getLogger("koers.security")
-
 
 ONBEKEND = "onbekend"
 
@@ -243,10 +239,6 @@ OUTCOME_DETAILS = {
     Outcome.BETAALD_WERK: ("job_title", "contract_type", "contract_months", "hours_per_week"),
     Outcome.REGULIERE_OPLEIDING: ("education_entered", "education_field"),
 }
-
-
-_EMPTY = {"dropout_reason": "", "job_title": "", "contract_type": "", "contract_months": None,
-          "hours_per_week": None, "education_entered": "", "education_field": ""}
 
 
 def editable(trajectory: Trajectory) -> bool:

@@ -1,6 +1,6 @@
 """Follow-up measurements (vervolgmetingen): is the participant still in paid work N months after closing?
 
-**Scheduling.** When a trajectory is closed (a ``work.Closure`` is created; receiver in ``sync.py``), every native
+**Scheduling.** When a trajectory is closed (a ``work.Closure`` is created; receiver in ``receivers.py``), every native
 trajectory the closure ended gets one ``FollowUp`` per entry of ``settings.KOERS_FOLLOWUP_MONTHS`` (default 6 and
 12), due ``plans.rules.add_months(closed_on, N)``. The *responsible organisation* is the project's organisation
 when it may see the participant (it holds the regie or has an active membership), otherwise the organisation that
@@ -41,6 +41,8 @@ from django.utils import timezone
 from koers.core import access, locking
 from koers.core.codes import Category, YesNoUnknown
 from koers.monitoring.models import FollowUp, FollowUpStatus, Trajectory
+from koers.monitoring.rules.sync import is_paid
+from koers.participants.models import Membership, Participant
 
 T, W = Category.TRAJECTORY, Category.WORK
 
@@ -66,8 +68,6 @@ def follow_up_months() -> tuple[int, ...]:
 
 def responsible_organisation_id(trajectory: Trajectory, closure) -> int:
     """The project's organisation when it may see the participant, else the organisation that closed."""
-    from koers.participants.models import Membership, Participant
-
     org_id = trajectory.project.organisation_id
     if org_id is None:
         return closure.organisation_id
@@ -94,8 +94,6 @@ def runs_on(placement, term, day: date) -> bool:
 
 def prefill_for(placements, due: date) -> tuple[str, str]:
     """(``ja``/``nee``/``""``, Dutch reason) from the participant's placements (terms prefetched)."""
-    from koers.monitoring.services.sync import is_paid
-
     paid = []
     for p in placements:
         term = _term_on(p, due)

@@ -1,5 +1,5 @@
 """The monitoring panel on the participant page: the projects the participant takes part in (programme, start,
-outcome, follow-ups) and "Aan project koppelen" for those who may enrol (``sync.enrol_in_project``).
+outcome, follow-ups) and "Aan project koppelen" for those who may enrol (``services.sync.enrol_in_project``).
 
 Usage in the participant view (the caller audits the page; the panel is trajectory data)::
 
@@ -18,7 +18,7 @@ from koers.core.codes import Category
 from koers.monitoring.forms.followups import EnrolForm
 from koers.monitoring.models import FollowUp, Trajectory
 from koers.monitoring.queries import followups as followup_queries
-from koers.monitoring.services import sync
+from koers.monitoring.queries import sync as sync_queries
 
 
 def trajectories_of(participant) -> list[Trajectory]:
@@ -42,8 +42,8 @@ def panel_context(user, participant, grant, *, today=None) -> dict:
                 "own": f.organisation_id == user.organisation_id} for f in t.follow_ups.all()]
         items.append({"trajectory": t, "follow_ups": fus if grant.can_see(Category.WORK) else []})
     form = None
-    if sync.can_enrol(grant):
-        projects = sync.enrollable_projects(user, participant, today=today)
+    if sync_queries.can_enrol(grant):
+        projects = sync_queries.enrollable_projects(user, participant, today=today)
         if projects.exists():
             form = EnrolForm(projects=projects, prefix="enrol")
     if not items and form is None:

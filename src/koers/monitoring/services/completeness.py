@@ -3,11 +3,19 @@ The worklist: queries/completeness.py."""
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 
 from koers.core import locking
 from koers.monitoring.models import Trajectory
-from koers.monitoring.queries.completeness import _EMPTY, FIELDS_BY_NAME, OUTCOME_DETAILS, editable, logger
+from koers.monitoring.queries.completeness import FIELDS_BY_NAME, OUTCOME_DETAILS, editable
+
+logger = logging.getLogger("koers.security")
+
+#: The empty value of each outcome detail (what a detail of another outcome is cleared to).
+_EMPTY = {"dropout_reason": "", "job_title": "", "contract_type": "", "contract_months": None,
+          "hours_per_week": None, "education_entered": "", "education_field": ""}
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ from koers.monitoring.queries.followups import (
     responsible_organisation_id,
 )
 from koers.plans.rules.leerroute import add_months
+from koers.work.models import Placement, PlacementTerm
 
 
 @transaction.atomic
@@ -68,8 +69,6 @@ def schedule_for_closure(closure, *, trajectories=None) -> list[FollowUp]:
 
 def refresh_prefill(participant_id) -> int:
     """Recompute the proposal of the participant's open follow-ups. Returns how many changed."""
-    from koers.work.models import Placement, PlacementTerm
-
     open_ones = list(FollowUp.objects.filter(trajectory__participant_id=participant_id, status=FollowUpStatus.OPEN))
     if not open_ones:
         return 0

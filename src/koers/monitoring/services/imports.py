@@ -1,5 +1,5 @@
 """Import of a programme's projects and participants files: the writes (docs/import-format.md). Reading and validating
-a file, and the preview: queries/imports.py."""
+a file: rules/imports.py; the organisations it looks up: queries/imports.py."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ import hashlib
 from django.db import connection, transaction
 from django.utils import timezone
 
+from koers.core import audit
 from koers.core.codes import (
     DropoutReason,
     OrganisationKind,
     Outcome,
 )
-from koers.core.models import Organisation
+from koers.core.models import AuditAction, Organisation
 from koers.monitoring.models import (
     RESERVED_PROGRAMME_CODES,
     ImportRun,
@@ -25,8 +26,8 @@ from koers.monitoring.models import (
     Source,
     Trajectory,
 )
-from koers.monitoring.queries.imports import (
-    _SLUG,
+from koers.monitoring.queries.imports import default_owner
+from koers.monitoring.rules.imports import (
     BATCH_SIZE,
     CODES,
     EXTRA,
@@ -34,6 +35,7 @@ from koers.monitoring.queries.imports import (
     MAX_CONTRACT_MONTHS,
     PARTICIPANT_COLUMNS,
     PROJECT_COLUMNS,
+    SLUG,
     TARGET_PREFIX,
     TEXTS,
     WEB_LIMITS,
@@ -41,14 +43,13 @@ from koers.monitoring.queries.imports import (
     ImportResult,
     Limits,
     RowError,
-    _n,
-    default_owner,
     parse_birth_year,
     parse_count,
     parse_country,
     parse_date,
     parse_hours,
     read_table,
+    thousands,
 )
 
 
@@ -102,25 +103,22 @@ def _record_run(programme: Programme, kind: str, data: bytes, filename: str, res
 def _audit(user, request, kind: str, programme_code: str, filename: str, result: ImportResult, *, apply: bool,
            partial: bool = False) -> None:
     """One audit record per import run (``AuditAction.IMPORT``): programme, file, rows and result."""
-    from koers.core import audit
-    from koers.core.models import AuditAction
-
     what = "projecten" if kind == "projects" else "deelnemers"
     if result.applied:
-        outcome = f"geïmporteerd: {_n(result.created)} nieuw, {_n(result.updated)} bijgewerkt"
+        outcome = f"geïmporteerd: {thousands(result.created)} nieuw, {thousands(result.updated)} bijgewerkt"
         if result.errors:
-            outcome += f", {_n(result.error_lines)} regel(s) met fouten overgeslagen"
+            outcome += f", {thousands(result.error_lines)} regel(s) met fouten overgeslagen"
     elif result.header_errors and not result.total_rows:
         outcome = "geweigerd: " + "; ".join(e.message for e in result.header_errors[:2])
     elif not apply:
-        outcome = (f"gecontroleerd: {_n(result.created)} nieuw, {_n(result.updated)} bijgewerkt, "
-                   f"{_n(result.error_lines)} regel(s) met fouten")
+        outcome = (f"gecontroleerd: {thousands(result.created)} nieuw, {thousands(result.updated)} bijgewerkt, "
+                   f"{thousands(result.error_lines)} regel(s) met fouten")
     else:
         outcome = f"niets geïmporteerd: {len(result.errors)} fout(en)"
     step = "controle" if not apply else ("import (alleen geldige regels)" if partial else "import")
     via = "website" if request is not None else f"opdrachtregel, systeemgebruiker {_os_user()}"
     detail = (f"Import {what} ({step}, {via}) programma {programme_code}, bestand {filename}: "
-              f"{_n(result.total_rows)} regels; {outcome}")
+              f"{thousands(result.total_rows)} regels; {outcome}")
     audit.record_event(user, AuditAction.IMPORT, detail[:500], request=request)
 
 
@@ -150,7 +148,7 @@ def _import_projects(data: bytes, filename: str, *, programme_code: str, owner, 
     programme_code = programme_code.strip()
     programme = Programme.objects.filter(code=programme_code).first()
     if programme is None:
-        if not _SLUG.match(programme_code) or len(programme_code) > 40 or programme_code in RESERVED_PROGRAMME_CODES:
+        if not SLUG.match(programme_code) or len(programme_code) > 40 or programme_code in RESERVED_PROGRAMME_CODES:
             result.errors.append(RowError(0, "", f"'{programme_code}' is geen geldige programmacode; gebruik "
                                                  "alleen letters, cijfers, '-' en '_' (hoogstens 40 tekens), en niet "
                                                  f"{', '.join(sorted(RESERVED_PROGRAMME_CODES))}."))
@@ -202,7 +200,7 @@ def _import_projects(data: bytes, filename: str, *, programme_code: str, owner, 
         code = row.get("code", "")
         if not code:
             errs.append(RowError(line, "code", "de projectcode ontbreekt; vul een korte code in, bijvoorbeeld kim"))
-        elif not _SLUG.match(code) or len(code) > 60:
+        elif not SLUG.match(code) or len(code) > 60:
             errs.append(RowError(line, "code", f"'{code}' is geen geldige code; gebruik alleen letters, cijfers, "
                                                "'-' en '_' (hoogstens 60 tekens)"))
         elif code in seen:

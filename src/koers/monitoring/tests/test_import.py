@@ -16,8 +16,8 @@ from koers.core.codes import OrganisationKind
 from koers.core.models import Organisation
 from koers.core.tests.factories import OrganisationFactory, ParticipantFactory
 from koers.monitoring.models import ImportRun, Programme, Project, Source, Trajectory
-from koers.monitoring.queries import imports as import_queries
-from koers.monitoring.queries.imports import RowError, read_table
+from koers.monitoring.rules import imports as import_rules
+from koers.monitoring.rules.imports import RowError, read_table
 from koers.monitoring.services.imports import import_participants, import_projects
 from koers.synthetic import nbnb
 
@@ -427,8 +427,8 @@ def test_cli_unknown_programme_for_participants(db, tmp_path):
 
 
 def test_module_constants_match_reference_columns():
-    assert list(import_queries.PARTICIPANT_COLUMNS) == nbnb.COLUMNS
-    assert list(import_queries.PROJECT_COLUMNS) == nbnb.PROJECT_COLUMNS[:7]
+    assert list(import_rules.PARTICIPANT_COLUMNS) == nbnb.COLUMNS
+    assert list(import_rules.PROJECT_COLUMNS) == nbnb.PROJECT_COLUMNS[:7]
 
 
 def test_examples_in_the_documentation_import_cleanly(owner):

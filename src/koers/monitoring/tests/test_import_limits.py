@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from koers.core.models import AuditAction, AuditEvent
 from koers.monitoring.models import Programme
-from koers.monitoring.queries import imports as import_queries
-from koers.monitoring.queries.imports import FileError, Limits, read_table
+from koers.monitoring.rules import imports as import_rules
+from koers.monitoring.rules.imports import FileError, Limits, read_table
 from koers.monitoring.services.imports import import_projects
 from koers.synthetic import nbnb
 
@@ -135,7 +135,7 @@ def test_a_strongly_compressed_part_is_refused_even_below_the_size_limit():
     bomb = xlsx(100_000, values=("a", "b"), compact=True)  # about 6 MB of XML in a few KB
     with zipfile.ZipFile(io.BytesIO(bomb)) as zf:
         sizes = [(m.file_size, m.compress_size) for m in zf.infolist() if m.filename.endswith("sheet1.xml")]
-    assert sizes[0][0] < import_queries.WEB_LIMITS.max_uncompressed and sizes[0][0] > 100 * sizes[0][1]
+    assert sizes[0][0] < import_rules.WEB_LIMITS.max_uncompressed and sizes[0][0] > 100 * sizes[0][1]
     with pytest.raises(FileError, match="ongewoon sterk samengeperst"):
         read_table(bomb, "bestand.xlsx")
 
@@ -147,7 +147,7 @@ def test_a_broken_zip_is_a_file_error():
 
 # --- rows and columns --------------------------------------------------------------------------------------------
 
-SMALL = Limits(max_bytes=10 * import_queries.MB, max_uncompressed=10 * import_queries.MB, max_ratio=10_000, max_rows=50,
+SMALL = Limits(max_bytes=10 * import_rules.MB, max_uncompressed=10 * import_rules.MB, max_ratio=10_000, max_rows=50,
                max_columns=5, channel="via de website")
 
 
@@ -177,7 +177,7 @@ def test_a_far_away_cell_does_not_make_every_row_wide():
     (cells beyond it are not read)."""
     far = '<row r="5"><c r="XFD5" t="inlineStr"><is><t>x</t></is></c></row>'
     header, rows = read_table(xlsx(3, extra=far), "ver.xlsx", limits=SMALL)
-    assert header == ["code", "naam"] and len(rows) == 4 and not any(row.get(import_queries.EXTRA) for row in rows)
+    assert header == ["code", "naam"] and len(rows) == 4 and not any(row.get(import_rules.EXTRA) for row in rows)
 
 
 @pytest.mark.parametrize("name,data", [("traag.xlsx", None), ("traag.csv", ("code;naam\n" + "x;y\n" * 10).encode())])
@@ -187,7 +187,7 @@ def test_reading_stops_at_the_time_budget(name, data):
     spent = Limits(**{**SMALL.__dict__, "max_seconds": -1})  # a budget that is used up before the first row
     with pytest.raises(FileError, match=r"binnen -1 seconden.*als CSV.*koers import"):
         read_table(data or xlsx(10), name, limits=spent)
-    assert import_queries.WEB_LIMITS.max_seconds and import_queries.CLI_LIMITS.max_seconds is None
+    assert import_rules.WEB_LIMITS.max_seconds and import_rules.CLI_LIMITS.max_seconds is None
 
 
 def test_a_huge_csv_field_is_a_file_error_not_a_server_error():
@@ -197,9 +197,9 @@ def test_a_huge_csv_field_is_a_file_error_not_a_server_error():
 
 
 def test_the_command_line_has_its_own_higher_limits(world, programme, tmp_path, monkeypatch):
-    assert import_queries.CLI_LIMITS.max_rows > import_queries.WEB_LIMITS.max_rows
-    assert import_queries.CLI_LIMITS.max_uncompressed > import_queries.WEB_LIMITS.max_uncompressed
-    monkeypatch.setattr(import_queries, "CLI_LIMITS", SMALL)
+    assert import_rules.CLI_LIMITS.max_rows > import_rules.WEB_LIMITS.max_rows
+    assert import_rules.CLI_LIMITS.max_uncompressed > import_rules.WEB_LIMITS.max_uncompressed
+    monkeypatch.setattr(import_rules, "CLI_LIMITS", SMALL)
     path = tmp_path / "deelnemers.csv"
     path.write_text("extern_id;project\n" + "".join(f"E{i};kim\n" for i in range(51)), encoding="utf-8")
     with pytest.raises(CommandError):

@@ -236,3 +236,27 @@ def test_a_researcher_starts_on_the_programmes(world, client_for):
     researcher = make_user(world.gemeente, Role.ONDERZOEKER, username="noor")
     response = client_for(researcher).get("/")
     assert response.status_code == 302 and response.url == reverse("monitoring:programmes")
+
+
+# --- the services, called directly --------------------------------------------------------------------------
+
+
+def test_the_programme_services_check_the_managing_scope_themselves(world, programme):
+    from django.http import Http404
+
+    from koers.monitoring.services import programmes as programme_services
+
+    with pytest.raises(Http404):  # a regisseur sees the programme but does not manage it
+        programme_services.save_programme(world.regisseur, programme, name="Anders")
+    with pytest.raises(Http404):
+        programme_services.save_programme(world.regisseur, name="Nieuw", code="nieuw")
+    with pytest.raises(Http404):
+        programme_services.save_project(world.regisseur, programme, targets={}, name="X", code="x")
+    with pytest.raises(ValueError):  # only the programme's own fields
+        programme_services.save_programme(world.projectleider, programme, owner=None)
+    projectleider = world.projectleider
+    saved = programme_services.save_programme(projectleider, programme, name="Anders", code="ander")
+    assert (saved.name, saved.code) == ("Anders", "nbnb")  # the code of an existing programme stays
+    project = programme_services.save_project(projectleider, programme, targets={"betaald_werk": (3, "Ervaring")},
+                                              name="Nieuw project", code="nieuw")
+    assert list(project.targets.values_list("outcome", "count")) == [("betaald_werk", 3)]

@@ -16,7 +16,10 @@ from koers.core import access
 from koers.core.codes import ContractType, DropoutReason, OrganisationKind, Outcome, Phase, PlacementKind, Role
 from koers.core.models import AuditAction, AuditEvent
 from koers.core.tests.factories import MembershipFactory, OrganisationFactory, ParticipantFactory, make_user
+from koers.monitoring import receivers
 from koers.monitoring.models import Programme, Project, Trajectory
+from koers.monitoring.queries import sync as sync_queries
+from koers.monitoring.rules import sync as sync_rules
 from koers.monitoring.services import sync
 from koers.work.models import Closure, Employer, Placement, PlacementTerm
 from koers.work.queries import closure as closure_queries
@@ -131,7 +134,7 @@ def test_a_change_in_the_file_reaches_the_trajectory(world, project):
 
 def test_a_participant_without_trajectory_costs_one_query(world, django_assert_num_queries):
     with django_assert_num_queries(1):
-        sync._participant_saved(None, world.participant)
+        receivers._participant_saved(None, world.participant)
 
 
 def test_taaldocent_may_not_enrol(world, project, client_for):
@@ -189,7 +192,7 @@ def test_only_projects_of_the_own_programmes(world, project):
     # A project the municipality runs in someone else's programme may be used.
     national = make_programme(OrganisationFactory(name="Fonds", kind=OrganisationKind.OVERIG), code="landelijk")
     run_here = make_project(national, world.gemeente, code="rs", name="Rivierstad in het landelijke programma")
-    assert set(sync.usable_projects(world.regisseur)) == {project, run_here}
+    assert set(sync_queries.usable_projects(world.regisseur)) == {project, run_here}
     enrol(world, project=run_here)
 
 
@@ -287,11 +290,11 @@ def test_contract_months_counts_inclusive_days():
         contract_type = ContractType.TIJDELIJK
         contract_end = date(2026, 9, 30)
 
-    assert sync.contract_months(date(2026, 3, 2), Term) == 7
+    assert sync_rules.contract_months(date(2026, 3, 2), Term) == 7
     Term.contract_end = date(2026, 12, 31)
-    assert sync.contract_months(date(2026, 1, 1), Term) == 12
+    assert sync_rules.contract_months(date(2026, 1, 1), Term) == 12
     Term.contract_end = date(2026, 1, 10)
-    assert sync.contract_months(date(2026, 1, 1), Term) == 1
+    assert sync_rules.contract_months(date(2026, 1, 1), Term) == 1
 
 
 def test_refresh_all_repairs_a_programme(world, project):

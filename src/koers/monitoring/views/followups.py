@@ -1,5 +1,5 @@
 """Pages of the follow-up measurements (worklist, answer) and of linking a participant to a project. Thin: the
-rules live in followups.py and sync.py; hidden is 404; participant data shown is audited."""
+rules live in services/followups.py and services/sync.py; hidden is 404; participant data shown is audited."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from koers.core.pages import participant_object_page, participant_page
 from koers.monitoring.forms.followups import EnrolForm, FollowUpForm
 from koers.monitoring.models import FollowUpStatus
 from koers.monitoring.queries import followups as followup_queries
+from koers.monitoring.queries import sync as sync_queries
 from koers.monitoring.services import followups as followup_services
-from koers.monitoring.services import sync
+from koers.monitoring.services import sync as sync_services
 
 NAV = "monitoring"
 ID, T, W = Category.IDENTITY, Category.TRAJECTORY, Category.WORK
@@ -86,13 +87,13 @@ def followup_record(request, fu, participant, grant):
 
 @participant_page
 def enrol(request, participant, grant):
-    if not sync.can_enrol(grant):
+    if not sync_queries.can_enrol(grant):
         raise Http404("Pagina niet gevonden")
     form = EnrolForm(request.POST or None, prefix="enrol",
-                     projects=sync.enrollable_projects(request.user, participant))
+                     projects=sync_queries.enrollable_projects(request.user, participant))
     if request.method == "POST" and form.is_valid():
         try:
-            trajectory = sync.enrol_in_project(request.user, participant, form.cleaned_data["project"],
+            trajectory = sync_services.enrol_in_project(request.user, participant, form.cleaned_data["project"],
                                                started_on=form.cleaned_data["started_on"], grant=grant,
                                                request=request)
         except ValidationError as exc:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from koers.monitoring.access import get_scope_or_404
 from koers.monitoring.forms.imports import KINDS, ConfirmForm, UploadForm
-from koers.monitoring.queries import imports as import_queries
+from koers.monitoring.rules import imports as import_rules
 from koers.monitoring.services import imports as import_services
 
 NAV = "monitoring"
@@ -94,9 +94,9 @@ def _forget(request, token: str) -> None:
 
 
 def _run(request, scope, entry: dict, data: bytes, *, apply: bool, partial: bool = False,
-         record: bool = True) -> import_queries.ImportResult:
+         record: bool = True) -> import_rules.ImportResult:
     """Check (``apply=False``) or import the file within the web limits; every run is audited (``record``)."""
-    common = {"user": request.user, "apply": apply, "limits": import_queries.WEB_LIMITS, "request": request,
+    common = {"user": request.user, "apply": apply, "limits": import_rules.WEB_LIMITS, "request": request,
               "record": record}
     if entry["kind"] == "projecten":
         return import_services.import_projects(data, entry["filename"], programme_code=scope.programme.code,
@@ -122,11 +122,11 @@ def import_page(request, code):
     })
 
 
-def _preview_context(scope, entry: dict, data: bytes, result: import_queries.ImportResult) -> dict:
+def _preview_context(scope, entry: dict, data: bytes, result: import_rules.ImportResult) -> dict:
     try:  # only the rows the sample needs (the check has read the whole file already)
-        header, rows = import_queries.read_table(data, entry["filename"], limits=import_queries.WEB_LIMITS,
+        header, rows = import_rules.read_table(data, entry["filename"], limits=import_rules.WEB_LIMITS,
                                             sample=PREVIEW_SAMPLE)
-    except import_queries.FileError:
+    except import_rules.FileError:
         header, rows = [], []
     bad_lines = {e.line for e in result.errors}
     sample = []

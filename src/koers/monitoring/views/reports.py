@@ -16,9 +16,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from koers.core import exports
-from koers.monitoring import access
+from koers.monitoring import access, pdf
 from koers.monitoring.access import SMALL_CELL
-from koers.monitoring.forms.programmes import ReportFilterForm
+from koers.monitoring.forms.reports import ReportFilterForm
 from koers.monitoring.queries import completeness as completeness_queries
 from koers.monitoring.queries import indicators
 from koers.monitoring.rules import tables
@@ -164,8 +164,6 @@ def report_all_xlsx(request, code):
 
 
 def report_pdf(request, code):
-    from koers.monitoring import pdf
-
     scope = access.get_scope_or_404(request.user, code)
     form, filters, external = _filters(request, scope)
     if filters is None:

@@ -1,4 +1,5 @@
-"""Signals of placements and aftercare for the caseload (registered with ``casework.signals`` on app ready).
+"""Caseload alert providers of placements and aftercare (*signalen*; registered with the alert engine,
+``casework.queries.alerts``, in ``WorkConfig.ready``).
 
 Codes (category ``werk``; closed trajectories get none):
 
@@ -28,6 +29,7 @@ from koers.casework.queries.alerts import ATTENTION, INFO, URGENT, Batch, Signal
 from koers.core.codes import Category, PlacementKind
 from koers.plans.rules.leerroute import add_months
 from koers.work.models import AftercarePlan, PlacementTerm
+from koers.work.queries.placements import format_hours
 
 ENDING_DAYS = 28
 TRIAL_MAX_MONTHS = 2
@@ -51,12 +53,6 @@ def _d(day) -> str:
 
 def _days(n: int) -> str:
     return "1 dag" if n == 1 else f"{n} dagen"
-
-
-def _hours(value) -> str:
-    from koers.work.queries.placements import _hours
-
-    return _hours(value)
 
 
 def placement_terms(batch: Batch) -> Iterable[Signal]:
@@ -126,9 +122,9 @@ def placement_terms(batch: Batch) -> Iterable[Signal]:
                 )
         if previous is not None and current[10] < previous[10]:
             yield Signal(
-                pid, "uren_gedaald", f"Uren gedaald naar {_hours(current[10])} per week", current[7], ATTENTION,
-                f"Bij {where} werkt de deelnemer vanaf {_d(current[7])} {_hours(current[10])} uur per week, "
-                f"eerder {_hours(previous[10])}.",
+                pid, "uren_gedaald", f"Uren gedaald naar {format_hours(current[10])} per week", current[7], ATTENTION,
+                f"Bij {where} werkt de deelnemer vanaf {_d(current[7])} {format_hours(current[10])} uur per week, "
+                f"eerder {format_hours(previous[10])}.",
                 "Vraag deelnemer en werkgever naar de reden; let op gevolgen voor inkomen en toeslagen.",
                 subject=subject, category=W,
             )

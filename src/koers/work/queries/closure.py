@@ -34,6 +34,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from koers.activities.models import Enrolment
 from koers.core.access import Grant
 from koers.core.codes import (
     SPECIAL_DROPOUT_REASONS,
@@ -113,8 +114,6 @@ def placement_outcome(placement: Placement, contract_type: str) -> str:
 def propose(participant: Participant, *, on: date | None = None, ending: set[int] | frozenset = frozenset()
             ) -> Proposal:
     """The outcome the records point to on ``on`` (placements in ``ending`` count as ended). Three queries."""
-    from koers.activities.models import Enrolment
-
     on = on or timezone.localdate()
     found: list[tuple[str, str]] = []
     open_placements = [
@@ -125,7 +124,7 @@ def propose(participant: Participant, *, on: date | None = None, ending: set[int
     for p in open_placements:
         term = placement_queries.current_term(p)
         outcome = placement_outcome(p, term.contract_type if term else "")
-        hours = f", {placement_queries._hours(term.hours_per_week)} uur per week" if term else ""
+        hours = f", {placement_queries.format_hours(term.hours_per_week)} uur per week" if term else ""
         found.append((outcome, f"lopende plaatsing {p.get_kind_display().lower()}: {p.job_title} bij "
                                f"{p.employer} sinds {_d(p.start_date)}{hours}"))
     enrolments = list(

@@ -1,12 +1,13 @@
-"""Employers, openings, certificates, company visits, work profiles and matches: services (writes) and queries.
+"""Employers, openings, certificates and company visits: the reads. The work profile and matches:
+queries/matching.py; the writes: services/employers.py.
 
-Who may do what (docs/privacy.md, "Werk"): - Employers, openings and the certificate list are not personal data.
-Every staff member who works with   participant files sees them; the *accountmanagers* of the organisation that
-manages an employer change it,   its contact persons, visits and openings, and any accountmanager keeps the list of
-certificates. - Everything that ties a participant to work (the work profile, company-visit attendance, matches) is
-data of   category ``werk``: it needs ``access`` like every participant datum and writes audit records.
-
-The writes are in the services package (same module name)."""
+Who may do what (docs/privacy.md, "Werk"):
+- Employers, openings and the certificate list are not personal data. Every staff member who works with
+  participant files sees them; the *accountmanagers* of the organisation that manages an employer change it,
+  its contact persons, visits and openings, and any accountmanager keeps the list of certificates.
+- Everything that ties a participant to work (the work profile, company-visit attendance, matches) is data of
+  category ``werk``: it needs ``access`` like every participant datum and writes audit records.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +29,6 @@ from koers.work.models import (
     MatchStatus,
     Opening,
     OpeningStatus,
-    WorkProfile,
 )
 
 NOT_FOUND = "Pagina niet gevonden"
@@ -47,11 +47,6 @@ def can_manage_employers(user) -> bool:
 def can_manage(user, employer: Employer) -> bool:
     """Changing an employer, its contacts, visits and openings: accountmanagers of the managing organisation."""
     return can_manage_employers(user) and employer.organisation_id == user.organisation_id
-
-
-def can_propose(grant) -> bool:
-    """Proposing a match writes work data of the participant."""
-    return grant.can_change(Category.WORK)
 
 
 def _require_view(user) -> None:
@@ -168,10 +163,6 @@ def matches_for_opening(user, opening: Opening) -> list[Match]:
     )
 
 
-def matches_for_participant(participant) -> list[Match]:
-    return list(participant.matches.select_related("opening__employer", "proposed_by"))
-
-
 def resolve_certificates(values: Iterable) -> list[Certificate]:
     """Certificates by instance, id or code; an undefined one is refused with a clear message."""
     values = list(values)
@@ -192,21 +183,3 @@ def unknown_certificate_message(value: str) -> str:
         f"Het certificaat ‘{value}’ bestaat niet in Koers. Kies een certificaat uit de lijst, of laat een "
         "accountmanager het eerst toevoegen via ‘Beheer certificaten’."
     )
-
-
-PROFILE_FIELDS = ("driving_licence", "max_travel_km", "hours_wanted", "excluded_sectors", "excluded_kinds", "notes")
-
-
-def get_work_profile(participant) -> WorkProfile:
-    """The participant's work profile, or an unsaved empty one (everything unknown)."""
-    return WorkProfile.objects.filter(participant=participant).first() or WorkProfile(participant=participant)
-
-
-def get_match_or_404(user, pk) -> tuple[Match, object]:
-    match = Match.objects.select_related("opening__employer", "participant").filter(pk=pk).first()
-    if match is None:
-        raise Http404(NOT_FOUND)
-    participant, grant = access.get_participant_or_404(user, match.participant_id)
-    if not grant.can_see(Category.WORK):
-        raise Http404(NOT_FOUND)
-    return match, grant

@@ -119,7 +119,8 @@ def term_history(placement: Placement) -> list[dict]:
                 changes.append(f"{previous.get_contract_type_display()} → {term.get_contract_type_display()}")
             if term.hours_per_week != previous.hours_per_week:
                 direction = "meer" if term.hours_per_week > previous.hours_per_week else "minder"
-                changes.append(f"{_hours(previous.hours_per_week)} → {_hours(term.hours_per_week)} uur ({direction})")
+                changes.append(f"{format_hours(previous.hours_per_week)} → {format_hours(term.hours_per_week)} uur "
+                               f"({direction})")
             if term.contract_end != previous.contract_end:
                 changes.append("einddatum " + (_d(term.contract_end) if term.contract_end else "vervallen"))
         rows.append({"term": term, "changes": changes, "first": previous is None,
@@ -128,7 +129,7 @@ def term_history(placement: Placement) -> list[dict]:
     return rows
 
 
-def _hours(value) -> str:
+def format_hours(value) -> str:
     value = Decimal(value)
     return str(int(value)) if value == value.to_integral_value() else str(value).replace(".", ",")
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from koers.casework.services import actions as casework
 from koers.core import audit, locking
 from koers.core.access import Grant, require_category
 from koers.core.codes import LifeDomain
@@ -175,8 +176,6 @@ def escalate_friction(user, participant, grant: Grant, placement: Placement, fri
                       today: date | None = None, request=None):
     """Escalate a friction to the regisseur: an action item for the regisseur (or the regie organisation when
     the participant has none), due in ``ESCALATION_DAYS`` days, linked from the friction."""
-    from koers.casework.services import actions as casework
-
     require_category(grant, W, write=True)
     friction = _friction(placement, friction_id)
     if friction.action_item_id:

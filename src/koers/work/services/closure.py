@@ -18,6 +18,7 @@ from koers.core.codes import (
 )
 from koers.core.models import AuditAction
 from koers.participants.models import Participant
+from koers.participants.services import file as participant_services
 from koers.work.models import Closure, EndReason
 from koers.work.queries import placements as placement_queries
 from koers.work.queries.closure import END, HEALTH_REASONS, ClosureData, check, propose, require_regisseur
@@ -27,8 +28,6 @@ from koers.work.services import placements as placement_services
 @transaction.atomic
 def close_trajectory(user, participant: Participant, grant: Grant, data: ClosureData, *, today: date | None = None,
                      request=None) -> Closure:
-    from koers.participants.services import file as participant_services
-
     require_regisseur(grant)
     today = today or timezone.localdate()
     participant = (

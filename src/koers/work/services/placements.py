@@ -14,6 +14,7 @@ from koers.core.access import Grant, require_category
 from koers.core.codes import Category, Phase
 from koers.core.models import AuditAction
 from koers.participants.models import Participant
+from koers.participants.services import file as participant_services
 from koers.work.models import (
     Match,
     Placement,
@@ -34,7 +35,7 @@ from koers.work.queries.placements import (
     work_staff,
 )
 from koers.work.services import aftercare as aftercare_services
-from koers.work.services import employers as employer_services
+from koers.work.services import matching as matching_services
 
 
 def get_placement_or_404(participant: Participant, grant: Grant, placement_id, *, lock: bool = False) -> Placement:
@@ -58,15 +59,13 @@ def _raise(errors: dict[str, str]) -> None:
 
 def _mark_match_placed(match_id: int | None) -> None:
     if match_id:
-        employer_services.mark_placed(Match.objects.select_related("opening").get(pk=match_id))
+        matching_services.mark_placed(Match.objects.select_related("opening").get(pk=match_id))
 
 
 @transaction.atomic
 def create_placement(user, participant: Participant, grant: Grant, data: PlacementData, *, request=None
                      ) -> Placement:
     """Record a placement with its first terms and aftercare plan; a paid job moves the phase to *nazorg*."""
-    from koers.participants.services import file as participant_services
-
     require_category(grant, W, write=True)
     if participant.phase == Phase.AFGESLOTEN:
         raise ValidationError("Het traject van deze deelnemer is afgesloten; er kan geen plaatsing meer bij.")

@@ -14,8 +14,8 @@ from koers.core.models import AuditEvent
 from koers.core.tests.factories import MembershipFactory, OrganisationFactory, ParticipantFactory, make_user
 from koers.participants.models import Membership, WorkExperience
 from koers.work.models import Match, MatchStatus
-from koers.work.queries import employers as employer_queries
-from koers.work.queries import matching as m
+from koers.work.queries import matching as matching_queries
+from koers.work.rules import matching as m
 from koers.work.tests import matching_factories as f
 
 LOCATOR = m.Locator(f.AREAS)
@@ -366,7 +366,7 @@ def test_demand_led_shows_only_visible_participants_and_explains_near_misses(wor
     work.other_participant.level_spreken = "B2"
     work.other_participant.save()
     f.work_profile(work.other_participant, certificates=[work.vca])
-    ranking, grants = m.rank_participants(work.accountmanager, work.opening)
+    ranking, grants = matching_queries.rank_participants(work.accountmanager, work.opening)
     ids = {e.candidate.id for e in ranking.eligible + ranking.near_misses}
     assert work.other_participant.pk not in ids
     assert [e.candidate.id for e in ranking.eligible] == [work.participant.pk]
@@ -428,7 +428,7 @@ def test_partner_without_work_scope_sees_afgeschermd(work, client_for):
     MembershipFactory(participant=work.participant, organisation=nieuw_thuis, added_by=work.regisseur,
                       scope=Membership.scope_value({Category.IDENTITY, Category.TRAJECTORY}),
                       legal_basis=LegalBasis.WETTELIJKE_TAAK)
-    ranking, grants = m.rank_participants(begeleider, work.opening)
+    ranking, grants = matching_queries.rank_participants(begeleider, work.opening)
     (e,) = ranking.eligible
     assert e.candidate.id == work.participant.pk and not e.candidate.see_work
     assert crit(e, "taal").state == "afgeschermd" and crit(e, "sector").state == "afgeschermd"
@@ -484,7 +484,7 @@ def test_matching_a_large_population_is_deterministic_across_calls(work):
         ParticipantFactory(name=f"P{i}", regie_organisation=work.gemeente, phase="traject",
                            level_spreken=rng.choice(["A1", "A2", "B1", "onbekend"]),
                            availability=rng.choice([None, ["ma_o", "di_o"]]))
-    first, _ = m.rank_participants(work.accountmanager, work.opening)
-    second, _ = m.rank_participants(work.accountmanager, work.opening)
+    first, _ = matching_queries.rank_participants(work.accountmanager, work.opening)
+    second, _ = matching_queries.rank_participants(work.accountmanager, work.opening)
     assert [e.candidate.id for e in first.eligible] == [e.candidate.id for e in second.eligible]
-    assert employer_queries.can_propose(_[work.participant.pk])
+    assert matching_queries.can_propose(_[work.participant.pk])

@@ -1,4 +1,4 @@
-"""Pages for employers, openings, certificates, the work profile and matching. Thin: parse, call, render."""
+"""Pages for employers, contact persons, company visits, certificates and openings. Thin: parse, call, render."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from django.views.decorators.http import require_POST
 from koers.core import access, audit
 from koers.core.codes import Category
 from koers.core.formtools import apply_errors
-from koers.core.models import AuditAction
-from koers.core.pages import participant_object_page, participant_page
 from koers.work.forms.employers import (
     CertificateForm,
     CompanyVisitForm,
@@ -22,18 +20,12 @@ from koers.work.forms.employers import (
     FilterForm,
     OpeningFilterForm,
     OpeningForm,
-    ProposeMatchForm,
-    RejectMatchForm,
-    WorkProfileForm,
 )
-from koers.work.models import Certificate, CompanyVisit, ContactPerson, Match, MatchStatus, Opening, OpeningStatus
+from koers.work.models import Certificate, CompanyVisit, ContactPerson, Opening, OpeningStatus
 from koers.work.queries import employers as employer_queries
-from koers.work.queries import matching
 from koers.work.services import employers as employer_services
 
 PAGE_SIZE = 25
-MATCH_PAGE_SIZE = 20
-NEAR_MISSES = 10
 NAV = "work"
 
 
@@ -271,142 +263,3 @@ def opening_create(request, pk):
 def opening_update(request, pk):
     opening = employer_queries.get_opening_or_404(request.user, pk, manage=True)
     return _opening_form(request, opening.employer, opening)
-
-
-# --- Matching ---------------------------------------------------------------------------------------------
-
-
-def opening_matches(request, pk):
-    """Demand-led: the participants the user may see, ranked for this opening."""
-    opening = employer_queries.get_opening_or_404(request.user, pk)
-    ranking, grants = matching.rank_participants(request.user, opening)
-    page = Paginator(ranking.eligible, MATCH_PAGE_SIZE).get_page(request.GET.get("page"))
-    near = ranking.near_misses[:NEAR_MISSES]
-    shown = [e.candidate.id for e in page.object_list] + [e.candidate.id for e in near]
-    existing = dict(
-        Match.objects.filter(opening=opening, participant_id__in=shown,
-                             status__in=[MatchStatus.VOORGESTELD, MatchStatus.GEPLAATST])
-        .values_list("participant_id", "status")
-    )
-    is_open = opening.status == OpeningStatus.OPEN
-    rows = [
-        {"ev": e, "existing": existing.get(e.candidate.id),
-         "can_propose": is_open and employer_queries.can_propose(grants[e.candidate.id])}
-        for e in page.object_list
-    ]
-    if shown:
-        audit.record_many(
-            request.user,
-            [(pid, Category.WORK if Category.WORK in grants[pid].read else Category.IDENTITY, grants[pid].legal_basis)
-             for pid in shown],
-            AuditAction.LIST, detail=f"Kandidaten voor ‘{opening.title}’", request=request,
-        )
-    return render(request, "work/matching/opening.html", {
-        "nav": NAV, "opening": opening, "page": page, "rows": rows, "near": near,
-        "n_eligible": len(ranking.eligible), "n_excluded": len(ranking.near_misses),
-        "query": _query_without_page(request), "max_points": matching.TOTAL_POINTS,
-    })
-
-
-@participant_page
-def participant_matches(request, participant, grant):
-    """Supply-led: the open openings ranked for this participant, their proposals and company visits."""
-    access.require_category(grant, Category.WORK)
-    ranking = matching.rank_openings(participant, grant)
-    page = Paginator(ranking.eligible, MATCH_PAGE_SIZE).get_page(request.GET.get("page"))
-    proposals = employer_queries.matches_for_participant(participant)
-    open_proposals = {m.opening_id for m in proposals if m.status in (MatchStatus.VOORGESTELD, MatchStatus.GEPLAATST)}
-    can_propose = employer_queries.can_propose(grant)
-    profile = employer_queries.get_work_profile(participant)
-    rows = [{"ev": e, "existing": e.job.id in open_proposals, "can_propose": can_propose} for e in page.object_list]
-    categories = {Category.IDENTITY, Category.WORK} | (
-        {Category.LANGUAGE, Category.TRAJECTORY} & set(grant.read)
-    )
-    audit.record(request.user, participant, categories, AuditAction.VIEW, legal_basis=grant.legal_basis,
-                 detail="Passende vacatures (aanbodgericht matchen)", request=request)
-    return render(request, "work/matching/participant.html", {
-        "nav": "participants", "p": participant, "grant": grant, "tab": "werk", "page": page, "rows": rows,
-        "near": ranking.near_misses[:NEAR_MISSES], "n_eligible": len(ranking.eligible),
-        "profile": profile, "excluded_kinds": [matching.KIND_LABELS.get(k, k) for k in profile.excluded_kinds],
-        "proposals": proposals,
-        "visits": employer_queries.participant_visits(participant), "can_edit_profile": grant.can_change(Category.WORK),
-        "query": _query_without_page(request), "max_points": matching.TOTAL_POINTS,
-    })
-
-
-@participant_page
-def work_profile(request, participant, grant):
-    access.require_category(grant, Category.WORK, write=True)
-    profile = employer_queries.get_work_profile(participant)
-    form = WorkProfileForm(request.POST or None, instance=profile)
-    if request.method == "POST" and form.is_valid():
-        try:
-            employer_services.save_work_profile(request.user, participant, grant, form.instance,
-                                                form.cleaned_data["certificates"],
-                                  request=request)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Het werkprofiel is opgeslagen.")
-            return redirect("work:participant_matches", pk=participant.pk)
-    audit.record(request.user, participant, Category.WORK, AuditAction.VIEW, legal_basis=grant.legal_basis,
-                 detail="Werkprofiel (formulier)", request=request)
-    return render(request, "work/matching/work_profile.html", {
-        "nav": "participants", "p": participant, "grant": grant, "tab": "werk", "form": form,
-    })
-
-
-@participant_page(kwarg="participant_pk")
-def propose_match(request, participant, grant, pk):
-    opening = employer_queries.get_opening_or_404(request.user, pk)
-    if not employer_queries.can_propose(grant):
-        raise Http404(employer_queries.NOT_FOUND)
-    if opening.status != OpeningStatus.OPEN:
-        messages.error(request, "Deze plek is niet meer open; een voorstel kan niet meer.")
-        return redirect("work:opening_detail", pk=opening.pk)
-    form = ProposeMatchForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            employer_services.propose_match(request.user, opening, participant, grant, mode=form.cleaned_data["mode"],
-                              note=form.cleaned_data["note"], request=request)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"{participant.name} is voorgesteld voor ‘{opening.title}’.")
-            if request.GET.get("terug") == "deelnemer":
-                return redirect("work:participant_matches", pk=participant.pk)
-            return redirect("work:opening_detail", pk=opening.pk)
-    evaluation = matching.evaluate(matching.candidate_for(participant, grant),
-                                   matching.JobContext(matching.job_for(opening), matching.load_locator()))
-    audit.record(request.user, participant, {Category.IDENTITY, Category.WORK}, AuditAction.VIEW,
-                 legal_basis=grant.legal_basis, detail=f"Match met ‘{opening.title}’ bekeken", request=request)
-    return render(request, "work/matching/propose.html", {
-        "nav": NAV, "opening": opening, "p": participant, "ev": evaluation, "form": form,
-        "max_points": matching.TOTAL_POINTS, "back": request.GET.get("terug", ""),
-    })
-
-
-def _match(user, pk):
-    match, grant = employer_queries.get_match_or_404(user, pk)
-    return match, match.participant, grant
-
-
-@participant_object_page(_match)
-def match_reject(request, match, participant, grant):
-    if not employer_queries.can_propose(grant) or match.status != MatchStatus.VOORGESTELD:
-        raise Http404(employer_queries.NOT_FOUND)
-    form = RejectMatchForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            employer_services.reject_match(request.user, match, grant, reason=form.cleaned_data["reason"],
-                                           request=request)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Het voorstel is afgewezen.")
-            return redirect("work:participant_matches", pk=match.participant_id)
-    audit.record(request.user, participant, {Category.IDENTITY, Category.WORK}, AuditAction.VIEW,
-                 legal_basis=grant.legal_basis, detail=f"Voorstel voor ‘{match.opening.title}’ afwijzen (formulier)",
-                 request=request)
-    return render(request, "work/matching/reject.html", {"nav": NAV, "match": match, "form": form})
-

@@ -6,7 +6,7 @@
 ``projects`` creates the programme when absent (owned by ``--owner``, or else by the only municipality).
 Every row is validated; errors go to stderr, one per line ("regel N, kolom X: ..."). By default nothing is
 imported when any row fails (exit code 1); ``--alleen-geldige`` imports the valid rows and reports the rest;
-``--controleer`` only validates and changes nothing. The command reads within ``import_queries.CLI_LIMITS`` (larger
+``--controleer`` only validates and changes nothing. The command reads within ``import_rules.CLI_LIMITS`` (larger
 than the web's) and every run is recorded in the audit trail.
 """
 
@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from koers.core.models import Organisation
 from koers.monitoring.models import Programme
 from koers.monitoring.queries import imports as import_queries
+from koers.monitoring.rules import imports as import_rules
 from koers.monitoring.services import imports as import_services
 
 
@@ -47,9 +48,9 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Bestand niet gevonden: {path}")
-        limits = import_queries.CLI_LIMITS
+        limits = import_rules.CLI_LIMITS
         if path.stat().st_size > limits.max_bytes:
-            size = limits.max_bytes // import_queries.MB
+            size = limits.max_bytes // import_rules.MB
             raise CommandError(f"{path.name} is groter dan {size} MB; splits het bestand "
                                "in kleinere bestanden.")
         data = path.read_bytes()
@@ -87,7 +88,7 @@ class Command(BaseCommand):
                                "toe te wijzen. Geef de beherende organisatie op met --owner \"Naam\".")
         return org
 
-    def _report(self, result: import_queries.ImportResult, kind: str, filename: str, *, check: bool,
+    def _report(self, result: import_rules.ImportResult, kind: str, filename: str, *, check: bool,
                 seconds: float) -> None:
         for error in result.errors:
             self.stderr.write(str(error))
