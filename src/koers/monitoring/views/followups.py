@@ -105,4 +105,4 @@ def enrol(request, participant, grant):
     audit.record(request.user, participant, {ID, T}, AuditAction.VIEW, legal_basis=grant.legal_basis,
                  detail="Formulier koppelen aan project", request=request)
     return render(request, "monitoring/followup_enrol.html", {"nav": "participants", "p": participant,
-                                                              "grant": grant, "form": form})
+                                                              "grant": grant, "tab": "dossier", "form": form})

@@ -56,7 +56,7 @@ def participant_placements(request, participant, grant):
     view_audit(request, participant, grant, "Plaatsingen bekeken",
                 (Category.IDENTITY, W, Category.TRAJECTORY) if last else (Category.IDENTITY, W))
     return render(request, "work/placements/list.html", {
-        "nav": NAV, "p": participant, "grant": grant, "items": items, "closure": last,
+        "nav": NAV, "p": participant, "grant": grant, "tab": "plaatsingen", "items": items, "closure": last,
         "can_change": placement_queries.can_change(grant),
         "can_close": grant.is_regisseur and participant.phase != Phase.AFGESLOTEN,
     })
