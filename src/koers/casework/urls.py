@@ -4,7 +4,9 @@ from django.urls import path
 
 from koers.casework.views import actions as actions_views
 from koers.casework.views import alerts as alerts_views
+from koers.casework.views import caseload as caseload_views
 from koers.casework.views import contacts as contacts_views
+from koers.casework.views import handover as handover_views
 from koers.casework.views import meetings as meetings_views
 
 app_name = "casework"
@@ -25,14 +27,15 @@ urlpatterns = [
          name="contact_delete"),
     path("begeleidingsuren/", contacts_views.guidance_hours, name="guidance_hours"),
     path("escalaties/", actions_views.escalations, name="escalations"),
-    path("deelnemer/<int:pk>/overdracht/", contacts_views.handover_create, name="handover_create"),
-    path("overdrachten/", contacts_views.my_handovers, name="my_handovers"),
-    path("overdrachten/<int:handover_id>/", contacts_views.handover_detail, name="handover_detail"),
-    path("overdrachten/<int:handover_id>/bevestigen/", contacts_views.handover_confirm, name="handover_confirm"),
-    # signal
-    path("caseload/", alerts_views.caseload, name="caseload"),
-    path("caseload/team/", alerts_views.team_caseload, name="team_caseload"),
-    path("caseload/team/overdragen/", alerts_views.team_reassign, name="team_reassign"),
+    # handover
+    path("deelnemer/<int:pk>/overdracht/", handover_views.handover_create, name="handover_create"),
+    path("overdrachten/", handover_views.my_handovers, name="my_handovers"),
+    path("overdrachten/<int:handover_id>/", handover_views.handover_detail, name="handover_detail"),
+    path("overdrachten/<int:handover_id>/bevestigen/", handover_views.handover_confirm, name="handover_confirm"),
+    # caseload and signalen
+    path("caseload/", caseload_views.caseload, name="caseload"),
+    path("caseload/team/", caseload_views.team_caseload, name="team_caseload"),
+    path("caseload/team/overdragen/", caseload_views.team_reassign, name="team_reassign"),
     path("signalen/<int:pk>/afhandelen/", alerts_views.acknowledge, name="signal_acknowledge"),
     # meeting
     path("deelnemer/<int:pk>/bespreken/", meetings_views.request_discussion, name="request_discussion"),
