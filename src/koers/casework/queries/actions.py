@@ -3,6 +3,9 @@
 An action item belongs to the data category of its life domain (``DOMAIN_CATEGORY``); one without a domain
 belongs to the trajectory. A user sees an action item only when they may see the participant *and* that
 category of the participant's data: an action item on mental health is health data.
+
+``check_action`` (the problems with a new action item, per field) reads only; the services, the forms and the
+casusoverleg's decisions all ask it, so the rule is in one place.
 """
 
 from __future__ import annotations
