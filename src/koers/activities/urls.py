@@ -4,6 +4,8 @@ from django.urls import path
 
 from koers.activities.views import activities as activities_views
 from koers.activities.views import attendance as attendance_views
+from koers.activities.views import groups as groups_views
+from koers.activities.views import schedule as schedule_views
 
 app_name = "activities"
 
@@ -15,8 +17,8 @@ urlpatterns = [
     path("<int:pk>/inschrijven/", activities_views.enrol_activity, name="enrol_activity"),
     path("deelnemer/<int:pk>/", activities_views.participant_enrolments, name="participant_enrolments"),
     path("deelnemer/<int:pk>/inschrijven/", activities_views.enrol_participant, name="enrol"),
-    path("deelnemer/<int:pk>/rooster/", activities_views.participant_schedule, name="participant_schedule"),
-    path("deelnemer/<int:pk>/weekkaart.pdf", activities_views.participant_week_card, name="week_card"),
+    path("deelnemer/<int:pk>/rooster/", schedule_views.participant_schedule, name="participant_schedule"),
+    path("deelnemer/<int:pk>/weekkaart.pdf", schedule_views.participant_week_card, name="week_card"),
     path("inschrijving/<int:pk>/status/", activities_views.enrolment_status, name="enrolment_status"),
     # attendance
     path("bijeenkomsten/", attendance_views.my_sessions, name="my_sessions"),
@@ -27,12 +29,13 @@ urlpatterns = [
     path("<int:activity_id>/bijeenkomsten/nieuw/", attendance_views.session_create, name="session_create"),
     path("vrije-dagen/", attendance_views.closed_days, name="closed_days"),
     path("vrije-dagen/<int:day_id>/verwijderen/", attendance_views.closed_day_delete, name="closed_day_delete"),
-    path("<int:activity_id>/groepen/", attendance_views.group_list, name="groups"),
-    path("<int:activity_id>/groepen/voorstel/", attendance_views.group_suggestions, name="group_suggestions"),
-    path("<int:activity_id>/groepen/voorstel/aanmaken/", attendance_views.group_from_suggestion,
+    # groups
+    path("<int:activity_id>/groepen/", groups_views.group_list, name="groups"),
+    path("<int:activity_id>/groepen/voorstel/", groups_views.group_suggestions, name="group_suggestions"),
+    path("<int:activity_id>/groepen/voorstel/aanmaken/", groups_views.group_from_suggestion,
          name="group_from_suggestion"),
-    path("groepen/<int:group_id>/", attendance_views.group_detail, name="group_detail"),
-    path("groepen/<int:group_id>/deelnemer/<int:enrolment_id>/eruit/", attendance_views.group_remove_member,
+    path("groepen/<int:group_id>/", groups_views.group_detail, name="group_detail"),
+    path("groepen/<int:group_id>/deelnemer/<int:enrolment_id>/eruit/", groups_views.group_remove_member,
          name="group_remove_member"),
     path("deelnemer/<int:pk>/aanwezigheid/", attendance_views.participant_attendance, name="participant_attendance"),
 ]

@@ -4,7 +4,9 @@ from django.urls import path
 
 from koers.casework.views import actions as actions_views
 from koers.casework.views import alerts as alerts_views
+from koers.casework.views import caseload as caseload_views
 from koers.casework.views import contacts as contacts_views
+from koers.casework.views import handover as handover_views
 from koers.casework.views import meetings as meetings_views
 
 app_name = "casework"
@@ -15,7 +17,7 @@ urlpatterns = [
     path("deelnemer/<int:pk>/", actions_views.participant_actions, name="participant_actions"),
     path("deelnemer/<int:pk>/nieuw/", actions_views.action_create, name="action_create"),
     path("<int:item_id>/status/", actions_views.change_status, name="change_status"),
-    # contacts, guidance hours, escalations, handovers
+    # contact
     path("deelnemer/<int:pk>/contacten/", contacts_views.participant_contacts, name="participant_contacts"),
     path("deelnemer/<int:pk>/contacten/nieuw/", contacts_views.contact_create, name="contact_create"),
     path("deelnemer/<int:pk>/contacten/<int:contact_id>/", contacts_views.contact_detail, name="contact_detail"),
@@ -25,16 +27,17 @@ urlpatterns = [
          name="contact_delete"),
     path("begeleidingsuren/", contacts_views.guidance_hours, name="guidance_hours"),
     path("escalaties/", actions_views.escalations, name="escalations"),
-    path("deelnemer/<int:pk>/overdracht/", contacts_views.handover_create, name="handover_create"),
-    path("overdrachten/", contacts_views.my_handovers, name="my_handovers"),
-    path("overdrachten/<int:handover_id>/", contacts_views.handover_detail, name="handover_detail"),
-    path("overdrachten/<int:handover_id>/bevestigen/", contacts_views.handover_confirm, name="handover_confirm"),
-    # caseload and alerts
-    path("caseload/", alerts_views.caseload, name="caseload"),
-    path("caseload/team/", alerts_views.team_caseload, name="team_caseload"),
-    path("caseload/team/overdragen/", alerts_views.team_reassign, name="team_reassign"),
+    # handover
+    path("deelnemer/<int:pk>/overdracht/", handover_views.handover_create, name="handover_create"),
+    path("overdrachten/", handover_views.my_handovers, name="my_handovers"),
+    path("overdrachten/<int:handover_id>/", handover_views.handover_detail, name="handover_detail"),
+    path("overdrachten/<int:handover_id>/bevestigen/", handover_views.handover_confirm, name="handover_confirm"),
+    # caseload and signalen
+    path("caseload/", caseload_views.caseload, name="caseload"),
+    path("caseload/team/", caseload_views.team_caseload, name="team_caseload"),
+    path("caseload/team/overdragen/", caseload_views.team_reassign, name="team_reassign"),
     path("signalen/<int:pk>/afhandelen/", alerts_views.acknowledge, name="signal_acknowledge"),
-    # casusoverleg
+    # meeting
     path("deelnemer/<int:pk>/bespreken/", meetings_views.request_discussion, name="request_discussion"),
     path("casusoverleg/", meetings_views.meeting_list, name="meetings"),
     path("casusoverleg/nieuw/", meetings_views.meeting_create, name="meeting_create"),

@@ -1,5 +1,5 @@
-"""Forms of the group and attendance pages. They parse and validate input; the rules live in
-``attendance.py`` and ``groups.py``."""
+"""Forms of the session, closed-day and attendance pages. They parse and validate input; the rules live in the
+attendance services and queries."""
 
 from __future__ import annotations
 
@@ -120,23 +120,6 @@ class ClosedDayForm(forms.ModelForm):
 
     def validate_unique(self):
         pass  # organisation is not on the form; the service checks for a duplicate date
-
-
-class GroupForm(forms.Form):
-    name = forms.CharField(label="Naam van de groep", max_length=120,
-                           help_text="Bijvoorbeeld ‘A1 dinsdag’ of ‘Groep B1’.")
-
-
-class MembersForm(forms.Form):
-    enrolments = forms.TypedMultipleChoiceField(
-        label="Deelnemers toevoegen", coerce=int, widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Kies minstens één deelnemer.",
-                        "invalid_choice": "Een gekozen deelnemer staat niet (meer) op de lijst."},
-    )
-
-    def __init__(self, *args, choices, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["enrolments"].choices = choices
 
 
 class DayForm(forms.Form):

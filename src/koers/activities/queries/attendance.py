@@ -31,7 +31,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from koers.activities.models import Activity, Attendance, Enrolment, Group, Session
+from koers.activities.models import Activity, Attendance, ClosedDay, Enrolment, Group, Session
 from koers.activities.queries.groups import TAKING_PART
 from koers.core import access, locking
 from koers.core.codes import PRESENT_STATUSES, AttendanceStatus, Category, SessionStatus
@@ -106,6 +106,11 @@ def sessions_between(activity: Activity, start: dt.date, end: dt.date, group: Gr
     return list(
         qs.select_related("group").annotate(registered=Count("attendances")).order_by("date", "start_time", "id")
     )
+
+
+def closed_days_since(organisation_id: int, since: dt.date):
+    """The organisation's closed days from ``since`` on, in date order."""
+    return ClosedDay.objects.filter(organisation_id=organisation_id, date__gte=since).order_by("date")
 
 
 def by_week(items: Iterable, date_of=lambda item: item.date) -> list[tuple[dt.date, list]]:

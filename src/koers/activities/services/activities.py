@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from koers.activities.models import Activity, ActivitySlot, Enrolment
 from koers.activities.queries import activities as queries
+from koers.activities.queries import schedule as schedule_queries
 from koers.activities.rules.schedule import ScheduleCheck, check_schedule, fmt_date
 from koers.core import access, audit
 from koers.core.access import Grant
@@ -167,15 +168,15 @@ def check_enrolment(user, participant: Participant, grant: Grant, activity: Acti
         participant, activity.required_levels, may_see_levels=grant.can_see(Category.LANGUAGE)
     )
     slots = list(activity.slots.all())
-    proposed = queries.blocks_of(activity, slots, start, end, proposed=True)
+    proposed = schedule_queries.blocks_of(activity, slots, start, end, proposed=True)
     existing = []
     if proposed:
         first, last = start, min(end or activity.end_date, activity.end_date)
-        existing = queries.enrolment_blocks(
-            queries.scheduled_enrolments(participant.pk, between=(first, last))
+        existing = schedule_queries.enrolment_blocks(
+            schedule_queries.scheduled_enrolments(participant.pk, between=(first, last))
         )
     schedule = check_schedule(
-        proposed, existing, availability=participant.availability, max_hours=queries.max_hours_for(participant)
+        proposed, existing, availability=participant.availability, max_hours=schedule_queries.max_hours_for(participant)
     )
     return EnrolmentCheck(gaps, schedule)
 

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from koers.activities.models import Group
-from koers.activities.queries import groups as group_queries
-from koers.activities.queries.groups import ATTENTION, FEASIBLE, HIDDEN, NOT_FEASIBLE, GroupSpec, MemberProfile, assess
+from koers.activities.rules import groups as group_rules
+from koers.activities.rules.groups import ATTENTION, FEASIBLE, HIDDEN, NOT_FEASIBLE, GroupSpec, MemberProfile, assess
 from koers.activities.services import groups as group_services
 from koers.activities.tests.test_attendance import enrol, make_activity, visible_participant
 from koers.core.codes import ActivityKind, Role
@@ -114,7 +114,7 @@ def test_suggestions_split_by_level_and_maximum_size():
     candidates = ([member(i, "A1") for i in range(3)] + [member(10 + i, "A2") for i in range(3)]
                   + [member(20 + i, "B2") for i in range(2)] + [member(30, "onbekend")]
                   + [member(40, "A1", availability=["do_o"])])
-    result = group_queries.suggest_groups(spec, candidates)
+    result = group_rules.suggest_groups(spec, candidates)
     sizes = [len(s.members) for s in result.groups]
     assert sizes == [3, 3, 2]  # A1/A2 cluster of 6 split into two of 3; B2 on its own
     for s in result.groups:
@@ -125,7 +125,7 @@ def test_suggestions_split_by_level_and_maximum_size():
 
 
 def test_suggestion_below_minimum_says_so():
-    result = group_queries.suggest_groups(GroupSpec(min_size=3), [member(1, "A0"), member(2, "B1")])
+    result = group_rules.suggest_groups(GroupSpec(min_size=3), [member(1, "A0"), member(2, "B1")])
     assert [s.feasibility.verdict for s in result.groups] == [NOT_FEASIBLE, NOT_FEASIBLE]
 
 

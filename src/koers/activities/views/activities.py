@@ -1,17 +1,14 @@
-"""Catalogue, enrolment and week schedule pages. Thin: parse the request, call a query or service, render."""
+"""Catalogue and enrolment pages. Thin: parse the request, call a query or service, render."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from koers.activities import pdf
 from koers.activities.forms.activities import (
     ActivityForm,
     CatalogueFilterForm,
@@ -23,12 +20,10 @@ from koers.activities.forms.activities import (
 )
 from koers.activities.models import Enrolment
 from koers.activities.queries import activities as queries
-from koers.activities.rules.schedule import monday_of
 from koers.activities.services import activities as services
 from koers.core import access, audit
 from koers.core.codes import Category, Role, language_name
 from koers.core.formtools import apply_errors
-from koers.core.http import parse_date
 from koers.core.models import AuditAction
 from koers.core.pages import participant_object_page, participant_page
 
@@ -275,37 +270,3 @@ def enrolment_status(request, enrolment, participant, grant):
     return render(request, "activities/enrolment_status.html", {
         "nav": "participants", "p": participant, "grant": grant, "enrolment": enrolment, "form": form,
     })
-
-
-# --- Week schedule --------------------------------------------------------------------------------------
-
-
-def _week_param(request) -> date:
-    # A date outside 1900..2100 (or no date) falls back to this week: week arithmetic cannot overflow.
-    return monday_of(parse_date(request.GET.get("week"), timezone.localdate()))
-
-
-@participant_page
-def participant_schedule(request, participant, grant):
-    access.require_category(grant, Category.TRAJECTORY)
-    week = queries.participant_week(participant, _week_param(request))
-    audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY}, AuditAction.VIEW,
-                 legal_basis=grant.legal_basis, detail=f"Weekrooster week {week.number}", request=request)
-    return render(request, "activities/schedule.html", {
-        "nav": "participants", "p": participant, "grant": grant, "tab": "rooster", "week": week,
-        "this_week": monday_of(timezone.localdate()),
-    })
-
-
-@participant_page
-def participant_week_card(request, participant, grant):
-    access.require_category(grant, Category.TRAJECTORY)
-    week = queries.participant_week(participant, _week_param(request))
-    content = pdf.week_card(participant, week)
-    audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY}, AuditAction.EXPORT,
-                 legal_basis=grant.legal_basis, detail=f"Weekkaart week {week.number} (PDF)", request=request)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="weekkaart-{participant.pk}-{week.monday:%Y}-w{week.number:02d}.pdf"'
-    )
-    return response

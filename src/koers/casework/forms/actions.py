@@ -1,4 +1,4 @@
-"""Forms for action items. The rules themselves live in services.check_action (one place)."""
+"""Forms for action items. The rules themselves live in queries.check_action (one place)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from koers.casework.queries import actions as action_queries
 from koers.casework.services import actions as services
 from koers.core import access
 from koers.core.access import Grant
@@ -70,7 +71,7 @@ class ActionItemForm(forms.Form):
         label="Organisatie", coerce=int, choices=(), help_text="De organisatie die het actiepunt uitvoert.",
         error_messages={
             "required": "Kies de organisatie die het actiepunt uitvoert.",
-            "invalid_choice": services.NOT_INVOLVED_ORG,
+            "invalid_choice": action_queries.NOT_INVOLVED_ORG,
         },
     )
     assignee = forms.TypedChoiceField(
@@ -106,7 +107,7 @@ class ActionItemForm(forms.Form):
         data = super().clean()
         orgs = {o.pk: o for o in self.choices.organisations}
         staff = {u.pk: u for u in self.choices.staff}
-        errors = services.check_action(
+        errors = action_queries.check_action(
             self.participant, domain=data.get("domain") or "",
             owner_organisation=orgs.get(data.get("owner_organisation")),
             assignee=staff.get(data["assignee"]) if data.get("assignee") else None,

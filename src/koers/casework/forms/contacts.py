@@ -1,4 +1,4 @@
-"""Forms for contacts, guidance hours and warm handovers. The rules live in contacts.py and handover.py."""
+"""Forms for contacts and guidance hours. The rules live in the contact services and queries."""
 
 from __future__ import annotations
 
@@ -221,34 +221,3 @@ class PeriodForm(forms.Form):
         if start > end or (end - start).days > self.MAX_DAYS:
             start, end = month_start(today), today
         return start, end
-
-
-class HandoverForm(forms.Form):
-    to_user = forms.TypedChoiceField(
-        label="Naar", coerce=int, choices=(),
-        help_text="Een medewerker van de regie-organisatie of van een betrokken organisatie die de deelnemer kan "
-                  "inzien.",
-        error_messages={
-            "required": "Kies aan wie u de deelnemer overdraagt.",
-            "invalid_choice": "Deze medewerker kan de deelnemer niet overnemen: kies een medewerker van een "
-                              "organisatie die bij het traject betrokken is.",
-        },
-    )
-    note = forms.CharField(
-        label="Overdrachtsnotitie", max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Wat moet de nieuwe begeleider weten? Wat werkt goed, waar let u op, wat is afgesproken?",
-        error_messages={"required": "Schrijf een overdrachtsnotitie: een warme overdracht is meer dan een dossier."},
-    )
-
-    def __init__(self, *args, receivers: list[User], **kwargs):
-        super().__init__(*args, **kwargs)
-        groups: dict[str, list] = {}
-        for u in receivers:
-            groups.setdefault(u.organisation.name, []).append((u.pk, f"{u} ({', '.join(u.role_labels)})"))
-        self.fields["to_user"].choices = [("", "Kies een medewerker")] + list(groups.items())
-        self.receivers = {u.pk: u for u in receivers}
-
-
-class HandoverConfirmForm(forms.Form):
-    confirm_note = forms.CharField(label="Reactie (niet verplicht)", required=False, max_length=300,
-                                   widget=forms.Textarea(attrs={"rows": 2}))

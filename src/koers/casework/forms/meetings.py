@@ -1,4 +1,4 @@
-"""Forms for the casusoverleg. The rules live in ``meetings`` (and, for decisions, in ``services.check_action``)."""
+"""Forms for the casusoverleg. The rules live in ``meetings`` (and, for decisions, in ``queries.check_action``)."""
 
 from __future__ import annotations
 
@@ -134,7 +134,7 @@ class ItemMinutesForm(VersionedFormMixin, forms.Form):
         error_messages={"invalid": "Vul een geldige datum in, bijvoorbeeld 31-12-2026."},
     )
 
-    #: Form field → the field names services.check_action reports on.
+    #: Form field → the field names queries.check_action reports on.
     DECISION_FIELDS = {"owner_organisation": "decision_owner", "assignee": "decision_assignee",
                        "due_date": "decision_due"}
 

@@ -3,22 +3,35 @@
 An action item belongs to the data category of its life domain (``DOMAIN_CATEGORY``); one without a domain
 belongs to the trajectory. A user sees an action item only when they may see the participant *and* that
 category of the participant's data: an action item on mental health is health data.
+
+``check_action`` (the problems with a new action item, per field) reads only; the services, the forms and the
+casusoverleg's decisions all ask it, so the rule is in one place.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 
 from koers.casework.models import ActionItem
 from koers.core import access
-from koers.core.codes import DOMAIN_CATEGORY, SPECIAL_DOMAINS, ActionStatus, Category, Role
+from koers.core.codes import DOMAIN_CATEGORY, SPECIAL_DOMAINS, ActionStatus, Category, LifeDomain, Role
+from koers.core.models import Organisation, User
 from koers.participants.models import Participant
 
 RUNNING = (ActionStatus.OPEN, ActionStatus.BEZIG)
+
+NOT_INVOLVED_ORG = (
+    "Deze organisatie is niet betrokken bij het traject van de deelnemer. Kies de regie-organisatie of een "
+    "organisatie die als partner is toegevoegd."
+)
+
+NO_OWNER = "Kies de organisatie die het actiepunt uitvoert: een actiepunt zonder eigenaar raakt zoek."
 
 
 def category_of(domain: str) -> str:
@@ -67,6 +80,16 @@ def _for_list(qs: QuerySet) -> QuerySet:
         )
         .order_by("running", "due_date", "id")
     )
+
+
+def get_action_item_or_404(user, item_id) -> ActionItem:
+    """An action item the user may see, or 404."""
+    try:
+        return visible_action_items(user).select_related("participant", "owner_organisation").get(
+            pk=int(item_id)
+        )
+    except (ValueError, TypeError, ActionItem.DoesNotExist) as exc:
+        raise Http404("Actiepunt niet gevonden") from exc
 
 
 def filter_status(qs: QuerySet, status: str) -> QuerySet:
@@ -163,4 +186,44 @@ def can_change_status(user, item: ActionItem) -> bool:
     )
 
 
+def _subject(domain: str) -> str:
+    return f"het leefdomein {LifeDomain(domain).label.lower()}" if domain in LifeDomain.values else "het traject"
 
+
+def check_action(
+    participant: Participant,
+    *,
+    domain: str,
+    owner_organisation: Organisation | None,
+    assignee: User | None,
+    due_date: date | None,
+    involved_ids: list[int] | None = None,
+) -> dict[str, str]:
+    """The problems with an action item, per field (empty when it may be created). Dutch messages."""
+    errors: dict[str, str] = {}
+    category = category_of(domain)
+    involved = involved_ids if involved_ids is not None else access.involved_organisation_ids(participant)
+    if owner_organisation is None:
+        errors["owner_organisation"] = NO_OWNER
+    elif owner_organisation.pk not in involved or not owner_organisation.is_active:
+        errors["owner_organisation"] = NOT_INVOLVED_ORG
+    elif not access.organisation_may_see(participant, owner_organisation.pk, category):
+        errors["owner_organisation"] = (
+            f"{owner_organisation} mag de gegevens over {_subject(domain)} niet inzien. "
+            "Kies een organisatie die deze gegevens mag inzien."
+        )
+    if assignee is not None and "owner_organisation" not in errors:
+        if assignee.organisation_id != owner_organisation.pk:
+            errors["assignee"] = (
+                f"{assignee} werkt niet bij {owner_organisation}. Kies een medewerker van die organisatie, "
+                "of laat het veld leeg."
+            )
+        elif not assignee.is_active or not access.grant_for(assignee, participant).can_see(category):
+            errors["assignee"] = (
+                f"{assignee} kan dit actiepunt niet inzien. Kies een andere medewerker, of laat het veld leeg."
+            )
+    if due_date is None:
+        errors["due_date"] = "Vul de datum in waarop het actiepunt klaar moet zijn."
+    elif due_date < timezone.localdate():
+        errors["due_date"] = "Deze datum ligt in het verleden. Kies vandaag of een latere datum."
+    return errors

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.utils import timezone
 
+from koers.activities.models import Attendance, Enrolment
 from koers.casework.models import ActionItem, Contact, SignalAcknowledgement
 from koers.core import access
 from koers.core.codes import (
@@ -60,6 +61,8 @@ from koers.core.codes import (
     Phase,
 )
 from koers.core.models import MunicipalityPolicy
+from koers.plans.models import Goal, IntegrationRecord, PlanKind, PlanVersion, Step, VersionStatus
+from koers.plans.rules import leerroute
 
 if TYPE_CHECKING:
     from koers.participants.models import Participant
@@ -209,8 +212,6 @@ def no_contact(batch: Batch) -> Iterable[Signal]:
 
 
 def absences(batch: Batch) -> Iterable[Signal]:
-    from koers.activities.models import Attendance
-
     rows = (
         Attendance.objects.filter(
             participant_id__in=batch.active_ids, status=AttendanceStatus.ONGEOORLOOFD,
@@ -236,8 +237,6 @@ def absences(batch: Batch) -> Iterable[Signal]:
 
 
 def low_attendance(batch: Batch) -> Iterable[Signal]:
-    from koers.activities.models import Attendance
-
     rows = (
         Attendance.objects.filter(participant_id__in=batch.active_ids)
         .values("participant_id")
@@ -262,9 +261,6 @@ def low_attendance(batch: Batch) -> Iterable[Signal]:
 
 def plan_deadlines(batch: Batch) -> Iterable[Signal]:
     """PIP, leerroute switch window, goals and steps: ``plans.rules.deadlines`` on data loaded in bulk."""
-    from koers.plans.models import Goal, IntegrationRecord, PlanKind, PlanVersion, Step, VersionStatus
-    from koers.plans.rules import leerroute as rules
-
     ids = batch.active_ids
     records = {r.participant_id: r for r in IntegrationRecord.objects.filter(participant_id__in=ids)}
     signed = dict(
@@ -272,7 +268,7 @@ def plan_deadlines(batch: Batch) -> Iterable[Signal]:
         .values("participant_id").annotate(first=Min("signed_on")).values_list("participant_id", "first")
         .order_by()
     )
-    # The current version: newest signed, else the concept (rules.current_version, for a batch).
+    # The current version: newest signed, else the concept (leerroute.current_version, for a batch).
     best: dict[int, tuple[bool, int, int]] = {}
     for vid, pid, number, status in PlanVersion.objects.filter(participant_id__in=ids).values_list(
         "id", "participant_id", "number", "status"
@@ -295,22 +291,20 @@ def plan_deadlines(batch: Batch) -> Iterable[Signal]:
             continue
         p = batch.by_id[pid]
         p._koers_policy = batch.policy(pid)  # MunicipalityPolicy.for_participant reads it without a query
-        for d in rules.deadlines(p, batch.today, current=version, record=record, pip_signed_on=signed.get(pid)):
+        for d in leerroute.deadlines(p, batch.today, current=version, record=record, pip_signed_on=signed.get(pid)):
             signal = _deadline_signal(pid, d, batch.today)
             if signal:
                 yield signal
 
 
 def _deadline_signal(pid: int, d, today: date) -> Signal | None:
-    from koers.plans.rules import leerroute as rules
-
-    if d.done or (d.status == rules.OK and d.code != "leerroute_wissel"):
+    if d.done or (d.status == leerroute.OK and d.code != "leerroute_wissel"):
         return None
-    overdue = d.status == rules.OVERDUE
+    overdue = d.status == leerroute.OVERDUE
     if d.code == "pip":
         return Signal(
             pid, "pip_termijn", "PIP te laat" if overdue else f"PIP uiterlijk {_d(d.due)}",
-            d.due + timedelta(days=1) if overdue else d.due - timedelta(days=rules.SOON_DAYS),
+            d.due + timedelta(days=1) if overdue else d.due - timedelta(days=leerroute.SOON_DAYS),
             URGENT if overdue else ATTENTION, d.explanation,
             "Rond de PIP af en onderteken hem samen met de deelnemer.",
         )
@@ -369,8 +363,6 @@ def overdue_action_items(batch: Batch) -> Iterable[Signal]:
 
 
 def ended_without_follow_up(batch: Batch) -> Iterable[Signal]:
-    from koers.activities.models import Enrolment
-
     since = batch.today - timedelta(days=ENDED_DAYS)
     rows = list(
         Enrolment.objects.filter(participant_id__in=batch.active_ids)

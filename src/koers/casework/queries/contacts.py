@@ -14,7 +14,7 @@ from koers.casework.models import Contact
 from koers.casework.queries import actions as queries
 from koers.core import access, locking
 from koers.core.access import Grant
-from koers.core.codes import Category, ContactKind
+from koers.core.codes import Category, ContactKind, Role
 from koers.core.models import User
 from koers.participants.models import Participant
 
@@ -253,8 +253,6 @@ def hours_per_participant(user, start: date, end: date) -> list[dict]:
 
 def may_see_team(user) -> bool:
     """The team view (all organisations on the municipality's participants) is for regisseurs."""
-    from koers.core.codes import Role
-
     return access.works_with_participants(user) and user.has_role(Role.REGISSEUR)
 
 

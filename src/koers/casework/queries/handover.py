@@ -18,6 +18,7 @@ from koers.core.access import Grant
 from koers.core.codes import SPECIAL_DOMAINS, Category
 from koers.core.models import User
 from koers.participants.models import Participant
+from koers.plans.queries import plans as plan_queries
 
 logger = logging.getLogger("koers.casework")
 
@@ -64,8 +65,6 @@ def _d(value) -> str:
 
 def build_snapshot(participant: Participant, grant: Grant, *, now=None) -> dict:
     """The handover document for ``grant`` (already the intersection of sender and receiver)."""
-    from koers.plans.queries import plans as plan_queries
-
     now = now or timezone.now()
     doc: dict = {
         "made_at": now.isoformat(),
@@ -151,6 +150,12 @@ def visible_handovers(user) -> QuerySet:
         .select_related("participant", "from_user", "to_user", "to_organisation")
         .defer("snapshot")
     )
+
+
+def earlier_handovers(participant: Participant, limit: int = 10) -> list[Handover]:
+    """The participant's latest handovers (without their snapshots), for the form's list of earlier ones."""
+    return list(participant.handovers.select_related("from_user", "to_user", "to_organisation")
+                .defer("snapshot")[:limit])
 
 
 def get_handover_or_404(user, handover_id) -> tuple[Handover, Participant, Grant]:

@@ -14,7 +14,6 @@ from django.utils import timezone
 from koers.casework.models import ActionItem, CaseMeeting, CaseMeetingItem, DiscussionRequest
 from koers.casework.queries import actions as queries
 from koers.casework.queries import alerts
-from koers.casework.services import actions as services
 from koers.core import access, audit, locking
 from koers.core.codes import Category, MeetingStatus, OrganisationKind, Phase, Role
 from koers.core.models import AuditAction, MunicipalityPolicy, Organisation, User
@@ -392,7 +391,7 @@ def decision_organisations(meeting: CaseMeeting, participant_ids) -> dict[int, l
 
 
 def check_decision(meeting: CaseMeeting, participant: Participant, draft: DecisionDraft) -> dict[str, str]:
-    """The problems with a decision (field names as in ``services.check_action``), Dutch messages."""
+    """The problems with a decision (field names as in ``queries.check_action``), Dutch messages."""
     involved = access.involved_organisation_ids(participant)
     participating = set(organisation_ids(meeting))
     owner = Organisation.objects.filter(pk=draft.owner_organisation_id).first() if draft.owner_organisation_id \
@@ -402,7 +401,7 @@ def check_decision(meeting: CaseMeeting, participant: Participant, draft: Decisi
     assignee = User.objects.filter(pk=draft.assignee_id).first() if draft.assignee_id else None
     if draft.assignee_id and assignee is None:
         return {"assignee": "Kies een medewerker uit de lijst."}
-    return services.check_action(
+    return queries.check_action(
         participant, domain=draft.domain, owner_organisation=owner, assignee=assignee, due_date=draft.due_date,
         involved_ids=[i for i in involved if i in participating],
     )

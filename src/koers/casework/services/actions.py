@@ -14,7 +14,7 @@ from koers.casework.models import ActionItem
 from koers.casework.queries import actions as queries
 from koers.core import access, audit
 from koers.core.access import Grant, require_category
-from koers.core.codes import ActionStatus, Category, LifeDomain
+from koers.core.codes import ActionStatus, Category
 from koers.core.models import AuditAction, Organisation, User
 from koers.participants.models import Participant
 
@@ -25,14 +25,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     ActionStatus.AFGEROND: (ActionStatus.OPEN,),
     ActionStatus.VERVALLEN: (ActionStatus.OPEN,),
 }
-
-NOT_INVOLVED_ORG = (
-    "Deze organisatie is niet betrokken bij het traject van de deelnemer. Kies de regie-organisatie of een "
-    "organisatie die als partner is toegevoegd."
-)
-
-NO_OWNER = "Kies de organisatie die het actiepunt uitvoert: een actiepunt zonder eigenaar raakt zoek."
-
 
 @dataclass(frozen=True)
 class ActionDraft:
@@ -45,49 +37,6 @@ class ActionDraft:
     description: str = ""
     assignee_id: int | None = None
     created_by_id: int | None = None
-
-
-def _subject(domain: str) -> str:
-    return f"het leefdomein {LifeDomain(domain).label.lower()}" if domain in LifeDomain.values else "het traject"
-
-
-def check_action(
-    participant: Participant,
-    *,
-    domain: str,
-    owner_organisation: Organisation | None,
-    assignee: User | None,
-    due_date: date | None,
-    involved_ids: list[int] | None = None,
-) -> dict[str, str]:
-    """The problems with an action item, per field (empty when it may be created). Dutch messages."""
-    errors: dict[str, str] = {}
-    category = queries.category_of(domain)
-    involved = involved_ids if involved_ids is not None else access.involved_organisation_ids(participant)
-    if owner_organisation is None:
-        errors["owner_organisation"] = NO_OWNER
-    elif owner_organisation.pk not in involved or not owner_organisation.is_active:
-        errors["owner_organisation"] = NOT_INVOLVED_ORG
-    elif not access.organisation_may_see(participant, owner_organisation.pk, category):
-        errors["owner_organisation"] = (
-            f"{owner_organisation} mag de gegevens over {_subject(domain)} niet inzien. "
-            "Kies een organisatie die deze gegevens mag inzien."
-        )
-    if assignee is not None and "owner_organisation" not in errors:
-        if assignee.organisation_id != owner_organisation.pk:
-            errors["assignee"] = (
-                f"{assignee} werkt niet bij {owner_organisation}. Kies een medewerker van die organisatie, "
-                "of laat het veld leeg."
-            )
-        elif not assignee.is_active or not access.grant_for(assignee, participant).can_see(category):
-            errors["assignee"] = (
-                f"{assignee} kan dit actiepunt niet inzien. Kies een andere medewerker, of laat het veld leeg."
-            )
-    if due_date is None:
-        errors["due_date"] = "Vul de datum in waarop het actiepunt klaar moet zijn."
-    elif due_date < timezone.localdate():
-        errors["due_date"] = "Deze datum ligt in het verleden. Kies vandaag of een latere datum."
-    return errors
 
 
 @transaction.atomic
@@ -113,7 +62,7 @@ def create_action_items(
         category = queries.category_of(draft.domain)
         if check_write:
             require_category(grant, category, write=True)
-        errors = check_action(
+        errors = queries.check_action(
             participant, domain=draft.domain, owner_organisation=orgs.get(draft.owner_organisation_id),
             assignee=users.get(draft.assignee_id) if draft.assignee_id else None, due_date=draft.due_date,
             involved_ids=involved,
@@ -150,20 +99,10 @@ def _source_detail(intake, contact, goal, meeting_item) -> str:
     return ""
 
 
-def get_action_item_or_404(user, item_id) -> ActionItem:
-    """An action item the user may see, or 404."""
-    try:
-        return queries.visible_action_items(user).select_related("participant", "owner_organisation").get(
-            pk=int(item_id)
-        )
-    except (ValueError, TypeError, ActionItem.DoesNotExist) as exc:
-        raise Http404("Actiepunt niet gevonden") from exc
-
-
 @transaction.atomic
 def change_status(user, item: ActionItem, new_status: str, *, request=None) -> ActionItem:
     """Move an action item along (open → bezig → afgerond / vervallen); by its assignee or owner organisation."""
-    item = get_action_item_or_404(user, item.pk)  # checked again, inside the transaction
+    item = queries.get_action_item_or_404(user, item.pk)  # checked again, inside the transaction
     item = ActionItem.objects.select_for_update(of=("self",)).select_related("participant").get(pk=item.pk)
     if not queries.can_change_status(user, item):
         raise Http404("Actiepunt niet gevonden")

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import formats, timezone
 
 from koers.casework.models import Handover
@@ -26,6 +27,7 @@ from koers.core.access import Grant
 from koers.core.codes import Category, HandoverStatus, Role
 from koers.core.models import AuditAction, User
 from koers.participants.models import Membership, Participant
+from koers.participants.services import file as participant_services
 
 
 def _combined(sender_grant: Grant, receiver_grant: Grant) -> Grant:
@@ -60,8 +62,6 @@ def _link(request, path: str) -> str:
 
 
 def _mail_receiver(handover: Handover, request) -> None:
-    from django.urls import reverse
-
     if not handover.to_user.email:
         return
     url = _link(request, reverse("casework:handover_detail", kwargs={"handover_id": handover.pk}))
@@ -77,8 +77,6 @@ def _mail_receiver(handover: Handover, request) -> None:
 
 
 def _mail_sender(handover: Handover, request) -> None:
-    from django.urls import reverse
-
     sender = handover.from_user
     if sender is None or not sender.email:
         return
@@ -118,8 +116,6 @@ def _take_over(user, participant: Participant) -> str:
     if participant.regie_organisation_id == user.organisation_id:
         if not user.has_role(Role.REGISSEUR):
             return ""
-        from koers.participants.services import file as participant_services
-
         participant_services.set_regisseur(user, participant, user)
         return f"; {user} is nu regisseur"
     memberships = Membership.objects.active().filter(participant=participant, organisation_id=user.organisation_id)

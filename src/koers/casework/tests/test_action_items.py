@@ -207,17 +207,15 @@ def test_list_query_counts_are_flat(world, client_for, max_queries, count):
 # --- Bad input, sources and escalation (issue 4) ----------------------------------------------------------------
 
 def test_action_item_without_owner_organisation_is_refused_clearly(world, client_for):
-    from koers.casework.services import actions as services
-
     create = reverse("casework:action_create", kwargs={"pk": world.participant.pk})
     response = client_for(world.regisseur).post(create, {"title": "Zonder eigenaar",
                                                          "due_date": today().isoformat()})
     assert "Kies de organisatie die het actiepunt uitvoert" in response.content.decode()
     assert not ActionItem.objects.exists()
     # The service says so too (an action item without owner gets lost), and refuses a missing date.
-    errors = services.check_action(world.participant, domain="", owner_organisation=None, assignee=None,
+    errors = queries.check_action(world.participant, domain="", owner_organisation=None, assignee=None,
                                    due_date=None)
-    assert errors["owner_organisation"] == services.NO_OWNER and "due_date" in errors
+    assert errors["owner_organisation"] == queries.NO_OWNER and "due_date" in errors
 
 
 def test_lists_show_where_an_item_came_from(world, client_for):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from koers.casework.models import ActionItem, Contact
 from koers.casework.queries import caseload
+from koers.casework.services import caseload as caseload_services
 from koers.core.codes import Category, LegalBasis, LifeDomain, OrganisationKind, Phase, Role, YesNoUnknown
 from koers.core.models import AuditEvent, MunicipalityPolicy
 from koers.core.tests.factories import MembershipFactory, ParticipantFactory, make_user
@@ -253,7 +254,7 @@ def test_reassign_refuses_bad_input(world, client_for):
     assert response.status_code == 400  # not in the list: refused, nothing changed
     assert Participant.objects.get(pk=world.other_participant.pk).regisseur == world.andere_regisseur
     with pytest.raises(Exception) as exc:
-        caseload.reassign(world.regisseur, [world.other_participant.pk], colleague.pk)
+        caseload_services.reassign(world.regisseur, [world.other_participant.pk], colleague.pk)
     assert exc.value.__class__.__name__ == "Http404"
     assert Participant.objects.get(pk=heavy.pk).regisseur == world.regisseur
 

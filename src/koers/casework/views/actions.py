@@ -166,7 +166,7 @@ def _safe_next(request, default: str) -> str:
 @require_POST
 def change_status(request, item_id):
     _require_case_worker(request.user)
-    item = services.get_action_item_or_404(request.user, item_id)
+    item = queries.get_action_item_or_404(request.user, item_id)
     back = _safe_next(request, reverse("casework:participant_actions", kwargs={"pk": item.participant_id}))
     form = StatusForm(request.POST)
     if not form.is_valid():

@@ -1,4 +1,4 @@
-"""Pages for contacts, guidance hours and warm handovers. Thin: parse the request, call a query or service, render.
+"""Pages for contacts and guidance hours. Thin: parse the request, call a query or service, render.
 Every page checks the participant with the access policy (hidden is 404) and writes an audit record."""
 
 from __future__ import annotations
@@ -10,27 +10,21 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from koers.casework.forms.actions import ActionChoices
 from koers.casework.forms.contacts import (
     ContactFilterForm,
     ContactForm,
-    HandoverConfirmForm,
-    HandoverForm,
     PeriodForm,
     action_forms,
 )
 from koers.casework.queries import contacts as contact_queries
-from koers.casework.queries import handover as handover_queries
 from koers.casework.services import contacts as contact_services
-from koers.casework.services import handover as handover_services
-from koers.core import access, audit, locking
-from koers.core.codes import Category, HandoverStatus
+from koers.core import access, audit, exports, locking
+from koers.core.codes import Category
 from koers.core.formtools import apply_errors
 from koers.core.models import AuditAction
-from koers.core.pages import participant_object_page, participant_page
+from koers.core.pages import participant_page
 
 PAGE_SIZE = 25
 
@@ -43,7 +37,7 @@ def _require_case_worker(user) -> None:
 
 
 def _require(grant) -> None:
-    """Contact and handover pages are trajectory data: 404 without it (the door loaded the participant)."""
+    """Contact pages are trajectory data: 404 without it (the door loaded the participant)."""
     access.require_category(grant, Category.TRAJECTORY)
 
 
@@ -228,8 +222,6 @@ def guidance_hours(request):
 
 def _hours_csv(request, rows, bases, start, end) -> HttpResponse:
     user = request.user
-    from koers.core import exports  # local: this module's imports are being reworked in parallel
-
     # core.exports: UTF-8 with BOM, ";", no-store, and names such as "=HYPERLINK(...)" never run as a formula.
     response, writer = exports.csv_response(f"begeleidingsuren-{start:%Y%m%d}-{end:%Y%m%d}.csv")
     writer.writerow(["organisatie", "vanaf", "tot en met", "deelnemer_id", "deelnemer", "contacten", "minuten",
@@ -243,76 +235,3 @@ def _hours_csv(request, rows, bases, start, end) -> HttpResponse:
         AuditAction.EXPORT, detail=f"Begeleidingsuren {start:%d-%m-%Y} t/m {end:%d-%m-%Y} (CSV)", request=request,
     )
     return response
-
-
-# --- Warm handover ---------------------------------------------------------------------------------------------
-
-@participant_page
-def handover_create(request, participant, grant):
-    _require(grant)
-    if not handover_queries.can_start(grant):
-        raise Http404("Pagina niet gevonden")
-    form = HandoverForm(request.POST or None, receivers=handover_queries.receivers(participant, request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            h = handover_services.start_handover(request.user, participant, grant,
-                                                 form.receivers[form.cleaned_data["to_user"]],
-                                        form.cleaned_data["note"], request=request)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"De overdracht aan {h.to_user} is klaar. {h.to_user} krijgt een e-mail en "
-                                      "bevestigt de overdracht in Koers.")
-            return redirect("casework:handover_detail", handover_id=h.pk)
-    earlier = list(participant.handovers.select_related("from_user", "to_user", "to_organisation")
-                   .defer("snapshot")[:10])
-    audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY}, AuditAction.VIEW,
-                 legal_basis=grant.legal_basis, detail="Formulier warme overdracht", request=request)
-    return render(request, "casework/handover/form.html", {
-        "nav": "participants", "p": participant, "grant": grant, "form": form, "earlier": earlier,
-        "recent_days": handover_queries.RECENT_DAYS,
-    })
-
-
-def my_handovers(request):
-    _require_case_worker(request.user)
-    items = list(handover_queries.visible_handovers(request.user)[:200])
-    received = [h for h in items if h.to_user_id == request.user.pk]
-    sent = [h for h in items if h.to_user_id != request.user.pk]
-    if items:
-        people = {h.participant_id: h.participant for h in items}.values()
-        bases = {pid: g.legal_basis for pid, g in access.grants_for_page(request.user, people).items()}
-        audit.record_list(request.user, sorted({h.participant_id for h in items}), bases, category=Category.IDENTITY,
-                          detail="Overdrachten", request=request)
-    return render(request, "casework/handover/list.html", {
-        "nav": "actions", "tab": "handovers", "is_regisseur": contact_queries.may_see_team(request.user),
-        "open_received": [h for h in received if h.status == HandoverStatus.OPEN],
-        "done_received": [h for h in received if h.status != HandoverStatus.OPEN],
-        "sent": sent,
-    })
-
-
-@participant_object_page(handover_queries.get_handover_or_404, kwarg="handover_id")
-def handover_detail(request, h, participant, grant):
-    doc = handover_queries.snapshot_for(h, grant)
-    audit.record(request.user, participant, handover_queries.snapshot_categories(doc), AuditAction.VIEW,
-                 legal_basis=grant.legal_basis, detail="Warme overdracht bekeken", request=request)
-    can_confirm = h.to_user_id == request.user.pk and h.status == HandoverStatus.OPEN
-    return render(request, "casework/handover/detail.html", {
-        "nav": "participants", "p": participant, "grant": grant, "h": h, "doc": doc,
-        "can_confirm": can_confirm, "confirm_form": HandoverConfirmForm() if can_confirm else None,
-    })
-
-
-@require_POST
-@participant_object_page(handover_queries.get_handover_or_404, kwarg="handover_id")
-def handover_confirm(request, h, participant, grant):
-    form = HandoverConfirmForm(request.POST)
-    note = form.cleaned_data["confirm_note"] if form.is_valid() else ""
-    try:
-        handover_services.confirm(request.user, h, note, request=request)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"U heeft de overdracht van {participant.name} bevestigd.")
-    return redirect(reverse("casework:handover_detail", kwargs={"handover_id": h.pk}))
