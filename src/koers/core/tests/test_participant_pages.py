@@ -299,6 +299,14 @@ NOT_A_SECURITY_EVENT = {
     "monitoring:followup_record",
 }
 
+PARTICIPANT_LAYOUTS = {"participants/page.html", "participants/form_page.html"}
+
+#: HTML pages of one participant drawn in neither participant layout, and why.
+NOT_IN_THE_LAYOUT: dict[str, str] = {
+    "casework:handover_detail": "a printable document that the receiving organisation keeps (print-document)",
+    "activities:enrol": "reached from an activity as well as from the file; the check step has its own heading",
+}
+
 #: Pages that show only identity data, for which the door's fallback record is the right record.
 FALLBACK_IS_ENOUGH: set[str] = set()
 
@@ -317,7 +325,7 @@ def test_every_participant_page_is_audited_no_store_and_closed_to_others(demo, c
     fill = _fillers()
     regisseur_org = "Gemeente Rivierstad"
     outsider = User.objects.get(username="heuvelrand")
-    problems, statuses = [], {}
+    problems, statuses, layout = [], {}, []
     for name in sorted((PARTICIPANT_ROUTES | OBJECT_ROUTES) - POST_ONLY):
         participant, kwargs = fill[name]()
         assert participant.regie_organisation.name == regisseur_org
@@ -335,6 +343,12 @@ def test_every_participant_page_is_audited_no_store_and_closed_to_others(demo, c
             elif written.filter(detail__startswith="Pagina ").exists() and name not in FALLBACK_IS_ENOUGH:
                 # The door's fallback record (identity only) is a safety net: a page records what it shows.
                 problems.append(f"{name}: records no categories of its own, only the door's fallback ({url})")
+            # One layout: every HTML page of a participant's file draws the file's header and tabs
+            # (participants/page.html), or, for a task inside the file, its breadcrumbs and heading
+            # (participants/form_page.html).
+            used = {t.name for t in response.templates}
+            if response["Content-Type"].startswith("text/html") and not used & PARTICIPANT_LAYOUTS:
+                layout.append(name)
         elif response.status_code not in (302, 404):
             problems.append(f"{name}: {response.status_code} for the regisseur ({url})")
         if "no-store" not in response.get("Cache-Control", ""):
@@ -353,6 +367,7 @@ def test_every_participant_page_is_audited_no_store_and_closed_to_others(demo, c
         if AuditEvent.objects.filter(id__gt=before).exclude(action=AuditAction.DENIED).exists():
             problems.append(f"{name}: the refused request still recorded a view or change ({url})")
     assert not problems, "\n".join(problems)
+    assert sorted(layout) == sorted(NOT_IN_THE_LAYOUT), "in neither participant layout: " + " ".join(layout)
     # The test is only worth something when the pages really answered: nearly all of them must have served.
     not_served = {name: status for name, status in statuses.items() if status != 200}
     assert not_served == NOT_SERVED_ON_THE_DEMO, " ".join(f"{k}={v}" for k, v in sorted(not_served.items()))

@@ -163,5 +163,5 @@ def match_reject(request, match, participant, grant):
     audit.record(request.user, participant, {Category.IDENTITY, Category.WORK}, AuditAction.VIEW,
                  legal_basis=grant.legal_basis, detail=f"Voorstel voor ‘{match.opening.title}’ afwijzen (formulier)",
                  request=request)
-    return render(request, "work/matching/reject.html", {"nav": NAV, "match": match, "form": form})
+    return render(request, "work/matching/reject.html", {"nav": NAV, "match": match, "p": participant, "form": form})
 
