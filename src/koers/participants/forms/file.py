@@ -29,6 +29,7 @@ from koers.core.codes import (
 from koers.core.locking import VERSION_FIELD, VersionedFormMixin
 from koers.core.models import Organisation, User
 from koers.participants.models import LanguageAssessment, Membership, Participant, WorkExperience
+from koers.participants.queries import file as file_queries
 from koers.participants.services import file as services
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -88,7 +89,15 @@ class IdentityForm(ParticipantSectionForm):
         return f"{value[:4]} {value[-2:]}" if len(value.replace(" ", "")) == 6 else value
 
     def clean_bsn(self):
-        return self.cleaned_data.get("bsn", "").strip()
+        bsn = self.cleaned_data.get("bsn", "").strip()
+        if bsn and file_queries.bsn_in_use(bsn, except_pk=self.instance.pk):
+            # Not which municipality: the number may belong to a participant this user may not see.
+            raise forms.ValidationError(
+                "Er staat al een deelnemer met dit BSN in Koers. Zoek hem op in de deelnemerslijst. Vindt u hem "
+                "niet, dan staat hij bij een andere organisatie: vraag uw functioneel beheerder om hulp.",
+                code="bsn_in_use",
+            )
+        return bsn
 
 
 class TrajectoryForm(ParticipantSectionForm):
@@ -276,6 +285,29 @@ class WorkExperienceForm(forms.ModelForm):
 
 
 class ParticipantCreateForm(IdentityForm):
+    #: Shown when a participant with the same name and date of birth is already in the user's view.
+    other_person = forms.BooleanField(
+        label="Ik heb de gevonden deelnemer(s) bekeken: dit is een andere persoon", required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duplicates: list = []
+
+    def check_duplicates(self, user) -> bool:
+        """After is_valid(): whether the participant may be created. A participant with the same name and date of
+        birth that this user can see is shown, and creating needs the explicit "andere persoon" tick."""
+        data = self.cleaned_data
+        self.duplicates = file_queries.possible_duplicates(user, data.get("name", ""), data.get("date_of_birth"))
+        if self.duplicates and not data.get("other_person"):
+            self.add_error(
+                "other_person",
+                "Er staat al een deelnemer met deze naam en geboortedatum in Koers (zie hierboven). Open die "
+                "deelnemer, of vink aan dat dit een andere persoon is.",
+            )
+            return False
+        return True
+
     class Meta(IdentityForm.Meta):
         fields = [
             "name",

@@ -158,3 +158,23 @@ def memberships(participant: Participant) -> QuerySet[Membership]:
     return participant.memberships.select_related("organisation", "added_by", "ended_by").order_by(
         "ended_at", "-added_at"
     )
+
+
+# --- Duplicates at registration -------------------------------------------------------------------------------
+
+
+def bsn_in_use(bsn: str, *, except_pk: int | None = None) -> bool:
+    """Whether another participant anywhere in Koers has this BSN (the database allows one). Says nothing about
+    who: the caller tells the user only that the number is taken."""
+    qs = Participant.objects.filter(bsn=bsn)
+    if except_pk:
+        qs = qs.exclude(pk=except_pk)
+    return qs.exists()
+
+
+def possible_duplicates(user, name: str, date_of_birth) -> list[Participant]:
+    """Participants this user may see with the same name (ignoring case and accents) and date of birth."""
+    if not name or not date_of_birth:
+        return []
+    qs = access.visible_participants(user).filter(name_search=normalise_name(name), date_of_birth=date_of_birth)
+    return list(qs.select_related("regie_organisation", "regisseur")[:5])

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -81,7 +82,14 @@ def create_participant(user, **data) -> Participant:
     participant.regie_organisation_id = user.organisation_id
     participant.regisseur = user
     participant.phase = Phase.AANMELDING
-    participant.save()
+    try:
+        with transaction.atomic():
+            participant.save()
+    except IntegrityError as exc:
+        # Two registrations of one BSN at the same moment: the form's check passed for both.
+        if participant.bsn and "bsn" in str(exc).lower():
+            raise ValidationError({"bsn": "Er staat al een deelnemer met dit BSN in Koers."}) from exc
+        raise
     audit.record(
         user,
         participant,

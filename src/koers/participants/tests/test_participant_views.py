@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -85,6 +87,56 @@ def test_create_participant(world, client_for):
     p = Participant.objects.get(name="Ammar Haddad")
     assert response.status_code == 302 and response["Location"] == url("detail", p)
     assert p.regie_organisation == world.gemeente and p.regisseur == world.regisseur
+
+
+CREATE = {"name": "Nahom Tesfay", "date_of_birth": "1990-03-01", "country_of_origin": "ER", "languages": ["ti"],
+          "gender": "man", "interpreter_needed": "ja"}
+
+
+def test_a_second_participant_with_the_same_name_and_birth_date_needs_an_explicit_choice(world, client_for):
+    world.participant.date_of_birth = datetime.date(1990, 3, 1)
+    world.participant.save()
+    client = client_for(world.regisseur)
+    before = Participant.objects.count()
+    page = client.post(reverse("participants:create"), {**CREATE, "name": "nahom TESFAY"}).content.decode()
+    # Shown, with a link to the one that exists; nothing created.
+    assert "Bestaat deze deelnemer al?" in page
+    assert url("detail", world.participant) in page
+    assert "vink aan dat dit een andere persoon is" in page
+    assert Participant.objects.count() == before
+    # Ticked: another person with the same name, created.
+    response = client.post(reverse("participants:create"), {**CREATE, "other_person": "on"})
+    assert response.status_code == 302
+    assert Participant.objects.count() == before + 1
+
+
+def test_the_duplicate_check_does_not_show_another_municipalitys_participant(world, client_for):
+    world.other_participant.date_of_birth = datetime.date(1990, 3, 1)
+    world.other_participant.save()
+    response = client_for(world.regisseur).post(
+        reverse("participants:create"), {**CREATE, "name": "Samira Haddad"})
+    assert response.status_code == 302  # no hint, no link: that participant is not this user's to see
+
+
+def test_a_duplicate_bsn_gets_a_message_next_to_the_field_not_the_database_error(world, client_for):
+    world.other_participant.bsn = "111222333"
+    world.other_participant.save()
+    before = Participant.objects.count()
+    response = client_for(world.regisseur).post(
+        reverse("participants:create"), {**CREATE, "name": "Ammar Haddad", "bsn": "111222333"})
+    page = response.content.decode()
+    assert response.status_code == 200 and Participant.objects.count() == before
+    assert "Er staat al een deelnemer met dit BSN in Koers" in page
+    assert "geschonden" not in page and "unique_bsn" not in page
+    assert "Gemeente Heuvelrand" not in page and "Samira" not in page  # which municipality is not said
+    # The same on the identity section of an existing participant.
+    response = client_for(world.regisseur).post(
+        reverse("participants:edit_section", kwargs={"pk": world.participant.pk, "section": "identiteit"}),
+        {"name": "Nahom Tesfay", "bsn": "111222333", "country_of_origin": "ER", "languages": ["ti"],
+         "gender": "man", "interpreter_needed": "ja"})
+    assert "Er staat al een deelnemer met dit BSN in Koers" in response.content.decode()
+    world.participant.refresh_from_db()
+    assert world.participant.bsn != "111222333"
 
 
 def test_taaldocent_cannot_create_participants(world, client_for):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from koers.core import access, audit, exports, locking
 from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Role
+from koers.core.formtools import apply_errors
 from koers.core.http import safe_next
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
@@ -68,8 +70,14 @@ def participant_create(request):
     if not request.user.has_role(Role.REGISSEUR):
         raise Http404("Pagina niet gevonden")
     form = ParticipantCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        participant = services.create_participant(request.user, **form.values())
+    if request.method == "POST" and form.is_valid() and form.check_duplicates(request.user):
+        values = form.values()
+        values.pop("other_person", None)
+        try:
+            participant = services.create_participant(request.user, **values)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return render(request, "participants/create.html", {"nav": "participants", "form": form})
         messages.success(
             request, f"{participant.name} is aangemaakt. Vul het dossier aan of start de intake."
         )
