@@ -8,10 +8,14 @@ class WorkConfig(AppConfig):
 
     def ready(self) -> None:
         # Placement and aftercare alerts join the caseload's alert engine (koers.casework.queries.alerts).
+        from koers.core import extensions
         from koers.participants import panels
         from koers.work.queries import alerts
+        from koers.work.queries import employers as employer_queries
         from koers.work.queries import placements as placement_queries
 
         alerts.register()
         panels.register("placement_panel", "work/placements/_panel.html", order=40,
                         build=lambda request, participant, grant: placement_queries.panel(participant, grant))
+        # An accountmanager's day starts with the openings and their proposals.
+        extensions.register_home("work:opening_list", employer_queries.starts_with_openings, order=16)

@@ -34,7 +34,7 @@ from django.utils import timezone
 from koers.activities.models import Activity, Attendance, ClosedDay, Enrolment, Group, Session
 from koers.activities.queries.groups import TAKING_PART
 from koers.core import access, locking
-from koers.core.codes import PRESENT_STATUSES, AttendanceStatus, Category, SessionStatus
+from koers.core.codes import PRESENT_STATUSES, AttendanceStatus, Category, Role, SessionStatus
 from koers.core.models import MunicipalityPolicy
 
 #: How far back the participant page shows unexcused absences.
@@ -74,6 +74,11 @@ def session_groups(activity: Activity) -> list[Group | None]:
     """Sessions are per group when the activity has groups, otherwise for the activity as a whole."""
     groups = list(activity.groups.all()) if activity.is_group else []
     return groups or [None]
+
+
+def starts_with_sessions(user) -> bool:
+    """A teacher's start page is today's sessions of their organisation (core.extensions.register_home)."""
+    return user.has_role(Role.TAALDOCENT) and access.can_manage_activities(user, user.organisation_id)
 
 
 def get_session_for_manager_or_404(user, session_id) -> Session:

@@ -377,6 +377,7 @@ def ended_without_follow_up(batch: Batch) -> Iterable[Signal]:
         by_participant[row[1]].append(row)
     last = last_contacts(batch)
     for pid, items in by_participant.items():
+        found = []
         for eid, _pid, status, _start, end, title in items:
             if status not in ended or end is None or not (since <= end <= batch.today):
                 continue
@@ -385,16 +386,32 @@ def ended_without_follow_up(batch: Batch) -> Iterable[Signal]:
             if any(o[0] != eid and (o[3] >= end or (o[2] not in ended and (o[4] is None or o[4] >= end)))
                    for o in items):
                 continue  # a new (or still running) enrolment
-            dropped = status == EnrolmentStatus.UITGEVALLEN
-            yield Signal(
-                pid, "inschrijving_beeindigd",
-                f"{'Uitgevallen bij' if dropped else 'Afgerond'}: {title}", end, URGENT if dropped else ATTENTION,
-                f"De deelnemer is op {_d(end)} {'uitgevallen bij' if dropped else 'klaar met'} ‘{title}’. Sindsdien "
-                "is er geen contact vastgelegd en geen nieuwe activiteit gestart.",
-                "Spreek een vervolg af: een gesprek en zo nodig een nieuwe activiteit; leg het contact vast.",
-                subject=f"inschrijving:{eid}",
-            )
+            found.append((end, eid, status == EnrolmentStatus.UITGEVALLEN, title))
+        if found:
+            yield _ended_signal(pid, sorted(found))
 
+
+def _titles(titles: list[str]) -> str:
+    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " en " + titles[-1]
+
+
+def _ended_signal(pid: int, found: list[tuple]) -> Signal:
+    """One signal for everything that ended without a follow-up (four modules ending on one day are one thing
+    to follow up, not four), urgent when any of it was a dropout; acknowledged per latest enrolment."""
+    dropped = [title for _end, _eid, d, title in found if d]
+    completed = [title for _end, _eid, d, title in found if not d]
+    parts = ([f"Uitgevallen bij: {_titles(dropped)}"] if dropped else []) + \
+        ([f"Afgerond: {_titles(completed)}"] if completed else [])
+    why = " ".join(
+        f"De deelnemer is op {_d(end)} {'uitgevallen bij' if d else 'klaar met'} ‘{title}’." for end, _eid, d, title in found
+    )
+    latest_end, latest_id = found[-1][0], found[-1][1]
+    return Signal(
+        pid, "inschrijving_beeindigd", "; ".join(parts), latest_end, URGENT if dropped else ATTENTION,
+        why + " Sindsdien is er geen contact vastgelegd en geen nieuwe activiteit gestart.",
+        "Spreek een vervolg af: een gesprek en zo nodig een nieuwe activiteit; leg het contact vast.",
+        subject=f"inschrijving:{latest_id}",
+    )
 
 for _provider in (no_contact, absences, low_attendance, plan_deadlines, overdue_action_items,
                   ended_without_follow_up):

@@ -267,6 +267,21 @@ def test_a_new_enrolment_is_a_follow_up(world):
     assert "inschrijving_beeindigd" not in codes(world)
 
 
+def test_modules_ending_together_are_one_signal_to_follow_up(world):
+    contact(world, world.participant, TODAY - timedelta(days=45))
+    for title in ("Lezen", "Luisteren", "Schrijven", "Spreken"):
+        activity = Activity.objects.create(provider=world.taal, title=title, kind="taal_formeel",
+                                           start_date=TODAY - timedelta(days=90), end_date=TODAY - timedelta(days=5),
+                                           created_by=world.taaldocent)
+        Enrolment.objects.create(participant=world.participant, activity=activity, start_date=activity.start_date,
+                                 status="afgerond", end_date=TODAY - timedelta(days=5), enrolled_by=world.taaldocent)
+    found = alerts.compute([fresh(world.participant)], today=TODAY)[world.participant.pk]
+    ended = [s for s in found if s.code == "inschrijving_beeindigd"]
+    assert len(ended) == 1
+    assert ended[0].label == "Afgerond: Lezen, Luisteren, Schrijven en Spreken"
+    assert ended[0].severity == alerts.ATTENTION
+
+
 # --- the registry, bulk and the query budget --------------------------------------------------------------
 
 

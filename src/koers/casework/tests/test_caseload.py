@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -57,7 +58,9 @@ def overdue_item(world, p, days=2, domain=""):
 def test_home_is_the_caseload_for_regisseurs_and_counsellors(world, client_for):
     assert client_for(world.regisseur).get("/")["Location"] == CASELOAD
     assert client_for(world.begeleider).get("/")["Location"] == CASELOAD
-    assert client_for(world.taaldocent).get("/")["Location"] == reverse("participants:list")
+    assert client_for(world.taaldocent).get("/")["Location"] == reverse("activities:my_sessions")
+    accountmanager = make_user(world.reintegratie, Role.ACCOUNTMANAGER, username="am")
+    assert client_for(accountmanager).get("/")["Location"] == reverse("work:opening_list")
     assert client_for(world.beheerder).get("/")["Location"] == reverse("core:organisation_list")
     assert client_for(world.taaldocent).get(CASELOAD).status_code == 404
 
@@ -78,10 +81,28 @@ def test_regisseur_sees_own_participants_by_urgency_with_why_since_and_todo(worl
     assert "Geen contact sinds 9 dagen" in page
     assert "Urgent</span>" in page and "Aandacht</span>" in page  # in text, not colour alone
     assert "Wat te doen:" in page and "Sinds " in page
-    assert calm.name in page and "Geen signalen." in page
+    assert calm.name in page and page.index("Zonder signalen") < page.index(calm.name)
     # hele organisatie: the colleague's participant too
     page = client_for(world.regisseur).get(CASELOAD, {"scope": "organisatie"}).content.decode()
     assert "Dawit Haile" in page and "Samira Haddad" not in page
+
+
+def test_one_compact_entry_per_person_the_most_urgent_signal_first_the_rest_folded(world, client_for):
+    urgent = person(world, "Berhane Kidane", days_ago=20)  # no contact for 20 days (urgent)
+    overdue_item(world, urgent)  # and an overdue action item
+    for i in range(6):
+        person(world, f"Rustig {i}")
+    page = client_for(world.regisseur).get(CASELOAD).content.decode()
+    entry = page[page.index("Berhane Kidane"):page.index("Zonder signalen")]
+    assert entry.count('class="signal-item ') == 2
+    folded = entry[entry.index('<details class="caseload__more">'):]
+    assert "1 ander signaal" in folded and folded.count('class="signal-item ') == 1
+    # The six without signals: one line each in one list, not six cards.
+    calm = page[page.index("Zonder signalen"):]
+    assert all(f"Rustig {i}" in calm for i in range(6))
+    assert 'class="caseload__row' not in calm
+    ids = re.findall(r'id="(ack-[^"]+)"', page)
+    assert len(ids) == len(set(ids))  # every acknowledge form field has its own id
 
 
 def test_filters_on_phase_signal_type_and_only_with_signals(world, client_for):
@@ -168,7 +189,7 @@ def test_query_count_does_not_grow_with_the_caseload(world, client_for, max_quer
     grow(27, 100)
     with max_queries(len(small)):
         page = client.get(CASELOAD).content.decode()
-    assert page.count('class="caseload__row') == 30
+    assert page.count('class="caseload__row') + page.count('class="caseload-calm__item') == 30
     with max_queries(25):
         client.get(CASELOAD, {"scope": "organisatie", "alleen_signalen": "on"})
 

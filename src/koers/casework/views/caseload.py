@@ -43,6 +43,7 @@ def caseload(request):
     query.pop("page", None)
     return render(request, "casework/caseload/list.html", {
         "nav": "caseload", "form": form, "rows": rows, "page": page, "query": query.urlencode(),
+        "alarmed": [r for r in rows if r.signals], "calm": [r for r in rows if not r.signals],
         "total": result.total, "shown": len(result.rows), "whole": whole, "today": timezone.localdate(),
         "next": request.get_full_path(), "with_signals": result.with_signals,
         "can_lead": caseloads.may_lead_team(request.user),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from koers.core.codes import DAGDELEN, Category, Sector, country_name, language_name
+from koers.core.codes import DAGDELEN, Category, LegalBasis, Sector, country_name, language_name
 
 register = template.Library()
 
@@ -59,6 +59,13 @@ def dagdelen(codes):
 @register.filter
 def category_label(code: str) -> str:
     return dict(Category.choices).get(code, code)
+
+
+@register.filter
+def legal_basis_label(code: str) -> str:
+    """The legal basis in words; a grant through several memberships holds several codes joined by commas."""
+    labels = dict(LegalBasis.choices)
+    return "; ".join(labels.get(c, c) for c in (code or "").split(",") if c) or "geen"
 
 
 @register.filter

@@ -135,3 +135,32 @@ def test_teacher_on_a_phone_sees_language_but_no_health_data(world, login, phone
     assert_no_serious_axe_violations(page)
     page.goto(reverse("casework:participant_actions", kwargs={"pk": p.pk}))
     assert "slapen" not in page.locator("main").inner_text()
+
+
+def test_on_a_phone_the_file_starts_on_the_first_screen_and_the_menu_opens_on_request(world, login, phone_page):
+    page = login(world.regisseur, page=phone_page)
+    page.goto(reverse("participants:detail", kwargs={"pk": world.participant.pk}))
+    menu = page.get_by_role("button", name="Menu")
+    assert menu.get_attribute("aria-expanded") == "false"
+    assert not page.get_by_role("navigation", name="Hoofdmenu").is_visible()
+    # The participant's name and the first section are on the first screen (844 px high), under header and tabs.
+    tabs = page.locator("ul.tabs").bounding_box()
+    assert tabs["height"] < 60, "the tabs stay on one line and scroll sideways"
+    assert tabs["y"] + tabs["height"] < 844 / 2, tabs
+    assert page.get_by_role("heading", name="Signalen").bounding_box()["y"] < 844 * 2 / 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)
+
+    menu.click()
+    assert menu.get_attribute("aria-expanded") == "true"
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Caseload").click()
+    page.wait_for_url("**/caseload/")
+    assert_no_serious_axe_violations(page)
+
+
+def test_on_a_desktop_the_menu_is_always_open(world, login):
+    page = login(world.regisseur)
+    page.goto(reverse("participants:list"))
+    assert page.get_by_role("navigation", name="Hoofdmenu").is_visible()
+    assert not page.get_by_role("button", name="Menu").is_visible()

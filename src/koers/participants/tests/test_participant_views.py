@@ -280,3 +280,10 @@ def test_saving_one_section_does_not_overwrite_another_saved_meanwhile(world):
                             version=form.submitted_version)
     fresh = Participant.objects.get(pk=world.participant.pk)
     assert fresh.dream_job == "Elektromonteur" and fresh.benefit == "ja"
+
+
+def test_the_header_names_the_legal_basis_in_words(world, client_for):
+    page = client_for(world.taaldocent).get(url("detail", world.participant)).content.decode()
+    basis = world.membership.get_legal_basis_display()
+    assert f"Uw grondslag: {basis}" in page
+    assert f"Uw grondslag: {world.membership.legal_basis}<" not in page

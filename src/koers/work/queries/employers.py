@@ -34,6 +34,11 @@ from koers.work.models import (
 NOT_FOUND = "Pagina niet gevonden"
 
 
+def starts_with_openings(user) -> bool:
+    """An accountmanager's start page is the openings with their proposals (core.extensions.register_home)."""
+    return user.has_role(Role.ACCOUNTMANAGER)
+
+
 def can_view(user) -> bool:
     """Employers and openings: every staff member who works with participant files."""
     return access.works_with_participants(user) and user.organisation.is_active

@@ -126,11 +126,6 @@ def run(*, today: date | None = None, dry_run: bool = False, batch_size: int = B
     return result
 
 
-def _grant(user: User, participant: Participant, memberships: list[Membership]) -> access.Grant:
-    """The user's grant on the participant, from data loaded in bulk (the rules of ``core.access``)."""
-    return access.grant_with(user, participant, memberships)
-
-
 def _batch(batch, today, staff: _Staff, policies, result: Result, *, now, dry_run: bool) -> None:
     ids = [p.pk for p in batch]
     found = alerts.compute(batch, today=today, policies=policies)
@@ -144,7 +139,7 @@ def _batch(batch, today, staff: _Staff, policies, result: Result, *, now, dry_ru
     def add(user: User | None, p: Participant, items: list[alerts.Signal]) -> None:
         if user is None:
             return
-        grant = _grant(user, p, memberships[p.pk])
+        grant = access.grant_with(user, p, memberships[p.pk])  # bulk-loaded memberships
         if Category.IDENTITY not in grant.read:
             return
         shown = [s for s in alerts.visible(items, grant) if s.severity >= alerts.URGENT or s.since >= new_from]
