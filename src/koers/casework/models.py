@@ -178,6 +178,11 @@ class CaseMeeting(models.Model):
     def __str__(self) -> str:
         return f"{self.title} {self.date:%d-%m-%Y}"
 
+    @property
+    def has_taken_place(self) -> bool:
+        """Whether the meeting's day has come: minutes are adopted on or after it, never before."""
+        return self.date <= timezone.localdate()
+
 
 class CaseMeetingItem(models.Model):
     """One participant on the agenda of a case meeting, with the minutes for them."""

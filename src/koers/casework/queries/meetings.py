@@ -202,6 +202,14 @@ class Proposal:
     participant: Participant
     reasons: list[Reason] = field(default_factory=list)
     last_discussed: dt.date | None = None
+    #: Whether a partner at the table is involved (always true for an internal meeting).
+    shared: bool = True
+
+    @property
+    def preselected(self) -> bool:
+        """Ticked in advance: an urgent signal or a request, about a case the partners at the table share. The
+        rest (only "not discussed for a while", or nobody at the table involved) is the chair's explicit choice."""
+        return self.shared and (self.severity > 0 or self.has_request)
 
     @property
     def severity(self) -> int:
@@ -285,16 +293,14 @@ def propose_agenda(meeting: CaseMeeting, today: dt.date | None = None, *, viewer
     requests = open_requests(base.filter(pk__in=DiscussionRequest.objects.filter(handled_in__isnull=True)
                                          .values("participant_id")).values_list("pk", flat=True))
     order = (F("last_discussed").asc(nulls_first=True), "pk")
-    candidates = {p.pk: p for p in shared.order_by(*order)[:MAX_SIGNAL_CANDIDATES]}
-    shared_ids = set(candidates)
-    missing = set(requests) - shared_ids
+    # Urgent signals count for every participant of the regie: the most urgent case is never left out. Whether a
+    # partner at the table is involved decides only what is ticked in advance (shared cases, see Proposal).
+    candidates = {p.pk: p for p in base.order_by(*order)[:MAX_SIGNAL_CANDIDATES]}
+    missing = set(requests) - set(candidates)
     if missing:
-        extra = list(base.filter(pk__in=missing))
-        candidates.update({p.pk: p for p in extra})
-        if partners:
-            shared_ids |= set(shared.filter(pk__in=missing).values_list("pk", flat=True))
-        else:
-            shared_ids |= missing
+        candidates.update({p.pk: p for p in base.filter(pk__in=missing)})
+    shared_ids = set(shared.filter(pk__in=list(candidates)).values_list("pk", flat=True)) if partners \
+        else set(candidates)
     participants = list(candidates.values())
     grants = access.grants_for_page(meeting.chair, participants)
     urgent = _urgent_signals(participants, grants, today)
@@ -306,7 +312,7 @@ def propose_agenda(meeting: CaseMeeting, today: dt.date | None = None, *, viewer
         grant = grants.get(p.pk)
         if grant is None or C.TRAJECTORY not in grant.read:
             continue
-        proposal = Proposal(p, list(urgent.get(p.pk, [])), p.last_discussed)
+        proposal = Proposal(p, list(urgent.get(p.pk, [])), p.last_discussed, shared=p.pk in shared_ids)
         for r in requests.get(p.pk, []):
             proposal.reasons.append(Reason("verzoek", f"Verzoek van {r.organisation.name}: {r.reason}"))
         if p.pk in shared_ids and (p.last_discussed is None or p.last_discussed < cutoff):

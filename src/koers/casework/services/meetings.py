@@ -194,6 +194,8 @@ def finalise(user, meeting: CaseMeeting, *, request=None) -> CaseMeeting:
         raise ValidationError(CLOSED_MESSAGE)
     if not can_record(user, meeting):
         raise Http404("Pagina niet gevonden")
+    if not meeting.has_taken_place:
+        raise ValidationError(f"Dit overleg is op {meeting.date:%d-%m-%Y}. De notulen stelt u vast op of na die dag.")
     meeting.status = MeetingStatus.AFGEROND
     meeting.finalised_at = timezone.now()
     meeting.save(update_fields=["status", "finalised_at"])

@@ -48,7 +48,10 @@ def test_prepare_accept_the_agenda_and_record_a_decision(prepared, login, new_pa
 
     expect(page.get_by_text("is gepland. Stel nu de agenda op.")).to_be_visible()
     expect(page.get_by_text("Verzoek van Taalhuis Rivierland: Mist veel lessen")).to_be_visible()
-    expect(page.get_by_label("Amal Yusuf")).to_be_checked()
+    # Ticked in advance: the request; Amal (only "not discussed for 10 weeks") is the chair's choice.
+    expect(page.get_by_label("Nahom Tesfay")).to_be_checked()
+    expect(page.get_by_label("Amal Yusuf")).not_to_be_checked()
+    page.get_by_label("Amal Yusuf").check()
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)
     page.get_by_role("button", name="Gekozen deelnemers op de agenda zetten").click()
@@ -93,6 +96,8 @@ def test_meeting_pages_pass_axe(prepared, login, new_page):
     expect(page.get_by_role("button", name=re.compile("Op de agenda.*Nahom Tesfay"))).to_be_visible()
     check(page, reverse("casework:meeting_minutes", kwargs={"pk": meeting.pk}))
 
+    expect(page.get_by_text("De notulen stelt u vast na het overleg")).to_be_visible()  # next week's meeting
+    CaseMeeting.objects.filter(pk=meeting.pk).update(date=timezone.localdate())  # the day has come
     phone = login(w.regisseur, page=new_page(width=390, height=844, has_touch=True))
     for name in ("meeting_minutes", "meeting_agenda", "meeting_detail"):
         check(phone, reverse(f"casework:{name}", kwargs={"pk": meeting.pk}))

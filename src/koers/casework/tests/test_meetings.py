@@ -3,6 +3,8 @@ scope of meetings, minutes and their PDFs."""
 
 from __future__ import annotations
 
+import re
+
 import shutil
 import subprocess
 from datetime import timedelta
@@ -227,11 +229,22 @@ class TestProposal:
         for_planner = meeting_queries.propose_agenda(w.meeting, viewer=projectleider)
         assert for_planner.proposals[0].reasons[0].label == "Signaal (afgeschermd)"
 
-    def test_signal_of_a_non_shared_participant_counts_in_an_internal_meeting_only(self, agenda_world):
+    def test_an_urgent_case_no_partner_at_the_table_shares_is_proposed_but_not_ticked(self, agenda_world):
+        # The most urgent case is never left out; whether it is discussed with these partners is the chair's choice.
         w = agenda_world
         Participant.objects.filter(pk=w.ceren.pk).update(created_at=timezone.now() - timedelta(days=20))
-        assert "signaal" not in reasons_of(meeting_queries.propose_agenda(w.meeting), w.ceren)
-        assert "signaal" in reasons_of(meeting_queries.propose_agenda(make_meeting(w, orgs=[])), w.ceren)
+        ceren = next(p for p in meeting_queries.propose_agenda(w.meeting).proposals if p.participant.pk == w.ceren.pk)
+        assert {r.code for r in ceren.reasons} == {"signaal"} and not ceren.shared and not ceren.preselected
+        internal = meeting_queries.propose_agenda(make_meeting(w, orgs=[])).proposals
+        ceren = next(p for p in internal if p.participant.pk == w.ceren.pk)
+        assert ceren.shared and ceren.preselected
+
+    def test_only_urgent_signals_and_requests_are_ticked_in_advance(self, agenda_world, client_for):
+        w = agenda_world
+        page = client_for(w.regisseur).get(url("meeting_agenda", w.meeting)).content.decode()
+        ticked = set(re.findall(r'value="(\d+)" id="proposal-\d+" checked', page))
+        assert str(w.participant.pk) in ticked  # a request
+        assert str(w.amal.pk) in page and str(w.amal.pk) not in ticked  # only "not discussed for 10 weeks"
 
 
 # --- Editing the agenda ---------------------------------------------------------------------------------------
@@ -377,6 +390,14 @@ class TestMinutes:
         client.post(url("meeting_finalise", w.meeting))  # without confirming
         w.meeting.refresh_from_db()
         assert w.meeting.status == MeetingStatus.GEPLAND
+        # A meeting next week: no minutes to adopt yet, neither offered nor accepted.
+        assert "Notulen vaststellen" not in client.get(url("meeting_detail", w.meeting)).content.decode()
+        response = client.post(url("meeting_finalise", w.meeting), {"confirm": "1"}, follow=True)
+        assert "De notulen stelt u vast op of na die dag." in response.content.decode()
+        w.meeting.refresh_from_db()
+        assert w.meeting.status == MeetingStatus.GEPLAND
+        CaseMeeting.objects.filter(pk=w.meeting.pk).update(date=today())
+        assert "Notulen vaststellen" in client.get(url("meeting_detail", w.meeting)).content.decode()
         assert client.post(url("meeting_finalise", w.meeting), {"confirm": "1"}).status_code == 302
         w.meeting.refresh_from_db()
         assert w.meeting.status == MeetingStatus.AFGEROND and w.meeting.finalised_at

@@ -160,7 +160,7 @@ def meeting_agenda(request, pk):
     listed += [(p.pk, Category.IDENTITY, grants[p.pk].legal_basis) for p in results]
     audit.record_many(request.user, listed, AuditAction.LIST, detail=f"Voorstel agenda {meeting}", request=request)
     selected = set(accept["participants"].value() or []) if accept.is_bound else {
-        p.participant.pk for p in proposal.proposals}
+        p.participant.pk for p in proposal.proposals if p.preselected}
     return render(request, "casework/meetings/agenda.html", {
         "nav": "meetings", "meeting": meeting, "view": view, "proposal": proposal, "accept": accept,
         "selected": {str(s) for s in selected}, "search": search, "q": q, "results": results,
