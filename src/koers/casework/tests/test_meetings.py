@@ -4,7 +4,6 @@ scope of meetings, minutes and their PDFs."""
 from __future__ import annotations
 
 import re
-
 import shutil
 import subprocess
 from datetime import timedelta
