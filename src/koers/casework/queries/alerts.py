@@ -403,7 +403,8 @@ def _ended_signal(pid: int, found: list[tuple]) -> Signal:
     parts = ([f"Uitgevallen bij: {_titles(dropped)}"] if dropped else []) + \
         ([f"Afgerond: {_titles(completed)}"] if completed else [])
     why = " ".join(
-        f"De deelnemer is op {_d(end)} {'uitgevallen bij' if d else 'klaar met'} ‘{title}’." for end, _eid, d, title in found
+        f"De deelnemer is op {_d(end)} {'uitgevallen bij' if d else 'klaar met'} ‘{title}’."
+        for end, _eid, d, title in found
     )
     latest_end, latest_id = found[-1][0], found[-1][1]
     return Signal(
