@@ -6,7 +6,10 @@ carriage return before one). Such text gets a leading apostrophe (the OWASP rule
 spreadsheet shows it as text; in XLSX the cell is also written as a plain string (data type ``s``), never as a
 formula. Numbers stay numbers (a negative number is a number, not text starting with ``-``).
 
-Dutch conventions: CSV is UTF-8 with a byte-order mark (so Excel reads it as UTF-8) and ``;`` as separator.
+Dutch conventions: CSV is UTF-8 with a byte-order mark (so Excel reads it as UTF-8), ``;`` as separator and a
+decimal comma (``12,5``: Dutch Excel reads ``12.5`` as text or a date); yes/no as ``ja``/``nee``. Sheet names
+are what a reader understands (a table's title, not its code), cut to Excel's 31 characters without the
+characters Excel refuses, and unique within the workbook.
 
 * ``safe_cell(value)`` — the value as it may go into a cell.
 * ``CsvWriter(stream)`` / ``csv_text(rows)`` / ``csv_response(filename)`` — CSV.
@@ -51,16 +54,23 @@ def safe_cell(value):
 
 
 class CsvWriter:
-    """``csv.writer`` with ``;`` and every cell through ``safe_cell``; ``bom=True`` writes the byte-order mark
+    """``csv.writer`` with ``;``, a decimal comma and every cell through ``safe_cell``; ``bom=True`` writes the byte-order mark
     first (for a download; leave it off for text that is embedded elsewhere)."""
 
     def __init__(self, stream, *, delimiter: str = ";", bom: bool = False, lineterminator: str = "\r\n"):
         if bom:
             stream.write(BOM)
         self._writer = csv.writer(stream, delimiter=delimiter, lineterminator=lineterminator)
+        self._decimal_comma = delimiter == ";"  # the Dutch spreadsheet convention goes with the separator
+
+    def _cell(self, value):
+        value = safe_cell(value)
+        if self._decimal_comma and isinstance(value, float | Decimal):
+            return str(value).replace(".", ",")
+        return value
 
     def writerow(self, row: Iterable) -> None:
-        self._writer.writerow([safe_cell(v) for v in row])
+        self._writer.writerow([self._cell(v) for v in row])
 
     def writerows(self, rows: Iterable[Iterable]) -> None:
         for row in rows:
@@ -113,13 +123,34 @@ def _xlsx_cell(ws, value, *, bold: bool):
     return cell
 
 
+#: Characters Excel does not allow in a sheet name.
+SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def sheet_names(titles: Iterable[str]) -> list[str]:
+    """Sheet names for these titles: forbidden characters out, at most 31 characters, unique ("…(2)")."""
+    names: list[str] = []
+    for title in titles:
+        base = " ".join(str(title).translate(SHEET_NAME_FORBIDDEN).split())
+        if len(base) > 31:  # cut at a word, with an ellipsis
+            base = base[:30].rsplit(" ", 1)[0].rstrip(" ,;-") + "…"
+        base = base or "blad"
+        name, n = base, 2
+        while name.casefold() in {x.casefold() for x in names}:
+            suffix = f" ({n})"
+            name, n = base[:31 - len(suffix)].rstrip() + suffix, n + 1
+        names.append(name)
+    return names
+
+
 def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
-    """An XLSX workbook with the sheets in order (titles cut to Excel's 31 characters)."""
+    """An XLSX workbook with the sheets in order (names from ``sheet_names``)."""
     from openpyxl import Workbook
 
+    sheets = list(sheets)
     wb = Workbook(write_only=True)
-    for sheet in sheets:
-        ws = wb.create_sheet(title=sheet.title[:31] or "blad")
+    for sheet, name in zip(sheets, sheet_names(s.title for s in sheets), strict=True):
+        ws = wb.create_sheet(title=name)
         for letter, width in sheet.widths.items():
             ws.column_dimensions[letter].width = width
         if sheet.freeze:

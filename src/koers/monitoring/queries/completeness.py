@@ -24,9 +24,10 @@ from functools import reduce
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from koers.core import locking
-from koers.core.codes import Outcome
+from koers.core import access, locking
+from koers.core.codes import Outcome, Phase
 from koers.monitoring.models import Source, Trajectory
+from koers.participants.models import Participant
 from koers.monitoring.rules.tables import Cell, Row, Table
 
 ONBEKEND = "onbekend"
@@ -249,3 +250,25 @@ def editable(trajectory: Trajectory) -> bool:
 def trajectory_version(trajectory: Trajectory) -> str:
     """The version the fill-in form carries: the reportable fields as loaded (core.locking)."""
     return locking.make_version(locking.model_values(trajectory, FIELDS_BY_NAME))
+
+
+# --- Out of sight: a running trajectory in no project ----------------------------------------------------------
+
+#: How many participants without a project the worklist names (the count is always complete).
+WITHOUT_PROJECT_SHOWN = 20
+
+
+def without_project(user, programme, *, limit: int = WITHOUT_PROJECT_SHOWN) -> tuple[int, list[Participant]]:
+    """Participants of the programme owner's regie with a running trajectory that is in no project of this
+    programme: nobody reports on them, so they drop out of sight (the evaluations' "uit het oog verloren").
+
+    Returns the number (all of them: a figure for the owner's own staff) and the first ``limit`` by name of those
+    ``user`` may see (names only through the access policy)."""
+    in_programme = Trajectory.objects.filter(programme=programme, participant__isnull=False).values("participant_id")
+    qs = (
+        Participant.objects.filter(regie_organisation_id=programme.owner_id)
+        .exclude(phase__in=(Phase.AANMELDING, Phase.AFGESLOTEN))
+        .exclude(pk__in=in_programme)
+    )
+    named = access.visible_participants(user, qs).order_by("name_search", "pk")[:limit]
+    return qs.count(), list(named)

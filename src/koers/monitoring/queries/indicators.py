@@ -355,12 +355,12 @@ def targets_table(
     trajectories: QuerySet[Trajectory], projects: list[Project], *, counts: dict | None = None
 ) -> Table:
     """Targets vs realised (Table B3.2): per project and outcome code the target, the realised count (with the
-    percentage of the target) and whether it was met (1 = ja, 0 = nee)."""
+    percentage of the target) and whether it was met (ja/nee)."""
     counts = outflow_counts(trajectories) if counts is None else counts
     results = target_results(trajectories, projects, counts=counts)
     rows = tuple(
         Row(f"{r.project.name}: {r.outcome_label}",
-            (Cell(value=r.target), Cell(count=r.realised, pct=r.pct), Cell(value=1 if r.met else 0)),
+            (Cell(value=r.target), Cell(count=r.realised, pct=r.pct), Cell(value=r.met)),
             code=f"{r.project.code}:{r.outcome}")
         for r in results
     )
@@ -372,7 +372,7 @@ def targets_table(
         key="targets",
         title="Doelstellingen en realisatie",
         row_header="Project en uitstroom",
-        columns=("Doel", "Gerealiseerd", "Gehaald (1 = ja)"),
+        columns=("Doel", "Gerealiseerd", "Gehaald"),
         rows=rows,
         n=n,
         unknown=unknown,

@@ -30,6 +30,8 @@ class Cell:
             return str(self.count)
         if self.value is None:
             return "–"
+        if isinstance(self.value, bool):
+            return "ja" if self.value else "nee"
         return format_number(self.value)
 
     def display_pct(self) -> str:
@@ -160,13 +162,13 @@ def to_csv(tables: list[Table] | Table, *, delimiter: str = ";") -> str:
 
 
 def to_xlsx(tables: list[Table] | Table) -> bytes:
-    """An XLSX workbook with one sheet per table (sheet names are the table keys, max 31 characters), written by
-    ``core.exports`` (text never becomes a formula)."""
+    """An XLSX workbook with one sheet per table (named after the table's title, see ``exports.sheet_names``),
+    written by ``core.exports`` (text never becomes a formula; yes/no as ja/nee)."""
     tables = [tables] if isinstance(tables, Table) else tables
     sheets = []
     for table in tables:
         rows: list[list] = [[table.title], *_plain_rows(table)]
         if table.note:
             rows += [[], [table.note]]
-        sheets.append(exports.Sheet(title=table.key, rows=rows, bold_rows=frozenset({0, 1}), widths={"A": 34}))
+        sheets.append(exports.Sheet(title=table.title, rows=rows, bold_rows=frozenset({0, 1}), widths={"A": 34}))
     return exports.xlsx_bytes(sheets)

@@ -10,12 +10,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.core.codes import Category, Role
+from koers.core.codes import Category, Phase, Role
 from koers.core.models import AuditAction, AuditEvent
 from koers.core.tests.factories import MembershipFactory, ParticipantFactory, make_user
 from koers.monitoring.models import Programme, Project, Source, Trajectory
 from koers.monitoring.queries import completeness as completeness_queries
 from koers.monitoring.queries.completeness import add_months, completeness_table, field_completeness
+from koers.participants.models import Participant
 
 TODAY = timezone.localdate()
 KNOWN = {"gender": "vrouw", "birth_year": 1990, "country_of_origin": "SY", "education_level": "hoger",
@@ -169,6 +170,25 @@ def test_owner_sees_every_incomplete_row_with_links_for_visible_participants(lis
     assert reverse("monitoring:trajectory_edit", kwargs={"pk": w.t_werk.pk}) not in html
     # completeness figures are on the page
     assert "Volledigheid van de gegevens" in html
+
+
+def test_a_running_trajectory_in_no_project_is_not_out_of_sight(listed, client_for):
+    w = listed
+    lost = ParticipantFactory(name="Yonas Zonderproject", regie_organisation=w.gemeente, regisseur=w.regisseur,
+                              phase=Phase.TRAJECT)
+    ParticipantFactory(name="Al Afgesloten", regie_organisation=w.gemeente, phase=Phase.AFGESLOTEN)
+    Participant.objects.filter(pk=w.participant.pk).update(phase=Phase.AFGESLOTEN)
+    html = _page(client_for(w.regisseur)).content.decode()
+    assert "1 deelnemer met een lopend traject in geen project" in html
+    assert reverse("participants:detail", kwargs={"pk": lost.pk}) in html
+    assert "Al Afgesloten" not in html
+    assert AuditEvent.objects.filter(user=w.regisseur, participant_id=lost.pk, action=AuditAction.LIST).exists()
+    # A partner's scope is its own projects: not told about the owner's other participants.
+    html = _page(client_for(w.begeleider)).content.decode()
+    assert "in geen project" not in html and "Yonas Zonderproject" not in html
+    # In a project: no longer listed.
+    native(w.werk_project, lost)
+    assert "in geen project" not in _page(client_for(w.regisseur)).content.decode()
 
 
 def test_owner_manager_gets_edit_links_for_imported_rows(listed, client_for):
@@ -348,7 +368,8 @@ def test_worklist_query_count_does_not_grow_with_rows(listed, client_for, max_qu
         native(w.werk_project, person, gender="onbekend")
         imported(w.taal_project, f"EXTRA-{i}", birth_year=None)
     client = client_for(w.regisseur)
-    with max_queries(16):
+    # 16 for the worklist, plus a fixed 4 for "in no project" (count, names, their grants, their audit record).
+    with max_queries(20):
         assert _page(client).status_code == 200
 
 

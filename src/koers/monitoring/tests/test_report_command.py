@@ -71,7 +71,7 @@ def test_csv_to_stdout_and_to_a_file(programme, tmp_path):
     header = lines[1]
     assert header[:3] == ["Uitstroom", "De KIM", "De KIM %"] and header[-2:] == ["Totaal", "Totaal %"]
     paid = next(line for line in lines if line[0] == "Betaald werk")
-    assert paid[1:3] == ["1", "4.5"] and paid[-2:] == ["76", "19.2"]
+    assert paid[1:3] == ["1", "4,5"] and paid[-2:] == ["76", "19,2"]  # decimal comma, as Dutch Excel reads it
     assert any(line[:1] == ["Participatie"] for line in lines)  # the tables behind the JSON follow
 
     target = tmp_path / "uitstroom.csv"
@@ -86,8 +86,8 @@ def test_xlsx_needs_output_and_writes_readable_sheets(programme, tmp_path):
     target = tmp_path / "uitstroom.xlsx"
     run("outflow", "--programme", "nbnb", "--format", "xlsx", "--output", str(target))
     wb = load_workbook(target)
-    assert wb.sheetnames[0] == "outflow"
-    ws = wb["outflow"]
+    assert wb.sheetnames[0] == "Uitstroom per project"  # the title a reader knows, not the code
+    ws = wb["Uitstroom per project"]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0] == "Uitstroom per project"
     header = rows[1]
@@ -101,7 +101,10 @@ def test_xlsx_needs_output_and_writes_readable_sheets(programme, tmp_path):
 def test_report_all_writes_every_table(programme, tmp_path):
     target = tmp_path / "alles.xlsx"
     run("all", "--programme", "nbnb", "--format", "xlsx", "--output", str(target))
-    assert load_workbook(target).sheetnames == [*indicators.report_keys(), "completeness"]
+    names = load_workbook(target).sheetnames
+    assert len(names) == len(indicators.report_keys()) + 1 and len(set(names)) == len(names)
+    assert all(len(n) <= 31 and not any(c in n for c in "[]:*?/\\") for n in names)
+    assert "Uitstroom per project" in names and not set(names) & {*indicators.report_keys(), "completeness"}
     target_csv = tmp_path / "alles.csv"
     run("all", "--programme", "nbnb", "--format", "csv", "--output", str(target_csv))
     text = target_csv.read_text(encoding="utf-8")

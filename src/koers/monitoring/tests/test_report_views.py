@@ -213,9 +213,13 @@ def test_all_tables_as_one_workbook(client_for, world, programme):
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith(f'nbnb-tabellen-{timezone.localdate().isoformat()}.xlsx"')
     wb = load_workbook(io.BytesIO(response.content))
-    assert {"outflow", "targets", "dropout", "completeness"} <= set(wb.sheetnames)
-    targets = [tuple(c.value for c in row) for row in wb["targets"].iter_rows()]
+    assert not {"outflow", "targets", "dropout", "completeness"} & set(wb.sheetnames)  # titles, not codes
+    sheet = next(name for name in wb.sheetnames if name.startswith("Doelstellingen"))
+    targets = [tuple(c.value for c in row) for row in wb[sheet].iter_rows()]
     assert any(row[0] and "De KIM" in str(row[0]) for row in targets)
+    header = next(row for row in targets if row and "Gehaald" in [str(c) for c in row])
+    met = header.index("Gehaald")
+    assert {row[met] for row in targets[targets.index(header) + 1:] if row[met] is not None} <= {"ja", "nee", "*"}
 
 
 def test_unknown_table_is_404(client_for, world, programme):

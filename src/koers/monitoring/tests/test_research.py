@@ -129,7 +129,7 @@ def test_rows_and_pseudonyms(setup, client_for):
     assert row["eerste_plaatsing_maand"] == "2021-11"
     assert row["leeftijdsgroep"] == "30-34"  # 2021 - 1990 = 31
     assert row["uitstroom"] == "betaald_werk"
-    assert row["contract_maanden"] == "6" and row["uren_per_week"] == "24.5"
+    assert row["contract_maanden"] == "6" and row["uren_per_week"] == "24,5"  # decimal comma
     assert row["werk_na_6_maanden"] == "ja"
     assert row["project"] == "werk" and row["bron"] == "koers"
     # rare categories: one Eritrean, one astronaut, two Afghans -> overig; five Syrians and five cooks stay

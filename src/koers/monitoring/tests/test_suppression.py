@@ -37,8 +37,8 @@ def small_numbers(text: str) -> list[int]:
 
 
 #: Columns that hold no counts of participants: a project's target (a planned number from the grant decision)
-#: and whether it was met (1 = ja, 0 = nee; hidden with the realised count it would give away).
-NOT_COUNTS = {"Doel", "Gehaald (1 = ja)"}
+#: and whether it was met (ja/nee; hidden with the realised count it would give away).
+NOT_COUNTS = {"Doel", "Gehaald"}
 VOID = {"br", "img", "input", "meta", "link", "rect", "line", "path", "circle", "hr"}
 
 

@@ -41,7 +41,7 @@ def test_exports_show_the_suppression_and_keep_numbers_as_numbers():
     text = to_csv(t)
     assert text.splitlines()[0] == "Uitkomst;A;B;Totaal"
     assert text.splitlines()[1].startswith(f"werk;{SUPPRESSED};")
-    sheet = load_workbook(io.BytesIO(to_xlsx(t)))["t"]
+    sheet = load_workbook(io.BytesIO(to_xlsx(t)))["Test"]  # named after the title
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     assert values[0] == ["Uitkomst", "A", "B", "Totaal"]
     assert values[-1] == ["Totaal", 22, 55, 77]

@@ -124,13 +124,23 @@ def completeness_worklist(request, code):
             request.user, sorted(names), {pid: grants[pid].legal_basis for pid in names},
             category=C.TRAJECTORY, detail=f"Volledigheid programma {programme.code}", request=request,
         )
+    # The owner's staff also see who is in no project at all: they are in no figure of this programme.
+    missing_count, missing = completeness_queries.without_project(request.user, programme) \
+        if scope.kind == "owner" else (0, [])
+    if missing:
+        missing_grants = core_access.grants_for_page(request.user, missing)
+        audit.record_list(
+            request.user, [p.pk for p in missing], {p.pk: missing_grants[p.pk].legal_basis for p in missing},
+            category=C.TRAJECTORY, detail=f"Volledigheid programma {programme.code}: zonder project",
+            request=request,
+        )
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
     return render(request, "monitoring/completeness.html", {
         "nav": NAV, "programme": programme, "scope": scope, "form": form,
         "table": completeness_queries.completeness_table(trajectories),
         "per_project": completeness_queries.per_project(trajectories),
         "page": page, "rows": rows, "query": query, "filtered": bool(project_id or field_name),
-        "can_fill_in": can_fill_in(scope),
+        "can_fill_in": can_fill_in(scope), "missing_count": missing_count, "missing": missing,
     })
 
 
