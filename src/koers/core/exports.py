@@ -54,8 +54,8 @@ def safe_cell(value):
 
 
 class CsvWriter:
-    """``csv.writer`` with ``;``, a decimal comma and every cell through ``safe_cell``; ``bom=True`` writes the byte-order mark
-    first (for a download; leave it off for text that is embedded elsewhere)."""
+    """``csv.writer`` with ``;``, a decimal comma and every cell through ``safe_cell``; ``bom=True`` writes the
+    byte-order mark first (for a download; leave it off for text that is embedded elsewhere)."""
 
     def __init__(self, stream, *, delimiter: str = ";", bom: bool = False, lineterminator: str = "\r\n"):
         if bom:
@@ -124,7 +124,7 @@ def _xlsx_cell(ws, value, *, bold: bool):
 
 
 #: Characters Excel does not allow in a sheet name.
-SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
 
 def sheet_names(titles: Iterable[str]) -> list[str]:

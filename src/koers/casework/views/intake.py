@@ -57,5 +57,6 @@ def closing_step(request, participant, grant, obj, steps, current):
         request, "casework/intake/step_closing.html", participant, grant, obj, steps, current, categories, {
             "summary_form": summary_form, "formset": formset, "domains": domains, "colleagues": colleagues,
             "has_errors": bool(summary_form.errors or formset.total_error_count()),
+            "only_regie": len(choices.organisations) <= 1,
         },
     )

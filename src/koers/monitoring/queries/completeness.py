@@ -27,8 +27,8 @@ from django.utils import timezone
 from koers.core import access, locking
 from koers.core.codes import Outcome, Phase
 from koers.monitoring.models import Source, Trajectory
-from koers.participants.models import Participant
 from koers.monitoring.rules.tables import Cell, Row, Table
+from koers.participants.models import Participant
 
 ONBEKEND = "onbekend"
 

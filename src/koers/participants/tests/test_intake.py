@@ -477,3 +477,15 @@ def test_detail_query_count_does_not_grow(world, client_for, max_queries):
         assert client.get(url("intake_detail", world.participant, intake_id=obj.pk)).status_code == 200
     with max_queries(12):
         assert client.get(url("intake_list", world.participant)).status_code == 200
+
+
+def test_closing_step_says_when_only_the_municipality_can_get_action_items(world, client_for):
+    alone = ParticipantFactory(name="Yonas Alleen", regie_organisation=world.gemeente, regisseur=world.regisseur)
+    obj = start(world.regisseur, alone)
+    page = client_for(world.regisseur).get(step_url(obj, "afronden")).content.decode()
+    assert "Nog geen partner betrokken." in page
+    assert reverse("participants:access", kwargs={"pk": alone.pk}) in page
+    # Nahom has the language provider involved: no such notice.
+    obj = start(world.regisseur, world.participant)
+    assert "Nog geen partner betrokken." not in client_for(world.regisseur).get(step_url(obj, "afronden")
+                                                                                 ).content.decode()

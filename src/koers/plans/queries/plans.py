@@ -10,7 +10,8 @@ from django.http import Http404
 
 from koers.core.access import Grant
 from koers.core.codes import SPECIAL_DOMAINS, Category, LifeDomain
-from koers.participants.models import Participant
+from koers.participants.models import Intake, IntakeStatus, Participant
+from koers.participants.queries import intake as intake_queries
 from koers.plans.models import (
     Goal,
     IntegrationRecord,
@@ -18,6 +19,7 @@ from koers.plans.models import (
     PlanVersion,
     Step,
     VersionStatus,
+    domain_category,
 )
 from koers.plans.rules import leerroute as rules
 
@@ -134,3 +136,45 @@ def panel(participant: Participant, grant: Grant) -> dict:
         "overdue_count": sum(1 for d in open_items if d.status == rules.OVERDUE),
         "can_edit": Category.TRAJECTORY in grant.write,
     }
+
+
+# --- What the intake hands to the first plan -------------------------------------------------------------------
+
+
+def latest_intake(participant: Participant):
+    """The newest completed broad intake, or None."""
+    return (Intake.objects.filter(participant=participant, status=IntakeStatus.AFGEROND)
+            .order_by("-completed_at", "-pk").first())
+
+
+def goals_from_intake(participant: Participant, grant: Grant) -> list[dict]:
+    """Goal values for the first concept: one per life domain where the intake recorded support needed, as far as
+    the grant may read that domain in the intake and write it in the plan (health only with special access).
+    ``intake_category`` is the category the intake notes were read in (for the audit record)."""
+    intake = latest_intake(participant)
+    if intake is None:
+        return []
+    goals = []
+    for d in intake_queries.visible_domains(intake, grant):
+        support = (d.notes.support_needed if d.notes else "").strip()
+        if not support or domain_category(d.code) not in grant.write:
+            continue
+        first_line = support.splitlines()[0].strip()
+        title = first_line if len(first_line) <= 200 else first_line[:199].rsplit(" ", 1)[0] + "…"
+        context = [f"Uit de brede intake van {intake.held_on:%d-%m-%Y}."]
+        if d.notes.situation.strip():
+            context.append(f"Situatie: {d.notes.situation.strip()}")
+        if d.notes.own_view.strip():
+            context.append(f"Visie van de deelnemer: {d.notes.own_view.strip()}")
+        if support != first_line:
+            context.append(f"Benodigde ondersteuning: {support}")
+        goals.append({"domain": d.code, "title": title, "description": "\n".join(context),
+                      "intake_category": d.category})
+    return goals
+
+
+def suggested_long_term_goal(participant: Participant, grant: Grant) -> str:
+    """The "stip op de horizon" the file already holds: the dream job (work data), when the grant may read it."""
+    if Category.WORK in grant.read and participant.dream_job.strip():
+        return f"Werken als {participant.dream_job.strip()}"
+    return ""

@@ -34,6 +34,7 @@ from koers.plans.models import (
     VersionStatus,
     domain_category,
 )
+from koers.plans.queries import plans as plan_queries
 from koers.plans.rules.diff import agreement_fields, changed_fields, goal_fields, header_fields, step_fields
 
 T = Category.TRAJECTORY
@@ -180,8 +181,16 @@ def start_plan(user, participant: Participant, grant: Grant, *, kind: str, plan_
         participant=participant, number=1, kind=kind, plan_date=plan_date, long_term_goal=long_term_goal,
         created_by=user, updated_by=user,
     )
-    PlanEdit.objects.create(version=version, revision=1, user=user, summary="Concept aangemaakt")
-    _audit(user, participant, grant, T, AuditAction.CREATE, "Plan aangemaakt (versie 1, concept)", request)
+    # What the intake found (support needed per life domain) becomes the concept's goals: not typed twice.
+    from_intake = plan_queries.goals_from_intake(participant, grant)
+    for position, values in enumerate(from_intake, start=1):
+        Goal.objects.create(version=version, position=position,
+                            **{k: v for k, v in values.items() if k != "intake_category"})
+    summary = "Concept aangemaakt" + (f", {len(from_intake)} doel(en) uit de brede intake" if from_intake else "")
+    PlanEdit.objects.create(version=version, revision=1, user=user, summary=summary)
+    categories = {T} | {domain_category(g["domain"]) for g in from_intake} | {g["intake_category"] for g in from_intake}
+    _audit(user, participant, grant, categories, AuditAction.CREATE,
+           f"Plan aangemaakt (versie 1, concept{', doelen uit de intake' if from_intake else ''})", request)
     return version
 
 

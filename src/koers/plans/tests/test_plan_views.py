@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import unicodedata
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from koers.core.codes import LifeDomain
 from koers.core.models import AuditAction, AuditEvent
-from koers.participants.models import Participant
+from koers.participants.models import Intake, IntakeDomain, IntakeStatus, Participant
 from koers.plans import pdf as plan_pdf
 from koers.plans.models import Goal, PlanVersion, VersionStatus
 from koers.plans.queries import plans as queries
@@ -75,6 +76,42 @@ class TestPlanPage:
     def test_no_plan_yet(self, world, client_for):
         html = client_for(world.regisseur).get(url("plan", world)).content.decode()
         assert "Er is nog geen plan" in html and "Plan opstellen" in html
+
+    def test_the_first_plan_starts_from_the_intake_and_the_dream_job(self, world, client_for):
+        p = world.participant
+        Participant.objects.filter(pk=p.pk).update(dream_job="elektromonteur")
+        intake = Intake.objects.create(participant=p, organisation=world.gemeente, conducted_by=world.regisseur,
+                                       status=IntakeStatus.AFGEROND, completed_at=timezone.now())
+        IntakeDomain.objects.create(intake=intake, domain=LifeDomain.FINANCIEN, situation="Schulden bij de energie",
+                                    support_needed="Aanmelden bij schuldhulpverlening\nBudgetcursus volgen")
+        IntakeDomain.objects.create(intake=intake, domain=LifeDomain.GEESTELIJKE_GEZONDHEID,
+                                    support_needed="Gesprek met de praktijkondersteuner")
+        IntakeDomain.objects.create(intake=intake, domain=LifeDomain.HUISVESTING, situation="Woont goed")  # no support
+        client = client_for(world.regisseur)
+        form = client.get(url("start", world)).content.decode()
+        assert "Werken als elektromonteur" in form  # the "stip op de horizon", pre-filled
+        response = client.post(url("start", world), {"kind": "pip", "plan_date": timezone.localdate().isoformat(),
+                                                      "long_term_goal": "Werken als elektromonteur"}, follow=True)
+        assert "2 doel(en) zijn overgenomen uit de brede intake" in response.content.decode()
+        version = PlanVersion.objects.get(participant=p)
+        goals = {g.domain: g for g in version.goals.all()}
+        assert set(goals) == {LifeDomain.FINANCIEN, LifeDomain.GEESTELIJKE_GEZONDHEID}
+        assert goals[LifeDomain.FINANCIEN].title == "Aanmelden bij schuldhulpverlening"
+        assert "Situatie: Schulden bij de energie" in goals[LifeDomain.FINANCIEN].description
+        assert "Budgetcursus volgen" in goals[LifeDomain.FINANCIEN].description
+
+    def test_a_planner_without_health_access_gets_no_health_goal_from_the_intake(self, world):
+        intake = Intake.objects.create(participant=world.participant, organisation=world.gemeente,
+                                       conducted_by=world.regisseur, status=IntakeStatus.AFGEROND,
+                                       completed_at=timezone.now())
+        IntakeDomain.objects.create(intake=intake, domain=LifeDomain.GEESTELIJKE_GEZONDHEID,
+                                    support_needed="Gesprek met de praktijkondersteuner")
+        IntakeDomain.objects.create(intake=intake, domain=LifeDomain.FINANCIEN, support_needed="Schuldhulp")
+        limited = grant(world.regisseur, world.participant)
+        limited = dataclasses.replace(limited, read=limited.read - {"bijzonder"},
+                                      write=limited.write - {"bijzonder"})
+        domains = {g["domain"] for g in queries.goals_from_intake(world.participant, limited)}
+        assert domains == {LifeDomain.FINANCIEN}
 
     def test_other_municipality_gets_404_everywhere(self, world, client_for, signed_plan):
         client = client_for(world.andere_regisseur)

@@ -90,15 +90,19 @@ def start(request, participant, grant):
         messages.info(request, "Deze deelnemer heeft al een plan.")
         return redirect(_plan_url(participant))
     kind = "pip" if participant.integration_obliged == "ja" else "toekomstplan"
-    form = forms.PlanHeaderForm(request.POST or None, with_revision=False,
-                                initial={"kind": kind, "plan_date": timezone.localdate()})
+    form = forms.PlanHeaderForm(request.POST or None, with_revision=False, initial={
+        "kind": kind, "plan_date": timezone.localdate(),
+        "long_term_goal": queries.suggested_long_term_goal(participant, grant)})
     if request.method == "POST" and form.is_valid():
         try:
             version = services.start_plan(request.user, participant, grant, request=request, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(_plan_url(participant))
-        messages.success(request, "Het concept van het plan is aangemaakt. Voeg doelen en afspraken toe.")
+        taken = version.goals.count()
+        messages.success(request, "Het concept van het plan is aangemaakt. " + (
+            f"{taken} doel(en) zijn overgenomen uit de brede intake: vul ze aan met streefdatum en stappen."
+            if taken else "Voeg doelen en afspraken toe."))
         return redirect(_edit_url(participant, version))
     _record_view(request, participant, grant, {T}, "Formulier nieuw plan")
     return render(request, "plans/form.html", _ctx(participant, grant, form=form, title="Plan opstellen",
