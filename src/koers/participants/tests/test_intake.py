@@ -489,3 +489,22 @@ def test_closing_step_says_when_only_the_municipality_can_get_action_items(world
     obj = start(world.regisseur, world.participant)
     assert "Nog geen partner betrokken." not in client_for(world.regisseur).get(step_url(obj, "afronden")
                                                                                  ).content.decode()
+
+
+def test_the_work_step_records_the_work_history_as_entries_matching_can_read(world, client_for):
+    obj = start(world.regisseur, world.participant)
+    client = client_for(world.regisseur)
+    page = client.get(step_url(obj, "wensen")).content.decode()
+    assert "Nog geen werkervaring vastgelegd." in page
+    data = form_values(page)
+    data.update({"dream_job": "Elektromonteur", "action": "werkervaring"})
+    response = client.post(step_url(obj, "wensen"), data)
+    add = reverse("participants:add_work_experience", kwargs={"pk": world.participant.pk})
+    assert response.status_code == 302 and response["Location"].startswith(add)
+    world.participant.refresh_from_db()
+    assert world.participant.dream_job == "Elektromonteur"  # the step was saved first
+    response = client.post(response["Location"], {"occupation": "Elektricien", "years": "4", "country": "ER"})
+    assert response["Location"] == step_url(obj, "wensen")  # back in the intake
+    page = client.get(step_url(obj, "wensen")).content.decode()
+    assert "Elektricien, 4 jaar (Eritrea)" in page
+    assert world.participant.work_history.get().occupation == "Elektricien"

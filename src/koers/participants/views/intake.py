@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from koers.core import access, audit, locking
@@ -18,6 +19,8 @@ from koers.participants.queries import intake as intake_queries
 from koers.participants.services import intake as intake_services
 
 C = Category
+#: The file section whose intake step also records the structured work history.
+WORK_SECTION = "wensen"
 
 
 def step_url(participant, obj, step) -> str:
@@ -161,12 +164,20 @@ def _section_step(request, participant, grant, obj, steps, current):
             stale = exc
             form.refresh_version(exc.version)
         else:
+            if section.slug == WORK_SECTION and request.POST.get("action") == "werkervaring":
+                # Saved; the work history is recorded as structured entries (matching reads them), then back here.
+                back = step_url(participant, obj, current)
+                return redirect(reverse("participants:add_work_experience", kwargs={"pk": participant.pk})
+                                + "?" + urlencode({"next": back}))
             return after_save(request, participant, obj, steps, current)
     categories = {section.category}
     if section.form_class is BarriersForm and grant.special:
         categories.add(C.SPECIAL)
+    extra = {"form": form, "section": section, "stale": stale}
+    if section.slug == WORK_SECTION:
+        extra["work_history"] = list(participant.work_history.all())
     return render_step(request, "participants/intake/step_section.html", participant, grant, obj, steps, current,
-                        categories, {"form": form, "section": section, "stale": stale})
+                       categories, extra)
 
 
 def _domains_step(request, participant, grant, obj, steps, current):
