@@ -31,6 +31,20 @@ from koers.core.models import Organisation
 from koers.participants import validators
 
 
+class Household(models.Model):
+    """Participants of one family (002 digest: "one family, one plan"): linked by the regie, so that a regisseur
+    who holds more than one of them sees their trajectories side by side. Who sees a member is still decided per
+    member by the access policy."""
+
+    regie_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "huishouden"
+        verbose_name_plural = "huishoudens"
+
+
 class Participant(models.Model):
     # --- regie ---
     regie_organisation = models.ForeignKey(
@@ -38,6 +52,10 @@ class Participant(models.Model):
         verbose_name="regie-organisatie",
         on_delete=models.PROTECT,
         related_name="regie_participants",
+    )
+    household = models.ForeignKey(
+        Household, verbose_name="huishouden", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="members",
     )
     regisseur = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -203,7 +221,7 @@ _IDENTITY_FIELDS = (
     "gender country_of_origin"
 )
 _TRAJECTORY_FIELDS = (
-    "regie_organisation regisseur phase migration_status integration_obliged learning_route settled_on "
+    "regie_organisation household regisseur phase migration_status integration_obliged learning_route settled_on "
     "has_partner children_count childcare_needed availability barrier_status"
 )
 _LANGUAGE_FIELDS = (

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from koers.participants.views import file as file_views
+from koers.participants.views import household as household_views
 from koers.participants.views import intake as intake_views
 
 app_name = "participants"
@@ -21,6 +22,9 @@ urlpatterns = [
     path("<int:pk>/toegang/<int:membership_id>/beeindigen/", file_views.end_membership, name="end_membership"),
     path("<int:pk>/audittrail/", file_views.audit_trail, name="audit"),
     path("<int:pk>/audittrail.csv", file_views.audit_trail_csv, name="audit_csv"),
+    # household
+    path("<int:pk>/huishouden/", household_views.household, name="household"),
+    path("<int:pk>/huishouden/loskoppelen/", household_views.household_leave, name="household_leave"),
     # intake
     path("<int:pk>/intakes/", intake_views.intake_list, name="intake_list"),
     path("<int:pk>/intakes/starten/", intake_views.intake_start, name="intake_start"),

@@ -144,6 +144,7 @@ def test_the_door_covers_the_participant_routes():
 #: Routes that only take POST (a GET is a 405 and shows nothing).
 POST_ONLY = {
     "participants:remove_work_experience", "participants:end_membership", "participants:intake_start",
+    "participants:household_leave",
     "plans:new_version", "plans:complete_goal", "plans:goal_delete", "plans:step_delete", "plans:agreement_delete",
     "plans:integration_action", "plans:decide_switch", "casework:request_discussion", "work:check_in_add",
     "work:friction_resolve", "work:friction_escalate", "casework:handover_confirm",

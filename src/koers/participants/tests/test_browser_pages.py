@@ -48,6 +48,7 @@ def test_regisseur_pages_pass_axe(world, login, group):
         reverse("participants:add_assessment", kwargs={"pk": p.pk}),
         reverse("participants:add_work_experience", kwargs={"pk": p.pk}),
         reverse("participants:intake_list", kwargs={"pk": p.pk}),
+        reverse("participants:household", kwargs={"pk": p.pk}) + "?q=sa",
         reverse("casework:my_actions"),
         reverse("casework:org_actions"),
         reverse("casework:participant_actions", kwargs={"pk": p.pk}),
