@@ -36,6 +36,13 @@ def test_report_page_as_owner_is_accessible(world, login):
     chart = page.get_by_role("img", name="Uitstroom per project")
     assert chart.is_visible()
     assert page.locator("#tabel-outflow caption").inner_text() == "Uitstroom per project"
+    # At a common laptop width the total of a wide table is on screen without scrolling sideways.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    total = page.locator("#tabel-outflow thead th").last
+    assert total.inner_text().strip() == "Totaal"
+    box = total.bounding_box()
+    assert box["x"] + box["width"] <= 1366, box
+    page.set_viewport_size({"width": 1280, "height": 800})
     _shot(page, "report-desktop")
     _shot(page, "outflow-desktop", page.locator("section:has(#outflow)"))
     _shot(page, "figures-desktop", page.locator("section:has(#kerncijfers)"))
