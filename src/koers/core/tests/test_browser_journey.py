@@ -148,4 +148,21 @@ def test_a_new_participant_from_registration_to_aftercare_without_typing_anythin
     j.click(page.get_by_role("button", name="Intake afronden"))
     expect(page.get_by_text("De brede intake is afgerond.")).to_be_visible()
     settle(page)
+
+    # --- 4. The plan starts from the intake: goals and the stip op de horizon are there already -----------------
+    j.click(page.get_by_role("link", name="Plan", exact=True))
+    j.click(page.get_by_role("link", name="Plan opstellen"))
+    expect(page.get_by_label("Stip op de horizon")).to_have_value("Werken als Elektromonteur")
+    j.click(page.get_by_role("button", name="Concept aanmaken"))
+    expect(page.get_by_text("2 doel(en) zijn overgenomen uit de brede intake")).to_be_visible()
+    settle(page)
+    goals = set(PlanVersion.objects.get(participant=yonas).goals.values_list("title", flat=True))
+    assert goals == {"Werkervaring opdoen in de techniek", "Taalles op weg naar A2"}
+    page.goto(reverse("plans:plan", kwargs={"pk": yonas.pk}))
+    j.click(page.get_by_role("link", name="Concept ondertekenen"))
+    j.check(page.get_by_label("Op het scherm, samen met de deelnemer"))
+    j.check(page.get_by_label("De deelnemer heeft het plan gelezen"))
+    j.click(page.get_by_role("button", name="Ondertekenen"))
+    expect(page.get_by_text("Versie 1 van het plan is ondertekend.")).to_be_visible()
+    settle(page)
     print(j.clicks, j.fields)
