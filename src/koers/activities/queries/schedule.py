@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
+from koers.activities import week as week_registry
 from koers.activities.models import Activity, ActivitySlot, Enrolment
 from koers.activities.queries.activities import SCHEDULED
 from koers.activities.rules.schedule import Block, Week, week_view
@@ -58,12 +59,18 @@ def max_hours_for(participant: Participant) -> int:
     return MunicipalityPolicy.for_participant(participant).max_hours_per_week
 
 
-def participant_week(participant: Participant, monday: date) -> Week:
+def commitments(participant: Participant, grant, first: date, last: date):
+    """What other apps add to the week (placements), as far as the grant covers it (``activities/week.py``)."""
+    return week_registry.commitments(participant, grant, first, last)
+
+
+def participant_week(participant: Participant, monday: date, grant) -> Week:
+    """The week of classes and work (placements the grant covers) and its hours against the maximum."""
     sunday = monday + timedelta(days=6)
     enrolments = scheduled_enrolments(participant.pk, between=(monday, sunday))
     return week_view(
         enrolment_blocks(enrolments), monday, availability=participant.availability,
-        max_hours=max_hours_for(participant),
+        max_hours=max_hours_for(participant), commitments=commitments(participant, grant, monday, sunday),
     )
 
 

@@ -169,14 +169,16 @@ def check_enrolment(user, participant: Participant, grant: Grant, activity: Acti
     )
     slots = list(activity.slots.all())
     proposed = schedule_queries.blocks_of(activity, slots, start, end, proposed=True)
-    existing = []
+    existing, work = [], []
     if proposed:
         first, last = start, min(end or activity.end_date, activity.end_date)
         existing = schedule_queries.enrolment_blocks(
             schedule_queries.scheduled_enrolments(participant.pk, between=(first, last))
         )
+        work = schedule_queries.commitments(participant, grant, first, last)
     schedule = check_schedule(
-        proposed, existing, availability=participant.availability, max_hours=schedule_queries.max_hours_for(participant)
+        proposed, existing, availability=participant.availability,
+        max_hours=schedule_queries.max_hours_for(participant), commitments=work,
     )
     return EnrolmentCheck(gaps, schedule)
 
