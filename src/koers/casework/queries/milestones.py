@@ -27,6 +27,7 @@ MILESTONE_DAYS = 30
 
 CODES = {"taalmijlpaal": "Taalmijlpaal bereikt"}
 SKILL_LABELS = dict(LanguageSkill.choices)
+SKILL_ORDER = {skill: i for i, skill in enumerate(("lezen", "luisteren", "schrijven", "spreken"))}
 
 
 def language_milestones(batch: alerts.Batch) -> Iterable[alerts.Signal]:
@@ -41,6 +42,7 @@ def language_milestones(batch: alerts.Batch) -> Iterable[alerts.Signal]:
     per: dict[tuple[int, str], list[tuple]] = defaultdict(list)
     for row in rows:
         per[(row[1], row[2])].append(row)
+    reached: dict[tuple[int, str], list[tuple[str, str, str, object]]] = defaultdict(list)
     for (pid, skill), tests in per.items():
         if len(tests) < 2:
             continue
@@ -48,21 +50,25 @@ def language_milestones(batch: alerts.Batch) -> Iterable[alerts.Signal]:
         if tested_on < since or level not in LEVEL_ORDER:
             continue
         before = LEVEL_ORDER.get(previous, -1)
-        route = batch.by_id[pid].learning_route
-        reached = [m for m in leerroute.language_milestones(route)
-                   if before < LEVEL_ORDER[m] <= LEVEL_ORDER[level]]
-        if not reached:
-            continue
-        milestone = reached[-1]
-        target = leerroute.target_level(route)
-        label = SKILL_LABELS.get(skill, skill).lower()
+        passed = [m for m in leerroute.language_milestones(batch.by_id[pid].learning_route)
+                  if before < LEVEL_ORDER[m] <= LEVEL_ORDER[level]]
+        if passed:
+            reached[(pid, passed[-1])].append((skill, level, previous, tested_on))
+    # One signal per participant and milestone, naming the skills (not one card per skill).
+    for (pid, milestone), skills in sorted(reached.items()):
+        skills.sort(key=lambda s: SKILL_ORDER.get(s[0], 9))
+        tested_on = max(s[3] for s in skills)
+        names = ", ".join(SKILL_LABELS.get(s[0], s[0]).lower() for s in skills)
+        results = "; ".join(f"{SKILL_LABELS.get(skill, skill).lower()} {level} (was {previous})"
+                            for skill, level, previous, _day in skills)
+        target = leerroute.target_level(batch.by_id[pid].learning_route)
         what = "het doelniveau van de leerroute" if milestone == target else "een mijlpaal"
         yield alerts.Signal(
-            pid, "taalmijlpaal", f"{milestone} {label} behaald", tested_on, alerts.INFO,
-            f"Getoetst op {alerts._d(tested_on)}: {level} {label} (was {previous}). Dat is {what}.",
+            pid, "taalmijlpaal", f"{milestone} behaald: {names}", tested_on, alerts.INFO,
+            f"Getoetst tot en met {alerts._d(tested_on)}: {results}. {milestone} is {what}.",
             "Bespreek de volgende stap met de deelnemer: een vervolgactiviteit, examen of werk, en pas zo nodig "
             "het plan aan.",
-            subject=f"taal:{skill}:{milestone}", category=Category.LANGUAGE,
+            subject=f"taal:{milestone}:{tested_on.isoformat()}", category=Category.LANGUAGE,
         )
 
 

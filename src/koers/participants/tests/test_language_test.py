@@ -88,15 +88,16 @@ def test_reaching_a2_and_the_leerroute_target_tells_the_regisseur(world, client_
     assert milestones(world) == []  # a first test measures a level, it does not reach one
     post(client, world.participant, spreken="A2", lezen="A1")
     [signal] = milestones(world)
-    assert signal.label == "A2 spreken behaald" and signal.category == "taal_opleiding"
-    assert "was A1" in signal.why and "mijlpaal" in signal.why
+    assert signal.label == "A2 behaald: spreken" and signal.category == "taal_opleiding"
+    assert "spreken A2 (was A1)" in signal.why and "een mijlpaal" in signal.why
     detail = client_for(world.regisseur).get(reverse("participants:detail", kwargs={"pk": world.participant.pk}))
-    assert "A2 spreken behaald" in detail.content.decode()
-    # The target of the B1-route.
-    post(client, world.participant, lezen="B1")
+    assert "A2 behaald: spreken" in detail.content.decode()
+    # The target of the B1-route, on two skills at once: one signal naming both.
+    post(client, world.participant, lezen="B1", luisteren="A1")
+    post(client, world.participant, luisteren="B1", tested_on=timezone.localdate().isoformat())
     labels = sorted(s.label for s in milestones(world))
-    assert labels == ["A2 spreken behaald", "B1 lezen behaald"]
-    b1 = next(s for s in milestones(world) if s.label == "B1 lezen behaald")
+    assert labels == ["A2 behaald: spreken", "B1 behaald: lezen, luisteren"]
+    b1 = next(s for s in milestones(world) if s.label.startswith("B1"))
     assert "doelniveau van de leerroute" in b1.why
     # After 30 days the signal is gone by itself.
     assert milestones(world, today=timezone.localdate() + timedelta(days=31)) == []
