@@ -11,7 +11,16 @@ from django.db.models import Q
 from koers.activities import week as week_registry
 from koers.activities.models import Activity, ActivitySlot, Enrolment
 from koers.activities.queries.activities import SCHEDULED
-from koers.activities.rules.schedule import Block, Week, week_view
+from koers.activities.rules.schedule import (
+    OPEN_END,
+    Block,
+    Commitment,
+    ScheduleCheck,
+    Week,
+    busiest_week,
+    week_breakdown,
+    week_view,
+)
 from koers.core.models import MunicipalityPolicy
 from koers.participants.models import Participant
 
@@ -74,3 +83,22 @@ def participant_week(participant: Participant, monday: date, grant) -> Week:
     )
 
 
+
+
+def hours_check(participant: Participant, grant, *, extra: Sequence[Commitment]) -> ScheduleCheck:
+    """The 32-hour check for new work in the week (a placement being recorded): the busiest week of ``extra``'s
+    period with the classes and the other commitments; ``over_hours`` and ``conflicts`` say whether a reason is
+    needed. For the placement form in work (which registers its own placements, so ``extra`` should not repeat
+    a placement that is already stored)."""
+    if not extra:
+        return ScheduleCheck(max_hours=max_hours_for(participant))
+    first = min(c.first for c in extra)
+    last = max(c.last for c in extra)
+    horizon = last if last != OPEN_END else first + timedelta(weeks=52)
+    blocks = enrolment_blocks(scheduled_enrolments(participant.pk, between=(first, horizon)))
+    others = commitments(participant, grant, first, horizon)
+    check = ScheduleCheck(max_hours=max_hours_for(participant))
+    work = [*others, *extra]
+    check.hours, check.hours_week = busiest_week(blocks, first, horizon, work)
+    check.breakdown = week_breakdown(blocks, check.hours_week, work)
+    return check

@@ -144,3 +144,14 @@ def test_another_municipality_gets_404_for_the_week(world, client_for, dual):
     outsider = make_user(world.andere_gemeente, Role.REGISSEUR, username="buiten")
     page = client_for(outsider).get(week_url(world))
     assert page.status_code == 404
+
+
+def test_the_hours_check_for_new_work_adds_it_to_the_classes(world, dual):
+    from koers.activities.rules.schedule import Commitment
+
+    monday = this_monday()
+    extra = Commitment("Schoonmaker bij Glans", "betaald werk", 10, monday, monday + timedelta(weeks=8))
+    check = schedule_queries.hours_check(world.participant, grant_for(world.regisseur, world.participant),
+                                         extra=[extra])
+    assert check.hours == 54 and check.over_hours
+    assert "20 uur les + 24 uur proefplaatsing + 10 uur betaald werk = 54 uur" in check.conflicts[0]
