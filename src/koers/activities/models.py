@@ -156,6 +156,12 @@ class Enrolment(models.Model):
         help_text="Vastgelegd als de deelnemer niet aan de instapeisen voldoet en toch wordt ingeschreven.",
     )
     conflict_override = models.CharField("reden ondanks roosterconflict", max_length=300, blank=True)
+    membership = models.ForeignKey(
+        "participants.Membership", verbose_name="toegang van de aanbieder", on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+        help_text="De betrokkenheid die de aanbieder met deze inschrijving kreeg (core.access.enrolment_access); "
+                  "die eindigt met de inschrijving.",
+    )
     enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     enrolled_at = models.DateTimeField(auto_now_add=True)
 

@@ -21,7 +21,9 @@ def week_card_context(participant: Participant, week: Week) -> dict:
             "label": label(code, lang),
             "date": fmt_date(day.date),
             "cells": [
-                [{"block": b, "kind": kind_label(b.kind, lang)} for b in cell.blocks] for cell in day.cells
+                [{"work": w} for w in cell.work]
+                + [{"block": b, "kind": kind_label(b.kind, lang)} for b in cell.blocks]
+                for cell in day.cells
             ],
         })
     return {

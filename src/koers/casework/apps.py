@@ -8,7 +8,7 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         # What casework shows or adds in the apps below it (they cannot import casework):
-        from koers.casework.queries import alerts, caseload
+        from koers.casework.queries import alerts, caseload, milestones
         from koers.casework.queries import contacts as contact_queries
         from koers.casework.queries import intake as intake_queries
         from koers.casework.queries import meetings as meeting_queries
@@ -17,6 +17,7 @@ class CaseworkConfig(AppConfig):
         from koers.participants import panels
         from koers.participants.queries import intake as intake_steps
 
+        milestones.register()  # language milestones (A2, the leerroute's target) on the caseload
         panels.register("signal_panel", "casework/signals/_panel.html", order=10, region=panels.TOP,
                         build=lambda request, participant, grant: alerts.panel(participant, grant,
                                                                                         request=request))

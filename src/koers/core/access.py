@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
@@ -308,6 +309,39 @@ def can_enrol(user, grant: Grant, provider_id: int) -> bool:
     if C.TRAJECTORY not in grant.read:
         return False
     return grant.is_regisseur or can_manage_activities(user, provider_id)
+
+
+#: What a provider sees of a participant it runs an activity for, at most (never special categories).
+ENROLMENT_SCOPE = frozenset({C.IDENTITY, C.TRAJECTORY, C.LANGUAGE})
+#: How long a provider keeps access after the enrolment ended: to register the last attendance and the final level.
+ENROLMENT_GRACE_DAYS = 14
+
+
+def enrolment_access(participant, provider) -> dict | None:
+    """The membership a provider gets when the participant is enrolled in one of its activities by the regie
+    organisation, or None when its access already covers the activity (its own participant, or an active
+    membership covering identity and trajectory).
+
+    The legal basis is the trajectory's: the municipality's legal task (``wettelijke_taak``), for the data the
+    provider needs to run the activity (identity, trajectory for attendance, language), as far as the default
+    scope of its kind allows; special categories never. The caller (``activities.services.activities.enrol``)
+    records it as a ``Membership`` with the enrolment, so it appears on the participant's access page and ends
+    with the enrolment (``enrolment_access_until``)."""
+    if provider.pk == participant.regie_organisation_id:
+        return None
+    _participant, Membership = _participant_models()
+    covered: frozenset[str] = frozenset()
+    for m in Membership.objects.active().filter(participant=participant, organisation_id=provider.pk):
+        covered |= membership_scope(m)
+    if {C.IDENTITY, C.TRAJECTORY} <= covered:
+        return None
+    scope = DEFAULT_SCOPE.get(provider.kind, DEFAULT_SCOPE[OrganisationKind.OVERIG]) & ENROLMENT_SCOPE
+    return {"legal_basis": LegalBasis.WETTELIJKE_TAAK, "scope": scope | {C.IDENTITY, C.TRAJECTORY}}
+
+
+def enrolment_access_until(ended_on):
+    """The last day a provider's enrolment membership stays active after the enrolment ended."""
+    return ended_on + timedelta(days=ENROLMENT_GRACE_DAYS)
 
 
 def can_record_attendance(user, grant: Grant, provider_id: int) -> bool:

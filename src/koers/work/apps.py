@@ -8,13 +8,17 @@ class WorkConfig(AppConfig):
 
     def ready(self) -> None:
         # Placement and aftercare alerts join the caseload's alert engine (koers.casework.queries.alerts).
+        from koers.activities import week
         from koers.core import extensions
         from koers.participants import panels
         from koers.work.queries import alerts
         from koers.work.queries import employers as employer_queries
         from koers.work.queries import placements as placement_queries
+        from koers.work.queries import week as week_queries
 
         alerts.register()
+        # The dual week: placement hours count next to the classes (week view, 32-hour check).
+        week.register("placements", week_queries.placement_commitments)
         panels.register("placement_panel", "work/placements/_panel.html", order=40,
                         build=lambda request, participant, grant: placement_queries.panel(participant, grant))
         # An accountmanager's day starts with the openings and their proposals.

@@ -34,7 +34,7 @@ from django.utils import timezone
 from koers.activities.models import Activity, Attendance, ClosedDay, Enrolment, Group, Session
 from koers.activities.queries.groups import TAKING_PART
 from koers.core import access, locking
-from koers.core.codes import PRESENT_STATUSES, AttendanceStatus, Category, Role, SessionStatus
+from koers.core.codes import PRESENT_STATUSES, AttendanceStatus, Category, Phase, Role, SessionStatus
 from koers.core.models import MunicipalityPolicy
 
 #: How far back the participant page shows unexcused absences.
@@ -129,10 +129,11 @@ def by_week(items: Iterable, date_of=lambda item: item.date) -> list[tuple[dt.da
 
 def expected_enrolments(session: Session):
     """Who is expected at a session: enrolments of the activity (of the session's group, if any) that take part
-    and whose period covers the date, plus anybody already registered for it."""
+    and whose period covers the date, of participants whose trajectory is not closed, plus anybody already
+    registered for it."""
     covers = Q(status__in=TAKING_PART, start_date__lte=session.date) & (
         Q(end_date__isnull=True) | Q(end_date__gte=session.date)
-    )
+    ) & ~Q(participant__phase=Phase.AFGESLOTEN)
     if session.group_id:
         covers &= Q(group_id=session.group_id)
     already = Q(pk__in=Attendance.objects.filter(session=session).values("enrolment_id"))

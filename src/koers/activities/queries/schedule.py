@@ -8,9 +8,19 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
+from koers.activities import week as week_registry
 from koers.activities.models import Activity, ActivitySlot, Enrolment
 from koers.activities.queries.activities import SCHEDULED
-from koers.activities.rules.schedule import Block, Week, week_view
+from koers.activities.rules.schedule import (
+    OPEN_END,
+    Block,
+    Commitment,
+    ScheduleCheck,
+    Week,
+    busiest_week,
+    week_breakdown,
+    week_view,
+)
 from koers.core.models import MunicipalityPolicy
 from koers.participants.models import Participant
 
@@ -58,12 +68,37 @@ def max_hours_for(participant: Participant) -> int:
     return MunicipalityPolicy.for_participant(participant).max_hours_per_week
 
 
-def participant_week(participant: Participant, monday: date) -> Week:
+def commitments(participant: Participant, grant, first: date, last: date):
+    """What other apps add to the week (placements), as far as the grant covers it (``activities/week.py``)."""
+    return week_registry.commitments(participant, grant, first, last)
+
+
+def participant_week(participant: Participant, monday: date, grant) -> Week:
+    """The week of classes and work (placements the grant covers) and its hours against the maximum."""
     sunday = monday + timedelta(days=6)
     enrolments = scheduled_enrolments(participant.pk, between=(monday, sunday))
     return week_view(
         enrolment_blocks(enrolments), monday, availability=participant.availability,
-        max_hours=max_hours_for(participant),
+        max_hours=max_hours_for(participant), commitments=commitments(participant, grant, monday, sunday),
     )
 
 
+
+
+def hours_check(participant: Participant, grant, *, extra: Sequence[Commitment]) -> ScheduleCheck:
+    """The 32-hour check for new work in the week (a placement being recorded): the busiest week of ``extra``'s
+    period with the classes and the other commitments; ``over_hours`` and ``conflicts`` say whether a reason is
+    needed. For the placement form in work (which registers its own placements, so ``extra`` should not repeat
+    a placement that is already stored)."""
+    if not extra:
+        return ScheduleCheck(max_hours=max_hours_for(participant))
+    first = min(c.first for c in extra)
+    last = max(c.last for c in extra)
+    horizon = last if last != OPEN_END else first + timedelta(weeks=52)
+    blocks = enrolment_blocks(scheduled_enrolments(participant.pk, between=(first, horizon)))
+    others = commitments(participant, grant, first, horizon)
+    check = ScheduleCheck(max_hours=max_hours_for(participant))
+    work = [*others, *extra]
+    check.hours, check.hours_week = busiest_week(blocks, first, horizon, work)
+    check.breakdown = week_breakdown(blocks, check.hours_week, work)
+    return check

@@ -11,8 +11,16 @@ The conflicts Koers shows before an enrolment is saved (``check_schedule``):
   weekday at overlapping times, in periods that share at least one such weekday;
 * **outside availability**: a block in a dagdeel the participant is not available (only when the
   availability is known; unknown availability is a notice, not a conflict);
-* **too many hours**: in some week of the new enrolment's period the total of all blocks exceeds the
-  municipality's maximum hours per week.
+* **on a working dagdeel**: a block in a dagdeel where a placement of the participant is worked (the
+  placement's dagdelen, when known);
+* **too many hours**: in some week of the new enrolment's period the total of all blocks *and* of the hours
+  other apps add to the week (a placement's hours per week, ``Commitment``) exceeds the municipality's maximum
+  hours per week: "20 uur les + 24 uur proefplaatsing = 44 uur, maximaal 32".
+
+A block lies in the dagdeel it starts in, and in each next dagdeel it runs into *for more than an hour*
+(``SPILL``): a class from 9:00 to 13:00 is a morning (lunch included), one from 9:00 to 14:00 a morning and an
+afternoon. Counting every minute past 12:00 flagged a friday-morning class of 9:00–13:00 "buiten
+beschikbaarheid" for someone available on friday mornings.
 """
 
 from __future__ import annotations
@@ -64,12 +72,26 @@ def first_weekday_between(first: date, last: date, weekday: int) -> date | None:
     return day if day <= last else None
 
 
+#: How far (in minutes) a block may run into the next dagdeel and still count as one dagdeel.
+SPILL = 60
+
+
+def _minutes(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
 def slot_dagdelen(weekday: int, start: time, end: time) -> list[str]:
-    """The dagdeel codes ("ma_o", ...) a time block touches: 09:00–15:00 on monday is ma_o and ma_m."""
+    """The dagdeel codes ("ma_o", ...) a time block takes up: the one it starts in, and each next one it runs into
+    for more than ``SPILL`` minutes. 09:00–15:00 on monday is ma_o and ma_m; 09:00–13:00 is ma_o."""
     day = DAYS[weekday][0]
     codes = []
     for part, (lo, hi) in PART_BOUNDS.items():
-        if start < (hi or time.max) and lo < end:
+        upper = 24 * 60 if hi is None else _minutes(hi)
+        if not (start < (hi or time.max) and lo < end):
+            continue
+        starts_here = lo <= start
+        inside = min(_minutes(end), upper) - max(_minutes(start), _minutes(lo))
+        if starts_here or inside > SPILL:
             codes.append(f"{day}_{part}")
     return codes
 
@@ -124,6 +146,31 @@ class Block:
         return day.weekday() == self.weekday and self.first <= day <= self.last
 
 
+@dataclass(frozen=True)
+class Commitment:
+    """Hours another app adds to the participant's week (a placement: ``hours`` per week from ``first`` to
+    ``last``), on the dagdelen where it is worked when those are known. Registered through
+    ``koers.activities.week`` (work registers placements), so activities never imports the app above it."""
+
+    title: str
+    kind: str  # short label for the sum: "proefplaatsing", "betaald werk"
+    hours: float
+    first: date
+    last: date
+    dagdelen: frozenset[str] = frozenset()
+    source: str = "werk"
+
+    def in_week(self, monday: date) -> bool:
+        return periods_overlap(self.first, self.last, monday, monday + timedelta(days=6))
+
+    @property
+    def dagdelen_sorted(self) -> list[str]:
+        return sorted(self.dagdelen, key=_DAGDEEL_ORDER.get)
+
+
+_DAGDEEL_ORDER = {f"{d}_{p}": i for i, (d, p) in enumerate((d, p) for d, _ in DAYS for p, _ in PARTS)}
+
+
 def clash_date(a: Block, b: Block) -> date | None:
     """The first date on which two blocks both take place at overlapping times, or None."""
     if a.weekday != b.weekday or not times_overlap(a.start, a.end, b.start, b.end):
@@ -134,25 +181,53 @@ def clash_date(a: Block, b: Block) -> date | None:
     return first_weekday_between(first, last, a.weekday)
 
 
-def week_hours(blocks: Iterable[Block], monday: date) -> float:
-    """Total hours of the blocks that take place in the week starting on ``monday``."""
-    return sum(b.hours for b in blocks if b.on(monday + timedelta(days=b.weekday)))
+def week_hours(blocks: Iterable[Block], monday: date, commitments: Iterable[Commitment] = ()) -> float:
+    """Total hours of the blocks that take place in the week starting on ``monday``, plus the commitments
+    (placements) running in that week."""
+    return sum(b.hours for b in blocks if b.on(monday + timedelta(days=b.weekday))) + sum(
+        c.hours for c in commitments if c.in_week(monday)
+    )
 
 
-def busiest_week(blocks: Sequence[Block], first: date, last: date) -> tuple[float, date]:
+def week_breakdown(blocks: Iterable[Block], monday: date, commitments: Iterable[Commitment] = ()
+                   ) -> list[tuple[str, float]]:
+    """The week's hours per kind: ("les", 20), ("proefplaatsing", 24); class hours first, nothing with 0 hours."""
+    parts: dict[str, float] = {}
+    lessons = sum(b.hours for b in blocks if b.on(monday + timedelta(days=b.weekday)))
+    if lessons:
+        parts["les"] = lessons
+    for c in commitments:
+        if c.in_week(monday) and c.hours:
+            parts[c.kind] = parts.get(c.kind, 0) + c.hours
+    return list(parts.items())
+
+
+def breakdown_text(parts: Sequence[tuple[str, float]], total: float, max_hours: int | None = None) -> str:
+    """ "20 uur les + 24 uur proefplaatsing = 44 uur, maximaal 32"; with one kind only the total ("9 uur")."""
+    if len(parts) > 1:
+        text = " + ".join(f"{fmt_hours(h)} uur {label}" for label, h in parts) + f" = {fmt_hours(total)} uur"
+    else:
+        text = f"{fmt_hours(total)} uur"
+    if max_hours is not None:
+        text += f", maximaal {max_hours}"
+    return text
+
+
+def busiest_week(blocks: Sequence[Block], first: date, last: date,
+                 commitments: Sequence[Commitment] = ()) -> tuple[float, date]:
     """The most hours in any week that touches [first, last], and the monday of that week.
 
-    The weekly total only changes in weeks where some block starts or ends, so it suffices to look at those
-    weeks and the week after each (exact, and cheap for open-ended periods)."""
+    The weekly total only changes in weeks where some block or commitment starts or ends, so it suffices to
+    look at those weeks and the week after each (exact, and cheap for open-ended periods)."""
     start_week, end_week = monday_of(first), monday_of(last)
     candidates = {start_week}
-    for b in blocks:
+    for b in [*blocks, *commitments]:
         for day in (b.first, min(b.last, last) + timedelta(days=1)):
             for week in (monday_of(day), monday_of(day) + timedelta(days=7)):
                 if start_week <= week <= end_week:
                     candidates.add(week)
-    best = max(sorted(candidates), key=lambda w: (week_hours(blocks, w), -w.toordinal()))
-    return week_hours(blocks, best), best
+    best = max(sorted(candidates), key=lambda w: (week_hours(blocks, w, commitments), -w.toordinal()))
+    return week_hours(blocks, best, commitments), best
 
 
 @dataclass(frozen=True)
@@ -177,10 +252,12 @@ class ScheduleCheck:
 
     clashes: list[Clash] = field(default_factory=list)
     outside_availability: list[tuple[Block, list[str]]] = field(default_factory=list)
+    at_work: list[tuple[Block, Commitment, list[str]]] = field(default_factory=list)
     availability_unknown: bool = False
     hours: float = 0.0
     hours_week: date | None = None
     max_hours: int | None = None
+    breakdown: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def over_hours(self) -> bool:
@@ -196,10 +273,17 @@ class ScheduleCheck:
                 f"‘{block.title}’ op {block.day_label} {block.times} valt buiten de beschikbaarheid van de "
                 f"deelnemer ({parts})."
             )
+        for block, work, codes in self.at_work:
+            parts = " en ".join(f"{block.day_label} {PART_LABELS[c[-1]]}" for c in codes)
+            messages.append(
+                f"‘{block.title}’ op {block.day_label} {block.times} valt op een werkdagdeel van ‘{work.title}’ "
+                f"({parts})."
+            )
         if self.over_hours:
             messages.append(
-                f"In de week van {fmt_date(self.hours_week)} komt de deelnemer op {fmt_hours(self.hours)} uur; "
-                f"de gemeente hanteert maximaal {self.max_hours} uur per week."
+                f"In de week van {fmt_date(self.hours_week)} komt de deelnemer op "
+                f"{breakdown_text(self.breakdown, self.hours)}; de gemeente hanteert maximaal {self.max_hours} uur "
+                "per week."
             )
         return messages
 
@@ -211,7 +295,7 @@ class ScheduleCheck:
 
     @property
     def has_conflicts(self) -> bool:
-        return bool(self.clashes or self.outside_availability or self.over_hours)
+        return bool(self.clashes or self.outside_availability or self.at_work or self.over_hours)
 
     @property
     def fingerprint(self) -> str:
@@ -229,8 +313,10 @@ def check_schedule(
     *,
     availability: Sequence[str] | None,
     max_hours: int | None,
+    commitments: Sequence[Commitment] = (),
 ) -> ScheduleCheck:
-    """The conflicts of adding ``proposed`` to ``existing`` (see the module docstring)."""
+    """The conflicts of adding ``proposed`` to ``existing`` and the ``commitments`` (placements) of the
+    participant (see the module docstring)."""
     result = ScheduleCheck(max_hours=max_hours)
     for p in proposed:
         for other in existing:
@@ -249,7 +335,14 @@ def check_schedule(
         first = min(p.first for p in proposed)
         last = max(p.last for p in proposed)
         relevant = list(proposed) + [b for b in existing if periods_overlap(b.first, b.last, first, last)]
-        result.hours, result.hours_week = busiest_week(relevant, first, last)
+        working = [c for c in commitments if periods_overlap(c.first, c.last, first, last)]
+        for p in proposed:
+            for c in working:
+                codes = [code for code in p.dagdelen if code in c.dagdelen]
+                if codes and periods_overlap(p.first, p.last, c.first, c.last):
+                    result.at_work.append((p, c, codes))
+        result.hours, result.hours_week = busiest_week(relevant, first, last, working)
+        result.breakdown = week_breakdown(relevant, result.hours_week, working)
     return result
 
 
@@ -270,6 +363,7 @@ class Cell:
     label: str  # "ochtend"
     available: bool | None  # None: availability unknown
     items: list[CellItem] = field(default_factory=list)
+    work: list[Commitment] = field(default_factory=list)  # placements worked in this dagdeel
 
     @property
     def blocks(self) -> list[Block]:
@@ -285,7 +379,7 @@ class Day:
 
     @property
     def empty(self) -> bool:
-        return not any(c.blocks for c in self.cells)
+        return not any(c.blocks or c.work for c in self.cells)
 
 
 @dataclass
@@ -296,6 +390,23 @@ class Week:
     max_hours: int | None
     clashes: list[Clash]
     parts: list[tuple[str, str]]
+    commitments: list[Commitment] = field(default_factory=list)  # placements running this week
+    breakdown: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def hours_text(self) -> str:
+        """ "20 uur les + 24 uur proefplaatsing = 44 uur" (or "20 uur")."""
+        return breakdown_text(self.breakdown, self.hours)
+
+    @property
+    def unplaced(self) -> list[Commitment]:
+        """Commitments whose dagdelen are not known (shown next to the grid, counted in the hours)."""
+        return [c for c in self.commitments if not c.dagdelen]
+
+    @property
+    def at_work(self) -> list[tuple[Block, Commitment]]:
+        """Classes on a dagdeel where a placement is worked."""
+        return [(b, w) for b in self.blocks for w in self.commitments if set(b.dagdelen) & w.dagdelen]
 
     @property
     def sunday(self) -> date:
@@ -327,16 +438,20 @@ class Week:
 
 
 def week_view(
-    blocks: Sequence[Block], monday: date, *, availability: Sequence[str] | None, max_hours: int | None
+    blocks: Sequence[Block], monday: date, *, availability: Sequence[str] | None, max_hours: int | None,
+    commitments: Sequence[Commitment] = (),
 ) -> Week:
-    """The participant's week: days × dagdelen with the blocks that take place, and the clashes in it.
+    """The participant's week: days × dagdelen with the blocks that take place and the placements worked there
+    (``commitments``), the clashes in it, and the hours of classes and work together.
 
     Monday to friday are always shown; saturday and sunday only when something is planned then. The evening
-    row only when something is planned in an evening."""
+    row when something is planned in an evening, or when the participant is available in an evening (someone
+    available only in the evening must see that row)."""
     monday = monday_of(monday)
     in_week = sorted(
         (b for b in blocks if b.on(monday + timedelta(days=b.weekday))), key=lambda b: (b.weekday, b.start)
     )
+    working = [c for c in commitments if c.in_week(monday)]
     clashes = []
     for i, a in enumerate(in_week):
         for b in in_week[i + 1:]:
@@ -344,13 +459,18 @@ def week_view(
             if a.weekday == b.weekday and times_overlap(a.start, a.end, b.start, b.end):
                 clashes.append(Clash(a, b, day))
     clashing = {id(b) for c in clashes for b in (c.proposed, c.other)}
-    show_evening = any(b.part == "a" for b in in_week)
+    worked = {code for c in working for code in c.dagdelen}
+    show_evening = (
+        any(b.part == "a" for b in in_week)
+        or any(code.endswith("_a") for code in (availability or ()))
+        or any(code.endswith("_a") for code in worked)
+    )
     parts = [(p, label) for p, label in PARTS if p != "a" or show_evening]
     allowed = set(availability) if availability is not None else None
     days = []
     for weekday, (code, label) in enumerate(DAYS):
         todays = [b for b in in_week if b.weekday == weekday]
-        if weekday >= 5 and not todays:
+        if weekday >= 5 and not todays and not any(c.startswith(code + "_") for c in worked):
             continue
         cells = [
             Cell(
@@ -360,11 +480,12 @@ def week_view(
                     CellItem(b, id(b) in clashing, allowed is not None and any(c not in allowed for c in b.dagdelen))
                     for b in todays if b.part == p
                 ],
+                work=[c for c in working if f"{code}_{p}" in c.dagdelen],
             )
             for p, part_label in parts
         ]
         days.append(Day(monday + timedelta(days=weekday), weekday, label, cells))
     return Week(
-        monday=monday, days=days, hours=week_hours(in_week, monday), max_hours=max_hours, clashes=clashes,
-        parts=parts,
+        monday=monday, days=days, hours=week_hours(in_week, monday, working), max_hours=max_hours, clashes=clashes,
+        parts=parts, commitments=working, breakdown=week_breakdown(in_week, monday, working),
     )

@@ -11,15 +11,16 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from koers.activities.models import Activity, ActivitySlot, Enrolment
+from koers.activities.models import Activity, ActivitySlot, Enrolment, Group
 from koers.activities.queries import activities as queries
 from koers.activities.queries import schedule as schedule_queries
+from koers.activities.queries.groups import TAKING_PART
 from koers.activities.rules.schedule import ScheduleCheck, check_schedule, fmt_date
 from koers.core import access, audit
 from koers.core.access import Grant
 from koers.core.codes import Category, DropoutReason, EnrolmentStatus
 from koers.core.models import AuditAction
-from koers.participants.models import Participant
+from koers.participants.models import Membership, Participant
 
 S = EnrolmentStatus
 #: The status changes of an enrolment. Afgerond and uitgevallen are final: a new start is a new enrolment.
@@ -169,14 +170,16 @@ def check_enrolment(user, participant: Participant, grant: Grant, activity: Acti
     )
     slots = list(activity.slots.all())
     proposed = schedule_queries.blocks_of(activity, slots, start, end, proposed=True)
-    existing = []
+    existing, work = [], []
     if proposed:
         first, last = start, min(end or activity.end_date, activity.end_date)
         existing = schedule_queries.enrolment_blocks(
             schedule_queries.scheduled_enrolments(participant.pk, between=(first, last))
         )
+        work = schedule_queries.commitments(participant, grant, first, last)
     schedule = check_schedule(
-        proposed, existing, availability=participant.availability, max_hours=schedule_queries.max_hours_for(participant)
+        proposed, existing, availability=participant.availability,
+        max_hours=schedule_queries.max_hours_for(participant), commitments=work,
     )
     return EnrolmentCheck(gaps, schedule)
 
@@ -186,6 +189,62 @@ def _may_enrol(user, grant: Grant, activity: Activity) -> None:
         raise Http404("Pagina niet gevonden")
     if not queries.catalogue(user).filter(pk=activity.pk).exists():
         raise Http404("Activiteit niet gevonden")
+
+
+def _group_with_room(activity: Activity) -> Group | None:
+    """Where a new member of a group activity goes: the group with the fewest members taking part that is not
+    full (ties: by name). None when the activity has no groups (its sessions are for everybody) or all are full;
+    the provider can move a member to another group."""
+    if not activity.is_group:
+        return None
+    groups = list(activity.groups.order_by("name", "id"))
+    if not groups:
+        return None
+    sizes = {g.pk: 0 for g in groups}
+    for gid in Enrolment.objects.filter(activity=activity, status__in=TAKING_PART, group__in=groups).values_list(
+            "group_id", flat=True):
+        sizes[gid] += 1
+    open_groups = [g for g in groups if activity.max_group_size is None or sizes[g.pk] < activity.max_group_size]
+    return min(open_groups, key=lambda g: sizes[g.pk]) if open_groups else None
+
+
+def _involve_provider(user, participant: Participant, grant: Grant, activity: Activity, *, request=None
+                      ) -> Membership | None:
+    """Give the activity's provider access on the trajectory's legal basis when the regie organisation enrols
+    the participant in a partner's activity (``core.access.enrolment_access`` decides whether and what)."""
+    terms = access.enrolment_access(participant, activity.provider)
+    if terms is None or not grant.can_manage_access:
+        return None
+    membership = Membership.objects.create(
+        participant=participant, organisation=activity.provider, legal_basis=terms["legal_basis"],
+        scope=Membership.scope_value(terms["scope"]), purpose=f"Inschrijving ‘{activity.title}’"[:200],
+        valid_from=timezone.localdate(), added_by=user,
+    )
+    audit.record(user, participant, Category.TRAJECTORY, AuditAction.GRANT, legal_basis=grant.legal_basis,
+                 detail=f"{activity.provider} betrokken door inschrijving voor ‘{activity.title}’ "
+                        f"({membership.get_legal_basis_display()}): " + ", ".join(membership.scope_labels),
+                 request=request)
+    return membership
+
+
+def _end_provider_access(user, enrolment: Enrolment) -> None:
+    """When the enrolment that gave the provider access ends, the access ends ``ENROLMENT_GRACE_DAYS`` later
+    (the last attendance and the final level can still be recorded), unless another running enrolment of the
+    participant at that provider still needs it."""
+    membership = enrolment.membership
+    if membership is None or membership.ended_at is not None:
+        return
+    others = Enrolment.objects.filter(
+        participant_id=enrolment.participant_id, activity__provider_id=enrolment.activity.provider_id,
+        status__in=TAKING_PART,
+    ).exclude(pk=enrolment.pk)
+    if others.exists():
+        return
+    until = access.enrolment_access_until(enrolment.end_date or timezone.localdate())
+    if membership.valid_until is None or membership.valid_until > until:
+        membership.valid_until = until
+        membership.end_reason = f"Inschrijving ‘{enrolment.activity.title}’ beëindigd"[:200]
+        membership.save(update_fields=["valid_until", "end_reason"])
 
 
 @transaction.atomic
@@ -217,9 +276,12 @@ def enrol(
         participant=participant, activity=activity, start_date=start, end_date=end, status=status,
         requirement_override=requirement_override if check.needs_requirement_reason else "",
         conflict_override=conflict_override if check.needs_conflict_reason else "",
-        enrolled_by=user,
+        enrolled_by=user, group=_group_with_room(activity),
+        membership=_involve_provider(user, participant, grant, activity, request=request),
     )
     detail = f"Ingeschreven voor ‘{activity.title}’ vanaf {fmt_date(start)}"
+    if enrolment.group_id:
+        detail += f"; ingedeeld in {enrolment.group.name}"
     if enrolment.requirement_override:
         detail += "; ondanks instapeisen"
     if enrolment.conflict_override:
@@ -237,7 +299,9 @@ def change_status(
     """aangemeld → actief → afgerond, or → uitgevallen (with a reason code). Closing sets the end date."""
     if not access.can_enrol(user, grant, enrolment.activity.provider_id):
         raise Http404("Inschrijving niet gevonden")
-    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("activity").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",)).select_related("activity", "membership").get(pk=enrolment.pk)
+    )
     if new_status not in TRANSITIONS.get(enrolment.status, ()):
         label = S(new_status).label.lower() if new_status in S.values else new_status
         raise ValidationError(
@@ -272,6 +336,8 @@ def change_status(
         enrolment.dropout_note_is_special = bool(enrolment.dropout_note) and access.note_is_special(
             note_is_special, reason)
     enrolment.save(update_fields=["status", "end_date", "dropout_reason", "dropout_note", "dropout_note_is_special"])
+    if new_status in (S.AFGEROND, S.UITGEVALLEN):
+        _end_provider_access(user, enrolment)
     detail = f"Inschrijving ‘{enrolment.activity.title}’: {old} → {enrolment.get_status_display().lower()}"
     categories = {Category.TRAJECTORY}
     if new_status == S.UITGEVALLEN:

@@ -31,7 +31,7 @@ def week(world):
                                                                                    (2, "09:00", "12:00")],
                            required_levels={"spreken": "A1"})
     sport = make_activity(world.gemeente, world.regisseur, title="Buitensport", kind=ActivityKind.GEZONDHEID_SPORT,
-                          slots=[(0, "11:00", "13:00")], location="Sportpark Oost")
+                          slots=[(0, "11:00", "14:00")], location="Sportpark Oost")
     theme = make_activity(world.gemeente, world.regisseur, title="Thema Wonen (Arabisch)",
                           kind=ActivityKind.THEMA_EIGEN_TAAL, language="ar", slots=[(3, "13:00", "15:00")])
     course.follows = theme

@@ -125,7 +125,7 @@ def test_busiest_week_matches_brute_force(specs):
 
 def test_week_view_places_blocks_and_marks_clashes():
     fixed = block(1, "09:00", "12:00", title="NT2", fixed=True, enrolment_id=1)
-    other = block(1, "11:00", "13:00", title="Sport", enrolment_id=2)
+    other = block(1, "11:00", "14:00", title="Sport", enrolment_id=2)
     late = block(5, "18:00", "20:00", title="Taalcafé", enrolment_id=3)
     week = week_view([fixed, other, late], MON + timedelta(days=3), availability=["di_o"], max_hours=28)
     assert week.monday == MON and week.number == 11
@@ -135,8 +135,8 @@ def test_week_view_places_blocks_and_marks_clashes():
     morning = tuesday.cells[0]
     assert [i.block.title for i in morning.items] == ["NT2", "Sport"]
     assert all(i.clash for i in morning.items)
-    assert morning.items[1].outside  # 11:00–13:00 runs into the afternoon, which is not available
-    assert week.hours == 3 + 2 + 2
+    assert morning.items[1].outside  # 11:00–14:00 runs two hours into the afternoon, which is not available
+    assert week.hours == 3 + 3 + 2
     empty = week_view([], MON, availability=None, max_hours=28)
     assert len(empty.days) == 5 and [p for p, _ in empty.parts] == ["o", "m"]
 

@@ -148,7 +148,7 @@ def _enrol_flow(request, *, participant=None, grant=None, activity=None):
         if not check.needs_confirmation or (confirming and confirm.is_valid()):
             reasons = confirm.cleaned_data if confirming and check.needs_confirmation else {}
             try:
-                services.enrol(
+                enrolment = services.enrol(
                     request.user, participant, grant, activity, start=form.cleaned_data["start_date"],
                     end=form.cleaned_data["end_date"], status=form.cleaned_data["status"],
                     requirement_override=reasons.get("requirement_override", ""),
@@ -162,8 +162,13 @@ def _enrol_flow(request, *, participant=None, grant=None, activity=None):
                 apply_errors(form, exc)
                 check = confirm = None
             else:
-                text = f"{participant.name} is ingeschreven voor ‘{activity.title}’."
-                messages.success(request, " ".join([text, *check.schedule.notices]))
+                text = [f"{participant.name} is ingeschreven voor ‘{activity.title}’."]
+                if enrolment.group_id:
+                    text.append(f"Ingedeeld in {enrolment.group.name}; de aanbieder kan dat nog wijzigen.")
+                if enrolment.membership_id:
+                    text.append(f"{activity.provider.name} is betrokken bij het traject (wettelijke taak) en ziet "
+                                "de deelnemer op de presentielijst.")
+                messages.success(request, " ".join([*text, *check.schedule.notices]))
                 return redirect("activities:participant_enrolments", pk=participant.pk)
     if participant is not None and grant is not None:
         categories = {Category.IDENTITY, Category.TRAJECTORY}

@@ -23,11 +23,16 @@ def _week_param(request) -> date:
     return monday_of(parse_date(request.GET.get("week"), timezone.localdate()))
 
 
+def _shown(week) -> set[str]:
+    """The categories the week shows: placements are work data."""
+    return {Category.IDENTITY, Category.TRAJECTORY} | ({Category.WORK} if week.commitments else set())
+
+
 @participant_page
 def participant_schedule(request, participant, grant):
     access.require_category(grant, Category.TRAJECTORY)
-    week = schedule_queries.participant_week(participant, _week_param(request))
-    audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY}, AuditAction.VIEW,
+    week = schedule_queries.participant_week(participant, _week_param(request), grant)
+    audit.record(request.user, participant, _shown(week), AuditAction.VIEW,
                  legal_basis=grant.legal_basis, detail=f"Weekrooster week {week.number}", request=request)
     return render(request, "activities/schedule.html", {
         "nav": "participants", "p": participant, "grant": grant, "tab": "rooster", "week": week,
@@ -38,9 +43,9 @@ def participant_schedule(request, participant, grant):
 @participant_page
 def participant_week_card(request, participant, grant):
     access.require_category(grant, Category.TRAJECTORY)
-    week = schedule_queries.participant_week(participant, _week_param(request))
+    week = schedule_queries.participant_week(participant, _week_param(request), grant)
     content = pdf.week_card(participant, week)
-    audit.record(request.user, participant, {Category.IDENTITY, Category.TRAJECTORY}, AuditAction.EXPORT,
+    audit.record(request.user, participant, _shown(week), AuditAction.EXPORT,
                  legal_basis=grant.legal_basis, detail=f"Weekkaart week {week.number} (PDF)", request=request)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = (

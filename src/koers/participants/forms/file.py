@@ -10,6 +10,7 @@ from django.utils import timezone
 from koers.core.codes import (
     DAGDELEN,
     DAYS,
+    LEVEL_ORDER,
     PARTS,
     SPECIAL_BARRIERS,
     Barrier,
@@ -17,6 +18,7 @@ from koers.core.codes import (
     Category,
     LanguageLevel,
     LanguageSkill,
+    LanguageTestSource,
     LearningRoute,
     LegalBasis,
     MigrationStatus,
@@ -28,7 +30,8 @@ from koers.core.codes import (
 )
 from koers.core.locking import VERSION_FIELD, VersionedFormMixin
 from koers.core.models import Organisation, User
-from koers.participants.models import LanguageAssessment, Membership, Participant, WorkExperience
+from koers.participants import validators
+from koers.participants.models import Membership, Participant, WorkExperience
 from koers.participants.queries import file as file_queries
 from koers.participants.services import file as services
 
@@ -255,19 +258,50 @@ class BarriersForm(VersionedFormMixin, forms.Form):
         return data
 
 
-class LanguageAssessmentForm(forms.ModelForm):
-    class Meta:
-        model = LanguageAssessment
-        fields = ["skill", "level", "tested_on", "source", "instrument"]
-        widgets = {"tested_on": DATE_INPUT}
+class LanguageTestForm(forms.Form):
+    """One language test for all four skills at once (lezen, luisteren, schrijven, spreken), dated today unless
+    changed; a skill left on "niet getoetst" is not recorded."""
 
-    def clean_level(self):
-        level = self.cleaned_data["level"]
-        if level == "onbekend":
-            raise forms.ValidationError(
-                "Kies het gemeten niveau (A0 tot C2). ‘Onbekend’ is geen toetsresultaat."
+    tested_on = forms.DateField(label="Datum van de toets", widget=DATE_INPUT,
+                                validators=[validators.validate_not_future])
+    source = forms.ChoiceField(label="Bron", choices=LanguageTestSource.choices, initial=LanguageTestSource.TOETS)
+    instrument = forms.CharField(label="Toets / instrument", max_length=120, required=False,
+                                 help_text="Bijvoorbeeld: TOA, Staatsexamen NT2 I, eigen voortgangstoets.")
+
+    SKILLS = ("lezen", "luisteren", "schrijven", "spreken")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("tested_on", timezone.localdate())
+        labels = dict(LanguageSkill.choices)
+        levels = [(c, label) for c, label in LanguageLevel.choices if c in LEVEL_ORDER]
+        for skill in self.SKILLS:
+            self.fields[f"level_{skill}"] = forms.ChoiceField(
+                label=labels[skill], required=False, choices=[("", "Niet getoetst")] + levels,
+                error_messages={"invalid_choice": "Kies een niveau uit de lijst (A0 tot C2) of ‘niet getoetst’."},
             )
-        return level
+
+    @property
+    def level_fields(self):
+        return [self[f"level_{skill}"] for skill in self.SKILLS]
+
+    @property
+    def other_fields(self):
+        return [self["tested_on"], self["source"], self["instrument"]]
+
+    def clean(self):
+        data = super().clean()
+        if not self.levels() and not any(f"level_{s}" in self.errors for s in self.SKILLS):
+            self.add_error(f"level_{self.SKILLS[0]}", "Vul voor minstens één vaardigheid het gemeten niveau in.")
+        return data
+
+    def levels(self) -> dict[str, str]:
+        data = getattr(self, "cleaned_data", {})
+        return {skill: data[f"level_{skill}"] for skill in self.SKILLS if data.get(f"level_{skill}")}
+
+    def values(self) -> dict:
+        return {"tested_on": self.cleaned_data["tested_on"], "source": self.cleaned_data["source"],
+                "instrument": self.cleaned_data["instrument"], "levels": self.levels()}
 
 
 class WorkExperienceForm(forms.ModelForm):

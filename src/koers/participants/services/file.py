@@ -12,7 +12,17 @@ from django.utils import timezone
 
 from koers.core import audit, locking
 from koers.core.access import Grant, require_category
-from koers.core.codes import SPECIAL_BARRIERS, Barrier, BarrierStatus, Category, LegalBasis, Phase, Role
+from koers.core.codes import (
+    LEVEL_ORDER,
+    SPECIAL_BARRIERS,
+    Barrier,
+    BarrierStatus,
+    Category,
+    LanguageSkill,
+    LegalBasis,
+    Phase,
+    Role,
+)
 from koers.core.models import AuditAction
 from koers.participants.models import (
     FIELD_CATEGORY,
@@ -290,6 +300,25 @@ def record_language_assessment(user, participant: Participant, grant: Grant, *, 
         detail=f"Taalniveau {assessment.get_skill_display().lower()}: {assessment.level}",
     )
     return assessment
+
+
+@transaction.atomic
+def record_language_test(user, participant: Participant, grant: Grant, *, tested_on, source: str,
+                         instrument: str = "", levels: dict[str, str]) -> list[LanguageAssessment]:
+    """One test for several skills at once (``levels``: skill → level): one assessment per skill, each of which
+    may become the current level (``record_language_assessment``). Refuses an empty test."""
+    require_category(grant, Category.LANGUAGE, write=True)
+    levels = {skill: level for skill, level in levels.items() if level}
+    if not levels:
+        raise ValidationError({"level_lezen": "Vul voor minstens één vaardigheid het gemeten niveau in."})
+    unknown = [s for s, lvl in levels.items() if s not in LanguageSkill.values or lvl not in LEVEL_ORDER]
+    if unknown:
+        raise ValidationError({f"level_{unknown[0]}": "Kies een niveau uit de lijst (A0 tot C2)."})
+    return [
+        record_language_assessment(user, participant, grant, skill=skill, level=levels[skill], tested_on=tested_on,
+                                   source=source, instrument=instrument)
+        for skill in LanguageSkill.values if skill in levels
+    ]
 
 
 @transaction.atomic

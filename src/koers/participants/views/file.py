@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from koers.core import access, audit, exports, locking
-from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Role
+from koers.core.codes import SPECIAL_BARRIERS, Category, LanguageSkill, OrganisationKind, Role
 from koers.core.formtools import apply_errors
 from koers.core.http import safe_next
 from koers.core.models import AuditAction
@@ -22,7 +22,7 @@ from koers.participants.forms.file import (
     AuditFilterForm,
     BarriersForm,
     EndMembershipForm,
-    LanguageAssessmentForm,
+    LanguageTestForm,
     MembershipForm,
     ParticipantCreateForm,
     ParticipantFilterForm,
@@ -206,14 +206,24 @@ def _add_record(request, participant, grant, *, category: str, form_class, save,
 
 @participant_page
 def add_assessment(request, participant, grant):
-    return _add_record(
-        request, participant, grant, category=Category.LANGUAGE, form_class=LanguageAssessmentForm,
-        save=services.record_language_assessment,
-        message=lambda a: f"Taalniveau {a.get_skill_display().lower()} {a.level} vastgelegd.",
-        title="Taalniveau vastleggen",
-        intro="Leg een getoetst of ingeschat niveau vast voor één vaardigheid. "
-        "Het nieuwste resultaat wordt het huidige niveau.",
-    )
+    """One language test for the four skills at once (the date is today unless changed)."""
+    access.require_category(grant, Category.LANGUAGE, write=True)
+    form = LanguageTestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tests = services.record_language_test(request.user, participant, grant, **form.values())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            done = ", ".join(f"{t.get_skill_display().lower()} {t.level}" for t in tests)
+            messages.success(request, f"Taaltoets vastgelegd: {done}.")
+            return redirect(_after_save(request, participant))
+    audit.record(request.user, participant, {Category.IDENTITY, Category.LANGUAGE}, AuditAction.VIEW,
+                 legal_basis=grant.legal_basis, detail="Formulier taaltoets vastleggen", request=request)
+    return render(request, "participants/language_test.html", {
+        "nav": "participants", "p": participant, "grant": grant, "form": form, "next": _safe_next(request),
+        "current": [(label, getattr(participant, f"level_{skill}")) for skill, label in LanguageSkill.choices],
+    })
 
 
 @participant_page

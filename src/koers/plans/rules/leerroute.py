@@ -19,6 +19,29 @@ from koers.core.models import MunicipalityPolicy
 from koers.participants.models import Participant
 from koers.plans.models import GoalStatus, IntegrationRecord, PlanKind, PlanVersion, VersionStatus, domain_category
 
+#: The language level a leerroute works towards (Wet inburgering 2021): the B1-route ends with exams at B1; the
+#: onderwijsroute's taalschakeltraject prepares for education at B1 at least (often up to B2). The Z-route has
+#: no level to reach (zelfredzaamheid), nor has "geen" or "onbekend".
+TARGET_LEVELS: dict[str, str] = {"b1": "B1", "onderwijs": "B1"}
+
+#: The first milestone every participant passes: A2, enough to start most work-oriented activities.
+FIRST_MILESTONE = "A2"
+
+
+def target_level(route: str) -> str | None:
+    """The level the leerroute aims at (``TARGET_LEVELS``), or None when it has none."""
+    return TARGET_LEVELS.get(route)
+
+
+def language_milestones(route: str) -> list[str]:
+    """The levels whose reaching the regisseur is told about: A2 and the leerroute's target (in order)."""
+    levels = [FIRST_MILESTONE]
+    target = target_level(route)
+    if target and target not in levels:
+        levels.append(target)
+    return levels
+
+
 #: A deadline is "soon" from this many days before its date.
 SOON_DAYS = 14
 

@@ -12,14 +12,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db import connections
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
+from koers.activities.models import ActivitySlot, Enrolment
+from koers.activities.queries.activities import SCHEDULED
+from koers.activities.rules.schedule import monday_of, slot_dagdelen
 from koers.core import access
 from koers.core.codes import Category, Phase
 from koers.participants.models import WorkExperience
-from koers.work.models import Match, Opening, OpeningStatus, PostcodeArea, WorkProfile
+from koers.work.models import Certificate, Match, Opening, OpeningStatus, PostcodeArea, WorkProfile
 from koers.work.queries.employers import NOT_FOUND
 from koers.work.rules.matching import (
     SKILLS,
@@ -29,6 +35,7 @@ from koers.work.rules.matching import (
     JobContext,
     Locator,
     Ranking,
+    course_leads_to,
     evaluate,
     gc_paused,
     rank_candidates,
@@ -135,6 +142,59 @@ def _work_data(participant_ids) -> tuple[dict, dict, dict]:
     return profiles, certs, history
 
 
+@dataclass
+class Classes:
+    """Per participant: the hours and dagdelen of this week's classes, and the certificates of the courses they
+    are enrolled in and have not finished."""
+
+    hours: dict[int, float]
+    dagdelen: dict[int, frozenset[str]]
+    coming: dict[int, tuple[tuple[int, str], ...]]
+
+
+def _class_data(participant_ids, today: date | None = None) -> Classes:
+    """This week's classes and the courses towards a certificate of a set of participants (a list or a
+    subquery): one query for their planned and running enrolments, one for the slots of this week's classes
+    and one for the certificates, whatever the number of participants (the last two only when needed)."""
+    today = today or timezone.localdate()
+    monday = monday_of(today)
+    sunday = monday + timedelta(days=6)
+    running = Enrolment.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=monday),
+        participant_id__in=participant_ids, status__in=SCHEDULED, activity__end_date__gte=monday,
+    ).select_related(None).order_by()
+    rows = list(running.values_list(
+        "participant_id", "activity_id", "start_date", "activity__start_date", "activity__certificate",
+        "activity__title",
+    ))
+    this_week = [(pid, aid) for pid, aid, start, a_start, _c, _t in rows if start <= sunday and a_start <= sunday]
+    slots: dict[int, list[tuple]] = {}
+    if this_week:
+        for activity_id, weekday, start, end in ActivitySlot.objects.filter(
+            activity_id__in={a for _, a in this_week}
+        ).values_list("activity_id", "weekday", "start_time", "end_time"):
+            slots.setdefault(activity_id, []).append((weekday, start, end))
+    hours: dict[int, float] = {}
+    dagdelen: dict[int, set[str]] = {}
+    for pid, activity_id in this_week:
+        for weekday, start, end in slots.get(activity_id, ()):
+            hours[pid] = hours.get(pid, 0) + ((end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)) / 60
+            dagdelen.setdefault(pid, set()).update(slot_dagdelen(weekday, start, end))
+    coming: dict[int, list[tuple[int, str]]] = {}
+    courses = [(pid, certificate, title) for pid, _a, _s, _as, certificate, title in rows if certificate]
+    if courses:
+        certificates = list(Certificate.objects.values_list("pk", "name", "code"))
+        for pid, certificate, title in courses:
+            for cert_id, name, code in certificates:
+                if course_leads_to(certificate, name, code):
+                    coming.setdefault(pid, []).append((cert_id, title))
+    return Classes(hours, {pid: frozenset(d) for pid, d in dagdelen.items()},
+                   {pid: tuple(sorted(set(c))) for pid, c in coming.items()})
+
+
+NO_CLASSES = Classes({}, {}, {})
+
+
 class _Decoder:
     """Turns database values into Candidate fields, sharing equal values (JSON lists repeat a lot)."""
 
@@ -165,7 +225,8 @@ _I = {name: i for i, name in enumerate(PARTICIPANT_COLUMNS)}
 _LEVELS = slice(_I["level_spreken"], _I["level_spreken"] + len(SKILLS))
 
 
-def candidate_from_row(row: tuple, grant, profile: dict | None, certs, history, decoder: _Decoder) -> Candidate:
+def candidate_from_row(row: tuple, grant, profile: dict | None, certs, history, decoder: _Decoder,
+                       classes: Classes = NO_CLASSES) -> Candidate:
     """A Candidate from a row in the order of PARTICIPANT_COLUMNS, keeping out what the grant does not cover."""
     read = grant.read
     see_trajectory = "traject" in read
@@ -185,8 +246,13 @@ def candidate_from_row(row: tuple, grant, profile: dict | None, certs, history, 
             "excluded_sectors": decoder.set_of(profile.get("excluded_sectors")) or EMPTY,
             "excluded_kinds": decoder.set_of(profile.get("excluded_kinds")) or EMPTY,
         }
+        if "traject" in read:
+            work["coming_certificates"] = classes.coming.get(row[0], ())
     else:
         work = {}
+    if "traject" in read:
+        work["class_hours"] = classes.hours.get(row[0], 0.0)
+        work["class_dagdelen"] = classes.dagdelen.get(row[0], EMPTY)
     return Candidate(
         id=row[0], name=row[1], postcode=row[_I["postcode"]], city=row[_I["city"]],
         phase=row[_I["phase"]] if see_trajectory else "",
@@ -202,7 +268,7 @@ def candidate_for(participant, grant) -> Candidate:
     row = tuple(getattr(participant, name) for name in PARTICIPANT_COLUMNS)
     profiles, certs, history = _work_data([participant.pk])
     return candidate_from_row(row, grant, profiles.get(participant.pk), certs.get(participant.pk),
-                              history.get(participant.pk), _Decoder())
+                              history.get(participant.pk), _Decoder(), _class_data([participant.pk]))
 
 
 @dataclass
@@ -243,6 +309,7 @@ def candidates_from(base, grant_of) -> Candidates:
     if not rows:
         return Candidates([], {})
     profiles, certs, history = _work_data(base.values("pk"))
+    classes = _class_data(base.values("pk"))
     grants: dict[int, object] = {}
     result = []
     decoder = _Decoder()
@@ -253,7 +320,8 @@ def candidates_from(base, grant_of) -> Candidates:
                 continue
             pid = row[0]
             grants[pid] = grant
-            result.append(candidate_from_row(row, grant, profiles.get(pid), certs.get(pid), history.get(pid), decoder))
+            result.append(candidate_from_row(row, grant, profiles.get(pid), certs.get(pid), history.get(pid), decoder,
+                                             classes))
     return Candidates(result, grants)
 
 

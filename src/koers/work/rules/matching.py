@@ -7,8 +7,13 @@ soft score with a breakdown per criterion (points, maximum, a Dutch explanation)
 not eligible; the pages show the best of them separately as near misses, with what would need to change.
 
 Hard filters: availability covers the opening's dagdelen (when known), language levels meet the requirements
-(when known), required certificates held, driving licence when required, no "not interested" flag for the sector
-or kind, trajectory not closed. Soft criteria (100 points): language (20), sector wish (15), hours vs availability
+(when known), required certificates held — or *binnenkort*: the participant is enrolled in a course that leads to
+it and has not finished it (VCA), which is a note, not a blocker —, driving licence when required, no "not
+interested" flag for the sector or kind, trajectory not closed. The hours a participant has for work are their
+available dagdelen (about four hours each) minus the hours of the classes they are scheduled for this week
+(``class_hours``); an opening on a dagdeel taken by a class gets a note.
+
+Soft criteria (100 points): language (20), sector wish (15), hours vs availability
 (15), travel distance (15), work experience and education (20), own wishes (15). Data of a category the viewer
 may not see is never used: the criterion says *afgeschermd* and gives neutral points.
 
@@ -86,6 +91,10 @@ class Candidate:
     certificates: frozenset[int] = frozenset()
     excluded_sectors: frozenset[str] = frozenset()
     excluded_kinds: frozenset[str] = frozenset()
+    # the classes of this week (trajectory) and the certificates of courses enrolled in, not finished (work)
+    class_hours: float = 0.0
+    class_dagdelen: frozenset[str] = frozenset()
+    coming_certificates: tuple[tuple[int, str], ...] = ()  # (certificate id, "VCA Basis (zaterdagcursus)")
     see_trajectory: bool = True
     see_language: bool = True
     see_work: bool = True
@@ -108,6 +117,10 @@ class Job:
     levels: dict[str, str] = field(default_factory=dict)  # skill -> required level, only skills with a requirement
     certificates: tuple[tuple[int, str], ...] = ()  # (id, name), sorted by name
     driving_licence: bool = False
+
+
+def fmt_hours(hours: float) -> str:
+    return f"{hours:.1f}".replace(".0", "").replace(".", ",")
 
 
 # --- Output ------------------------------------------------------------------------------------------------
@@ -321,6 +334,23 @@ def certificate_missing_text(name: str) -> str:
     return f"{name} ontbreekt" if "certificaat" in name.casefold() else f"{name}-certificaat ontbreekt"
 
 
+def certificate_coming_text(name: str, course: str) -> str:
+    return f"{name}: binnenkort (ingeschreven voor ‘{course}’, nog niet afgerond)"
+
+
+def _plain(text: str) -> str:
+    return " ".join(_NON_LETTERS.split(_place_key(text))).strip()
+
+
+def course_leads_to(course_certificate: str, name: str, code: str) -> bool:
+    """Whether a course's certificate ("VCA Basis") is the certificate ``name``/``code`` ("VCA", "vca"): the
+    same words, or the course's certificate starts with them."""
+    course = _plain(course_certificate)
+    if not course:
+        return False
+    return any(word and (course == word or course.startswith(word + " ")) for word in (_plain(name), _plain(code)))
+
+
 def blockers(c: Candidate, jc: JobContext) -> tuple[tuple[Blocker, ...], tuple[str, ...]]:
     """What excludes the candidate from this opening, and notes on filters that could not be checked."""
     job = jc.job
@@ -334,6 +364,10 @@ def blockers(c: Candidate, jc: JobContext) -> tuple[tuple[Blocker, ...], tuple[s
             if missing:
                 days = ", ".join(DAGDEEL_LABELS[d] for d in missing)
                 found.append(Blocker("beschikbaarheid", f"Beschikbaarheid nodig op {days}; nu niet beschikbaar"))
+        in_class = [d for d in jc.days_sorted if d in c.class_dagdelen]
+        if in_class:
+            days = ", ".join(DAGDEEL_LABELS[d] for d in in_class)
+            notes.append(f"Op {days} heeft de deelnemer nu les: bespreek het rooster.")
     elif job.days:
         notes.append("Beschikbaarheid afgeschermd: controleer de dagdelen met de regie.")
     if c.see_language:
@@ -342,8 +376,13 @@ def blockers(c: Candidate, jc: JobContext) -> tuple[tuple[Blocker, ...], tuple[s
             if level in LEVEL_ORDER and LEVEL_ORDER[level] < LEVEL_ORDER[required]:
                 found.append(Blocker(f"taal_{skill}", f"{required} {skill} nodig, nu {level}"))
     if c.see_work:
+        coming = dict(c.coming_certificates)
         for cert_id, name in job.certificates:
-            if cert_id not in c.certificates:
+            if cert_id in c.certificates:
+                continue
+            if cert_id in coming:
+                notes.append(certificate_coming_text(name, coming[cert_id]))
+            else:
                 found.append(Blocker(f"certificaat_{cert_id}", certificate_missing_text(name)))
         if job.driving_licence and c.driving_licence != "ja":
             if c.driving_licence == "nee":
@@ -403,10 +442,18 @@ def _sector(c: Candidate, jc: JobContext) -> Criterion:
 def _hours(c: Candidate, jc: JobContext) -> Criterion:
     hours = jc.job.hours
     capacity = source = None
+    lessons = c.class_hours if c.see_trajectory else 0
+    free = None
+    if c.see_trajectory and c.availability is not None:
+        free = max(0, round(len(c.availability) * HOURS_PER_DAGDEEL - lessons))
     if c.see_work and c.hours_wanted is not None:
         capacity, source = c.hours_wanted, "wil {} uur"
-    elif c.see_trajectory and c.availability is not None:
-        capacity, source = len(c.availability) * HOURS_PER_DAGDEEL, "beschikbaar ca. {} uur"
+        if free is not None and lessons and free < capacity:
+            capacity, source = free, f"wil {c.hours_wanted} uur, naast {fmt_hours(lessons)} uur les ca. {{}} uur vrij"
+    elif free is not None:
+        capacity, source = free, "beschikbaar ca. {} uur"
+        if lessons:
+            source = f"beschikbaar ca. {{}} uur naast {fmt_hours(lessons)} uur les"
     if hours is None:
         return Criterion("uren", 7, UNKNOWN, "Aantal uren van de plek onbekend")
     if capacity is None:
@@ -538,13 +585,16 @@ def _keys(c: Candidate, jc: JobContext) -> tuple:
     return (
         levels,
         (c.see_work, c.sector_interests),
-        (c.see_work, c.hours_wanted, c.see_trajectory, None if availability is None else len(availability)),
+        (c.see_work, c.hours_wanted, c.see_trajectory, None if availability is None else len(availability),
+         c.class_hours if c.see_trajectory else 0),
         (c.postcode, c.city, c.see_work, c.max_travel_km),
         (c.see_work, c.work_history, c.see_language, c.education_field),
         (c.see_work, c.dream_job, c.plan_b),
         (
             c.see_trajectory, c.phase, availability if job.days else None, c.see_language, levels, c.see_work,
             c.certificates if job.certificates else None, c.driving_licence if job.driving_licence else None,
+            c.coming_certificates if job.certificates else None,
+            c.class_dagdelen if job.days and c.see_trajectory else None,
             job.sector in c.excluded_sectors, job.kind in c.excluded_kinds,
         ),
     )
