@@ -14,12 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connections
+from django.db.models import Prefetch
 from django.http import Http404
 
 from koers.core import access
 from koers.core.codes import Category, Phase
 from koers.participants.models import WorkExperience
-from koers.work.models import Match, Opening, OpeningStatus, PostcodeArea, WorkProfile
+from koers.work.models import Match, Opening, OpeningStatus, Placement, PostcodeArea, WorkProfile
 from koers.work.queries.employers import NOT_FOUND
 from koers.work.rules.matching import (
     SKILLS,
@@ -44,7 +45,8 @@ def can_propose(grant) -> bool:
 
 
 def matches_for_participant(participant) -> list[Match]:
-    return list(participant.matches.select_related("opening__employer", "proposed_by"))
+    return list(participant.matches.select_related("opening__employer", "proposed_by").prefetch_related(
+        Prefetch("placements", queryset=Placement.objects.counting().order_by("-id"))))
 
 
 PROFILE_FIELDS = ("driving_licence", "max_travel_km", "hours_wanted", "excluded_sectors", "excluded_kinds", "notes")
