@@ -276,6 +276,7 @@ def _fillers():
         "plans:step_edit": step, "plans:agreement_add": lambda: version(True), "plans:agreement_edit": agreement,
         "casework:contact_detail": contact, "casework:contact_edit": contact, "casework:contact_delete": contact,
         "work:placement_detail": placement, "work:placement_term_add": placement, "work:placement_end": placement,
+        "work:placement_correct": placement, "work:placement_withdraw": placement,
         "work:check_in_record": check_in, "work:friction_add": placement, "work:aftercare_close": friction,
         "work:closure_detail": lambda: closure(None), "work:close_trajectory": without(phase="afgesloten"),
         "plans:start": without(plan_versions__isnull=False),
