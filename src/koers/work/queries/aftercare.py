@@ -15,16 +15,17 @@ The writes are in the services package (same module name)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 
+from koers.casework.queries import actions as action_queries
 from koers.core.access import Grant
-from koers.core.codes import Category
+from koers.core.codes import ActionStatus, Category, ContactKind
 from koers.plans.rules.leerroute import add_months
-from koers.work.models import AftercarePlan, Placement
+from koers.work.models import AftercarePlan, CheckInWith, Friction, Placement
 
 W = Category.WORK
 
@@ -86,6 +87,50 @@ class CheckInData:
     with_whom: str
     topics: list[str] = field(default_factory=list)
     notes: str = ""
+    #: How the check-in was held and how long it took: recorded as a contact (casework), so the contact clock
+    #: and the guidance hours count it. ``at`` is the time of day (None: now when held today, else noon).
+    channel: str = ContactKind.GESPREK
+    duration_minutes: int | None = 30
+    at: time | None = None
+    #: Open action items this check-in completes (the same event closed once).
+    close_action_ids: list[int] = field(default_factory=list)
+
+
+#: How a check-in was held (a contact kind); held together with participant and employer in person it is a
+#: driegesprek.
+CHANNELS = [(ContactKind.GESPREK, "Gesprek (op de werkplek of op kantoor)"), (ContactKind.TELEFOON, "Telefoon"),
+            (ContactKind.BERICHT, "WhatsApp / bericht")]
+
+
+def contact_kind(with_whom: str, channel: str) -> str:
+    if channel == ContactKind.GESPREK and with_whom == CheckInWith.SAMEN:
+        return ContactKind.DRIEGESPREK
+    return channel if channel in dict(CHANNELS) else ContactKind.GESPREK
+
+
+def held_at(done_on: date, at: time | None, now: datetime | None = None) -> datetime:
+    """When the check-in took place, as an aware datetime (for the contact)."""
+    now = timezone.localtime(now)
+    if at is None:
+        at = now.time().replace(second=0, microsecond=0) if done_on == now.date() else time(12, 0)
+    return timezone.make_aware(datetime.combine(done_on, at))
+
+
+def closable_action_items(user, participant, grant: Grant, placement: Placement) -> list:
+    """The participant's running action items this user may complete, with the ones that belong to this placement
+    first (escalated frictions, or an item naming aftercare or the employer) and marked ``suggested``."""
+    linked = set(Friction.objects.filter(plan__placement=placement, action_item__isnull=False)
+                 .values_list("action_item_id", flat=True))
+    employer = str(placement.employer).lower()
+    items = []
+    for item in action_queries.participant_action_items(participant, grant):
+        if item.status not in (ActionStatus.OPEN, ActionStatus.BEZIG) or not action_queries.can_change_status(
+                user, item):
+            continue
+        title = item.title.lower()
+        item.suggested = item.pk in linked or "nazorg" in title or employer in title
+        items.append(item)
+    return sorted(items, key=lambda i: (not i.suggested, i.due_date, i.pk))
 
 
 CHECK_IN_LABELS = {"done_on": "datum gesprek", "with_whom": "met wie", "topics": "onderwerpen", "notes": "notities"}

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from koers.casework.queries import contacts as contact_queries
 from koers.core import locking
 from koers.core.formtools import apply_errors
 from koers.core.http import post_text
@@ -26,7 +27,9 @@ def check_in_record(request, participant, grant, placement_id, check_in_id):
     check_in = next((c for c in plan.check_ins.all() if str(c.pk) == str(check_in_id)), None)
     if check_in is None:
         raise Http404("Nazorgmoment niet gevonden")
-    form = CheckInForm(request.POST or None, version=aftercare_services.check_in_version(check_in))
+    form = CheckInForm(request.POST or None, version=aftercare_services.check_in_version(check_in),
+                       action_items=aftercare_queries.closable_action_items(request.user, participant, grant,
+                                                                            placement))
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -38,7 +41,8 @@ def check_in_record(request, participant, grant, placement_id, check_in_id):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Nazorggesprek ‘{check_in.label}’ vastgelegd.")
+            messages.success(request, f"Nazorggesprek ‘{check_in.label}’ vastgelegd"
+                                      + (", ook als contact." if contact_queries.can_record(grant) else "."))
             return redirect("work:placement_detail", pk=participant.pk, placement_id=placement.pk)
     view_audit(request, participant, grant, "Formulier nazorggesprek")
     return render(request, "work/aftercare/check_in_form.html", {
