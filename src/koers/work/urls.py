@@ -46,6 +46,7 @@ urlpatterns = [
     path(P + "corrigeren/", placements_views.placement_correct, name="placement_correct"),
     path(P + "intrekken/", placements_views.placement_withdraw, name="placement_withdraw"),
     # aftercare
+    path("nazorg/", aftercare_views.check_ins_due, name="check_ins_due"),
     path(P + "nazorg/<int:check_in_id>/", aftercare_views.check_in_record, name="check_in_record"),
     path(P + "nazorg/nieuw/", aftercare_views.check_in_add, name="check_in_add"),
     path(P + "knelpunten/nieuw/", aftercare_views.friction_add, name="friction_add"),

@@ -68,6 +68,7 @@ NOT_PARTICIPANT_SCOPED: dict[str, str] = {
     "work:opening_create": "opening",
     "work:certificate_update": "catalogue", "work:opening_list": "openings", "work:opening_detail": "opening",
     "work:opening_update": "opening", "work:opening_matches": "candidates for an opening (list view)",
+    "work:check_ins_due": "the jobcoach's list of check-ins due (list view, audited per participant shown)",
     # Monitoring: programmes, aggregated reports, imports (audited as IMPORT) and pseudonymised research data.
     "monitoring:followups": "list", "monitoring:programmes": "programmes",
     "monitoring:programme_create": "programme", "monitoring:programme": "programme",

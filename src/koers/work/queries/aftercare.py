@@ -18,14 +18,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from koers.casework.queries import actions as action_queries
+from koers.core import access
 from koers.core.access import Grant
-from koers.core.codes import ActionStatus, Category, ContactKind
+from koers.core.codes import ActionStatus, Category, ContactKind, Role
 from koers.plans.rules.leerroute import add_months
-from koers.work.models import AftercarePlan, CheckInWith, Friction, Placement
+from koers.work.models import AftercarePlan, CheckIn, CheckInWith, Friction, Placement
 
 W = Category.WORK
 
@@ -145,3 +147,50 @@ class FinalTalkData:
     held_on: date
     with_whom: str
     summary: str
+
+
+# --- the jobcoach's list of check-ins due --------------------------------------------------------------------
+
+#: Check-ins planned up to this many days ahead are on the list (overdue ones always).
+DUE_AHEAD_DAYS = 14
+
+MINE, ORGANISATION = "mijn", "organisatie"
+SCOPES = {MINE: "Waar ik jobcoach ben", ORGANISATION: "Hele organisatie"}
+
+
+def does_aftercare(user) -> bool:
+    """Jobcoaches, and everyone who is the jobcoach of a placement with aftercare running (menu entry)."""
+    if not access.works_with_participants(user):
+        return False
+    return Role.JOBCOACH in user.role_codes or Placement.objects.counting().filter(
+        jobcoach=user, aftercare__ended_on__isnull=True).exists()
+
+
+def lands_on_check_ins(user) -> bool:
+    """The jobcoach's start page is the list of check-ins due (a regisseur keeps the caseload)."""
+    roles = user.role_codes
+    return access.works_with_participants(user) and Role.JOBCOACH in roles and Role.REGISSEUR not in roles
+
+
+def check_ins_due(user, *, scope: str = MINE, today: date | None = None) -> list[CheckIn]:
+    """Open check-ins planned up to ``DUE_AHEAD_DAYS`` ahead (overdue first, then by date) of running aftercare
+    of participants whose work data the user may see: where the user is the jobcoach (``mijn``), or of placements
+    coached or recorded by the user's organisation (``organisatie``). Withdrawn placements are left out; closed
+    trajectories are not: aftercare goes on after the closure. Two queries."""
+    today = today or timezone.localdate()
+    visible = access.visible_participants(user).filter(access.category_q(user, Category.WORK))
+    qs = CheckIn.objects.filter(
+        done_on__isnull=True, planned_on__lte=today + timedelta(days=DUE_AHEAD_DAYS), plan__ended_on__isnull=True,
+        plan__placement__withdrawn_at__isnull=True, plan__placement__participant__in=visible.values("pk"),
+    )
+    if scope == ORGANISATION and user.organisation_id:
+        qs = qs.filter(Q(plan__placement__jobcoach__organisation_id=user.organisation_id)
+                       | Q(plan__placement__organisation_id=user.organisation_id))
+    else:
+        qs = qs.filter(plan__placement__jobcoach=user)
+    rows = list(qs.select_related("plan__placement__participant", "plan__placement__employer",
+                                  "plan__placement__jobcoach").order_by("planned_on", "id"))
+    for c in rows:
+        c.late_days = (today - c.planned_on).days if c.planned_on < today else 0
+        c.in_days = (c.planned_on - today).days if c.planned_on > today else 0
+    return rows

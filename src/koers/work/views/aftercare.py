@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from koers.casework.queries import contacts as contact_queries
-from koers.core import locking
+from koers.core import access, audit, locking
+from koers.core.codes import Category
 from koers.core.formtools import apply_errors
 from koers.core.http import post_text
+from koers.core.models import AuditAction
 from koers.core.pages import participant_page
 from koers.work.forms.aftercare import CheckInForm, ExtraCheckInForm, FinalTalkForm, FrictionForm
 from koers.work.queries import aftercare as aftercare_queries
@@ -137,4 +139,20 @@ def aftercare_close(request, participant, grant, placement_id):
     return render(request, "work/aftercare/final_talk_form.html", {
         "nav": NAV, "p": participant, "grant": grant, "pl": placement, "form": form,
         "care": aftercare_queries.status(plan),
+    })
+
+
+def check_ins_due(request):
+    """The jobcoach's work of the day: aftercare check-ins due (overdue first), theirs or the organisation's."""
+    scope = request.GET.get("wie")
+    scope = scope if scope in aftercare_queries.SCOPES else aftercare_queries.MINE
+    rows = aftercare_queries.check_ins_due(request.user, scope=scope)
+    participants = {c.plan.placement.participant_id: c.plan.placement.participant for c in rows}
+    if participants:
+        grants = access.grants_for_page(request.user, participants.values())
+        audit.record_many(request.user, [(pid, Category.WORK, grants[pid].legal_basis) for pid in participants],
+                          AuditAction.LIST, detail="Nazorggesprekken die eraan komen", request=request)
+    return render(request, "work/aftercare/due.html", {
+        "nav": "aftercare", "rows": rows, "scope": scope, "scopes": aftercare_queries.SCOPES,
+        "overdue": sum(1 for c in rows if c.late_days), "ahead": aftercare_queries.DUE_AHEAD_DAYS,
     })
