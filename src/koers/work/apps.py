@@ -15,8 +15,7 @@ class WorkConfig(AppConfig):
         from koers.work.queries import placements as placement_queries
 
         alerts.register()
-        # The jobcoach lands on the check-ins due (before the caseload, order 10); the menu shows "Nazorg" to
-        # whoever coaches a placement with aftercare running.
+        # The jobcoach lands on the check-ins due (before the caseload, order 10) and has "Nazorg" in the menu.
         extensions.register_home("work:check_ins_due", aftercare_queries.lands_on_check_ins, order=5)
         extensions.register_menu("does_aftercare", aftercare_queries.does_aftercare)
         panels.register("placement_panel", "work/placements/_panel.html", order=40,

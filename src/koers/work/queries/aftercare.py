@@ -159,11 +159,9 @@ SCOPES = {MINE: "Waar ik jobcoach ben", ORGANISATION: "Hele organisatie"}
 
 
 def does_aftercare(user) -> bool:
-    """Jobcoaches, and everyone who is the jobcoach of a placement with aftercare running (menu entry)."""
-    if not access.works_with_participants(user):
-        return False
-    return Role.JOBCOACH in user.role_codes or Placement.objects.counting().filter(
-        jobcoach=user, aftercare__ended_on__isnull=True).exists()
+    """Jobcoaches see "Nazorg" in the menu (by role, no query on every page; a regisseur finds overdue check-ins
+    as signals on the caseload and can open the list at /werk/nazorg/)."""
+    return access.works_with_participants(user) and Role.JOBCOACH in user.role_codes
 
 
 def lands_on_check_ins(user) -> bool:

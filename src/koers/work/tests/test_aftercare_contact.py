@@ -161,7 +161,7 @@ def test_the_jobcoach_lands_on_the_check_ins_due_overdue_first(world, client_for
     first = p.aftercare.check_ins.order_by("planned_on").first()
     assert reverse("work:check_in_record", kwargs={"pk": world.participant.pk, "placement_id": p.pk,
                                                    "check_in_id": first.pk}) in page
-    # A regisseur keeps the caseload as start page; the menu shows "Nazorg" to a regisseur who is a jobcoach.
+    # A regisseur keeps the caseload as start page.
     regisseur_home = client_for(world.regisseur).get(reverse("home"))
     assert regisseur_home["Location"] != reverse("work:check_ins_due")
 
