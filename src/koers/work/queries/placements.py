@@ -8,6 +8,9 @@ regie organisation's regisseur always may); everyone else gets 404, as for a par
   phase moved to *nazorg* (``participants.services.file.set_phase``). A match becomes *geplaatst*.
 - ``add_term`` — an extension or change (more hours, a new contract) is a new ``PlacementTerm``; the current terms
   are the newest. ``end_placement`` records the end date and reason.
+- ``correct_placement`` — what was entered wrongly (dates, title, the current hours) is corrected in place, under the
+  optimistic lock; ``withdraw_placement`` keeps a placement recorded by mistake with its reason but counts it nowhere
+  (``Placement.objects.counting()``).
 
 Bad input is refused with a Dutch message per field (``ValidationError``); nothing is saved then.
 
