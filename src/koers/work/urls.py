@@ -43,7 +43,10 @@ urlpatterns = [
     path(P, placements_views.placement_detail, name="placement_detail"),
     path(P + "afspraken/", placements_views.term_add, name="placement_term_add"),
     path(P + "beeindigen/", placements_views.placement_end, name="placement_end"),
+    path(P + "corrigeren/", placements_views.placement_correct, name="placement_correct"),
+    path(P + "intrekken/", placements_views.placement_withdraw, name="placement_withdraw"),
     # aftercare
+    path("nazorg/", aftercare_views.check_ins_due, name="check_ins_due"),
     path(P + "nazorg/<int:check_in_id>/", aftercare_views.check_in_record, name="check_in_record"),
     path(P + "nazorg/nieuw/", aftercare_views.check_in_add, name="check_in_add"),
     path(P + "knelpunten/nieuw/", aftercare_views.friction_add, name="friction_add"),

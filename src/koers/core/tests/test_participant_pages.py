@@ -68,6 +68,7 @@ NOT_PARTICIPANT_SCOPED: dict[str, str] = {
     "work:opening_create": "opening",
     "work:certificate_update": "catalogue", "work:opening_list": "openings", "work:opening_detail": "opening",
     "work:opening_update": "opening", "work:opening_matches": "candidates for an opening (list view)",
+    "work:check_ins_due": "the jobcoach's list of check-ins due (list view, audited per participant shown)",
     # Monitoring: programmes, aggregated reports, imports (audited as IMPORT) and pseudonymised research data.
     "monitoring:followups": "list", "monitoring:programmes": "programmes",
     "monitoring:programme_create": "programme", "monitoring:programme": "programme",
@@ -277,6 +278,7 @@ def _fillers():
         "plans:step_edit": step, "plans:agreement_add": lambda: version(True), "plans:agreement_edit": agreement,
         "casework:contact_detail": contact, "casework:contact_edit": contact, "casework:contact_delete": contact,
         "work:placement_detail": placement, "work:placement_term_add": placement, "work:placement_end": placement,
+        "work:placement_correct": placement, "work:placement_withdraw": placement,
         "work:check_in_record": check_in, "work:friction_add": placement, "work:aftercare_close": friction,
         "work:closure_detail": lambda: closure(None), "work:close_trajectory": without(phase="afgesloten"),
         "plans:start": without(plan_versions__isnull=False),

@@ -59,7 +59,7 @@ def load_records(participant_id) -> Records | None:
         return None
     closure = Closure.objects.filter(participant_id=participant_id).order_by("-closed_on", "-id").first()
     placements = list(
-        Placement.objects.filter(participant_id=participant_id).select_related("employer")
+        Placement.objects.counting().filter(participant_id=participant_id).select_related("employer")
         .prefetch_related(Prefetch("terms", queryset=PlacementTerm.objects.order_by("effective_from", "id")))
         .order_by("start_date", "id")
     )

@@ -73,7 +73,7 @@ def refresh_prefill(participant_id) -> int:
     if not open_ones:
         return 0
     placements = list(
-        Placement.objects.filter(participant_id=participant_id).select_related("employer")
+        Placement.objects.counting().filter(participant_id=participant_id).select_related("employer")
         .prefetch_related(Prefetch("terms", queryset=PlacementTerm.objects.order_by("effective_from", "id")))
     )
     changed = []

@@ -9,22 +9,49 @@ from django.utils import timezone
 from koers.core.locking import VersionedFormMixin
 from koers.work.forms.placements import date_field
 from koers.work.models import CheckInWith, Topic
-from koers.work.queries.aftercare import CheckInData, FinalTalkData
+from koers.work.queries.aftercare import CHANNELS, CheckInData, FinalTalkData
 
 
 class CheckInForm(VersionedFormMixin, forms.Form):
     done_on = date_field("Datum gesprek", initial=timezone.localdate)
+    at = forms.TimeField(label="Tijd", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                         help_text="Leeg: nu (vandaag) of 12:00.",
+                         error_messages={"invalid": "Vul een tijd in, bijvoorbeeld 14:30."})
     with_whom = forms.ChoiceField(label="Met wie", choices=CheckInWith.choices, widget=forms.RadioSelect,
                                   error_messages={"required": "Kies met wie het gesprek was."})
+    channel = forms.ChoiceField(label="Hoe", choices=CHANNELS, initial=CHANNELS[0][0], widget=forms.RadioSelect,
+                                help_text="Samen met deelnemer en werkgever in gesprek is een driegesprek.",
+                                error_messages={"required": "Kies hoe het gesprek ging."})
+    duration_minutes = forms.IntegerField(
+        label="Duur (minuten)", initial=30, min_value=1, max_value=600,
+        widget=forms.NumberInput(attrs={"class": "input--short", "inputmode": "numeric"}),
+        help_text="Telt mee als contact en begeleidingsuren.",
+        error_messages={"required": "Vul de duur in minuten in.", "invalid": "Vul een aantal minuten in.",
+                        "min_value": "Vul een duur in van 1 tot en met 600 minuten.",
+                        "max_value": "Vul een duur in van 1 tot en met 600 minuten."})
     topics = forms.MultipleChoiceField(label="Onderwerpen", choices=Topic.choices, required=False,
                                        widget=forms.CheckboxSelectMultiple)
     notes = forms.CharField(label="Verslag", widget=forms.Textarea(attrs={"rows": 4}),
                             help_text="Hoe gaat het, wat is afgesproken? Geen medische details.",
                             error_messages={"required": "Schrijf kort op hoe het gaat en wat er is afgesproken."})
+    close_action_ids = forms.TypedMultipleChoiceField(
+        label="Dit gesprek rondt ook af", coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Open actiepunten die met dit gesprek klaar zijn. Ze krijgen de status afgerond.")
+
+    def __init__(self, *args, action_items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        items = list(action_items)
+        self.fields["close_action_ids"].choices = [
+            (i.pk, f"{i.title} (uiterlijk {i.due_date:%d-%m-%Y})") for i in items]
+        self.fields["close_action_ids"].initial = [i.pk for i in items if getattr(i, "suggested", False)]
+        if not items:
+            del self.fields["close_action_ids"]
 
     def to_data(self) -> CheckInData:
         c = self.cleaned_data
-        return CheckInData(c["done_on"], c["with_whom"], c.get("topics") or [], c["notes"])
+        return CheckInData(c["done_on"], c["with_whom"], c.get("topics") or [], c["notes"],
+                           channel=c["channel"], duration_minutes=c.get("duration_minutes"), at=c.get("at"),
+                           close_action_ids=list(c.get("close_action_ids") or []))
 
 
 class ExtraCheckInForm(forms.Form):

@@ -39,6 +39,9 @@ class ClosureForm(forms.Form):
                                                 empty_label="Kies de plaatsing…")
     employer_advice = forms.CharField(label="Voor de werkgever: wat werkt, en de afspraken", required=False,
                                       widget=forms.Textarea(attrs={"rows": 4}))
+    kept_reason = forms.CharField(label="Waarom loopt de plaatsing door na het afsluiten?", required=False,
+                                  max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text="Verplicht als een plaatsing doorloopt. De nazorg loopt gewoon door.")
 
     def __init__(self, *args, running, placements, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,15 +51,18 @@ class ClosureForm(forms.Form):
         self.decision_rows = []
         for p in running:
             prefix = f"placement_{p.pk}"
+            later = p.start_date > timezone.localdate()
             self.fields[f"{prefix}_decision"] = forms.ChoiceField(
-                label=f"{p.job_title} bij {p.employer}", choices=DECISIONS, widget=forms.RadioSelect, required=False)
+                label=f"{p.job_title} bij {p.employer}" + (f" (begint op {p.start_date:%d-%m-%Y})" if later else ""),
+                choices=DECISIONS[1:] if later else DECISIONS, widget=forms.RadioSelect, required=False,
+                initial=closure_queries.KEEP if later else None)
             self.fields[f"{prefix}_ended_on"] = forms.DateField(
                 label="Einddatum", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS)
             self.fields[f"{prefix}_reason"] = forms.ChoiceField(
                 label="Reden", required=False, choices=EndReason.choices, initial=EndReason.TRAJECT_AFGESLOTEN)
             self.decision_rows.append({
                 "placement": p, "decision": self[f"{prefix}_decision"], "ended_on": self[f"{prefix}_ended_on"],
-                "reason": self[f"{prefix}_reason"], "key": prefix,
+                "reason": self[f"{prefix}_reason"], "key": prefix, "later": later,
             })
 
     def to_data(self) -> ClosureData:
@@ -74,5 +80,5 @@ class ClosureForm(forms.Form):
             summary=c.get("summary", ""), employer_advice=c.get("employer_advice", ""),
             employer_placement_id=c["employer_placement"].pk if c.get("employer_placement") else None,
             employer_consent=bool(c.get("employer_consent")), employer_consent_on=c.get("employer_consent_on"),
-            decisions=decisions,
+            decisions=decisions, kept_reason=c.get("kept_reason", ""),
         )

@@ -7,9 +7,14 @@ from django import forms
 from django.utils import timezone
 
 from koers.core.codes import ContractType, PlacementKind
+from koers.core.locking import VersionedFormMixin
 from koers.participants.forms.file import DATE_INPUT
 from koers.work.models import EndReason, Scheme
-from koers.work.queries.placements import PlacementData, TermData
+from koers.work.queries.placements import CorrectionData, PlacementData, TermData
+
+#: Kinds of placement that come without a paid contract: from a proposal the contract type follows the kind.
+UNPAID_KINDS = frozenset({PlacementKind.PROEFPLAATSING, PlacementKind.WERKERVARINGSPLAATS, PlacementKind.STAGE,
+                          PlacementKind.VRIJWILLIGERSWERK, PlacementKind.DAGBESTEDING})
 
 DATE_ERRORS = {"invalid": "Vul een geldige datum in, bijvoorbeeld 31-12-2025."}
 
@@ -83,6 +88,7 @@ class PlacementForm(TermFields):
             initial.update({
                 "employer": opening.employer_id, "opening": opening.pk, "kind": opening.kind,
                 "job_title": opening.title, "hours_per_week": opening.hours_per_week,
+                "contract_type": ContractType.GEEN if opening.kind in UNPAID_KINDS else "",
                 "start_date": opening.start_date if opening.start_date and opening.start_date >= timezone.localdate()
                 else timezone.localdate(),
             })
@@ -118,3 +124,30 @@ class EndForm(forms.Form):
                                    error_messages={"required": "Kies de reden waarom de plaatsing eindigt."})
     end_note = forms.CharField(label="Toelichting", required=False, max_length=500,
                                widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CorrectionForm(VersionedFormMixin, forms.Form):
+    """Correct what was entered wrongly; the version covers the values as loaded (optimistic locking)."""
+
+    job_title = forms.CharField(label="Functie", max_length=200,
+                                error_messages={"required": "Vul de functie in, bijvoorbeeld ‘productiemedewerker’."})
+    start_date = date_field("Startdatum")
+    probation_end = date_field("Einde proeftijd", required=False)
+    hours_per_week = _hours_field()
+    contract_end = date_field("Einddatum contract of afspraak", required=False,
+                              help_text="Leeg bij een vast contract.")
+
+    field_order = ["job_title", "start_date", "probation_end", "hours_per_week", "contract_end"]
+
+    def to_data(self) -> CorrectionData:
+        c = self.cleaned_data
+        return CorrectionData(c["job_title"], c["start_date"], c.get("probation_end"), c.get("hours_per_week"),
+                              c.get("contract_end"))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Waarom wordt de plaatsing ingetrokken?", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Bijvoorbeeld: per vergissing vastgelegd, of de werkgever zag af van de plaatsing vóór de start.",
+        error_messages={"required": "Schrijf op waarom de plaatsing wordt ingetrokken."},
+    )

@@ -91,6 +91,12 @@ class Topic(models.TextChoices):
     TAAL = "taal", "Taal op de werkvloer"
 
 
+class PlacementQuerySet(models.QuerySet):
+    def counting(self):
+        """Placements that count (for phase, signals, closure and monitoring): not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class Placement(models.Model):
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.CASCADE, related_name="placements"
@@ -130,6 +136,15 @@ class Placement(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # A placement entered by mistake (or that never started) is withdrawn, not deleted: the history stays, but it
+    # no longer counts as a placement anywhere (phase, signals, closure, monitoring).
+    withdrawn_at = models.DateTimeField("ingetrokken op", null=True, blank=True)
+    withdrawn_reason = models.CharField("reden intrekken", max_length=500, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    objects = PlacementQuerySet.as_manager()
 
     class Meta:
         verbose_name = "plaatsing"
@@ -147,6 +162,10 @@ class Placement(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | ~Q(end_reason=""), name="placement_end_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawn_reason=""),
+                name="placement_withdrawn_has_reason",
             ),
         ]
 
@@ -167,7 +186,11 @@ class Placement(models.Model):
 
     def is_open(self, on=None) -> bool:
         on = on or timezone.localdate()
-        return self.ended_on is None or self.ended_on > on
+        return not self.is_withdrawn and (self.ended_on is None or self.ended_on > on)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class PlacementTerm(models.Model):
@@ -263,6 +286,11 @@ class CheckIn(models.Model):
     organisation = models.ForeignKey(
         "core.Organisation", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # The contact this check-in was recorded as (casework): the contact clock and guidance hours count it.
+    contact = models.ForeignKey(
+        "casework.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="contactmoment",
+    )
 
     class Meta:
         verbose_name = "nazorgmoment"
@@ -336,6 +364,7 @@ class Closure(models.Model):
     placements_kept = models.ManyToManyField(
         Placement, blank=True, related_name="kept_at_closures", verbose_name="plaatsingen die doorlopen"
     )
+    kept_reason = models.CharField("waarom plaatsingen doorlopen", max_length=500, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

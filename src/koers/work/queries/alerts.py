@@ -1,7 +1,7 @@
 """Caseload alert providers of placements and aftercare (*signalen*; registered with the alert engine,
 ``casework.queries.alerts``, in ``WorkConfig.ready``).
 
-Codes (category ``werk``; closed trajectories get none):
+Codes (category ``werk``; closed trajectories get only the aftercare ones: aftercare goes on after the closure):
 
 ``contract_loopt_af``      the current terms' contract (or agreed) end date is within ``ENDING_DAYS`` (28) days —
                            on day 28 before it the signal shows, on day 29 not yet — or has passed while the
@@ -23,12 +23,13 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
 
-from koers.casework.queries import alerts
+from koers.casework.queries import alerts, caseload
 from koers.casework.queries.alerts import ATTENTION, INFO, URGENT, Batch, Signal
 from koers.core.codes import Category, PlacementKind
 from koers.plans.rules.leerroute import add_months
-from koers.work.models import AftercarePlan, PlacementTerm
+from koers.work.models import AftercarePlan, CheckIn, PlacementTerm
 from koers.work.queries.placements import format_hours
 
 ENDING_DAYS = 28
@@ -59,7 +60,8 @@ def placement_terms(batch: Batch) -> Iterable[Signal]:
     """Contract and probation ending, trial placements running too long, hours dropping: one query."""
     today = batch.today
     rows = (
-        PlacementTerm.objects.filter(placement__participant_id__in=batch.active_ids)
+        PlacementTerm.objects.filter(placement__participant_id__in=batch.active_ids,
+                                     placement__withdrawn_at__isnull=True)
         .filter(Q(placement__ended_on__isnull=True) | Q(placement__ended_on__gt=today))
         .values_list("placement_id", "placement__participant_id", "placement__kind", "placement__job_title",
                      "placement__start_date", "placement__probation_end", "placement__employer__name",
@@ -131,10 +133,13 @@ def placement_terms(batch: Batch) -> Iterable[Signal]:
 
 
 def aftercare(batch: Batch) -> Iterable[Signal]:
-    """Overdue check-ins and plans with nothing left but the eindgesprek: one query."""
+    """Overdue check-ins and plans with nothing left but the eindgesprek: one query. Aftercare goes on after the
+    trajectory is closed, so these signals are computed for closed participants too (they stay on the caseload
+    while a check-in is overdue: ``closed_with_overdue_check_in``)."""
     today = batch.today
     rows = (
-        AftercarePlan.objects.filter(placement__participant_id__in=batch.active_ids, ended_on__isnull=True)
+        AftercarePlan.objects.filter(placement__participant_id__in=list(batch.by_id), ended_on__isnull=True,
+                                     placement__withdrawn_at__isnull=True)
         .annotate(
             pending=Count("check_ins", filter=Q(check_ins__done_on__isnull=True)),
             overdue=Count("check_ins", filter=Q(check_ins__done_on__isnull=True, check_ins__planned_on__lt=today)),
@@ -169,7 +174,17 @@ def aftercare(batch: Batch) -> Iterable[Signal]:
             )
 
 
+def closed_with_overdue_check_in(today=None) -> Q:
+    """Participants of a closed trajectory whose aftercare still has an overdue check-in (kept on the caseload)."""
+    today = today or timezone.localdate()
+    overdue = CheckIn.objects.filter(done_on__isnull=True, planned_on__lt=today, plan__ended_on__isnull=True,
+                                     plan__placement__withdrawn_at__isnull=True)
+    return Q(pk__in=overdue.values("plan__placement__participant_id"))
+
+
 def register() -> None:
+    if closed_with_overdue_check_in not in caseload.CLOSED_KEPT:
+        caseload.CLOSED_KEPT.append(closed_with_overdue_check_in)
     alerts.register(placement_terms, codes={k: CODES[k] for k in (
         "contract_loopt_af", "proeftijd_loopt_af", "proefplaatsing_te_lang", "uren_gedaald")})
     alerts.register(aftercare, codes={k: CODES[k] for k in ("nazorg_te_laat", "nazorg_afronden")})

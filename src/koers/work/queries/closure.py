@@ -16,9 +16,11 @@ the order of the code list (``Outcome``):
   at all → ``onbekend``.
 
 The regisseur confirms or chooses another outcome (both are stored). ``voortijdige_uitval`` needs a dropout reason
-(``reden_uitval``), ``onbekend`` a note on what was tried. Placements still running must each be ended (date and
-reason) or explicitly kept running, and open aftercare must first be closed with its eindgesprek: otherwise the
-closing is refused with a message naming them. Closing moves the phase to *afgesloten*.
+(``reden_uitval``), ``onbekend`` a note on what was tried. Placements still running (or starting later) must each be
+ended (date and reason) or explicitly kept running with a recorded reason (``kept_reason``); otherwise the closing
+is refused with a message naming them. A placement that starts after the closing date can only be kept (or
+withdrawn beforehand). Aftercare is not a condition: it usually runs 6–12 months and goes on after the closure,
+its check-ins stay due (signals, the jobcoach's list). Closing moves the phase to *afgesloten*.
 
 Who: the regisseur of the regie organisation (everyone else: 404). The closure is trajectory data; a dropout reason
 on health is special-category data.
@@ -30,7 +32,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -113,32 +114,40 @@ def placement_outcome(placement: Placement, contract_type: str) -> str:
 
 def propose(participant: Participant, *, on: date | None = None, ending: set[int] | frozenset = frozenset()
             ) -> Proposal:
-    """The outcome the records point to on ``on`` (placements in ``ending`` count as ended). Three queries."""
+    """The outcome the records point to on ``on`` (placements in ``ending`` count as ended). Three queries.
+
+    A placement or enrolment that starts after ``on`` counts as well: the job or the course has been found and
+    agreed (closing "around" a placement that starts next month still ends in that job). Withdrawn placements do
+    not count."""
     on = on or timezone.localdate()
     found: list[tuple[str, str]] = []
-    open_placements = [
-        p for p in Placement.objects.filter(participant=participant, start_date__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on)).select_related("employer").prefetch_related("terms")
-        if p.pk not in ending
-    ]
+    placements = list(
+        Placement.objects.counting().filter(participant=participant).select_related("employer")
+        .prefetch_related("terms")
+    )
+    open_placements = [p for p in placements
+                       if p.pk not in ending and (p.ended_on is None or p.ended_on > on)]
     for p in open_placements:
         term = placement_queries.current_term(p)
         outcome = placement_outcome(p, term.contract_type if term else "")
         hours = f", {placement_queries.format_hours(term.hours_per_week)} uur per week" if term else ""
-        found.append((outcome, f"lopende plaatsing {p.get_kind_display().lower()}: {p.job_title} bij "
-                               f"{p.employer} sinds {_d(p.start_date)}{hours}"))
+        since = f"begint op {_d(p.start_date)}" if p.start_date > on else f"sinds {_d(p.start_date)}"
+        found.append((outcome, f"{'geplande' if p.start_date > on else 'lopende'} plaatsing "
+                               f"{p.get_kind_display().lower()}: {p.job_title} bij {p.employer} {since}{hours}"))
     enrolments = list(
-        Enrolment.objects.filter(participant=participant, start_date__lte=on)
+        Enrolment.objects.filter(participant=participant)
         .select_related("activity", "activity__provider").order_by("-end_date", "-start_date", "-id")
     )
     for e in enrolments:
         running = e.status in RUNNING and (e.end_date is None or e.end_date >= on)
         if not running:
             continue
+        later = f" (start {_d(e.start_date)})" if e.start_date > on else ""
         if e.activity.provider.kind == OrganisationKind.ONDERWIJS:
-            found.append((Outcome.REGULIERE_OPLEIDING, f"ingeschreven bij {e.activity.provider}: {e.activity.title}"))
+            found.append((Outcome.REGULIERE_OPLEIDING,
+                          f"inschrijving bij {e.activity.provider}: {e.activity.title}{later}"))
         elif e.activity.kind in ACTIVITY_OUTCOME:
-            found.append((ACTIVITY_OUTCOME[e.activity.kind], f"lopende activiteit: {e.activity.title}"))
+            found.append((ACTIVITY_OUTCOME[e.activity.kind], f"lopende activiteit: {e.activity.title}{later}"))
     if found:
         outcome, why = min(found, key=lambda f: ORDER[f[0]])
         return Proposal(outcome, f"Voorstel op grond van de {why}.")
@@ -150,18 +159,25 @@ def propose(participant: Participant, *, on: date | None = None, ending: set[int
                         f"Voorstel op grond van de afgeronde cursus {certificate.activity.title}; er loopt geen "
                         "plaatsing of opleiding.")
     last_ended = max(ended_enrolments, key=lambda e: (e.end_date or date.min, e.id), default=None)
-    last_placement = (Placement.objects.filter(participant=participant).exclude(ended_on__isnull=True)
-                      .order_by("-ended_on", "-id").first())
+    ended_placements = [p for p in placements if p not in open_placements]
+    last_placement = max(ended_placements, key=lambda p: (p.ended_on or on, p.id), default=None)
     if last_ended is not None and last_ended.status == EnrolmentStatus.UITGEVALLEN and (
-        last_placement is None or (last_ended.end_date or date.min) >= last_placement.ended_on
+        last_placement is None or (last_ended.end_date or date.min) >= (last_placement.ended_on or on)
     ):
         return Proposal(Outcome.VOORTIJDIGE_UITVAL,
                         f"Voorstel op grond van de uitval bij {last_ended.activity.title}"
                         + (f" op {_d(last_ended.end_date)}" if last_ended.end_date else "")
                         + "; er loopt geen plaatsing of opleiding.",
                         dropout_reason=last_ended.dropout_reason)
-    if enrolments or last_placement is not None:
-        return Proposal(Outcome.GEEN_WERK, "Er loopt geen plaatsing, opleiding of werkervaring meer.")
+    if enrolments or placements:
+        what = []
+        if placements:
+            what.append(f"{len(placements)} plaatsing{'' if len(placements) == 1 else 'en'}")
+        if enrolments:
+            what.append(f"{len(enrolments)} activiteit{'' if len(enrolments) == 1 else 'en'}")
+        return Proposal(Outcome.GEEN_WERK,
+                        f"Er {'is' if len(placements) + len(enrolments) == 1 else 'zijn'} {' en '.join(what)} "
+                        "vastgelegd, maar er loopt geen plaatsing, opleiding of werkervaring meer.")
     return Proposal(Outcome.ONBEKEND, "Er zijn geen plaatsingen of activiteiten vastgelegd.")
 
 
@@ -186,15 +202,12 @@ class ClosureData:
     employer_consent: bool = False
     employer_consent_on: date | None = None
     decisions: dict[int, PlacementDecision] = field(default_factory=dict)
+    kept_reason: str = ""
 
 
 def require_regisseur(grant: Grant) -> None:
     if not grant.is_regisseur:
         raise Http404("Pagina niet gevonden")
-
-
-def blocking_aftercare(participant: Participant) -> list:
-    return placement_queries.open_aftercare(participant)
 
 
 def check(participant: Participant, data: ClosureData, *, today: date) -> dict[str, str]:
@@ -222,17 +235,22 @@ def check(participant: Participant, data: ClosureData, *, today: date) -> dict[s
         d = data.decisions.get(p.pk)
         if d is None or d.action != END:
             continue
+        if p.start_date > data.closed_on:
+            errors[f"placement_{p.pk}"] = (
+                f"{p.job_title} bij {p.employer} begint pas op {_d(p.start_date)}: beëindigen kan niet. Kies "
+                "‘loopt door na het afsluiten’, of trek de plaatsing in als die niet doorgaat."
+            )
+            continue
         problems = placement_queries.check_end(p, d.ended_on, d.reason, today=today)
         if not problems and d.ended_on > data.closed_on:
             problems["ended_on"] = "De plaatsing moet uiterlijk op de datum van afsluiten eindigen."
         if problems:
             errors[f"placement_{p.pk}"] = f"{p.job_title} bij {p.employer}: " + " ".join(problems.values())
-    plans = blocking_aftercare(participant)
-    if plans:
-        names = "; ".join(str(plan.placement.employer) for plan in plans)
-        errors["aftercare"] = (
-            f"De nazorg loopt nog ({names}). Nazorg eindigt met een eindgesprek: leg dat eerst vast bij de "
-            "plaatsing, dan kunt u het traject afsluiten."
+    kept = [p for p in running if data.decisions.get(p.pk) is not None and data.decisions[p.pk].action == KEEP]
+    if kept and not (data.kept_reason or "").strip():
+        errors["kept_reason"] = (
+            "Schrijf op waarom de plaatsing doorloopt na het afsluiten, bijvoorbeeld ‘betaald werk gevonden; de "
+            "nazorg loopt door’."
         )
     if data.outcome not in Outcome.values:
         errors["outcome"] = "Kies de uitstroom."

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connections
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ from koers.activities.rules.schedule import monday_of, slot_dagdelen
 from koers.core import access
 from koers.core.codes import Category, Phase
 from koers.participants.models import WorkExperience
-from koers.work.models import Certificate, Match, Opening, OpeningStatus, PostcodeArea, WorkProfile
+from koers.work.models import Certificate, Match, Opening, OpeningStatus, Placement, PostcodeArea, WorkProfile
 from koers.work.queries.employers import NOT_FOUND
 from koers.work.rules.matching import (
     SKILLS,
@@ -51,7 +51,8 @@ def can_propose(grant) -> bool:
 
 
 def matches_for_participant(participant) -> list[Match]:
-    return list(participant.matches.select_related("opening__employer", "proposed_by"))
+    return list(participant.matches.select_related("opening__employer", "proposed_by").prefetch_related(
+        Prefetch("placements", queryset=Placement.objects.counting().order_by("-id"))))
 
 
 PROFILE_FIELDS = ("driving_licence", "max_travel_km", "hours_wanted", "excluded_sectors", "excluded_kinds", "notes")

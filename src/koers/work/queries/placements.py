@@ -8,6 +8,9 @@ regie organisation's regisseur always may); everyone else gets 404, as for a par
   phase moved to *nazorg* (``participants.services.file.set_phase``). A match becomes *geplaatst*.
 - ``add_term`` — an extension or change (more hours, a new contract) is a new ``PlacementTerm``; the current terms
   are the newest. ``end_placement`` records the end date and reason.
+- ``correct_placement`` — what was entered wrongly (dates, title, the current hours) is corrected in place, under the
+  optimistic lock; ``withdraw_placement`` keeps a placement recorded by mistake with its reason but counts it nowhere
+  (``Placement.objects.counting()``).
 
 Bad input is refused with a Dutch message per field (``ValidationError``); nothing is saved then.
 
@@ -143,10 +146,35 @@ def duration_days(placement: Placement, today: date | None = None) -> int:
     return max(0, (end - placement.start_date).days)
 
 
+def start_label(placement: Placement, today: date | None = None) -> str:
+    """How long the placement runs, or when it begins: "(12 dagen)", "begint over 5 dagen", "begint op 1-9-2026"
+    (never "(0 dagen)" for a job that has not started)."""
+    today = today or timezone.localdate()
+    if placement.start_date > today:
+        left = (placement.start_date - today).days
+        if left == 1:
+            return "begint morgen"
+        if left <= 30:
+            return f"begint over {left} dagen"
+        return f"begint op {_d(placement.start_date)}"
+    if placement.start_date == today and placement.ended_on is None:
+        return "begint vandaag"
+    days = duration_days(placement, today)
+    return "1 dag" if days == 1 else f"{days} dagen"
+
+
+def status_label(placement: Placement, today: date | None = None) -> str:
+    """The badge of an open placement: "loopt", or when it has not started yet, when it begins."""
+    today = today or timezone.localdate()
+    return start_label(placement, today) if placement.start_date > today else "loopt"
+
+
 def open_placements(participant: Participant, on: date | None = None) -> list[Placement]:
+    """Placements that count and have not ended on ``on`` (including those starting later)."""
     on = on or timezone.localdate()
     return list(
-        Placement.objects.filter(participant=participant).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+        Placement.objects.counting().filter(participant=participant)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
         .select_related("employer").order_by("start_date", "id")
     )
 
@@ -203,6 +231,7 @@ def panel(participant: Participant, grant: Grant, *, today: date | None = None) 
         plan = getattr(placement, "aftercare", None)
         items.append({
             "placement": placement, "term": term, "open": placement.is_open(today),
+            "runs": status_label(placement, today),
             "aftercare": aftercare_queries.status(plan, today) if plan else None,
         })
     return {"items": items, "can_change": can_change(grant), "p": participant,
@@ -300,6 +329,71 @@ def check_placement(participant: Participant, data: PlacementData, *, staff_ids:
     return errors
 
 
+@dataclass
+class CorrectionData:
+    """A correction of what was entered wrongly: the placement's dates and title, and the current terms' hours and
+    end date (a correction, not a change: no new terms row)."""
+
+    job_title: str
+    start_date: date | None
+    probation_end: date | None
+    hours_per_week: Decimal | None
+    contract_end: date | None = None
+
+
+CORRECTION_LABELS = {"job_title": "functie", "start_date": "startdatum", "probation_end": "einde proeftijd",
+                     "hours_per_week": "uren per week", "contract_end": "einddatum contract of afspraak"}
+
+
+def correction_values(placement: Placement) -> dict:
+    """What a correction edits, as it is now (the version the form carries covers these)."""
+    term = current_term(placement)
+    return {"job_title": placement.job_title, "start_date": placement.start_date,
+            "probation_end": placement.probation_end,
+            "hours_per_week": format_hours(term.hours_per_week) if term else None,
+            "contract_end": term.contract_end if term else None}
+
+
+def check_correction(placement: Placement, data: CorrectionData) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not (data.job_title or "").strip():
+        errors["job_title"] = "Vul de functie in, bijvoorbeeld ‘productiemedewerker’."
+    if data.start_date is None:
+        errors["start_date"] = "Vul de startdatum in."
+        return errors
+    terms = sorted(placement.terms.all(), key=lambda t: (t.effective_from, t.id))
+    later = [t for t in terms[1:] if t.effective_from < data.start_date]
+    if later:
+        errors["start_date"] = (
+            f"Er zijn afspraken vastgelegd vanaf {_d(later[0].effective_from)}; de startdatum kan niet later liggen."
+        )
+    if placement.ended_on is not None and placement.ended_on < data.start_date:
+        errors["start_date"] = f"De plaatsing is beëindigd op {_d(placement.ended_on)}; de start kan niet later liggen."
+    plan = getattr(placement, "aftercare", None)
+    held = sorted(c.done_on for c in plan.check_ins.all() if c.done_on) if plan else []
+    if held and held[0] < data.start_date:
+        errors["start_date"] = (
+            f"Er is al een nazorggesprek vastgelegd op {_d(held[0])}; de startdatum kan niet later liggen."
+        )
+    if data.probation_end is not None and data.probation_end < data.start_date:
+        errors["probation_end"] = (
+            f"Het einde van de proeftijd ({_d(data.probation_end)}) ligt vóór de start ({_d(data.start_date)})."
+        )
+    term = terms[-1] if terms else None
+    if term is not None:
+        begin = data.start_date if term is terms[0] else term.effective_from
+        check = check_term(TermData(begin, term.contract_type, data.hours_per_week, data.contract_end),
+                           start=data.start_date, kind=placement.kind)
+        errors.update({k: v for k, v in check.items() if k in ("hours_per_week", "contract_end")})
+    return errors
+
+
+MSG_WITHDRAW_REASON = (
+    "Schrijf op waarom de plaatsing wordt ingetrokken, bijvoorbeeld ‘verkeerde deelnemer gekozen’ of ‘werkgever "
+    "zag af van de plaatsing vóór de start’."
+)
+
+
 def check_end(placement: Placement, ended_on: date | None, reason: str, *, today: date) -> dict[str, str]:
     errors = {}
     if ended_on is None:
@@ -312,5 +406,6 @@ def check_end(placement: Placement, ended_on: date | None, reason: str, *, today
 
 
 def open_aftercare(participant: Participant) -> list[AftercarePlan]:
-    return list(AftercarePlan.objects.filter(placement__participant=participant, ended_on__isnull=True)
+    return list(AftercarePlan.objects.filter(placement__participant=participant, ended_on__isnull=True,
+                                             placement__withdrawn_at__isnull=True)
                 .select_related("placement", "placement__employer").order_by("started_on", "id"))

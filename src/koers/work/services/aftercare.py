@@ -10,10 +10,12 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from koers.casework.queries import contacts as contact_queries
 from koers.casework.services import actions as casework
+from koers.casework.services import contacts as contact_services
 from koers.core import audit, locking
 from koers.core.access import Grant, require_category
-from koers.core.codes import LifeDomain
+from koers.core.codes import ActionStatus, LifeDomain
 from koers.core.models import AuditAction
 from koers.work.models import AftercarePlan, CheckIn, CheckInWith, Friction, Placement
 from koers.work.queries.aftercare import (
@@ -23,6 +25,9 @@ from koers.work.queries.aftercare import (
     CheckInData,
     FinalTalkData,
     W,
+    closable_action_items,
+    contact_kind,
+    held_at,
     moment,
     schedule,
 )
@@ -90,6 +95,14 @@ def record_check_in(user, participant, grant: Grant, placement: Placement, check
     locking.check(version, check_in_values(check_in), labels=CHECK_IN_LABELS,
                   who=check_in.done_by.get_full_name() if check_in.done_by_id else "", when=None)
     errors = _check_done(data, placement, today)
+    contact_data = _contact_data(user, placement, check_in, data) if not errors else None
+    if contact_data is not None and contact_queries.can_record(grant):
+        problems = contact_queries.check_contact(participant, grant, contact_data)
+        errors.update({CONTACT_FIELDS.get(k, k): v for k, v in problems.items()})
+    closable = {i.pk: i for i in closable_action_items(user, participant, grant, placement)}
+    unknown = [pk for pk in data.close_action_ids if pk not in closable]
+    if unknown:
+        errors["close_action_ids"] = "Dit actiepunt kunt u niet afronden, of het is al afgerond. Kies opnieuw."
     if errors:
         raise ValidationError({k: [v] for k, v in errors.items()})
     check_in.done_on = data.done_on
@@ -98,10 +111,41 @@ def record_check_in(user, participant, grant: Grant, placement: Placement, check
     check_in.notes = data.notes.strip()
     check_in.done_by = user
     check_in.organisation_id = user.organisation_id
+    # One event, recorded once: the check-in is also the contact (contact clock, guidance hours). A second
+    # recording of the same check-in corrects that contact (when still correctable) instead of adding one.
+    recorded_contact = ""
+    if contact_queries.can_record(grant):
+        existing = check_in.contact
+        if existing is None:
+            check_in.contact = contact_services.record_contact(user, participant, grant, contact_data,
+                                                               request=request)
+            recorded_contact = "; als contact vastgelegd"
+        elif contact_queries.can_correct(user, existing):
+            contact_services.update_contact(user, existing, grant, contact_data, request=request)
     check_in.save()
+    closed = []
+    for pk in data.close_action_ids:
+        item = casework.change_status(user, closable[pk], ActionStatus.AFGEROND, request=request)
+        closed.append(item.title)
     audit.record(user, participant, W, AuditAction.UPDATE, legal_basis=grant.legal_basis, request=request,
-                 detail=f"Nazorg {check_in.label} vastgelegd ({placement.employer})")
+                 detail=f"Nazorg {check_in.label} vastgelegd ({placement.employer}){recorded_contact}"
+                        + (f"; actiepunt afgerond: {', '.join(closed)}" if closed else ""))
     return check_in
+
+
+#: Where a problem with the contact shows on the check-in form (others go to the top of the form).
+CONTACT_FIELDS = {"happened_at": "at", "kind": "channel", "third_party": "with_whom"}
+
+
+def _contact_data(user, placement: Placement, check_in: CheckIn, data: CheckInData) -> contact_queries.ContactData:
+    employer_there = data.with_whom in (CheckInWith.WERKGEVER, CheckInWith.SAMEN, CheckInWith.APART)
+    return contact_queries.ContactData(
+        kind=contact_kind(data.with_whom, data.channel), happened_at=held_at(data.done_on, data.at),
+        duration_minutes=data.duration_minutes,
+        summary=f"Nazorg {check_in.label} ({placement.job_title} bij {placement.employer}): {data.notes.strip()}",
+        staff=[user], participant_present=data.with_whom != CheckInWith.WERKGEVER,
+        employer_present=employer_there, third_party=str(placement.employer)[:200] if employer_there else "",
+    )
 
 
 @transaction.atomic

@@ -56,10 +56,12 @@ def close_trajectory(user, participant: Participant, grant: Grant, data: Closure
         employer_placement_id=data.employer_placement_id if data.employer_consent else None,
         employer_consent=data.employer_consent,
         employer_consent_on=data.employer_consent_on if data.employer_consent else None,
+        kept_reason=(data.kept_reason or "").strip()[:500] if kept else "",
         closed_by=user, organisation_id=user.organisation_id,
     )
     if kept:
         closure.placements_kept.set(kept)
+
     participant_services.set_phase(user, participant, Phase.AFGESLOTEN)
     categories = {Category.TRAJECTORY, Category.WORK}
     if closure.dropout_reason in HEALTH_REASONS:
@@ -69,5 +71,5 @@ def close_trajectory(user, participant: Participant, grant: Grant, data: Closure
                         + (f" (voorstel: {closure.get_proposed_outcome_display()})"
                            if closure.outcome != closure.proposed_outcome else "")
                         + (f"; {len(ended)} plaatsing(en) beëindigd" if ended else "")
-                        + (f"; {len(kept)} loopt/lopen door" if kept else ""))
+                        + (f"; {len(kept)} loopt/lopen door: {closure.kept_reason}" if kept else ""))
     return closure

@@ -106,7 +106,7 @@ def mark_placed(match: Match) -> Match:
     match.decided_at = timezone.now()
     match.save(update_fields=["status", "decided_at"])
     opening = match.opening
-    running = Placement.objects.filter(opening=opening, ended_on__isnull=True).count()
+    running = Placement.objects.counting().filter(opening=opening, ended_on__isnull=True).count()
     if opening.status == OpeningStatus.OPEN and running >= opening.places:
         opening.status = OpeningStatus.VERVULD
         opening.save(update_fields=["status"])

@@ -122,7 +122,8 @@ def test_pages_record_check_in_friction_escalation_and_final_talk(world, client_
     url = reverse("work:check_in_record", kwargs={**kw, "check_in_id": week1.pk})
     assert "Nazorggesprek Week 1" in client.get(url).content.decode()
     r = client.post(url, {"done_on": str(start + timedelta(days=7)), "with_whom": CheckInWith.DEELNEMER,
-                          "topics": [Topic.RELATIES], "notes": "Goed gesprek"})
+                          "topics": [Topic.RELATIES], "notes": "Goed gesprek", "channel": "gesprek",
+                          "duration_minutes": "30"})
     assert r.status_code == 302
     r = client.post(reverse("work:friction_add", kwargs=kw), {"occurred_on": str(timezone.localdate()),
                                                              "what": "Ruzie met collega", "follow_up": ""})
@@ -174,7 +175,8 @@ def test_a_check_in_recorded_in_another_tab_is_not_overwritten(world):
         return re.search(r'name="version" value="([^"]*)"', client.get(url).content.decode()).group(1)
 
     version_a, version_b = version(a), version(b)
-    data = {"done_on": str(start + timedelta(days=7)), "with_whom": CheckInWith.DEELNEMER, "topics": [Topic.RELATIES]}
+    data = {"done_on": str(start + timedelta(days=7)), "with_whom": CheckInWith.DEELNEMER, "topics": [Topic.RELATIES],
+            "channel": "gesprek", "duration_minutes": "45"}
     assert b.post(url, {**data, "notes": "Verslag van tab B", "version": version_b}).status_code == 302
     response = a.post(url, {**data, "notes": "Verslag van tab A", "version": version_a})
     html = response.content.decode()
@@ -185,3 +187,8 @@ def test_a_check_in_recorded_in_another_tab_is_not_overwritten(world):
     assert a.post(url, {**data, "notes": "Verslag van tab A", "version": version(a)}).status_code == 302
     week1.refresh_from_db()
     assert week1.notes == "Verslag van tab A"
+    # The same event is one contact, corrected by the deliberate second save (not a second contact).
+    from koers.casework.models import Contact
+
+    contact = Contact.objects.get(participant=world.participant)
+    assert week1.contact_id == contact.pk and "Verslag van tab A" in contact.summary

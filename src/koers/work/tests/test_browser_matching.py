@@ -103,3 +103,100 @@ def test_supply_led_page_and_the_opening_form_on_a_phone(work, login, phone_page
     page.goto(reverse("work:employer_update", args=[work.employer.pk]))
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)
+
+
+def test_proposal_to_placement_to_check_in_on_a_phone(work, login, phone_page):
+    """Issue 12, breaks 1 and 5 at 390 px: from the proposal one action leads to a pre-filled placement (the
+    proposal becomes *geplaatst*), the placement can be corrected, and the first check-in is recorded as a contact
+    that completes its action item. Axe on every page."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from koers.casework.models import ActionItem, Contact
+    from koers.casework.services import actions as action_services
+    from koers.core import access
+    from koers.core.codes import ActionStatus, LifeDomain, MatchMode
+    from koers.work.models import Match, MatchStatus, Placement
+
+    today = timezone.localdate()
+    opening = f.opening(work.employer, work.accountmanager, title="Assistent-monteur", hours_per_week=24)
+    match = Match.objects.create(opening=opening, participant=work.participant, proposed_by=work.regisseur,
+                                 organisation=work.gemeente, mode=MatchMode.VIA_BEGELEIDER)
+    page = login(work.regisseur, phone_page)
+    page.goto(reverse("work:participant_matches", args=[work.participant.pk]))
+    page.get_by_role("link", name="Plaatsing vastleggen Assistent-monteur").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Plaatsing vastleggen")
+    # Pre-filled from the proposal: nothing typed twice.
+    expect(page.get_by_label("Functie")).to_have_value("Assistent-monteur")
+    expect(page.get_by_label("Uren per week")).to_have_value("24")
+    assert_no_serious_axe_violations(page)
+    # A first attempt without a contract type is refused next to the field; nothing is saved.
+    page.get_by_role("button", name="Plaatsing vastleggen").click()
+    expect(page.locator(".error-summary")).to_contain_text("Kies de contractsoort")
+    assert not Placement.objects.exists()
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Contractsoort").select_option("vast")
+    page.get_by_label("Startdatum").fill(str(today - timedelta(days=8)))
+    page.get_by_role("button", name="Plaatsing vastleggen").click()
+    expect(page.locator(".messages")).to_contain_text("Plaatsing vastgelegd")
+    placement = Placement.objects.get()
+    match.refresh_from_db()
+    assert match.status == MatchStatus.GEPLAATST and placement.match_id == match.pk
+    assert_no_serious_axe_violations(page)
+    no_scroll = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert no_scroll, "de plaatsing scrolt horizontaal op een telefoon"
+
+    # Entered wrongly: the hours were 20. A correction, not a new agreement.
+    page.get_by_role("link", name="Corrigeren").click()
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Uren per week").fill("20")
+    page.get_by_role("button", name="Correctie opslaan").click()
+    expect(page.locator(".messages")).to_contain_text("gecorrigeerd")
+    expect(page.locator("main")).to_contain_text("20 uur per week")
+
+    # The week-1 check-in, together with the employer: one contact, and the action item about it is done.
+    grant = access.grant_for(work.regisseur, work.participant)
+    (item,) = action_services.create_action_items(work.regisseur, work.participant, grant, [
+        action_services.ActionDraft(title="Nazorg: driegesprek week 1", owner_organisation_id=work.gemeente.pk,
+                                    assignee_id=work.regisseur.pk, due_date=today, domain=LifeDomain.PARTICIPATIE,
+                                    created_by_id=work.regisseur.pk)])
+    page.get_by_role("link", name=re.compile(r"Vastleggen\s*: Week 1$")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Nazorggesprek Week 1")
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Met deelnemer en werkgever samen").check()
+    page.get_by_label("Verslag").fill("Gaat goed; afspraken over de pauzes gemaakt.")
+    expect(page.get_by_label(re.compile("Nazorg: driegesprek week 1"))).to_be_checked()
+    page.get_by_role("button", name="Gesprek vastleggen").click()
+    expect(page.locator(".messages")).to_contain_text("ook als contact")
+    contact = Contact.objects.get(participant=work.participant)
+    assert contact.kind == "driegesprek" and contact.duration_minutes == 30
+    assert ActionItem.objects.get(pk=item.pk).status == ActionStatus.AFGEROND
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)
+
+
+def test_the_jobcoach_starts_on_the_check_ins_due_on_a_phone(work, login, phone_page):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from koers.core.codes import Role
+    from koers.core.tests.factories import MembershipFactory, make_user
+    from koers.work.tests.placement_factories import place
+
+    coach = make_user(work.reintegratie, Role.JOBCOACH, username="jobcoach", first_name="Joke")
+    MembershipFactory(participant=work.participant, organisation=work.reintegratie, added_by=work.regisseur,
+                      counsellor=coach)
+    start = timezone.localdate() - timedelta(days=20)
+    place(work, start_date=start, contract_end=start + timedelta(days=300), jobcoach_id=coach.pk)
+    page = login(coach, phone_page)
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nazorggesprekken")
+    expect(page.locator("main")).to_contain_text("Nahom Tesfay: Week 1")
+    expect(page.locator("main")).to_contain_text("te laat")
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("link", name="Nahom Tesfay: Week 1").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Nazorggesprek Week 1")
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)

@@ -10,11 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
-from koers.core import access
 from koers.core.codes import ContractType, DropoutReason, Outcome
-from koers.work.models import CheckInWith, Closure, Placement
-from koers.work.queries import aftercare as aftercare_queries
-from koers.work.services import aftercare as aftercare_services
+from koers.work.models import Closure, Placement
 from koers.work.tests.placement_factories import match, place
 
 TODAY = timezone.localdate()
@@ -70,12 +67,11 @@ def test_closing_proposes_the_outcome_and_requires_a_reason_for_dropout(world, l
     p = place(world, start_date=TODAY - timedelta(days=90), contract_end=TODAY + timedelta(days=100))
     page = login(world.regisseur)
     page.goto(reverse("work:close_trajectory", kwargs={"pk": world.participant.pk}))
-    # Open aftercare is named with a link to its eindgesprek.
-    assert "Eerst de nazorg afronden" in page.content()
-    aftercare_services.close_with_final_talk(world.regisseur, world.participant,
-                                    access.grant_for(world.regisseur, world.participant), p,
-                                    aftercare_queries.FinalTalkData(TODAY, CheckInWith.SAMEN, "Het gaat goed."))
-    page.goto(reverse("work:close_trajectory", kwargs={"pk": world.participant.pk}))
+    # Was: "Eerst de nazorg afronden" blocked closing. Aftercare goes on after the closure (issue 12): it is named,
+    # not required.
+    assert "De nazorg loopt door na het afsluiten" in page.content()
+    assert "Eerst de nazorg afronden" not in page.content()
+    assert p.aftercare.ended_on is None
     assert "Voorstel uitstroom: Betaald werk" in page.locator(".proposal-box").inner_text()
     assert page.get_by_label("Betaald werk", exact=True).is_checked()
     assert_no_serious_axe_violations(page)
@@ -99,5 +95,49 @@ def test_closing_proposes_the_outcome_and_requires_a_reason_for_dropout(world, l
     assert (c.outcome, c.proposed_outcome, c.dropout_reason) == (
         Outcome.VOORTIJDIGE_UITVAL, Outcome.GEEN_WERK, DropoutReason.VERWACHTINGEN)
     assert "Uitstroom: Voortijdige uitval" in page.content()
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)
+
+
+@pytest.mark.browser
+def test_closing_with_a_placement_kept_running_asks_why_on_a_phone(world, login, phone_page):
+    p = place(world, start_date=TODAY - timedelta(days=90), contract_end=TODAY + timedelta(days=100))
+    page = login(world.regisseur, phone_page)
+    page.goto(reverse("work:close_trajectory", kwargs={"pk": world.participant.pk}))
+    assert page.get_by_label("Betaald werk", exact=True).is_checked()
+    page.get_by_label("Loopt door na het afsluiten", exact=True).check()
+    page.get_by_role("button", name="Traject afsluiten").click()
+    page.wait_for_load_state()
+    assert "waarom de plaatsing doorloopt" in page.locator(".error-summary").inner_text()
+    assert not Closure.objects.exists()
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Loopt door na het afsluiten", exact=True).check()
+    page.get_by_label("Waarom loopt de plaatsing door na het afsluiten?").fill("Vast werk; nazorg loopt door.")
+    page.get_by_role("button", name="Traject afsluiten").click()
+    page.wait_for_load_state()
+    c = Closure.objects.get()
+    assert list(c.placements_kept.all()) == [p] and c.kept_reason == "Vast werk; nazorg loopt door."
+    assert "Vast werk; nazorg loopt door." in page.content()
+    assert_no_serious_axe_violations(page)
+    page.goto(reverse("work:placement_withdraw", kwargs={"pk": world.participant.pk, "placement_id": p.pk}))
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)
+
+
+@pytest.mark.browser
+def test_new_placement_pages_at_desktop_width(world, login):
+    p = place(world, start_date=TODAY + timedelta(days=5), contract_end=TODAY + timedelta(days=100),
+              jobcoach_id=world.regisseur.pk)
+    page = login(world.regisseur)
+    kw = {"pk": world.participant.pk, "placement_id": p.pk}
+    page.goto(reverse("work:placement_detail", kwargs=kw))
+    assert "begint over 5 dagen" in page.locator("main").inner_text()
+    assert_no_serious_axe_violations(page)
+    for name in ("work:placement_correct", "work:placement_withdraw"):
+        page.goto(reverse(name, kwargs=kw))
+        assert_no_serious_axe_violations(page)
+    page.goto(reverse("work:check_ins_due") + "?wie=organisatie")
+    assert "Nazorggesprekken" in page.locator("h1").inner_text()
+    assert "Nahom Tesfay: Week 1" in page.locator("main").inner_text()
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)

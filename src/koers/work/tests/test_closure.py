@@ -166,9 +166,19 @@ def test_open_placements_block_closing_until_decided(world):
     assert "Productiemedewerker bij Kunststof Oost" in message and "eindigt" in message and "doorloopt" in message
     world.participant.refresh_from_db()
     assert world.participant.phase != Phase.AFGESLOTEN and not Closure.objects.exists()
-    c = close(world, outcome=Outcome.BETAALD_WERK,
+    # Keeping a placement running is an explicit choice with a recorded reason.
+    with pytest.raises(ValidationError) as exc:
+        close(world, outcome=Outcome.BETAALD_WERK,
               decisions={p.pk: closure_queries.PlacementDecision(closure_queries.KEEP)})
+    assert "waarom de plaatsing doorloopt" in exc.value.message_dict["kept_reason"][0]
+    assert not Closure.objects.exists()
+    c = close(world, outcome=Outcome.BETAALD_WERK,
+              decisions={p.pk: closure_queries.PlacementDecision(closure_queries.KEEP)},
+              kept_reason="Vast werk gevonden; de nazorg loopt door.")
     assert list(c.placements_kept.all()) == [p]
+    assert c.kept_reason == "Vast werk gevonden; de nazorg loopt door."
+    assert AuditEvent.objects.filter(participant_id=world.participant.pk,
+                                     detail__contains="Vast werk gevonden").exists()
     assert (c.outcome, c.proposed_outcome) == (Outcome.BETAALD_WERK, Outcome.BETAALD_WERK)
     p.refresh_from_db()
     assert p.ended_on is None
@@ -191,11 +201,52 @@ def test_ending_after_the_closing_date_is_refused(world):
     assert "uiterlijk op de datum van afsluiten" in exc.value.message_dict[f"placement_{p.pk}"][0]
 
 
-def test_open_aftercare_blocks_closing(world):
+def test_open_aftercare_does_not_block_closing_and_check_ins_stay_due(world):
+    # Was: open aftercare blocked closing until an eindgesprek. Aftercare runs 6-12 months and goes on after the
+    # trajectory is closed (issue 12), so closing no longer needs it; its check-ins stay due.
     p = place(world, **start_ago())
+    c = close(world, outcome=Outcome.BETAALD_WERK,
+              decisions={p.pk: closure_queries.PlacementDecision(closure_queries.KEEP)}, kept_reason="Werk gevonden")
+    assert list(c.placements_kept.all()) == [p]
+    plan = aftercare_queries.get_plan(p)
+    assert not plan.is_closed and plan.check_ins.filter(done_on__isnull=True).exists()
+
+
+def test_a_placement_that_starts_later_is_proposed_and_closed_around(world):
+    later = TODAY + timedelta(days=20)
+    p = place(world, start_date=later, contract_end=later + timedelta(days=180))
+    school = OrganisationFactory(name="Taalschool Noord", kind=OrganisationKind.TAALAANBIEDER)
+    make_enrolment(world.participant, make_activity(school, world.regisseur, title="Taal op de werkvloer",
+                                                    start=TODAY + timedelta(days=7)), world.regisseur)
+    pr = proposal(world)
+    assert pr.outcome == Outcome.BETAALD_WERK
+    assert "begint op" in pr.reason and "geen plaatsingen of activiteiten" not in pr.reason
+    # Ending a job that has not started is not possible; it is kept (with a reason) or withdrawn.
     with pytest.raises(ValidationError) as exc:
-        close(world, decisions={p.pk: closure_queries.PlacementDecision(closure_queries.KEEP)})
-    assert "eindgesprek" in exc.value.message_dict["aftercare"][0]
+        close(world, outcome=Outcome.BETAALD_WERK, decisions={p.pk: closure_queries.PlacementDecision(
+            closure_queries.END, TODAY, EndReason.TRAJECT_AFGESLOTEN)})
+    assert "begint pas op" in exc.value.message_dict[f"placement_{p.pk}"][0]
+    c = close(world, outcome=Outcome.BETAALD_WERK, kept_reason="Start volgende maand; nazorg loopt door",
+              decisions={p.pk: closure_queries.PlacementDecision(closure_queries.KEEP)})
+    assert c.proposed_outcome == Outcome.BETAALD_WERK and list(c.placements_kept.all()) == [p]
+
+
+def test_records_that_ended_or_start_later_are_not_onbekend(world):
+    activity = make_activity(world.taal, world.regisseur, start=TODAY + timedelta(days=14))
+    make_enrolment(world.participant, activity, world.regisseur)
+    pr = proposal(world)
+    assert pr.outcome == Outcome.GEEN_WERK and "1 activiteit" in pr.reason
+
+
+def test_a_withdrawn_placement_is_not_proposed(world):
+    from koers.work.services import placements as placement_services
+
+    p = place(world, **start_ago())
+    placement_services.withdraw_placement(world.regisseur, world.participant, grant(world), p.pk,
+                                          reason="Verkeerde deelnemer gekozen")
+    assert proposal(world).outcome == Outcome.ONBEKEND
+    c = close(world, outcome=Outcome.ONBEKEND, unknown_note="Gebeld en gemaild")
+    assert not c.placements_kept.exists()
 
 
 def test_closing_moves_the_phase_and_is_audited(world):
@@ -279,7 +330,7 @@ def test_the_eindrapportage_for_the_municipality_and_with_consent_for_the_employ
     world.participant.refresh_from_db()
     p = placed(world, hours_per_week=Decimal("24"))
     close(world, outcome=Outcome.BETAALD_WERK,
-          decisions={p.pk: closure_queries.PlacementDecision(closure_queries.KEEP)},
+          decisions={p.pk: closure_queries.PlacementDecision(closure_queries.KEEP)}, kept_reason="Werk gevonden",
           summary="Nahom werkt 24 uur; advies: VCA en taalcoaching op de werkvloer.",
           employer_consent=True, employer_consent_on=TODAY, employer_placement_id=p.pk,
           employer_advice="Instrueer met voorbeelden; laat herhalen in eigen woorden.")

@@ -130,10 +130,15 @@ def test_nothing_left_but_the_eindgesprek_and_a_closed_plan_is_quiet(world):
     assert codes(world.participant, today) == {}
 
 
-def test_closed_trajectories_get_no_signals(world):
+def test_closed_trajectories_get_only_aftercare_signals(world):
+    # Was: a closed trajectory got no signals at all. Aftercare goes on after the closure (issue 12), so an
+    # overdue check-in still signals; the contract signals stop.
     place(world, start_date=START, contract_end=END)
     Participant.objects.filter(pk=world.participant.pk).update(phase=Phase.AFGESLOTEN)
-    assert codes(world.participant, END - timedelta(days=3)) == {}
+    found = codes(world.participant, END - timedelta(days=3))
+    assert set(found) == {"nazorg_te_laat"}
+    all_check_ins_done(Placement.objects.get())
+    assert set(codes(world.participant, END - timedelta(days=3))) == {"nazorg_afronden"}
 
 
 def test_signals_are_work_data(world):

@@ -9,9 +9,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from koers.core import locking
+from koers.casework.queries import contacts as contact_queries
+from koers.core import access, audit, locking
+from koers.core.codes import Category
 from koers.core.formtools import apply_errors
 from koers.core.http import post_text
+from koers.core.models import AuditAction
 from koers.core.pages import participant_page
 from koers.work.forms.aftercare import CheckInForm, ExtraCheckInForm, FinalTalkForm, FrictionForm
 from koers.work.queries import aftercare as aftercare_queries
@@ -26,7 +29,9 @@ def check_in_record(request, participant, grant, placement_id, check_in_id):
     check_in = next((c for c in plan.check_ins.all() if str(c.pk) == str(check_in_id)), None)
     if check_in is None:
         raise Http404("Nazorgmoment niet gevonden")
-    form = CheckInForm(request.POST or None, version=aftercare_services.check_in_version(check_in))
+    form = CheckInForm(request.POST or None, version=aftercare_services.check_in_version(check_in),
+                       action_items=aftercare_queries.closable_action_items(request.user, participant, grant,
+                                                                            placement))
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -38,7 +43,8 @@ def check_in_record(request, participant, grant, placement_id, check_in_id):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Nazorggesprek ‘{check_in.label}’ vastgelegd.")
+            messages.success(request, f"Nazorggesprek ‘{check_in.label}’ vastgelegd"
+                                      + (", ook als contact." if contact_queries.can_record(grant) else "."))
             return redirect("work:placement_detail", pk=participant.pk, placement_id=placement.pk)
     view_audit(request, participant, grant, "Formulier nazorggesprek")
     return render(request, "work/aftercare/check_in_form.html", {
@@ -133,4 +139,20 @@ def aftercare_close(request, participant, grant, placement_id):
     return render(request, "work/aftercare/final_talk_form.html", {
         "nav": NAV, "p": participant, "grant": grant, "pl": placement, "form": form,
         "care": aftercare_queries.status(plan),
+    })
+
+
+def check_ins_due(request):
+    """The jobcoach's work of the day: aftercare check-ins due (overdue first), theirs or the organisation's."""
+    scope = request.GET.get("wie")
+    scope = scope if scope in aftercare_queries.SCOPES else aftercare_queries.MINE
+    rows = aftercare_queries.check_ins_due(request.user, scope=scope)
+    participants = {c.plan.placement.participant_id: c.plan.placement.participant for c in rows}
+    if participants:
+        grants = access.grants_for_page(request.user, participants.values())
+        audit.record_many(request.user, [(pid, Category.WORK, grants[pid].legal_basis) for pid in participants],
+                          AuditAction.LIST, detail="Nazorggesprekken die eraan komen", request=request)
+    return render(request, "work/aftercare/due.html", {
+        "nav": "aftercare", "rows": rows, "scope": scope, "scopes": aftercare_queries.SCOPES,
+        "overdue": sum(1 for c in rows if c.late_days), "ahead": aftercare_queries.DUE_AHEAD_DAYS,
     })

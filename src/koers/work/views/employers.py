@@ -228,8 +228,10 @@ def opening_list(request):
 def opening_detail(request, pk):
     opening = employer_queries.get_opening_or_404(request.user, pk)
     proposals = employer_queries.matches_for_opening(request.user, opening)
+    placeable: set[int] = set()
     if proposals:
         grants = access.grants_for_page(request.user, [m.participant for m in proposals])
+        placeable = {pid for pid, g in grants.items() if g.can_change(Category.WORK)}
         audit.record_list(request.user, [m.participant_id for m in proposals],
                           {pid: g.legal_basis for pid, g in grants.items()}, category=Category.WORK,
                           detail=f"Voorstellen voor ‘{opening.title}’", request=request)
@@ -237,6 +239,7 @@ def opening_detail(request, pk):
         "nav": NAV, "opening": opening, "employer": opening.employer, "certificates": list(opening.certificates.all()),
         "requirements": [f"{lvl} {skill}" for skill, lvl in opening.required_levels.items()],
         "proposals": proposals, "can_manage": employer_queries.can_manage(request.user, opening.employer),
+        "placeable": placeable,
     })
 
 

@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from koers.core import access, audit
+from koers.core import access, audit, locking
 from koers.core.codes import Category, Phase
 from koers.core.formtools import apply_errors
 from koers.core.models import AuditAction, User
 from koers.core.pages import participant_object_page, participant_page
 from koers.work.forms.aftercare import ExtraCheckInForm, FrictionForm
-from koers.work.forms.placements import EndForm, PlacementForm, TermForm
+from koers.work.forms.placements import CorrectionForm, EndForm, PlacementForm, TermForm, WithdrawForm
 from koers.work.models import Opening, OpeningStatus
 from koers.work.queries import aftercare as aftercare_queries
 from koers.work.queries import closure as closure_queries
@@ -49,6 +49,7 @@ def participant_placements(request, participant, grant):
     today = timezone.localdate()
     items = [
         {"placement": p, "term": placement_queries.current_term(p), "open": p.is_open(today),
+         "runs": placement_queries.status_label(p, today),
          "aftercare": aftercare_queries.status(p.aftercare, today) if hasattr(p, "aftercare") else None}
         for p in placement_queries.placements_of(participant, grant)
     ]
@@ -113,7 +114,9 @@ def placement_detail(request, participant, grant, placement_id):
         "term": placement_queries.current_term(placement),
         "history": placement_queries.term_history(placement), "care": aftercare_queries.status(plan) if plan else None,
         "frictions": frictions, "can_change": placement_queries.can_change(grant),
-        "can_escalate": aftercare_queries.can_escalate(grant), "days": placement_queries.duration_days(placement),
+        "can_escalate": aftercare_queries.can_escalate(grant),
+        "runs": placement_queries.start_label(placement),
+        "badge": placement_queries.status_label(placement),
         "friction_form": FrictionForm(), "extra_form": ExtraCheckInForm(),
     })
 
@@ -122,6 +125,12 @@ def placement_to_change(request, participant, grant, placement_id):
     require_work(grant, write=True)
     placement = placement_services.get_placement_or_404(participant, grant, placement_id)
     return participant, grant, placement
+
+
+def _withdrawn(request, participant, placement):
+    """A withdrawn placement takes no more changes: back to its page with a message."""
+    messages.info(request, "Deze plaatsing is ingetrokken; er kan niets meer aan worden veranderd.")
+    return redirect("work:placement_detail", pk=participant.pk, placement_id=placement.pk)
 
 
 @participant_page
@@ -160,5 +169,56 @@ def placement_end(request, participant, grant, placement_id):
             return redirect("work:placement_detail", pk=participant.pk, placement_id=placement.pk)
     view_audit(request, participant, grant, "Formulier einde plaatsing")
     return render(request, "work/placements/end_form.html", {
+        "nav": NAV, "p": participant, "grant": grant, "pl": placement, "form": form,
+    })
+
+
+@participant_page
+def placement_correct(request, participant, grant, placement_id):
+    participant, grant, placement = placement_to_change(request, participant, grant, placement_id)
+    if placement.is_withdrawn:
+        return _withdrawn(request, participant, placement)
+    values = placement_queries.correction_values(placement)
+    form = CorrectionForm(request.POST or None, initial=values,
+                          version=placement_services.correction_version(placement))
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement_services.correct_placement(request.user, participant, grant, placement.pk, form.to_data(),
+                                                 version=form.submitted_version, request=request)
+        except locking.StaleEdit as exc:
+            stale = exc
+            fresh = placement_services.get_placement_or_404(participant, grant, placement.pk)
+            form.refresh_version(placement_services.correction_version(fresh))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "De plaatsing is gecorrigeerd. Geplande nazorggesprekken schuiven mee met de "
+                                      "startdatum.")
+            return redirect("work:placement_detail", pk=participant.pk, placement_id=placement.pk)
+    view_audit(request, participant, grant, "Formulier plaatsing corrigeren")
+    return render(request, "work/placements/correct_form.html", {
+        "nav": NAV, "p": participant, "grant": grant, "pl": placement, "form": form, "stale": stale,
+    })
+
+
+@participant_page
+def placement_withdraw(request, participant, grant, placement_id):
+    participant, grant, placement = placement_to_change(request, participant, grant, placement_id)
+    if placement.is_withdrawn:
+        return _withdrawn(request, participant, placement)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement_services.withdraw_placement(request.user, participant, grant, placement.pk,
+                                                  reason=form.cleaned_data["reason"], request=request)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "De plaatsing is ingetrokken. Ze telt niet meer mee als plaatsing; de "
+                                      "geschiedenis blijft bewaard.")
+            return redirect("work:participant_placements", pk=participant.pk)
+    view_audit(request, participant, grant, "Formulier plaatsing intrekken")
+    return render(request, "work/placements/withdraw_form.html", {
         "nav": NAV, "p": participant, "grant": grant, "pl": placement, "form": form,
     })
