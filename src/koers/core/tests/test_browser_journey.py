@@ -13,18 +13,22 @@ measure of "no field typed twice"); the figures are printed at the end (run with
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from koers.activities.models import Activity, ActivitySlot, Session
+from koers.activities.models import Activity, ActivitySlot, Attendance, Enrolment, Session
 from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
-from koers.core.codes import OrganisationKind, Role
-from koers.core.tests.factories import OrganisationFactory, make_user
+from koers.casework.models import Contact
+from koers.core.codes import Role
+from koers.core.tests.factories import make_user
 from koers.participants.models import Participant
 from koers.plans.models import PlanVersion
+from koers.work.models import MatchStatus, Placement
+from koers.work.tests import matching_factories as f
 
 pytestmark = pytest.mark.browser
 
@@ -84,7 +88,9 @@ def partners(world):
     Session.objects.create(activity=w.course, date=today, start_time=dt.time(9), end_time=dt.time(12))
     w.jobcoach = make_user(w.reintegratie, Role.JOBCOACH, username="jobcoach", first_name="Joost")
     w.accountmanager = make_user(w.gemeente, Role.ACCOUNTMANAGER, username="am", first_name="Anouk")
-    w.employer_org = OrganisationFactory(name="Installatietechniek Van Dam", kind=OrganisationKind.WERKGEVER)
+    w.employer = f.employer(w.gemeente, name="Installatietechniek Van Dam", sector="F")
+    w.opening = f.opening(w.employer, w.accountmanager, title="Assistent-monteur installatietechniek",
+                          hours_per_week=16)
     return w
 
 
@@ -165,4 +171,78 @@ def test_a_new_participant_from_registration_to_aftercare_without_typing_anythin
     j.click(page.get_by_role("button", name="Ondertekenen"))
     expect(page.get_by_text("Versie 1 van het plan is ondertekend.")).to_be_visible()
     settle(page)
-    print(j.clicks, j.fields)
+
+    # --- 5. Enrolled in the language provider's course; the teacher finds him on today's list -------------------
+    j.click(page.get_by_role("link", name="Activiteiten", exact=True).last)
+    j.click(page.get_by_role("link", name="Inschrijven voor een activiteit"))
+    course = page.get_by_label("Activiteit").locator("option", has_text="NT2 A2 ochtend").first
+    j.choose(page.get_by_label("Activiteit"), value=course.get_attribute("value"))
+    j.click(page.get_by_role("button", name="Inschrijven"))
+    settle(page)
+    assert Enrolment.objects.filter(participant=yonas, activity=w.course).exists()
+
+    teacher = login(w.taaldocent, page=new_page())
+    expect(teacher.get_by_role("heading", level=1)).to_contain_text("Bijeenkomsten")  # lands on today's sessions
+    j.click(teacher.get_by_role("link", name="Aanwezigheid registreren").first)
+    expect(teacher.get_by_role("group", name="Yonas Habte")).to_be_visible()  # on the list, present by default
+    j.click(teacher.get_by_role("button", name="Aanwezigheid opslaan"))
+    settle(teacher)
+    assert Attendance.objects.filter(participant=yonas, status="aanwezig").exists()
+
+    # --- 6. A conversation with the klantmanager ---------------------------------------------------------------
+    page.goto(reverse("participants:detail", kwargs={"pk": yonas.pk}))
+    j.click(page.get_by_role("link", name="Contact vastleggen").first)
+    j.fill(page.get_by_label("Duur in minuten", exact=True), "30", what="duur")
+    j.fill(page.get_by_label("Verslag", exact=True), "Eerste week taalles ging goed; wil graag de techniek in.",
+           what="verslag")
+    j.click(page.get_by_role("button", name="Contact vastleggen"))
+    settle(page)
+
+    # --- 7. Proposed for an opening, placed from the proposal ------------------------------------------------
+    page.goto(reverse("work:participant_matches", args=[yonas.pk]))
+    settle(page)
+    j.click(page.get_by_role("link", name=re.compile("Voorstellen.*Assistent-monteur")).first)
+    j.check(page.get_by_label("Via bedrijfsbezoek"))
+    j.click(page.get_by_role("button", name="Voorstel vastleggen"))
+    expect(page.locator(".messages")).to_contain_text("is voorgesteld")
+    settle(page)
+    page.goto(reverse("work:participant_matches", args=[yonas.pk]))
+    j.click(page.get_by_role("link", name=re.compile("Plaatsing vastleggen.*Assistent-monteur")))
+    expect(page.get_by_label("Functie")).to_have_value("Assistent-monteur installatietechniek")  # from the proposal
+    j.choose(page.get_by_label("Contractsoort"), value="tijdelijk")
+    j.choose(page.get_by_label("Jobcoach"), value=str(w.jobcoach.pk))
+    j.click(page.get_by_role("button", name="Plaatsing vastleggen"))
+    settle(page)
+    placement = Placement.objects.get(participant=yonas)
+    assert placement.match.status == MatchStatus.GEPLAATST
+
+    # --- 8. One week: class and work together, within the limit -----------------------------------------------
+    page.goto(reverse("activities:participant_schedule", kwargs={"pk": yonas.pk}))
+    expect(page.locator("main")).to_contain_text("9 uur les + 16 uur")
+    expect(page.locator("main")).not_to_contain_text("is meer dan de")
+    settle(page)
+
+    # --- 9. The jobcoach's first aftercare check-in is also the contact -------------------------------------
+    coach = login(w.jobcoach, page=new_page())
+    expect(coach.get_by_role("heading", level=1)).to_have_text("Nazorggesprekken")  # lands on the check-ins due
+    j.click(coach.get_by_role("link", name=re.compile("Yonas Habte: week 1", re.I)))
+    j.fill(coach.get_by_label("Verslag", exact=False).first, "Driegesprek: gaat goed, buddy helpt met vaktaal.",
+           what="nazorgverslag")
+    j.click(coach.get_by_role("button", name="Gesprek vastleggen"))
+    settle(coach)
+    assert Contact.objects.filter(participant=yonas).count() == 2  # the conversation and the check-in
+
+    # --- 10. Closed with paid work; aftercare goes on -----------------------------------------------------------
+    page.goto(reverse("work:close_trajectory", kwargs={"pk": yonas.pk}))
+    expect(page.locator("main")).to_contain_text("Betaald werk")
+    settle(page)
+    j.fill(page.get_by_label("Waarom loopt de plaatsing door na het afsluiten?"),
+           "Vast werk in zicht; nazorg tot maand 12.", what="reden doorlopen")
+    j.click(page.get_by_role("button", name="Traject afsluiten"))
+    settle(page)
+    yonas.refresh_from_db()
+    assert yonas.phase == "afgesloten"
+    coach.goto(reverse("work:check_ins_due"))
+    expect(coach.locator("main")).to_contain_text("nazorg loopt door")
+
+    print(f"\nReis van een nieuwe deelnemer: {j.clicks} klikken, {j.fields} velden (issue 12: eerst 51 en 110)")

@@ -64,9 +64,14 @@ class PlacementForm(TermFields):
                                       help_text="Voorgesteld: de eigen begeleider van de deelnemer.")
     buddy_name = forms.CharField(label="Buddy op de werkvloer", required=False, max_length=200,
                                  help_text="Naam van de collega die de deelnemer wegwijs maakt.")
+    over_hours_reason = forms.CharField(
+        label="Reden om toch te plaatsen boven het maximum aantal uren per week", required=False, max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Alleen nodig als les en werk samen boven het maximum van de gemeente komen.")
 
     field_order = ["employer", "opening", "kind", "job_title", "start_date", "probation_end", "contract_type",
-                   "hours_per_week", "contract_end", "schemes", "jobcoach", "buddy_name", "note"]
+                   "hours_per_week", "contract_end", "schemes", "jobcoach", "buddy_name", "note",
+                   "over_hours_reason"]
 
     def __init__(self, *args, employers, openings, staff, match=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,7 +108,7 @@ class PlacementForm(TermFields):
             opening_id=c["opening"].pk if c.get("opening") else None,
             match_id=self.match.pk if self.match is not None else None, schemes=c.get("schemes") or [],
             jobcoach_id=c["jobcoach"].pk if c.get("jobcoach") else None, buddy_name=c.get("buddy_name", ""),
-            note=c.get("note", ""),
+            note=c.get("note", ""), over_hours_reason=c.get("over_hours_reason", ""),
         )
 
 

@@ -264,6 +264,8 @@ class PlacementData:
     jobcoach_id: int | None = None
     buddy_name: str = ""
     note: str = ""
+    #: Why the placement goes ahead although class and work together exceed the municipality's weekly maximum.
+    over_hours_reason: str = ""
 
 
 def check_term(data: TermData, *, start: date | None, kind: str) -> dict[str, str]:

@@ -50,3 +50,12 @@ def placement_commitments(participant, grant, first: date, last: date) -> list[C
                 hours=float(term.hours_per_week), first=start, last=stop, dagdelen=days,
             ))
     return found
+
+
+def new_placement(data, opening) -> Commitment:
+    """The week a placement being recorded would add (``data``: queries.placements.PlacementData)."""
+    return Commitment(
+        title=data.job_title, kind=KIND_WORDS.get(data.kind, data.kind), hours=float(data.hours_per_week or 0),
+        first=data.start_date, last=data.contract_end or OPEN_END,
+        dagdelen=frozenset(opening.days or ()) if opening is not None else frozenset(),
+    )

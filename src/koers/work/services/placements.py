@@ -9,6 +9,8 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from koers.activities.queries import schedule as schedule_queries
+from koers.activities.rules.schedule import breakdown_text
 from koers.core import audit, locking
 from koers.core.access import Grant, require_category
 from koers.core.codes import Category, Phase
@@ -44,6 +46,7 @@ from koers.work.queries.placements import (
     is_paid,
     work_staff,
 )
+from koers.work.queries import week as week_queries
 from koers.work.services import aftercare as aftercare_services
 from koers.work.services import matching as matching_services
 
@@ -84,6 +87,18 @@ def create_placement(user, participant: Participant, grant: Grant, data: Placeme
     opening_id = data.opening_id
     if data.match_id and not opening_id:
         opening_id = Match.objects.filter(pk=data.match_id).values_list("opening_id", flat=True).first()
+    # The dual week: class and work together within the municipality's maximum, or an explicit reason. The
+    # maximum is about learning and working at once; a job without classes (the goal) is never held to it.
+    opening = Opening.objects.filter(pk=opening_id).first() if opening_id else None
+    week = schedule_queries.hours_check(participant, grant, extra=[week_queries.new_placement(data, opening)]) \
+        if data.start_date and data.hours_per_week else None
+    if week is not None and not any(label == "les" for label, _hours in week.breakdown):
+        week = None
+    reason = (data.over_hours_reason or "").strip()
+    if week is not None and week.over_hours and not reason:
+        raise ValidationError({"over_hours_reason": (
+            f"Met deze plaatsing wordt de drukste week {breakdown_text(week.breakdown, week.hours, week.max_hours)}"
+            ". Spreek minder uren af, of geef hier een reden om toch te plaatsen.")})
     placement = Placement.objects.create(
         participant=participant, employer_id=data.employer_id, opening_id=opening_id, match_id=data.match_id,
         kind=data.kind, job_title=data.job_title.strip()[:200], start_date=data.start_date,
@@ -91,9 +106,13 @@ def create_placement(user, participant: Participant, grant: Grant, data: Placeme
         jobcoach_id=data.jobcoach_id, buddy_name=(data.buddy_name or "").strip()[:200],
         organisation_id=user.organisation_id, created_by=user,
     )
+    over = week is not None and week.over_hours
+    note = (data.note or "").strip()
+    if over:
+        note = f"{note}\nBoven het maximum per week ({week.hours:g} uur): {reason}".strip()
     PlacementTerm.objects.create(
         placement=placement, effective_from=data.start_date, contract_type=data.contract_type,
-        hours_per_week=data.hours_per_week, contract_end=data.contract_end, note=(data.note or "").strip()[:500],
+        hours_per_week=data.hours_per_week, contract_end=data.contract_end, note=note[:500],
         recorded_by=user,
     )
     aftercare_services.create_plan(placement)
@@ -104,7 +123,8 @@ def create_placement(user, participant: Participant, grant: Grant, data: Placeme
     categories = {W, Category.TRAJECTORY} if moved else {W}
     audit.record(user, participant, categories, AuditAction.CREATE, legal_basis=grant.legal_basis, request=request,
                  detail=f"Plaatsing vastgelegd: {placement.job_title} bij {placement.employer}"
-                        + (" (fase naar nazorg)" if moved else ""))
+                        + (" (fase naar nazorg)" if moved else "")
+                        + (f" (boven het maximum per week, reden: {reason[:120]})" if over else ""))
     return placement
 
 

@@ -367,3 +367,30 @@ def test_placing_the_last_place_of_an_opening_marks_it_filled(world):
     m.refresh_from_db()
     assert m.status == "geplaatst"
     assert op.status == OpeningStatus.VERVULD
+
+
+def test_class_and_work_above_the_weekly_maximum_needs_a_recorded_reason(world, client_for):
+    """Issue 12, break 4: the placement form checks the dual week (12 h class + 24 h work = 36 h > 32)."""
+    import datetime as dt
+
+    from koers.activities.models import Activity, ActivitySlot, Enrolment
+
+    course = Activity.objects.create(provider=world.taal, title="NT2 B1", kind="taal_formeel",
+                                     start_date=dt.date(2026, 1, 5), end_date=dt.date(2026, 12, 18),
+                                     created_by=world.taaldocent)
+    for day in range(4):
+        ActivitySlot.objects.create(activity=course, weekday=day, start_time=dt.time(9), end_time=dt.time(12))
+    Enrolment.objects.create(participant=world.participant, activity=course, start_date=course.start_date,
+                             status="actief", enrolled_by=world.taaldocent)
+    client = client_for(world.regisseur)
+    url = reverse("work:placement_create", kwargs={"pk": world.participant.pk})
+    page = client.post(url, _form(world)).content.decode()
+    assert "12 uur les + 24 uur betaald werk = 36 uur, maximaal 32" in page
+    assert "geef hier een reden om toch te plaatsen" in page
+    assert not Placement.objects.exists()
+    response = client.post(url, _form(world, over_hours_reason="Les stopt over twee weken; werkgever wil nu starten."))
+    assert response.status_code == 302
+    term = Placement.objects.get().terms.get()
+    assert "Les stopt over twee weken" in term.note
+    assert AuditEvent.objects.filter(participant_id=world.participant.pk, action=AuditAction.CREATE,
+                                     detail__contains="boven het maximum per week").exists()
