@@ -22,9 +22,10 @@ from playwright.sync_api import expect
 
 from koers.activities.models import Activity, ActivitySlot, Attendance, Enrolment, Session
 from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
-from koers.casework.models import Contact
+from koers.casework.models import ActionItem, Contact
 from koers.core.codes import Role
 from koers.core.tests.factories import make_user
+from koers.monitoring.models import Programme, Project, Trajectory
 from koers.participants.models import Participant
 from koers.plans.models import PlanVersion
 from koers.work.models import MatchStatus, Placement
@@ -91,6 +92,9 @@ def partners(world):
     w.employer = f.employer(w.gemeente, name="Installatietechniek Van Dam", sector="F")
     w.opening = f.opening(w.employer, w.accountmanager, title="Assistent-monteur installatietechniek",
                           hours_per_week=16)
+    w.programme = Programme.objects.create(code="duaal", name="Duaal traject Rivierstad", owner=w.gemeente)
+    w.project = Project.objects.create(programme=w.programme, code="techniek", name="Taal en techniek",
+                                       organisation=w.reintegratie)
     return w
 
 
@@ -172,6 +176,13 @@ def test_a_new_participant_from_registration_to_aftercare_without_typing_anythin
     expect(page.get_by_text("Versie 1 van het plan is ondertekend.")).to_be_visible()
     settle(page)
 
+    # The trajectory joins the municipality's programme, so its outcome is measured without extra registration.
+    page.goto(reverse("participants:detail", kwargs={"pk": yonas.pk}))
+    j.click(page.locator("summary", has_text="Aan project koppelen"))
+    j.choose(page.get_by_label("Project", exact=True), value=str(w.project.pk))
+    j.click(page.get_by_role("button", name="Aan project koppelen"))
+    settle(page)
+
     # --- 5. Enrolled in the language provider's course; the teacher finds him on today's list -------------------
     j.click(page.get_by_role("link", name="Activiteiten", exact=True).last)
     j.click(page.get_by_role("link", name="Inschrijven voor een activiteit"))
@@ -209,7 +220,7 @@ def test_a_new_participant_from_registration_to_aftercare_without_typing_anythin
     page.goto(reverse("work:participant_matches", args=[yonas.pk]))
     j.click(page.get_by_role("link", name=re.compile("Plaatsing vastleggen.*Assistent-monteur")))
     expect(page.get_by_label("Functie")).to_have_value("Assistent-monteur installatietechniek")  # from the proposal
-    j.choose(page.get_by_label("Contractsoort"), value="tijdelijk")
+    j.choose(page.get_by_label("Contractsoort"), value="vast")
     j.choose(page.get_by_label("Jobcoach"), value=str(w.jobcoach.pk))
     j.click(page.get_by_role("button", name="Plaatsing vastleggen"))
     settle(page)
@@ -218,7 +229,7 @@ def test_a_new_participant_from_registration_to_aftercare_without_typing_anythin
 
     # --- 8. One week: class and work together, within the limit -----------------------------------------------
     page.goto(reverse("activities:participant_schedule", kwargs={"pk": yonas.pk}))
-    expect(page.locator("main")).to_contain_text("9 uur les + 16 uur")
+    expect(page.locator("main")).to_contain_text(re.compile(r"\d+ uur les \+ 16 uur betaald werk = \d+ uur"))
     expect(page.locator("main")).not_to_contain_text("is meer dan de")
     settle(page)
 
@@ -226,16 +237,21 @@ def test_a_new_participant_from_registration_to_aftercare_without_typing_anythin
     coach = login(w.jobcoach, page=new_page())
     expect(coach.get_by_role("heading", level=1)).to_have_text("Nazorggesprekken")  # lands on the check-ins due
     j.click(coach.get_by_role("link", name=re.compile("Yonas Habte: week 1", re.I)))
+    j.check(coach.get_by_label("Met deelnemer en werkgever samen"))
     j.fill(coach.get_by_label("Verslag", exact=False).first, "Driegesprek: gaat goed, buddy helpt met vaktaal.",
            what="nazorgverslag")
+    # The action item the intake gave the coach's organisation is settled by this conversation: closed here, once.
+    j.check(coach.get_by_label(re.compile("Werkervaring opdoen in de techniek")))
     j.click(coach.get_by_role("button", name="Gesprek vastleggen"))
     settle(coach)
     assert Contact.objects.filter(participant=yonas).count() == 2  # the conversation and the check-in
+    assert ActionItem.objects.get(participant=yonas, title="Werkervaring opdoen in de techniek").status == "afgerond"
 
     # --- 10. Closed with paid work; aftercare goes on -----------------------------------------------------------
     page.goto(reverse("work:close_trajectory", kwargs={"pk": yonas.pk}))
     expect(page.locator("main")).to_contain_text("Betaald werk")
     settle(page)
+    j.check(page.get_by_label("Loopt door na het afsluiten"))
     j.fill(page.get_by_label("Waarom loopt de plaatsing door na het afsluiten?"),
            "Vast werk in zicht; nazorg tot maand 12.", what="reden doorlopen")
     j.click(page.get_by_role("button", name="Traject afsluiten"))
@@ -244,5 +260,13 @@ def test_a_new_participant_from_registration_to_aftercare_without_typing_anythin
     assert yonas.phase == "afgesloten"
     coach.goto(reverse("work:check_ins_due"))
     expect(coach.locator("main")).to_contain_text("nazorg loopt door")
+
+    # --- 11. The outcome is in the monitoring, and the follow-ups are planned -----------------------------------
+    trajectory = Trajectory.objects.get(participant=yonas, project=w.project)
+    assert trajectory.outcome == "betaald_werk" and trajectory.ended_on == timezone.localdate()
+    assert sorted(trajectory.follow_ups.values_list("months", flat=True)) == [6, 12]
+    coach.goto(reverse("monitoring:followups"))  # the organisation running the project measures them
+    expect(coach.locator("main")).to_contain_text("Yonas Habte")
+    settle(coach)
 
     print(f"\nReis van een nieuwe deelnemer: {j.clicks} klikken, {j.fields} velden (issue 12: eerst 51 en 110)")
