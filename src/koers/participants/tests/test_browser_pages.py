@@ -165,3 +165,41 @@ def test_on_a_desktop_the_menu_is_always_open(world, login):
     page.goto(reverse("participants:list"))
     assert page.get_by_role("navigation", name="Hoofdmenu").is_visible()
     assert not page.get_by_role("button", name="Menu").is_visible()
+
+
+def test_pages_changed_for_the_journey_pass_axe_on_a_phone(world, login, phone_page):
+    """Issue 12 at 390 px: the household page, a duplicate warning, the intake's work and closing steps, the
+    caseload and the completeness page with participants in no project; nothing wider than the screen."""
+    import datetime as dt
+
+    from koers.core.tests.factories import ParticipantFactory
+    from koers.monitoring.models import Programme
+    from koers.participants.models import Participant
+
+    p = world.participant
+    Participant.objects.filter(pk=p.pk).update(date_of_birth=dt.date(1990, 3, 1), phase="traject")
+    ParticipantFactory(name="Omar Tesfay", regie_organisation=world.gemeente, regisseur=world.regisseur)
+    Programme.objects.create(code="duaal", name="Duaal", owner=world.gemeente)
+    from koers.core.access import grant_for
+
+    draft, _ = intake_services.start_intake(world.regisseur, p, grant_for(world.regisseur, p))
+    page = login(world.regisseur, page=phone_page)
+    paths = [
+        reverse("participants:household", kwargs={"pk": p.pk}) + "?q=omar",
+        reverse("participants:intake_step", kwargs={"pk": p.pk, "intake_id": draft.pk, "step": "wensen"}),
+        reverse("participants:intake_step", kwargs={"pk": p.pk, "intake_id": draft.pk, "step": "afronden"}),
+        reverse("casework:caseload"),
+        reverse("monitoring:completeness", kwargs={"code": "duaal"}),
+    ]
+    for path in paths:
+        check(page, path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    # A second registration of Nahom: the warning and the "andere persoon" choice.
+    page.goto(reverse("participants:create"))
+    page.get_by_label("Naam", exact=True).fill("Nahom Tesfay")
+    page.get_by_label("Geboortedatum").fill("1990-03-01")
+    page.get_by_role("button", name="Deelnemer aanmaken").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Bestaat deze deelnemer al?").is_visible()
+    assert_no_serious_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
