@@ -26,6 +26,7 @@ from koers.work.models import (
     Placement,
     PlacementTerm,
 )
+from koers.work.queries import week as week_queries
 from koers.work.queries.placements import (
     BEFORE_AFTERCARE,
     CORRECTION_LABELS,
@@ -46,7 +47,6 @@ from koers.work.queries.placements import (
     is_paid,
     work_staff,
 )
-from koers.work.queries import week as week_queries
 from koers.work.services import aftercare as aftercare_services
 from koers.work.services import matching as matching_services
 
