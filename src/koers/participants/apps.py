@@ -16,5 +16,7 @@ class ParticipantsConfig(AppConfig):
 
         panels.register("intake_panel", "participants/intake/_panel.html", order=70,
                         build=lambda request, participant, grant: intake_queries.panel(participant, grant))
-        panels.register("household_panel", "participants/_household_panel.html", order=75,
-                        build=lambda request, participant, grant: household_queries.panel(participant, grant))
+        panels.register(
+            "household_panel", "participants/_household_panel.html", order=75,
+            build=lambda request, participant, grant: household_queries.panel(request.user, participant, grant),
+        )

@@ -31,8 +31,10 @@ def candidates(user, participant: Participant, q: str, limit: int = 10) -> list[
     return [p for p in found if grants[p.pk].can_change(Category.TRAJECTORY)]
 
 
-def panel(participant: Participant, grant) -> dict:
-    """The dossier's household card: only whether there is a household (the page lists the members)."""
+def panel(user, participant: Participant, grant) -> dict:
+    """The dossier's household card: whether the viewer can see family members (the page lists them). Not whether a
+    household exists: to a partner who sees none of the others, that alone would say something about them."""
     if not grant.can_see(Category.TRAJECTORY):
         return {}
-    return {"linked": participant.household_id is not None, "can_link": grant.is_regisseur}
+    linked = participant.household_id is not None and bool(members(user, participant))
+    return {"linked": linked, "can_link": grant.is_regisseur}

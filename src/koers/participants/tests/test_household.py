@@ -54,6 +54,10 @@ def test_a_partner_sees_only_the_members_it_may_see_and_cannot_link(family, clie
     # The language provider is involved with Nahom only: the husband is not mentioned to them at all.
     html = client_for(w.taaldocent).get(page(w.participant.pk)).content.decode()
     assert "Omar Tesfay" not in html and "Gezinslid koppelen" not in html
+    # Not even that there is a household: the page and the dossier read as for someone never linked.
+    assert "Geen gezinsleden in Koers die u mag inzien." in html
+    detail = client_for(w.taaldocent).get(reverse("participants:detail", kwargs={"pk": w.participant.pk}))
+    assert "Gezinsleden bekijken" not in detail.content.decode()
     before = Participant.objects.filter(household__isnull=False).count()
     other = ParticipantFactory(name="Ander Kind", regie_organisation=w.gemeente, regisseur=w.regisseur)
     MembershipFactory(participant=other, organisation=w.taal, added_by=w.regisseur)
