@@ -124,7 +124,7 @@ def create_placement(user, participant: Participant, grant: Grant, data: Placeme
     audit.record(user, participant, categories, AuditAction.CREATE, legal_basis=grant.legal_basis, request=request,
                  detail=f"Plaatsing vastgelegd: {placement.job_title} bij {placement.employer}"
                         + (" (fase naar nazorg)" if moved else "")
-                        + (f" (boven het maximum per week, reden: {reason[:120]})" if over else ""))
+                        + (" (boven het maximum per week; de reden staat bij de afspraken)" if over else ""))
     return placement
 
 
