@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "koers.plans",
     "koers.work",
     "koers.monitoring",
+    "koers.portal",  # Mijn Koers: the participant's own pages at /mijn/
     "koers.synthetic",  # `koers generate`, NBNB reference rows (no models)
     "koers.demo",  # `koers demo` (no models; refuses outside demo mode)
 ]
@@ -100,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",  # @login_not_required marks the public views
+    "koers.core.middleware.ParticipantConfinementMiddleware",  # a participant's account stays inside /mijn/
     "koers.core.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -214,11 +216,22 @@ CACHES = {
 SESSION_COOKIE_AGE = 60 * 60 * 9  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# --- Mijn Koers (the participant portal, koers.portal) ------------------------------------------------------
+KOERS_PORTAL_PREFIX = "/mijn/"
+# A participant's session ends after this many idle seconds (a shared or borrowed phone), renewed on every page.
+KOERS_PORTAL_IDLE_SECONDS = int(os.environ.get("KOERS_PORTAL_IDLE_MINUTES", "15")) * 60
+# An activation code in an invitation letter works this many days, and is void after this many wrong tries.
+KOERS_PORTAL_INVITATION_DAYS = int(os.environ.get("KOERS_PORTAL_INVITATION_DAYS", "14"))
+KOERS_PORTAL_CODE_ATTEMPTS = 5
+# Activation attempts per client address per hour (guessing codes across many accounts).
+KOERS_PORTAL_ACTIVATION_LIMIT_PER_IP = int(os.environ.get("KOERS_PORTAL_ACTIVATION_LIMIT_PER_IP", "30"))
+
 # --- Internationalisation -----------------------------------------------------------------------------
 # The interface is Dutch for everybody: no LocaleMiddleware, so a browser set to English does not get a mix of
 # English framework messages and Dutch Koers texts. (An English interface needs translations of our own texts.)
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", "Nederlands")]
+LANGUAGES = [("nl", "Nederlands"), ("en", "English"), ("ar", "العربية"), ("ti", "ትግርኛ"), ("uk", "Українська"),
+             ("fa", "فارسی")]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from koers.portal.urls import staff_urlpatterns as portal_staff_urls
+
 urlpatterns = [
     path("", include("koers.core.urls")),
     path("deelnemers/", include("koers.participants.urls")),
@@ -9,6 +11,8 @@ urlpatterns = [
     path("activiteiten/", include("koers.activities.urls")),
     path("werk/", include("koers.work.urls")),
     path("monitoring/", include("koers.monitoring.urls")),
+    path("mijn/", include("koers.portal.urls")),
+    path("deelnemers/", include(portal_staff_urls)),
     path("admin/", admin.site.urls),
 ]
 

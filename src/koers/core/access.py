@@ -168,6 +168,19 @@ class Grant:
 
 NO_GRANT = Grant(frozenset(), frozenset(), "", False, False)
 
+#: The legal basis recorded when a participant opens their own data in Mijn Koers (AVG: the data subject).
+OWN_BASIS = "betrokkene"
+
+
+def own_grant() -> Grant:
+    """What a participant sees of their own file in the portal: everything but the special categories.
+
+    Special-category data (health, sensitive barriers) is written by staff for staff; the portal never shows it
+    (issue 13: "never staff-only notes of the special kind"). The AVG download is a separate, complete path.
+    The participant changes nothing through the grant: the portal's own services decide what they may add.
+    """
+    return Grant(NON_SPECIAL, frozenset(), OWN_BASIS, False, False)
+
 
 def _regie_scope(roles: frozenset[str]) -> frozenset[str]:
     return ALL_CATEGORIES if Role.REGISSEUR in roles else NON_SPECIAL

@@ -51,3 +51,21 @@ def menu_flags(user) -> dict[str, Callable[[], bool]]:
         return lambda: authenticated and bool(applies(user))
 
     return {name: lazy(applies) for name, applies in _menu.items()}
+
+
+# --- Lockout pages -------------------------------------------------------------------------------------------
+# The login lockout (core/lockout.py) answers with the staff page, unless an app above core registered its own
+# page for a path prefix (the participant portal: in the participant's language, without staff wording).
+_lockout_pages: dict[str, Callable[..., object]] = {}
+
+
+def register_lockout_page(prefix: str, render: Callable[..., object]) -> None:
+    """``render(request, context)`` returns the response for a lockout on a path under ``prefix``."""
+    _lockout_pages[prefix] = render
+
+
+def lockout_page_for(path: str) -> Callable[..., object] | None:
+    for prefix, render in _lockout_pages.items():
+        if path.startswith(prefix):
+            return render
+    return None

@@ -26,7 +26,7 @@ from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.utils import timezone
 
-from koers.core import audit
+from koers.core import audit, extensions
 from koers.core.models import AuditAction, User
 
 logger = logging.getLogger("koers.security")
@@ -132,11 +132,15 @@ def lockout_response(request, original_response=None, credentials=None):
     audit.record_event(None, AuditAction.DENIED,
                        f"Inloggen geblokkeerd voor gebruikersnaam ‘{username[:80]}’ ({kind}; adres {address})",
                        request=request, organisation=account.organisation if account else None)
-    return render(request, settings.AXES_LOCKOUT_TEMPLATE, {
+    context = {
         "username": username,
         "by_address": by_address,
         "failure_limit": ip_failure_limit() if by_address else get_failure_limit(request, credentials),
         "cooloff_minutes": int(cool_off.total_seconds() // 60),
         "until": timezone.localtime(until),
         "minutes_left": minutes,
-    }, status=429)
+    }
+    own_page = extensions.lockout_page_for(request.path)
+    if own_page is not None:
+        return own_page(request, context)
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=429)

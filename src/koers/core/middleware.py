@@ -49,6 +49,23 @@ class NoStoreMiddleware:
         return response
 
 
+class ParticipantConfinementMiddleware:
+    """A participant's portal account (``User.is_participant``) reaches only the portal (``KOERS_PORTAL_PREFIX``)
+    and static files; every other page sends it to the portal's home. Structural, so no staff page has to
+    remember that a logged-in user may be a participant (they would see nothing there anyway: the access policy
+    gives an account without organisation and roles no participant and no category)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and user.is_participant
+                and not request.path.startswith((settings.KOERS_PORTAL_PREFIX, settings.STATIC_URL))):
+            return redirect(settings.KOERS_PORTAL_PREFIX)
+        return self.get_response(request)
+
+
 class TwoFactorMiddleware:
     """Outside demo mode every staff member verifies a TOTP code after the password (django-otp)."""
 
@@ -59,7 +76,7 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not settings.KOERS_REQUIRE_2FA or not request.user.is_authenticated:
+        if not settings.KOERS_REQUIRE_2FA or not request.user.is_authenticated or request.user.is_participant:
             return None
         if request.user.is_verified():
             return None

@@ -40,7 +40,12 @@ class StaffManager(UserManager):
 
 
 class User(AbstractUser):
-    """A staff member. Belongs to exactly one organisation; roles say what they do there."""
+    """A staff member. Belongs to exactly one organisation; roles say what they do there.
+
+    A participant's portal account (``is_participant``) is a row here too, so that passwords, sessions and the
+    login lockout are one machinery; it has no organisation and no roles, so the access policy gives it nothing,
+    and ``ParticipantConfinementMiddleware`` keeps it inside the portal. What it may see is the portal's door.
+    """
 
     organisation = models.ForeignKey(
         Organisation,
@@ -51,6 +56,10 @@ class User(AbstractUser):
         related_name="staff",
     )
     phone = models.CharField("telefoon", max_length=30, blank=True)
+    is_participant = models.BooleanField(
+        "deelnemer", default=False, editable=False,
+        help_text="Een account van een deelnemer voor Mijn Koers (/mijn/): geen medewerker, geen organisatie.",
+    )
 
     objects = StaffManager()
 

@@ -2,6 +2,7 @@ from django.contrib.auth import views as django_auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from koers.core.forms.auth import StaffAuthenticationForm
 from koers.core.views import auth as auth_views
 from koers.core.views import beheer as beheer_views
 from koers.core.views import security as security_views
@@ -31,7 +32,8 @@ core_patterns = [
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("healthz", login_not_required(site_views.healthz), name="healthz"),
-    path("inloggen/", django_auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("inloggen/", django_auth_views.LoginView.as_view(
+        redirect_authenticated_user=True, authentication_form=StaffAuthenticationForm), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("wachtwoord-vergeten/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("wachtwoord-vergeten/verstuurd/", django_auth_views.PasswordResetDoneView.as_view(),

@@ -6,7 +6,7 @@ import re
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
 from koers.core.models import User
@@ -14,6 +14,18 @@ from koers.core.models import User
 
 def _required(what: str) -> dict[str, str]:
     return {"required": what}
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    """The staff login: a participant's portal account is refused here (it logs in at /mijn/)."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.is_participant:
+            raise ValidationError(
+                "Dit is een account voor Mijn Koers. Log in op de pagina voor deelnemers: /mijn/inloggen/.",
+                code="participant_account",
+            )
 
 
 class KoersPasswordResetForm(PasswordResetForm):
@@ -31,7 +43,7 @@ class KoersPasswordResetForm(PasswordResetForm):
     )
 
     def get_users(self, email):
-        return User.objects.filter(email__iexact=email, is_active=True).iterator()
+        return User.objects.filter(email__iexact=email, is_active=True, is_participant=False).iterator()
 
 
 class DutchPasswordMixin:

@@ -80,6 +80,12 @@ NOT_PARTICIPANT_SCOPED: dict[str, str] = {
     "monitoring:completeness": "trajectories by external id (programme scope)",
     "monitoring:trajectory_edit": "a programme trajectory by external id, checked by the programme scope",
     "monitoring:research": "pseudonymised", "monitoring:research_export": "pseudonymised",
+    # Mijn Koers: the participant's own pages. Their door (portal/door.py) loads the logged-in participant, never
+    # one named in the URL, and records every page as the participant's own access (portal/tests).
+    "portal:home": "participant's own", "portal:plan": "participant's own", "portal:plan_pdf": "participant's own",
+    "portal:week": "participant's own", "portal:week_card": "participant's own",
+    "portal:language": "participant's own", "portal:login": "public", "portal:visitor_language": "public",
+    "portal:activate": "public (activation code)", "portal:logout": "own session",
 }
 
 #: URL fragments that mean "this route is about one participant": such a route must be behind the door.
@@ -148,7 +154,7 @@ POST_ONLY = {
     "participants:household_leave",
     "plans:new_version", "plans:complete_goal", "plans:goal_delete", "plans:step_delete", "plans:agreement_delete",
     "plans:integration_action", "plans:decide_switch", "casework:request_discussion", "work:check_in_add",
-    "work:friction_resolve", "work:friction_escalate", "casework:handover_confirm",
+    "work:friction_resolve", "work:friction_escalate", "casework:handover_confirm", "portal_staff:block",
 }
 
 

@@ -12,6 +12,10 @@ PUBLIC = {
     "password_reset_complete": "the 'password chosen' page",
     "healthz": "the load balancer's health check (says only 'ok')",
     "admin:login": "Django admin's own login (superusers; 2FA still applies after it)",
+    "portal:login": "a participant logging in to Mijn Koers",
+    "portal:activate": "a participant choosing a password with the code from the invitation letter",
+    "portal:visitor_language": "the language buttons on the portal's login page (a cookie, no data)",
+    "portal:logout": "logging out of Mijn Koers (also after the short session has already expired)",
 }
 
 

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "koers.portal"
+    label = "portal"
+    verbose_name = "Mijn Koers (portaal voor deelnemers)"
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from koers.core import extensions
+        from koers.participants import panels
+        from koers.portal.queries import accounts as account_queries
+        from koers.portal.views.auth import lockout_page
+
+        # The regisseur invites a participant to Mijn Koers from the file, and sees whether they use it.
+        panels.register("portal_panel", "portal/staff/_panel.html", order=78,
+                        build=lambda request, participant, grant: account_queries.panel(request.user, participant,
+                                                                                        grant))
+        # Too many wrong passwords at /mijn/inloggen/: the portal's own page, in the participant's language.
+        extensions.register_lockout_page(settings.KOERS_PORTAL_PREFIX, lockout_page)

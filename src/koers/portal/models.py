@@ -1,0 +1,67 @@
+"""Mijn Koers: a participant's portal account and the invitation letters that activate it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class PortalAccount(models.Model):
+    """The link between a participant and the login (a ``core.User`` with ``is_participant``) they use at /mijn/.
+
+    One account per participant. The language is the portal's interface language (the plan's own texts stay as
+    staff wrote them, in Dutch). ``activated_at`` is empty until the participant set a password with a code.
+    """
+
+    participant = models.OneToOneField(
+        "participants.Participant", on_delete=models.CASCADE, related_name="portal_account", verbose_name="deelnemer"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_account", verbose_name="account"
+    )
+    language = models.CharField("taal van Mijn Koers", max_length=8, default="nl")
+    created_at = models.DateTimeField("aangemaakt", default=timezone.now)
+    activated_at = models.DateTimeField("geactiveerd op", null=True, blank=True)
+    last_login_at = models.DateTimeField("laatst ingelogd", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "account Mijn Koers"
+        verbose_name_plural = "accounts Mijn Koers"
+
+    def __str__(self) -> str:
+        return f"Mijn Koers van {self.participant_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.activated_at is not None and self.user.is_active
+
+
+class Invitation(models.Model):
+    """One printed invitation letter: a one-time activation code, stored only as a hash.
+
+    A new letter voids the older ones; a code is void once used, after its expiry date, or after too many wrong
+    tries (``settings.KOERS_PORTAL_CODE_ATTEMPTS``). Resetting a forgotten password is a new letter from the
+    regisseur: the participant then chooses a new password with the new code.
+    """
+
+    account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="invitations")
+    code_hash = models.CharField(max_length=128)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField("geldig tot")
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "uitnodiging Mijn Koers"
+        verbose_name_plural = "uitnodigingen Mijn Koers"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Uitnodiging {self.created_at:%d-%m-%Y}"
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.used_at is None and self.voided_at is None and self.expires_at > now

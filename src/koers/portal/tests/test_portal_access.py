@@ -1,0 +1,68 @@
+"""The portal's door: a participant sees only their own data; staff and strangers get nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, get_resolver, reverse
+
+from koers.core.models import AuditEvent
+
+#: Portal routes for visitors who are not logged in (everything else is behind ``portal_page``).
+PUBLIC = {"portal:login", "portal:activate", "portal:visitor_language", "portal:logout"}
+POST_ONLY = {"portal:language", "portal:logout"}
+
+
+def _portal_routes():
+    resolver = get_resolver()
+    for entry in resolver.url_patterns:
+        if getattr(entry, "namespace", None) == "portal":
+            for p in entry.url_patterns:
+                assert isinstance(p, URLPattern)
+                yield f"portal:{p.name}", p
+
+
+def test_every_portal_route_is_behind_the_door_or_listed_as_public():
+    for name, pattern in _portal_routes():
+        assert not pattern.pattern.regex.groupindex, f"{name}: a portal URL must not name an object"
+        assert getattr(pattern.callback, "portal_page", False) or name in PUBLIC, name
+
+
+def test_a_participant_never_sees_another_participants_data_on_any_portal_url(world, portal_client,
+                                                                            other_account):
+    for name, _ in _portal_routes():
+        if name in POST_ONLY:
+            continue
+        other = other_account.participant_id
+        for query in ("", f"?pk={other}&participant={other}&week=volgende"):
+            response = portal_client.get(reverse(name) + query)
+            assert response.status_code in (200, 302, 404), name
+            if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+                assert "Samira" not in response.content.decode(), name
+    # Every page the participant opened was recorded as their own access, never as Samira's.
+    assert not AuditEvent.objects.filter(participant_id=other_account.participant_id,
+                                         user_id=portal_client.session["_auth_user_id"]).exists()
+
+
+def test_staff_get_404_on_the_portal_and_participants_stay_inside_it(world, account, client_for, client):
+    staff = client_for(world.regisseur)
+    for name in ("portal:home", "portal:plan", "portal:week"):
+        assert staff.get(reverse(name)).status_code == 404
+    client.force_login(account.user)
+    for url in ("/deelnemers/", f"/deelnemers/{world.participant.pk}/", "/", "/monitoring/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == "/mijn/", url
+
+
+def test_anonymous_visitors_go_to_the_portal_login(client, db):
+    response = client.get(reverse("portal:plan"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:login") + "?next=")
+
+
+@pytest.mark.parametrize("name", ["portal:home", "portal:plan", "portal:week"])
+def test_every_portal_page_is_audited_as_the_participants_own_access(world, portal_client, name):
+    before = AuditEvent.objects.count()
+    assert portal_client.get(reverse(name)).status_code == 200
+    events = AuditEvent.objects.order_by("-id")[: AuditEvent.objects.count() - before]
+    assert events and all(e.participant_id == world.participant.pk and e.legal_basis == "betrokkene"
+                          for e in events)

@@ -1,0 +1,28 @@
+"""Mijn Koers at /mijn/ (the participant's own pages) and its staff pages inside the participant's file."""
+
+from django.urls import path
+
+from koers.portal.views import auth, pages, staff
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("plan/", pages.plan, name="plan"),
+    path("plan/pdf/", pages.plan_pdf, name="plan_pdf"),
+    path("week/", pages.week, name="week"),
+    path("week/weekkaart/", pages.week_card, name="week_card"),
+    path("taal/", auth.choose_language, name="language"),
+    path("inloggen/", auth.login_view, name="login"),
+    path("inloggen/taal/", auth.choose_visitor_language, name="visitor_language"),
+    path("activeren/", auth.activate_view, name="activate"),
+    path("uitloggen/", auth.logout_view, name="logout"),
+]
+
+staff_urlpatterns = (
+    [
+        path("<int:pk>/mijn-koers/", staff.invite, name="invite"),
+        path("<int:pk>/mijn-koers/blokkeren/", staff.block, name="block"),
+    ],
+    "portal_staff",
+)
