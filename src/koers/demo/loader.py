@@ -7,7 +7,8 @@
 5. ``casework``: contacts, counsellors, action items, case meetings and a warm handover;
 6. ``work``: employers, openings, company visits and work profiles;
 7. ``placements``: the case journeys' jobs with aftercare, and a few placements of the drawn caseload;
-8. ``monitoring``: programmes, projects and trajectories (NBNB imported, Rivierstad Werkt native).
+8. ``monitoring``: programmes, projects and trajectories (NBNB imported, Rivierstad Werkt native);
+9. ``portal``: Olena (a Ukrainian newcomer) and the Mijn Koers accounts of Heba, Nahom and Olena.
 
 A part reads what the earlier parts wrote (by natural keys and fixed rules, never by id) and writes only what is
 missing, so loading twice changes nothing. Each part receives the ``world.Loader``, which counts what was created.
@@ -17,9 +18,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from koers.demo import activities, casework, monitoring, participants, placements, plans, work, world
+from koers.demo import activities, casework, monitoring, participants, placements, plans, portal, work, world
 
-PARTS = (world, participants, activities, plans, casework, work, placements, monitoring)
+PARTS = (world, participants, activities, plans, casework, work, placements, monitoring, portal)
 
 
 def load() -> dict[str, int]:

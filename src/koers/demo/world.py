@@ -179,6 +179,10 @@ class Loader:
             self._verified_hashes.add(self._password_hash)
         return self._password_hash
 
+    def password_hash(self) -> str:
+        """The demo password's hash, for an account made by another part (the participants' portal accounts)."""
+        return self._hash()
+
     def staff(self) -> None:
         for spec in STAFF:
             user = User.objects.filter(username=spec.username).first()

@@ -38,6 +38,11 @@ def visitor_language(request) -> str:
     return accepted if is_portal_language(accepted) else settings.LANGUAGE_CODE
 
 
+def remember_language(response, language: str) -> None:
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE, httponly=True)
+
+
 def portal_page(view=None, *, detail: str = ""):
     def decorate(func):
         @wraps(func)
@@ -75,6 +80,8 @@ def public_portal_page(func):
             request.LANGUAGE_CODE = language
             response = func(request, *args, **kwargs)
         response.headers.setdefault("Content-Language", language)
+        if request.GET.get("taal") == language and request.COOKIES.get(LANGUAGE_COOKIE) != language:
+            remember_language(response, language)  # the letter's link: keep its language after the form posts
         return response
 
     wrapper.portal_public = True

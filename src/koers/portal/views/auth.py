@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from koers.core import lockout, ratelimit
 from koers.core.http import safe_next
-from koers.portal.door import LANGUAGE_COOKIE, portal_page, public_portal_page, visitor_language
+from koers.portal.door import portal_page, public_portal_page, remember_language, visitor_language
 from koers.portal.forms.accounts import ACTIVATION_MESSAGES, ActivationForm, LanguageForm, PortalLoginForm
 from koers.portal.rules.language import portal_languages
 from koers.portal.services import accounts as services
@@ -99,8 +99,7 @@ def choose_visitor_language(request):
         target = f"{settings.KOERS_PORTAL_PREFIX}inloggen/"
     response = redirect(target)
     if form.is_valid():
-        response.set_cookie(LANGUAGE_COOKIE, form.cleaned_data["language"], max_age=365 * 24 * 3600,
-                            samesite="Lax", secure=settings.SESSION_COOKIE_SECURE, httponly=True)
+        remember_language(response, form.cleaned_data["language"])
     return response
 
 

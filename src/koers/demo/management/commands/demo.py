@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from koers.demo import loader
+from koers.demo.portal import PORTAL_LOGINS
 from koers.demo.world import DEMO_PASSWORD, demo_logins
 
 
@@ -38,8 +39,16 @@ class Command(BaseCommand):
         self.stdout.write(self.logins_table())
         port = os.environ.get("PORT", "8000")
         self.stdout.write("")
+        self.stdout.write("")
+        self.stdout.write("Mijn Koers (deelnemers, op /mijn/):")
+        self.stdout.write(self.portal_logins_table())
+        self.stdout.write("")
         self.stdout.write(f"Wachtwoord voor alle demo-accounts: {DEMO_PASSWORD}")
         self.stdout.write(f"Open http://127.0.0.1:{port} en log in met een van de accounts hierboven.")
+
+    @staticmethod
+    def portal_logins_table() -> str:
+        return "\n".join(f"  {login.username:<8} {login.name} ({login.language})" for login in PORTAL_LOGINS)
 
     @staticmethod
     def logins_table() -> str:

@@ -1,0 +1,75 @@
+"""Mijn Koers in the demo: Heba (Arabic), Nahom (Tigrinya) and Olena (Ukrainian) have an activated account.
+
+Olena Kovalenko is a fictional Ukrainian newcomer (the pilots of the research had none; Ukrainians are a large
+group in municipalities since 2022): a recent registration at Gemeente Rivierstad, in the language provider's
+morning course. Her file is small on purpose: the portal must also read well before there is a signed plan.
+The demo portal accounts log in with the demo password, like the staff accounts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from koers.activities.models import Activity, Enrolment
+from koers.core.codes import ActivityKind, LegalBasis
+from koers.core.models import User
+from koers.demo.world import TAAL_PURPOSE, Loader
+from koers.participants.models import Participant
+from koers.portal.models import PortalAccount
+
+
+@dataclass(frozen=True)
+class DemoPortalLogin:
+    username: str
+    name: str
+    language: str
+
+
+#: (username, participant name, portal language): printed by ``koers demo`` and listed in the README.
+PORTAL_LOGINS = (
+    DemoPortalLogin("heba", "Heba Khatib", "ar"),
+    DemoPortalLogin("nahom", "Nahom Tesfamariam", "ti"),
+    DemoPortalLogin("olena", "Olena Kovalenko", "uk"),
+)
+
+OLENA = {
+    "name": "Olena Kovalenko", "preferred_name": "Olena", "date_of_birth": date(1988, 9, 21), "gender": "vrouw",
+    "country_of_origin": "UA", "languages": ["uk", "ru", "en"], "interpreter_needed": "nee",
+    "street": "Lindelaan 3", "postcode": "1234 AB", "city": "Rivierstad",
+}
+
+
+def _olena(loader: Loader) -> Participant:
+    org = loader.orgs["gemeente"]
+    found = Participant.objects.filter(regie_organisation=org, name=OLENA["name"],
+                                       date_of_birth=OLENA["date_of_birth"]).first()
+    if found:
+        return found
+    participant = Participant.objects.create(
+        regie_organisation=org, regisseur=loader.users["regisseur"], settled_on=loader.days_ago(120), **OLENA,
+    )
+    loader.count("deelnemers")
+    loader.membership(participant, "taal", LegalBasis.WETTELIJKE_TAAK, TAAL_PURPOSE, 40)
+    course = (Activity.objects.filter(provider=loader.orgs["taal"], kind=ActivityKind.TAAL_FORMEEL,
+                                      start_date__lte=loader.today, end_date__gte=loader.today + timedelta(days=14))
+              .exclude(slots=None).order_by("start_date", "pk").first())
+    if course is not None:
+        Enrolment.objects.create(participant=participant, activity=course, start_date=loader.days_ago(30),
+                                 status="actief", enrolled_by=loader.users["regisseur"])
+        loader.count("inschrijvingen")
+    return participant
+
+
+def load(loader: Loader) -> None:
+    _olena(loader)
+    for login in PORTAL_LOGINS:
+        participant = Participant.objects.filter(regie_organisation=loader.orgs["gemeente"], name=login.name).first()
+        if participant is None or PortalAccount.objects.filter(participant=participant).exists():
+            continue
+        user = User.objects.filter(username=login.username).first()
+        if user is None:
+            user = User.objects.create(username=login.username, is_participant=True, password=loader.password_hash())
+        PortalAccount.objects.create(participant=participant, user=user, language=login.language,
+                                     activated_at=loader.now)
+        loader.count("accounts Mijn Koers")

@@ -1,0 +1,72 @@
+"""Mijn Koers in a real browser on a phone (390×844), per language: the letter's code, plan, week, logout.
+
+Axe must find nothing serious or critical on any portal page, in Dutch, Arabic (right to left) and Tigrinya.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
+from koers.plans.tests.conftest import draft_with_content, sign
+from koers.portal.services import accounts as services
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "mijn eigen lange wachtwoord"  # noqa: S105 - a test password
+
+
+def _check(page, language: str) -> None:
+    html = page.locator("html")
+    assert html.get_attribute("lang") == language
+    assert html.get_attribute("dir") == ("rtl" if language in ("ar", "fa") else "ltr")
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)
+
+
+@pytest.mark.parametrize("language", ["nl", "ar", "ti", "en", "uk", "fa"])
+def test_activate_with_the_letter_then_plan_week_and_logout_on_a_phone(world, phone_page, live_server, language):
+    sign(world, draft_with_content(world))
+    new = services.invite(participant=world.participant, by=world.regisseur, language=language)
+    page = phone_page
+    # The QR code's link: username and language in the query, the code in the fragment (filled in by the page).
+    page.goto(f"{reverse('portal:activate')}?gebruiker={new.account.user.username}&taal={language}#code={new.code}")
+    _check(page, language)
+    assert page.locator("#id_code").input_value() == new.code
+    assert "#" not in page.url  # the code left the address bar
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.locator("form.portal-form [type=submit]").click()
+    page.wait_for_url(f"**{reverse('portal:home')}")
+    _check(page, language)
+    page.locator(".portal-nav a").nth(1).click()
+    page.wait_for_url(f"**{reverse('portal:plan')}")
+    _check(page, language)
+    assert page.get_by_text("Werkervaring opdoen in de techniek").is_visible()
+    assert page.get_by_text("Beter slapen").count() == 0
+    with page.expect_download() as download:
+        page.locator(f"a[href='{reverse('portal:plan_pdf')}']").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    page.locator(".portal-nav a").nth(2).click()
+    page.wait_for_url(f"**{reverse('portal:week')}")
+    _check(page, language)
+    page.locator(".portal-logout").click()
+    page.wait_for_url(f"**{reverse('portal:login')}*")
+    _check(page, language)
+    page.goto(reverse("portal:plan"))
+    assert page.url.split("?")[0].endswith(reverse("portal:login"))
+
+
+def test_a_wrong_code_on_a_phone_says_so_next_to_the_field(world, phone_page):
+    new = services.invite(participant=world.participant, by=world.regisseur, language="ar")
+    page = phone_page
+    page.goto(f"{reverse('portal:activate')}?gebruiker={new.account.user.username}&taal=ar")
+    page.fill("#id_code", "AAAA-AAAA-AAAA")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.locator("form.portal-form [type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#id_code_error").is_visible()
+    assert page.locator("#id_code").get_attribute("aria-invalid") == "true"
+    _check(page, "ar")
