@@ -166,6 +166,14 @@ def _matching_pages():
     return matching_bench
 
 
+def _portal_pages():
+    """Mijn Koers home, week and plan of a participant (bench/portal.py)."""
+    import portal as portal_bench  # bench/portal.py (bench/ is on sys.path)
+
+    PAGES.extend(portal_bench.pages(Page))
+    return portal_bench
+
+
 def percentile(values: list[float], pct: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
@@ -229,6 +237,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--only", default="", help="time only the pages whose label contains this text")
     args = parser.parse_args()
 
     ctx = choose_context()
@@ -240,6 +249,7 @@ def main() -> int:
         _signals_pages().choose(ctx)
     if apps.get_model("work", "Employer").objects.filter(name__startswith="Gen-Bench").exists():
         _matching_pages().choose(ctx)
+    _portal_pages().choose(ctx)
     clients = {}
     for key, user in ctx.users.items():
         client = Client()
@@ -250,6 +260,9 @@ def main() -> int:
     print(f"Grootste gemeente: {ctx.values['municipality'].name}")
     for key, user in ctx.users.items():
         visible = access.visible_participants(user).count()
+        if user.is_participant:
+            print(f"  {key:<10} {user.username} (Mijn Koers van deelnemer {ctx.values['portal_participant']})")
+            continue
         print(f"  {key:<10} {user.username} ({user.organisation.name}) ziet {visible:,} deelnemers".replace(",", "."))
     print(f"Zoekterm q={ctx.values['q']!r}; {args.warmup} opwarm- en {args.requests} meetverzoeken per pagina.")
     print(
@@ -257,7 +270,7 @@ def main() -> int:
         f"{os.cpu_count()} cores"
     )
     print()
-    rows = [measure(page, ctx, clients, args.requests, args.warmup) for page in PAGES]
+    rows = [measure(page, ctx, clients, args.requests, args.warmup) for page in PAGES if args.only in page.label]
     print(table(rows))
     print()
     print(

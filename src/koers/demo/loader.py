@@ -3,12 +3,13 @@
 1. ``world``: organisations and staff;
 2. ``participants``: the four case journeys and the drawn caseload;
 3. ``activities``: group programmes, the case journeys' activities, sessions and attendance;
+3a. ``portal``: Olena (a Ukrainian newcomer, in a course of step 3, before the parts that give every file its
+    contacts and plan) and the Mijn Koers accounts of Heba, Nahom and Olena;
 4. ``plans``: plans in versions and integration records;
 5. ``casework``: contacts, counsellors, action items, case meetings and a warm handover;
 6. ``work``: employers, openings, company visits and work profiles;
 7. ``placements``: the case journeys' jobs with aftercare, and a few placements of the drawn caseload;
-8. ``monitoring``: programmes, projects and trajectories (NBNB imported, Rivierstad Werkt native);
-9. ``portal``: Olena (a Ukrainian newcomer) and the Mijn Koers accounts of Heba, Nahom and Olena.
+8. ``monitoring``: programmes, projects and trajectories (NBNB imported, Rivierstad Werkt native).
 
 A part reads what the earlier parts wrote (by natural keys and fixed rules, never by id) and writes only what is
 missing, so loading twice changes nothing. Each part receives the ``world.Loader``, which counts what was created.
@@ -20,7 +21,7 @@ from django.db import transaction
 
 from koers.demo import activities, casework, monitoring, participants, placements, plans, portal, work, world
 
-PARTS = (world, participants, activities, plans, casework, work, placements, monitoring, portal)
+PARTS = (world, participants, activities, portal, plans, casework, work, placements, monitoring)
 
 
 def load() -> dict[str, int]:

@@ -1,22 +1,25 @@
 """Mijn Koers in the demo: Heba (Arabic), Nahom (Tigrinya) and Olena (Ukrainian) have an activated account.
 
 Olena Kovalenko is a fictional Ukrainian newcomer (the pilots of the research had none; Ukrainians are a large
-group in municipalities since 2022): a recent registration at Gemeente Rivierstad, in the language provider's
-morning course. Her file is small on purpose: the portal must also read well before there is a signed plan.
+group in municipalities since 2022), registered at Gemeente Rivierstad like the drawn caseload, in a course of the
+language provider. She has no signed plan yet: the portal must also read well before there is one.
 The demo portal accounts log in with the demo password, like the staff accounts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from koers.activities.models import Activity, Enrolment
 from koers.core.codes import ActivityKind, LegalBasis
 from koers.core.models import User
+from koers.demo import participants
 from koers.demo.world import TAAL_PURPOSE, Loader
 from koers.participants.models import Participant
 from koers.portal.models import PortalAccount
+from koers.synthetic.population import draw_person
 
 
 @dataclass(frozen=True)
@@ -35,22 +38,22 @@ PORTAL_LOGINS = (
 
 OLENA = {
     "name": "Olena Kovalenko", "preferred_name": "Olena", "date_of_birth": date(1988, 9, 21), "gender": "vrouw",
-    "country_of_origin": "UA", "languages": ["uk", "ru", "en"], "interpreter_needed": "nee",
-    "street": "Lindelaan 3", "postcode": "1234 AB", "city": "Rivierstad",
+    "country_of_origin": "UA", "languages": ["uk", "ru", "en"], "interpreter_needed": "nee", "phase": "traject",
 }
+OLENA_SEED = 380  # her drawn characteristics (barriers, levels, work) stay the same on every load
 
 
 def _olena(loader: Loader) -> Participant:
-    org = loader.orgs["gemeente"]
-    found = Participant.objects.filter(regie_organisation=org, name=OLENA["name"],
-                                       date_of_birth=OLENA["date_of_birth"]).first()
-    if found:
-        return found
-    participant = Participant.objects.create(
-        regie_organisation=org, regisseur=loader.users["regisseur"], settled_on=loader.days_ago(120), **OLENA,
-    )
-    loader.count("deelnemers")
-    loader.membership(participant, "taal", LegalBasis.WETTELIJKE_TAAK, TAAL_PURPOSE, 40)
+    """Olena as a drawn participant of Gemeente Rivierstad (a registration, a completed intake, language levels),
+    at the language provider since 60 days and in its first formal course that runs on."""
+    drawn = draw_person(random.Random(OLENA_SEED))
+    person = replace(drawn, fields={**drawn.fields, **OLENA})
+    participants._drawn(loader, person, "gemeente", "regisseur",
+                        [("taal", LegalBasis.WETTELIJKE_TAAK, TAAL_PURPOSE, 60, False, None)])
+    participant = Participant.objects.get(regie_organisation=loader.orgs["gemeente"], name=OLENA["name"],
+                                          date_of_birth=OLENA["date_of_birth"])
+    if participant.enrolments.exists():
+        return participant
     course = (Activity.objects.filter(provider=loader.orgs["taal"], kind=ActivityKind.TAAL_FORMEEL,
                                       start_date__lte=loader.today, end_date__gte=loader.today + timedelta(days=14))
               .exclude(slots=None).order_by("start_date", "pk").first())

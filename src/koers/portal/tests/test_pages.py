@@ -61,3 +61,10 @@ def test_choosing_another_language(world, portal_client):
     bad = portal_client.post(reverse("portal:language"), {"language": "xx"})
     assert bad.status_code == 302
     assert 'lang="nl"' in portal_client.get(reverse("portal:home")).content.decode()
+
+
+def test_portal_pages_have_a_query_budget(world, portal_client, max_queries):
+    sign(world, draft_with_content(world))
+    for name in ("portal:home", "portal:week", "portal:plan"):
+        with max_queries(25):
+            assert portal_client.get(reverse(name)).status_code == 200
