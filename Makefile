@@ -31,7 +31,7 @@ TEST_WORKERS ?= auto
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv bootstrap demo serve test test-postgres lint format check-deploy bench lock lock-upgrade clean
+.PHONY: help venv bootstrap demo serve test test-postgres lint format check-deploy bench lock lock-upgrade clean messages
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -122,3 +122,10 @@ lock-upgrade: $(BIN)/pip-compile
 
 clean:
 	rm -rf $(VENV) src/*.egg-info .pytest_cache .ruff_cache
+
+# Translations (src/koers/locale/<lang>/LC_MESSAGES/django.po): collect new texts into every catalogue, then
+# compile them. The compiled .mo files are committed, so `make demo` needs no gettext; a test checks they are fresh.
+messages: $(STAMP)
+	cd src/koers && KOERS_TESTING=1 ../../$(BIN)/python -m django makemessages --settings=koers.settings \
+		-l en -l ar -l ti -l uk -l fa -i "*/tests/*" -i "synthetic/*" -i "demo/*" --no-location
+	cd src/koers && KOERS_TESTING=1 ../../$(BIN)/python -m django compilemessages --settings=koers.settings -v0

@@ -1,4 +1,5 @@
-"""Portal fixtures: Nahom of the shared ``world`` invited to Mijn Koers, activated and logged in."""
+"""Portal fixtures: Nahom of the shared ``world`` invited to Mijn Koers (in Dutch, so tests read Dutch texts),
+activated and logged in."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ PASSWORD = "een lange zin voor Nahom"  # noqa: S105 - a test password
 
 @pytest.fixture
 def invitation(world):
-    return services.invite(participant=world.participant, by=world.regisseur, language="ti")
+    return services.invite(participant=world.participant, by=world.regisseur, language="nl")
 
 
 @pytest.fixture

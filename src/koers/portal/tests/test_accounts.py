@@ -82,7 +82,8 @@ def test_a_new_letter_voids_the_old_code_and_unblocks(world, invitation, client_
 
 # --- Activation -------------------------------------------------------------------------------------------------
 
-def test_activation_with_the_code_sets_the_password_and_logs_in(world, invitation, client):
+def test_activation_with_the_code_sets_the_password_and_logs_in(world, client):
+    invitation = services.invite(participant=world.participant, by=world.regisseur, language="ti")
     username = invitation.account.user.username
     response = _activate(client, username.upper(), invitation.code.lower().replace("-", " "))
     assert response.status_code == 302 and response["Location"] == reverse("portal:home")
