@@ -87,6 +87,13 @@ class PortalLoginForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = _("Vul uw wachtwoord in.")
         self.fields["username"].widget.attrs.update({"autocapitalize": "none", "spellcheck": "false"})
 
+    def clean(self):
+        # Django's AuthenticationForm sets max_length on the field but adds no validator: a username longer than
+        # any account's would reach authenticate() and the lockout table (varchar 255 on PostgreSQL).
+        if len(self.cleaned_data.get("username") or "") > 150:
+            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return super().clean()
+
     def confirm_login_allowed(self, user):
         if not user.is_participant:  # a staff account: the same answer as a wrong password
             raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")

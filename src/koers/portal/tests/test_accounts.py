@@ -186,3 +186,8 @@ def test_a_blocked_account_cannot_log_in(world, account, client):
     response = client.post(reverse("portal:login"), {"username": account.user.username, "password": PASSWORD})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_an_absurdly_long_username_is_a_wrong_login_not_an_error(world, client):
+    response = client.post(reverse("portal:login"), {"username": "x" * 100_000, "password": "x" * 1000})
+    assert response.status_code == 200 and "klopt niet" in response.content.decode()
