@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "koers.core.middleware.DefaultLanguageMiddleware",  # Dutch unless a participant page switches (core/i18n.py)
     "koers.core.middleware.ContentSecurityPolicyMiddleware",
     "koers.core.middleware.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -215,13 +216,26 @@ SESSION_COOKIE_AGE = 60 * 60 * 9  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Internationalisation -----------------------------------------------------------------------------
-# The interface is Dutch for everybody: no LocaleMiddleware, so a browser set to English does not get a mix of
-# English framework messages and Dutch Koers texts. (An English interface needs translations of our own texts.)
+# Staff pages are Dutch for everybody: no LocaleMiddleware, so a browser set to English does not get a mix of
+# English framework messages and Dutch Koers texts (an English staff interface needs every Koers text marked and
+# translated first: docs/architecture.md, "Translations"). Participant-facing texts (plan PDF summary, week card,
+# portal) are translated with gettext into the languages below; a participant page switches with
+# koers.core.i18n.activate_for and DefaultLanguageMiddleware switches back after every request.
+# Dutch is the source language (msgids are Dutch). Tigrinya is added to Django's LANG_INFO by core/i18n.py.
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", "Nederlands")]
+LANGUAGES = [
+    ("nl", "Nederlands"),
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("ti", "ትግርኛ"),
+    ("uk", "Українська"),
+    ("fa", "فارسی"),
+]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
+#: The catalogues (koers/locale/<code>/LC_MESSAGES/django.po and the compiled .mo, both committed and shipped as
+#: package data); `make messages` updates them.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static and media ---------------------------------------------------------------------------------

@@ -273,16 +273,38 @@ class TestPdf:
         assert '<section class="summary" lang="ar" dir="rtl">' in html
         assert "ملخص خطتك" in html and "الصحة النفسية" in html
 
-    def test_no_summary_without_a_translation(self, world, signed_plan):
-        p = Participant.objects.get(pk=world.participant.pk)  # Tigrinya: no translation yet
+    @pytest.mark.parametrize("languages", [["so", "it"], ["nl", "ar"], [], None])
+    def test_no_summary_without_a_catalogue_or_for_a_dutch_reader(self, world, signed_plan, languages):
+        # Somali and Italian have no catalogue; a participant whose first language is Dutch reads the Dutch plan.
+        p = Participant.objects.get(pk=world.participant.pk)
+        p.languages = languages
         html = plan_pdf.render_html(p, queries.get_version_or_404(p, grant(world.regisseur, p), 1),
                                     grant(world.regisseur, p))
         assert 'class="summary"' not in html
 
+    @pytest.mark.parametrize(("languages", "lang", "direction", "words"), [
+        (["ti"], "ti", "ltr", ["ጽማቕ መደብኩም", "ጥዕና ኣእምሮ"]),  # Tigrinya (the world's participant): Ge'ez script
+        (["fa"], "fa", "rtl", ["خلاصه برنامه شما", "سلامت روان"]),
+        (["prs", "en"], "fa", "rtl", ["خلاصه برنامه شما"]),  # Dari reads the Persian catalogue
+        (["uk"], "uk", "ltr", ["Короткий зміст вашого плану", "Психічне здоров"]),
+        (["so", "en"], "en", "ltr", ["Summary of your plan", "Mental health"]),  # first language with a catalogue
+    ])
+    def test_summary_in_every_catalogue_language(self, world, signed_plan, languages, lang, direction, words):
+        p = Participant.objects.get(pk=world.participant.pk)
+        p.languages = languages
+        html = plan_pdf.render_html(p, queries.get_version_or_404(p, grant(world.regisseur, p), 1),
+                                    grant(world.regisseur, p))
+        assert f'<section class="summary" lang="{lang}" dir="{direction}">' in html
+        for word in words:
+            assert word in html
+        assert "Samenvatting van je plan" not in html  # no untranslated Dutch heading in the summary
+        assert "Stip op de horizon" in html  # the Dutch plan stays Dutch
+
     @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is niet geïnstalleerd")
     @pytest.mark.parametrize(("languages", "expected"), [
         (["ar"], ["ملخص", "خطتك", "أهدافك"]),
-        (["ti", "en"], ["Summary of your plan", "Your goals", "Mental health"]),
+        (["ti", "en"], ["ጽማቕ", "መደብኩም", "ዕላማታትኩም", "ጥዕና ኣእምሮ"]),  # Ge'ez script comes back from the PDF
+        (["so", "en"], ["Summary of your plan", "Your goals", "Mental health"]),
     ])
     def test_pdf_text_in_dutch_and_own_language(self, world, signed_plan, languages, expected, tmp_path):
         p = Participant.objects.get(pk=world.participant.pk)
