@@ -10,6 +10,7 @@ drops flags it does not know).
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -37,9 +38,27 @@ def po_path(code: str, root: Path | None = None) -> Path:
     return (root or locale_dir()) / code / "LC_MESSAGES" / "django.po"
 
 
+#: One line of a .po file: a comment, a keyword with a quoted string, or a quoted string that continues one.
+_QUOTED = r'"(?:[^"\\]|\\.)*"'
+_LINE = re.compile(rf'^\s*(?:#.*|(?:#~\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?{_QUOTED}\s*|)$')
+
+
+def _syntax_error(text: str) -> str:
+    """The first line that is not .po syntax ("line 12: ..."), or "". polib accepts some broken lines (a string
+    without its closing quote), and GNU msgfmt may not be installed, so the check is our own."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not _LINE.match(line):
+            return f"regel {number}: {line.strip()[:60]}"
+    return ""
+
+
 def load(path: Path) -> polib.POFile:
     try:
-        return polib.pofile(str(path), wrapwidth=0)
+        text = path.read_text(encoding="utf-8")
+        error = _syntax_error(text)
+        if error:
+            raise ValueError(error)
+        return polib.pofile(text, wrapwidth=0)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise CatalogueError(f"{path.name}: {exc}") from exc
 
@@ -91,7 +110,8 @@ def status(code: str, root: Path | None = None) -> LanguageStatus:
     """How complete and reviewed the catalogue of ``code`` is: counts and the msgids still to do (all of them;
     the page shows the first few)."""
     info = get_language_info(code)
-    result = LanguageStatus(code, info["name"], info["name_local"], bool(info["bidi"]))
+    result = LanguageStatus(code, info["name"], dict(settings.LANGUAGES).get(code, info["name_local"]),
+                            bool(info["bidi"]))
     try:
         catalogue = load(po_path(code, root))
     except CatalogueError as exc:
