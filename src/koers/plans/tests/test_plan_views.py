@@ -323,6 +323,31 @@ class TestPdf:
             assert word in text
 
     @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is niet geïnstalleerd")
+    @pytest.mark.parametrize(("languages", "heading", "side"), [
+        (["ar"], "ملخص", "right"), (["fa"], "خلاصه", "right"), (["ti"], "ጽማቕ", "left"),
+    ])
+    def test_summary_heading_starts_on_the_reading_side(self, world, signed_plan, tmp_path, languages, heading,
+                                                          side):
+        """Arabic and Persian are laid out right to left: the summary's heading stands at the right margin."""
+        import re
+
+        p = Participant.objects.get(pk=world.participant.pk)
+        p.languages = languages
+        g = grant(world.regisseur, p)
+        path = tmp_path / "plan.pdf"
+        path.write_bytes(plan_pdf.render_pdf(p, queries.get_version_or_404(p, g, 1), g))
+        boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True,
+                               text=True).stdout
+        width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', boxes)
+        # -bbox gives the glyphs of a word in visual order: an Arabic word comes back reversed
+        x_min, x_max = next((float(a), float(b)) for a, b, word in words if heading in (word, word[::-1]))
+        if side == "right":
+            assert x_min > width / 2 and width - x_max < 60  # within the right margin (16 mm ≈ 45 pt)
+        else:
+            assert x_max < width / 2 and x_min < 60
+
+    @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is niet geïnstalleerd")
     def test_pdf_leaves_out_health_goals_for_the_taaldocent(self, world, client_for, signed_plan, tmp_path):
         content = client_for(world.taaldocent).get(url("pdf", world, number=1)).content
         path = tmp_path / "plan.pdf"
