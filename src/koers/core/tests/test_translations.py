@@ -81,6 +81,25 @@ def test_a_page_in_a_participants_language_does_not_leak_into_the_next_request()
     assert seen["next"] == ("nl", {"html_lang": "nl", "html_dir": "ltr"})
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(("code", "expected"), [
+    ("ar", '<html lang="ar" dir="rtl">'), ("fa", '<html lang="fa" dir="rtl">'), ("ti", '<html lang="ti" dir="ltr">'),
+])
+def test_a_page_in_a_participants_language_has_lang_and_dir(code, expected):
+    from django.contrib.auth.models import AnonymousUser
+    from django.shortcuts import render
+
+    def participant_view(request):
+        i18n.activate_for(request, code)
+        return render(request, "base.html")
+
+    request = RequestFactory().get("/mijn/")
+    request.user = AnonymousUser()
+    html = DefaultLanguageMiddleware(participant_view)(request).content.decode()
+    assert expected in html
+    assert translation.get_language() == "nl"
+
+
 def test_activate_for_an_unknown_language_is_dutch():
     request = RequestFactory().get("/")
     try:
