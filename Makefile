@@ -8,6 +8,8 @@
 #   make check-deploy  Django's deployment checklist with production settings
 #   make bench         benchmarks (bench/run.py); they print figures, they assert nothing
 #   make lock          re-resolve requirements.lock after a change to pyproject.toml
+#   make messages      after adding or changing a translatable text: update the catalogues (src/koers/locale) of
+#                      every language and compile them (needs GNU gettext: apt-get install gettext)
 #
 # Every target first brings .venv up to date with requirements.lock (a no-op when nothing changed).
 
@@ -31,7 +33,7 @@ TEST_WORKERS ?= auto
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv bootstrap demo serve test test-postgres lint format check-deploy bench lock lock-upgrade clean messages
+.PHONY: help venv bootstrap demo serve test test-postgres lint format check-deploy bench lock lock-upgrade messages clean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -106,6 +108,24 @@ check-deploy: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# --- Translations ---------------------------------------------------------------------------------------
+# The catalogues live in src/koers/locale/<code>/LC_MESSAGES/django.po; the compiled .mo files are committed
+# next to them, so `make demo` needs no gettext tools (a test fails when a .mo is stale). Dutch is the source.
+# Extraction skips tests, synthetic data and the test plugins; the locations are file names only (no line
+# numbers), so a change elsewhere in a file does not touch the catalogues. New texts arrive untranslated: write
+# the translation and mark it `# needs-review` (docs/architecture.md, "Translations").
+MESSAGE_LANGUAGES := en ar ti uk fa
+KOERS_IN_SRC = cd src/koers && KOERS_DEBUG=1 PYTHONPATH=$(CURDIR)/src $(abspath $(BIN))/python -m koers
+
+messages: $(STAMP)
+	@command -v xgettext >/dev/null && command -v msgfmt >/dev/null \
+		|| { echo "make messages heeft GNU gettext nodig (apt-get install gettext)." >&2; exit 1; }
+	$(KOERS_IN_SRC) makemessages $(addprefix -l ,$(MESSAGE_LANGUAGES)) --add-location=file --no-obsolete \
+		--ignore='*/tests/*' --ignore='synthetic/*' --ignore='static/*' --ignore=conftest.py \
+		--ignore=browser_testing.py
+	$(KOERS_IN_SRC) compilemessages $(addprefix -l ,$(MESSAGE_LANGUAGES))
+	$(KOERS_IN_SRC) check_translations
+
 # --- Dependencies ---------------------------------------------------------------------------------------
 # Ranges live in pyproject.toml; requirements.lock pins every package (runtime and the dev extra).
 PIP_COMPILE := $(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
@@ -122,10 +142,3 @@ lock-upgrade: $(BIN)/pip-compile
 
 clean:
 	rm -rf $(VENV) src/*.egg-info .pytest_cache .ruff_cache
-
-# Translations (src/koers/locale/<lang>/LC_MESSAGES/django.po): collect new texts into every catalogue, then
-# compile them. The compiled .mo files are committed, so `make demo` needs no gettext; a test checks they are fresh.
-messages: $(STAMP)
-	cd src/koers && KOERS_TESTING=1 ../../$(BIN)/python -m django makemessages --settings=koers.settings \
-		-l en -l ar -l ti -l uk -l fa -i "*/tests/*" -i "synthetic/*" -i "demo/*" --no-location
-	cd src/koers && KOERS_TESTING=1 ../../$(BIN)/python -m django compilemessages --settings=koers.settings -v0

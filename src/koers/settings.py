@@ -92,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "koers.core.middleware.DefaultLanguageMiddleware",  # Dutch unless a participant page switches (core/i18n.py)
     "koers.core.middleware.ContentSecurityPolicyMiddleware",
     "koers.core.middleware.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -227,14 +228,26 @@ KOERS_PORTAL_CODE_ATTEMPTS = 5
 KOERS_PORTAL_ACTIVATION_LIMIT_PER_IP = int(os.environ.get("KOERS_PORTAL_ACTIVATION_LIMIT_PER_IP", "30"))
 
 # --- Internationalisation -----------------------------------------------------------------------------
-# The interface is Dutch for everybody: no LocaleMiddleware, so a browser set to English does not get a mix of
-# English framework messages and Dutch Koers texts. (An English interface needs translations of our own texts.)
+# Staff pages are Dutch for everybody: no LocaleMiddleware, so a browser set to English does not get a mix of
+# English framework messages and Dutch Koers texts (an English staff interface needs every Koers text marked and
+# translated first: docs/architecture.md, "Translations"). Participant-facing texts (plan PDF summary, week card,
+# portal) are translated with gettext into the languages below; a participant page switches with
+# koers.core.i18n.activate_for and DefaultLanguageMiddleware switches back after every request.
+# Dutch is the source language (msgids are Dutch). Tigrinya is added to Django's LANG_INFO by core/i18n.py.
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", "Nederlands"), ("en", "English"), ("ar", "العربية"), ("ti", "ትግርኛ"), ("uk", "Українська"),
-             ("fa", "فارسی")]
+LANGUAGES = [
+    ("nl", "Nederlands"),
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("ti", "ትግርኛ"),
+    ("uk", "Українська"),
+    ("fa", "فارسی"),
+]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
+#: The catalogues (koers/locale/<code>/LC_MESSAGES/django.po and the compiled .mo, both committed and shipped as
+#: package data); `make messages` updates them.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static and media ---------------------------------------------------------------------------------

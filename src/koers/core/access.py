@@ -382,6 +382,11 @@ def can_manage_organisations(user) -> bool:
     return is_platform_admin(user) or (Role.BEHEERDER in _roles(user) and user.organisation.is_active)
 
 
+def can_see_translations(user) -> bool:
+    """The Vertalingen page (how complete and reviewed each language's catalogue is): whoever opens beheer."""
+    return can_manage_organisations(user)
+
+
 def can_create_organisations(user) -> bool:
     """New organisations, and an organisation's kind and active state, belong to the platform administrator."""
     return is_platform_admin(user)

@@ -20,6 +20,8 @@ class CoreConfig(AppConfig):
         from koers.core.formtools import install_input_limits
 
         install_input_limits()
-        from koers.core import access, extensions
+        from koers.core import access, extensions, i18n
+
+        i18n.register_languages()  # Tigrinya is not in Django's LANG_INFO
 
         extensions.register_home("core:organisation_list", access.can_manage_organisations, order=30)

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from koers.core import access, extensions
+from koers.core import access, extensions, i18n
 
 
 def koers(request):
@@ -11,4 +11,5 @@ def koers(request):
         "runs_activities": bool(user and user.is_authenticated and user.role_codes & access.ACTIVITY_ROLES),
         "works_with_participants": bool(user and user.is_authenticated and access.works_with_participants(user)),
         **extensions.menu_flags(user),
+        **i18n.html_attributes(),  # html_lang, html_dir: <html lang=".." dir="..">
     }

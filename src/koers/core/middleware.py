@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django_otp import devices_for_user
 
@@ -16,6 +17,25 @@ from koers.core.pages import no_store
 
 #: URL names reachable when logged in but before the second factor is verified.
 TWO_FACTOR_URL_NAMES = {"two_factor_setup", "two_factor_verify", "logout"}
+
+
+class DefaultLanguageMiddleware:
+    """Every request starts and ends in Dutch (``settings.LANGUAGE_CODE``).
+
+    Staff pages are Dutch, so there is no ``LocaleMiddleware``. A participant page switches to the participant's
+    language with ``core.i18n.activate_for``; Django keeps an activated language on the worker thread, so without
+    this reset the next request on that thread (a staff page) would be rendered in it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        translation.activate(settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        try:
+            return self.get_response(request)
+        finally:
+            translation.deactivate()
 
 
 class ContentSecurityPolicyMiddleware:

@@ -7,6 +7,7 @@ from koers.core.views import auth as auth_views
 from koers.core.views import beheer as beheer_views
 from koers.core.views import security as security_views
 from koers.core.views import site as site_views
+from koers.core.views import translations as translation_views
 
 #: Pages in the ``core`` namespace: my account and the functional administrator's pages ("beheer").
 core_patterns = [
@@ -24,6 +25,7 @@ core_patterns = [
     path("beheer/medewerkers/<int:pk>/tweestapsverificatie-wissen/", beheer_views.user_reset_2fa,
          name="user_reset_2fa"),
     path("beheer/beveiliging/", security_views.security_events, name="security_events"),
+    path("beheer/vertalingen/", translation_views.translations, name="translations"),
 ]
 
 # Login, password reset and two-factor pages keep plain names. Django's LoginRequiredMiddleware lets through only

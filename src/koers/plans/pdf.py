@@ -1,7 +1,9 @@
 """The plan as a PDF (WeasyPrint: HTML template → PDF): the plan in Dutch, then a short summary in the
-participant's own language where a translation of the template exists (``translations.py``). A right-to-left
-language gets its own section marked ``dir="rtl"`` with its ``lang``, so the text is laid out and shaped
-right to left. DejaVu Sans covers Latin and Arabic script.
+participant's own language when Koers has a catalogue for it (``core.i18n.catalogue_language``: en, ar, ti, uk,
+fa). The summary's fixed texts are gettext strings in ``plans/pdf.html`` (``{% language %}``), the names of life
+domains and statuses come from ``core/labels.py`` under ``translation.override``. What staff typed (goals, steps,
+agreements) stays Dutch, and the summary says so. A right-to-left language gets its own section marked
+``dir="rtl"`` with its ``lang``; the fonts (base.css) cover Latin, Arabic and Ge'ez script.
 
 Only what the grant covers is in the PDF: health-domain goals are left out for a viewer without the special
 category (the caller passes a version whose goals were loaded through ``queries``).
@@ -12,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from koers.core import i18n, labels
 from koers.core.access import Grant
 from koers.core.pdf import html_to_pdf
 from koers.participants.models import Participant
 from koers.plans.models import PlanVersion
-from koers.plans.translations import summary_languages
 
 
 @dataclass
@@ -29,25 +32,28 @@ class SummaryGoal:
     steps: list[dict]
 
 
-def _summary(texts: dict, version: PlanVersion) -> dict:
-    goals = []
-    for goal in version.goals.all():
-        steps = [
-            {
-                "description": s.description,
-                "who": str(s.owner_user) if s.owner_user_id else texts["you"],
-                "due": s.due_date,
-                "status": texts["step_status"].get(s.status, s.status),
-            }
-            for s in goal.steps.all()
-        ]
-        goals.append(SummaryGoal(texts["domains"].get(goal.domain, goal.domain), goal.title,
-                                 texts["goal_status"].get(goal.status, goal.status), steps))
-    return {"t": texts, "goals": goals}
+def _summary(lang: str, version: PlanVersion) -> dict:
+    with translation.override(lang):
+        you = gettext("Jij")
+        goals = []
+        for goal in version.goals.all():
+            steps = [
+                {
+                    "description": s.description,
+                    "who": str(s.owner_user) if s.owner_user_id else you,
+                    "due": s.due_date,
+                    "status": labels.plain(labels.STATUS, s.status),
+                }
+                for s in goal.steps.all()
+            ]
+            goals.append(SummaryGoal(labels.plain(labels.LIFE_DOMAIN, goal.domain), goal.title,
+                                     labels.plain(labels.STATUS, goal.status), steps))
+    return {"lang": lang, "dir": i18n.direction(lang), "goals": goals}
 
 
 def render_html(participant: Participant, version: PlanVersion, grant: Grant) -> str:
-    summaries = [_summary(texts, version) for texts in summary_languages(participant.languages)]
+    lang = i18n.catalogue_language(participant.languages)
+    summaries = [_summary(lang, version)] if lang else []
     return render_to_string("plans/pdf.html", {
         "p": participant, "version": version, "summaries": summaries, "printed_at": timezone.localtime(),
     })

@@ -201,7 +201,12 @@ def _pdf_text(content: bytes, tmp_path) -> str:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("languages", "expected"),
-    [(["ti", "en"], ["Monday", "morning", "Dutch course"]), (["ar"], ["الجمعة", "الصباح", "الجدول"]), (["ti"], [])],
+    [
+        (["so", "en"], ["Monday", "morning", "Dutch course"]),  # Somali has no catalogue, English has
+        (["ar"], ["الجمعة", "الصباح", "الجدول"]),
+        (["ti"], ["ሰኑይ", "ንግሆ", "ሰሙናዊ", "ትምህርቲ"]),  # Tigrinya: Ge'ez script
+        (["so"], []),
+    ],
 )
 def test_week_card_pdf_in_own_language(world, client_for, tmp_path, languages, expected):
     # (Arabic words without a lam-alef ligature: pdftotext splits those glyphs back in visual order.)
@@ -219,7 +224,7 @@ def test_week_card_pdf_in_own_language(world, client_for, tmp_path, languages, e
     for word in expected:
         assert word in text
     if not expected:
-        assert "Monday" not in text
+        assert "Monday" not in text and "ሰኑይ" not in text
 
 
 @pytest.mark.django_db

@@ -39,7 +39,7 @@ def test_login_page_is_dutch_and_labelled(client):
     response = client.get(reverse("login"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<html lang="nl">' in html
+    assert '<html lang="nl" dir="ltr">' in html
     assert '<label for="id_username">' in html and '<label for="id_password">' in html
     assert reverse("password_reset") in html
     assert "style=" not in html

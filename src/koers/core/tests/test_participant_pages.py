@@ -37,6 +37,7 @@ NOT_PARTICIPANT_SCOPED: dict[str, str] = {
     "core:organisation_update": "beheer", "core:user_create": "beheer", "core:user_update": "beheer",
     "core:user_deactivate": "beheer", "core:user_reactivate": "beheer", "core:user_send_reset": "beheer",
     "core:user_reset_2fa": "beheer", "core:security_events": "beheer: security events, no participant data",
+    "core:translations": "beheer: the translation catalogues, no participant data",
     # Lists of several participants (recorded as list views) and creating a new participant.
     "participants:list": "list of participants", "participants:create": "new participant, no file yet",
     "casework:my_actions": "list", "casework:org_actions": "list", "casework:escalations": "list",

@@ -273,16 +273,38 @@ class TestPdf:
         assert '<section class="summary" lang="ar" dir="rtl">' in html
         assert "ملخص خطتك" in html and "الصحة النفسية" in html
 
-    def test_no_summary_without_a_translation(self, world, signed_plan):
-        p = Participant.objects.get(pk=world.participant.pk)  # Tigrinya: no translation yet
+    @pytest.mark.parametrize("languages", [["so", "it"], ["nl", "ar"], [], None])
+    def test_no_summary_without_a_catalogue_or_for_a_dutch_reader(self, world, signed_plan, languages):
+        # Somali and Italian have no catalogue; a participant whose first language is Dutch reads the Dutch plan.
+        p = Participant.objects.get(pk=world.participant.pk)
+        p.languages = languages
         html = plan_pdf.render_html(p, queries.get_version_or_404(p, grant(world.regisseur, p), 1),
                                     grant(world.regisseur, p))
         assert 'class="summary"' not in html
 
+    @pytest.mark.parametrize(("languages", "lang", "direction", "words"), [
+        (["ti"], "ti", "ltr", ["ጽማቕ መደብኩም", "ጥዕና ኣእምሮ"]),  # Tigrinya (the world's participant): Ge'ez script
+        (["fa"], "fa", "rtl", ["خلاصه برنامه شما", "سلامت روان"]),
+        (["prs", "en"], "fa", "rtl", ["خلاصه برنامه شما"]),  # Dari reads the Persian catalogue
+        (["uk"], "uk", "ltr", ["Короткий зміст вашого плану", "Психічне здоров"]),
+        (["so", "en"], "en", "ltr", ["Summary of your plan", "Mental health"]),  # first language with a catalogue
+    ])
+    def test_summary_in_every_catalogue_language(self, world, signed_plan, languages, lang, direction, words):
+        p = Participant.objects.get(pk=world.participant.pk)
+        p.languages = languages
+        html = plan_pdf.render_html(p, queries.get_version_or_404(p, grant(world.regisseur, p), 1),
+                                    grant(world.regisseur, p))
+        assert f'<section class="summary" lang="{lang}" dir="{direction}">' in html
+        for word in words:
+            assert word in html
+        assert "Samenvatting van je plan" not in html  # no untranslated Dutch heading in the summary
+        assert "Stip op de horizon" in html  # the Dutch plan stays Dutch
+
     @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is niet geïnstalleerd")
     @pytest.mark.parametrize(("languages", "expected"), [
         (["ar"], ["ملخص", "خطتك", "أهدافك"]),
-        (["ti", "en"], ["Summary of your plan", "Your goals", "Mental health"]),
+        (["ti", "en"], ["ጽማቕ", "መደብኩም", "ዕላማታትኩም", "ጥዕና ኣእምሮ"]),  # Ge'ez script comes back from the PDF
+        (["so", "en"], ["Summary of your plan", "Your goals", "Mental health"]),
     ])
     def test_pdf_text_in_dutch_and_own_language(self, world, signed_plan, languages, expected, tmp_path):
         p = Participant.objects.get(pk=world.participant.pk)
@@ -299,6 +321,31 @@ class TestPdf:
             assert dutch in text
         for word in expected:
             assert word in text
+
+    @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is niet geïnstalleerd")
+    @pytest.mark.parametrize(("languages", "heading", "side"), [
+        (["ar"], "ملخص", "right"), (["fa"], "خلاصه", "right"), (["ti"], "ጽማቕ", "left"),
+    ])
+    def test_summary_heading_starts_on_the_reading_side(self, world, signed_plan, tmp_path, languages, heading,
+                                                          side):
+        """Arabic and Persian are laid out right to left: the summary's heading stands at the right margin."""
+        import re
+
+        p = Participant.objects.get(pk=world.participant.pk)
+        p.languages = languages
+        g = grant(world.regisseur, p)
+        path = tmp_path / "plan.pdf"
+        path.write_bytes(plan_pdf.render_pdf(p, queries.get_version_or_404(p, g, 1), g))
+        boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True,
+                               text=True).stdout
+        width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', boxes)
+        # -bbox gives the glyphs of a word in visual order: an Arabic word comes back reversed
+        x_min, x_max = next((float(a), float(b)) for a, b, word in words if heading in (word, word[::-1]))
+        if side == "right":
+            assert x_min > width / 2 and width - x_max < 60  # within the right margin (16 mm ≈ 45 pt)
+        else:
+            assert x_max < width / 2 and x_min < 60
 
     @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is niet geïnstalleerd")
     def test_pdf_leaves_out_health_goals_for_the_taaldocent(self, world, client_for, signed_plan, tmp_path):

@@ -1,19 +1,10 @@
-"""Which language Mijn Koers speaks to a participant.
-
-The portal's languages are ``settings.LANGUAGES`` (Dutch is the source). A participant's ``languages`` are ISO 639
-codes, first the mother tongue; a few languages are read in a catalogue of a close written standard: Dari in the
-Farsi catalogue (same script, mutually intelligible in writing), Levantine/Egyptian/Moroccan Arabic in Arabic.
-"""
+"""Which language Mijn Koers speaks to a participant: the catalogues of ``core/i18n.py``, Dutch as fallback."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
-#: A spoken language → the catalogue it reads best in.
-CLOSE_CATALOGUE = {"prs": "fa", "apc": "ar", "arz": "ar", "ary": "ar"}
-
-#: Languages written right to left (Django's LANG_INFO has ``bidi``; kept here for the PDF and the html tag).
-RTL = frozenset({"ar", "fa"})
+from koers.core import i18n
 
 
 def portal_languages() -> list[tuple[str, str]]:
@@ -21,17 +12,13 @@ def portal_languages() -> list[tuple[str, str]]:
 
 
 def is_portal_language(code: str) -> bool:
-    return code in dict(portal_languages())
+    return code in dict(settings.LANGUAGES)
 
 
 def portal_language_for(languages) -> str:
-    """The first of the participant's languages that the portal speaks, else Dutch."""
-    for code in languages or []:
-        code = CLOSE_CATALOGUE.get(code, code)
-        if is_portal_language(code):
-            return code
-    return settings.LANGUAGE_CODE
+    """The first of the participant's languages with a catalogue (Dari reads Farsi, ...), else Dutch."""
+    return i18n.catalogue_language(languages) or settings.LANGUAGE_CODE
 
 
 def direction(code: str) -> str:
-    return "rtl" if code in RTL else "ltr"
+    return i18n.direction(code)

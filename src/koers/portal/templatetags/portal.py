@@ -1,34 +1,34 @@
-"""Template filters of the portal: codes in the participant's words (``portal.rules.labels``)."""
+"""Template filters of the portal: codes in the participant's plain words (``core.labels``, translated)."""
 
 from __future__ import annotations
 
 from django import template
 
-from koers.portal.rules import labels
+from koers.core import labels
 
 register = template.Library()
+
+DAY_CODES = ("ma", "di", "wo", "do", "vr", "za", "zo")
 
 
 @register.filter
 def weekday_name(value) -> str:
-    return str(labels.WEEKDAYS[value.weekday()]) if value else ""
+    return labels.plain(labels.DAY, DAY_CODES[value.weekday()]) if value else ""
 
 
 @register.filter
 def life_domain(code) -> str:
-    return str(labels.DOMAINS.get(code, ""))
+    return labels.plain(labels.LIFE_DOMAIN, code)
 
 
 @register.filter
 def goal_status(code) -> str:
-    return str(labels.GOAL_STATUS.get(code, ""))
+    return labels.plain(labels.STATUS, code)
 
 
-@register.filter
-def step_status(code) -> str:
-    return str(labels.STEP_STATUS.get(code, ""))
+step_status = register.filter("step_status", goal_status)
 
 
 @register.filter
 def day_part(code) -> str:
-    return str(labels.DAY_PARTS.get(code, ""))
+    return labels.plain(labels.DAY_PART, code)
