@@ -191,3 +191,17 @@ def test_a_blocked_account_cannot_log_in(world, account, client):
 def test_an_absurdly_long_username_is_a_wrong_login_not_an_error(world, client):
     response = client.post(reverse("portal:login"), {"username": "x" * 100_000, "password": "x" * 1000})
     assert response.status_code == 200 and "klopt niet" in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "words"), [("ar", ["الرمز", "صالح"]), ("ti", ["ኮድ", "መሕለፊ"])])
+def test_the_letter_renders_arabic_and_geez_script(world, tmp_path, language, words):
+    from koers.portal import pdf
+
+    new = services.invite(participant=world.participant, by=world.regisseur, language=language)
+    content = pdf.letter_pdf(participant=world.participant, username=new.account.user.username, code=new.code,
+                             expires_at=new.invitation.expires_at, language=language,
+                             link="https://koers.example/mijn/activeren/", organisation_name="Gemeente Rivierstad")
+    text = pdf_text(content, tmp_path)
+    assert "Uw eigen pagina: Mijn Koers" in text  # the Dutch letter first
+    for word in words:
+        assert word in text, f"{word!r} not in the {language} letter"
