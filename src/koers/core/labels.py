@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from koers.core.codes import ActionStatus, ActivityKind, LifeDomain
+from koers.core.codes import ActionStatus, ActivityKind, Category, LegalBasis, LifeDomain
 
 LIFE_DOMAIN = {
     LifeDomain.PARTICIPATIE: _("Meedoen en werk"),
@@ -65,6 +65,24 @@ DAY = {
     "za": _("zaterdag"), "zo": _("zondag"),
 }
 DAY_PART = {"o": _("ochtend"), "m": _("middag"), "a": _("avond")}
+
+
+#: Data categories (``codes.Category``): what a participant reads in "who sees my data".
+CATEGORY = {
+    Category.IDENTITY: _("Naam, adres en contact"),
+    Category.TRAJECTORY: _("Plan, lessen en afspraken"),
+    Category.LANGUAGE: _("Taal en opleiding"),
+    Category.WORK: _("Werk"),
+    Category.INCOME: _("Inkomen en uitkering"),
+    Category.SPECIAL: _("Gezondheid"),
+}
+
+#: Why an organisation may see the file (``codes.LegalBasis``), in plain words.
+LEGAL_BASIS = {
+    LegalBasis.REGIE: _("De gemeente regelt uw traject. Dat is haar taak volgens de wet."),
+    LegalBasis.WETTELIJKE_TAAK: _("Deze organisatie werkt in opdracht van de gemeente."),
+    LegalBasis.TOESTEMMING: _("U heeft toestemming gegeven."),
+}
 
 
 def plain(mapping: dict, code: str) -> str:

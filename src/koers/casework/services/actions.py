@@ -122,3 +122,17 @@ def change_status(user, item: ActionItem, new_status: str, *, request=None) -> A
         detail=f"Actiepunt ‘{item.title}’: {old.lower()} → {item.get_status_display().lower()}",
     )
     return item
+
+
+@transaction.atomic
+def notify_regie(participant: Participant, *, title: str, description: str = "", created_by) -> ActionItem:
+    """An action item for the regie organisation that no staff member drafted: something the participant did in
+    Mijn Koers that the regisseur must act on (a withdrawn consent). Due today, for the participant's regisseur."""
+    item = ActionItem.objects.create(
+        participant=participant, title=title[:200], description=description,
+        owner_organisation_id=participant.regie_organisation_id, assignee_id=participant.regisseur_id,
+        due_date=timezone.localdate(), created_by=created_by, created_at=timezone.now(),
+    )
+    audit.record(created_by, participant, Category.TRAJECTORY, AuditAction.CREATE, legal_basis=access.OWN_BASIS,
+                 detail=f"Actiepunt voor de regie: {item.title}")
+    return item

@@ -85,7 +85,9 @@ NOT_PARTICIPANT_SCOPED: dict[str, str] = {
     # one named in the URL, and records every page as the participant's own access (portal/tests).
     "portal:home": "participant's own", "portal:plan": "participant's own", "portal:plan_pdf": "participant's own",
     "portal:week": "participant's own", "portal:week_card": "participant's own",
-    "portal:language": "participant's own", "portal:login": "public", "portal:visitor_language": "public",
+    "portal:language": "participant's own", "portal:my_data": "participant's own",
+    "portal:withdraw_consent": "participant's own consent (looked up in their own file)",
+    "portal:download": "participant's own", "portal:login": "public", "portal:visitor_language": "public",
     "portal:activate": "public (activation code)", "portal:logout": "own session",
 }
 

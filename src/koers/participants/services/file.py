@@ -406,11 +406,20 @@ def end_membership(
     """End a partner's involvement or record the withdrawal of consent: access ends at once."""
     if not grant.can_manage_access:
         raise Http404("Pagina niet gevonden")
-    membership = (
-        Membership.objects.select_for_update()
-        .filter(participant=participant, pk=membership_id, ended_at__isnull=True)
-        .first()
-    )
+    return close_membership(user, participant, membership_id, reason=reason, withdrawn=withdrawn,
+                            legal_basis=grant.legal_basis)
+
+
+def close_membership(user, participant: Participant, membership_id: int, *, reason: str, withdrawn: bool,
+                     legal_basis: str, consent_only: bool = False) -> Membership:
+    """End one active membership now (access ends at once) and audit it. Who may do this is the caller's check:
+    the regisseur (``end_membership``) or the participant withdrawing their own consent (Mijn Koers,
+    ``consent_only``: only a membership on consent can be ended that way)."""
+    qs = Membership.objects.select_for_update().filter(participant=participant, pk=membership_id,
+                                                      ended_at__isnull=True)
+    if consent_only:
+        qs = qs.filter(legal_basis=LegalBasis.TOESTEMMING)
+    membership = qs.select_related("organisation").first()
     if membership is None:
         raise Http404("Betrokkenheid niet gevonden")
     membership.ended_at = timezone.now()
@@ -424,7 +433,7 @@ def end_membership(
         participant,
         Category.TRAJECTORY,
         AuditAction.REVOKE,
-        legal_basis=grant.legal_basis,
+        legal_basis=legal_basis,
         detail=f"{what}: {membership.organisation} ({reason})",
     )
     return membership

@@ -51,11 +51,42 @@ def test_activate_with_the_letter_then_plan_week_and_logout_on_a_phone(world, ph
     page.locator(".portal-nav a").nth(2).click()
     page.wait_for_url(f"**{reverse('portal:week')}")
     _check(page, language)
+    page.locator(".portal-nav a").nth(3).click()
+    page.wait_for_url(f"**{reverse('portal:my_data')}")
+    _check(page, language)
+    with page.expect_download() as download:
+        page.locator(f"a[href='{reverse('portal:download')}']").click()
+    assert download.value.suggested_filename == "mijn-gegevens.json"
     page.locator(".portal-logout").click()
     page.wait_for_url(f"**{reverse('portal:login')}*")
     _check(page, language)
     page.goto(reverse("portal:plan"))
     assert page.url.split("?")[0].endswith(reverse("portal:login"))
+
+
+@pytest.mark.parametrize("language", ["ar", "ti"])
+def test_withdrawing_a_consent_on_a_phone(world, phone_page, language):
+    from koers.core.codes import LegalBasis
+    from koers.core.tests.factories import MembershipFactory
+
+    membership = MembershipFactory(participant=world.participant, organisation=world.reintegratie,
+                                   added_by=world.regisseur, legal_basis=LegalBasis.TOESTEMMING)
+    new = services.invite(participant=world.participant, by=world.regisseur, language=language)
+    page = phone_page
+    page.goto(f"{reverse('portal:activate')}?gebruiker={new.account.user.username}&taal={language}#code={new.code}")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.locator("form.portal-form [type=submit]").click()
+    page.wait_for_url(f"**{reverse('portal:home')}")
+    page.goto(reverse("portal:my_data"))
+    page.locator(f"a[href='{reverse('portal:withdraw_consent', kwargs={'membership_id': membership.pk})}']").click()
+    _check(page, language)
+    page.locator("main form [type=submit]").click()
+    page.wait_for_url(f"**{reverse('portal:my_data')}")
+    _check(page, language)
+    assert page.locator(".message--success").is_visible()
+    membership.refresh_from_db()
+    assert membership.consent_withdrawn
 
 
 def test_a_wrong_code_on_a_phone_says_so_next_to_the_field(world, phone_page):

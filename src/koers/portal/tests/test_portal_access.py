@@ -10,6 +10,9 @@ from koers.core.models import AuditEvent
 #: Portal routes for visitors who are not logged in (everything else is behind ``portal_page``).
 PUBLIC = {"portal:login", "portal:activate", "portal:visitor_language", "portal:logout"}
 POST_ONLY = {"portal:language", "portal:logout"}
+#: The only portal routes that name an object, and the kind of object (always looked up within the participant's
+#: own file: another participant's id is a 404).
+OBJECT_ROUTES = {"portal:withdraw_consent": "membership_id"}
 
 
 def _portal_routes():
@@ -23,14 +26,26 @@ def _portal_routes():
 
 def test_every_portal_route_is_behind_the_door_or_listed_as_public():
     for name, pattern in _portal_routes():
-        assert not pattern.pattern.regex.groupindex, f"{name}: a portal URL must not name an object"
+        names = set(pattern.pattern.regex.groupindex)
+        assert names <= {OBJECT_ROUTES.get(name)} - {None}, f"{name}: a portal URL naming an object must be listed"
         assert getattr(pattern.callback, "portal_page", False) or name in PUBLIC, name
 
 
 def test_a_participant_never_sees_another_participants_data_on_any_portal_url(world, portal_client,
                                                                             other_account):
-    for name, _ in _portal_routes():
-        if name in POST_ONLY:
+    from koers.core.codes import LegalBasis
+    from koers.core.tests.factories import MembershipFactory
+
+    others = MembershipFactory(participant=other_account.participant, organisation=world.taal,
+                               added_by=world.andere_regisseur, legal_basis=LegalBasis.TOESTEMMING)
+    for name in OBJECT_ROUTES:
+        url = reverse(name, kwargs={OBJECT_ROUTES[name]: others.pk})
+        assert portal_client.get(url).status_code == 404, name
+        assert portal_client.post(url).status_code == 404, name
+    others.refresh_from_db()
+    assert others.ended_at is None
+    for name, _pattern in _portal_routes():
+        if name in POST_ONLY or name in OBJECT_ROUTES:
             continue
         other = other_account.participant_id
         for query in ("", f"?pk={other}&participant={other}&week=volgende"):
