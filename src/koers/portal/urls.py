@@ -15,6 +15,7 @@ urlpatterns = [
     path("gegevens/", my_data.my_data, name="my_data"),
     path("gegevens/toestemming/<int:membership_id>/intrekken/", my_data.withdraw, name="withdraw_consent"),
     path("gegevens/download/", my_data.download, name="download"),
+    path("gegevens/download/pdf/", my_data.download_pdf, name="download_pdf"),
     path("taal/", auth.choose_language, name="language"),
     path("inloggen/", auth.login_view, name="login"),
     path("inloggen/taal/", auth.choose_visitor_language, name="visitor_language"),

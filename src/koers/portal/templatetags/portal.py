@@ -32,3 +32,8 @@ step_status = register.filter("step_status", goal_status)
 @register.filter
 def day_part(code) -> str:
     return labels.plain(labels.DAY_PART, code)
+
+
+@register.filter
+def join_if_list(value) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)

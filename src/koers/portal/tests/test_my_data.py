@@ -75,3 +75,15 @@ def test_the_download_holds_the_own_data_without_health(world, portal_client):
     assert "Werkervaring opdoen in de techniek" in titles
     assert not any("slapen" in t for t in titles)
     assert {o["organisatie"] for o in data["organisaties"]} >= {"Gemeente Rivierstad", "Taalhuis Rivierland"}
+
+
+def test_the_pdf_download_in_arabic(world, portal_client, tmp_path):
+    from koers.portal.models import PortalAccount
+    from koers.portal.tests.test_accounts import pdf_text
+
+    PortalAccount.objects.filter(participant=world.participant).update(language="ar")
+    response = portal_client.get(reverse("portal:download_pdf"))
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content, tmp_path)
+    assert "Nahom Tesfay" in text and "Gemeente Rivierstad" in text
+    assert "بياناتي" in text

@@ -7,11 +7,14 @@ import json
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koers.core import access, audit
 from koers.core.codes import Category
 from koers.core.models import AuditAction
+from koers.core.pdf import html_to_pdf
 from koers.portal.door import portal_page
 from koers.portal.queries import my_data as queries
 from koers.portal.services import consent as consent_services
@@ -55,3 +58,15 @@ def download(request, participant):
 
 
 
+
+
+@portal_page
+def download_pdf(request, participant):
+    data = queries.download(participant)
+    html = render_to_string("portal/pdf/my_data.html", {"data": data, "made_at": timezone.localtime()})
+    audit.record(request.user, participant, sorted(access.own_grant().read), AuditAction.EXPORT,
+                 legal_basis=access.OWN_BASIS, detail="Mijn Koers: al mijn gegevens gedownload (PDF)",
+                 request=request)
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="mijn-gegevens.pdf"'
+    return response
