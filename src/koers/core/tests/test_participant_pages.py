@@ -87,7 +87,8 @@ NOT_PARTICIPANT_SCOPED: dict[str, str] = {
     "portal:week": "participant's own", "portal:week_card": "participant's own",
     "portal:language": "participant's own", "portal:my_data": "participant's own",
     "portal:withdraw_consent": "participant's own consent (looked up in their own file)",
-    "portal:download": "participant's own", "portal:download_pdf": "participant's own", "portal:login": "public", "portal:visitor_language": "public",
+    "portal:download": "participant's own", "portal:download_pdf": "participant's own",
+    "portal:login": "public", "portal:visitor_language": "public",
     "portal:activate": "public (activation code)", "portal:logout": "own session",
 }
 
