@@ -249,6 +249,17 @@ def grants_for_page(user, participants) -> dict[int, Grant]:
     }
 
 
+def visible_among(user, participants) -> dict[int, Grant]:
+    """The grants of those of ``participants`` the user may see; a participant missing from the result is not
+    visible (the same rule as ``visible_participants``). For a short list narrowed by something else first (the
+    members of one session): ``visible_participants`` as a subquery would list every participant the
+    organisation may see (tens of thousands) to check a handful. One query, only for partners' participants.
+    ``participants`` need ``pk`` and ``regie_organisation_id`` only."""
+    if not works_with_participants(user) or not user.organisation.is_active:
+        return {}
+    return {pk: g for pk, g in grants_for_page(user, participants).items() if g.is_regie or g.memberships}
+
+
 def category_q(user, category: str) -> Q:
     """A filter matching the participants of whom this user may see ``category``.
 

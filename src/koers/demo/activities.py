@@ -12,7 +12,8 @@ relative to today, so the demo always looks current:
   five hours of Dutch in two groups (A2 and B1), a themed fifth day and sport; phase 2 (18 weeks, planned) a
   work placement on five days and Dutch on two evenings.
 - The case journeys where it fits: Heba (exam training, ONA, computer lessons, volunteering), Nahom (VCA course
-  that asks A2 speaking, evening lessons, weekend language café), Ammar (evening lessons next to his job),
+  that asks A2 speaking, evening lessons, weekend language café; next to his 38-hour job, so above the 32 hours
+  with a recorded reason), Ammar (evening lessons next to his job),
   Nabil (exam training).
 
 Idempotent: an activity is found by title and provider; its groups and enrolments are written only together
@@ -399,9 +400,16 @@ def choose(ctx, d: Dates) -> Plan:
     if nabil:
         plan.add("examen", nabil)
     if nahom:
-        plan.add("vca", nahom, status=S.AANGEMELD)
-        plan.add("avondles", nahom, start=d.monday + timedelta(weeks=1), status=S.AANGEMELD)
-        plan.add("taalcafe", nahom, start=d.monday - timedelta(weeks=6, days=-5))
+        # Nahom works 38 hours: class and work together go over the 32 hours of the municipality, so each
+        # enrolment carries the reason recorded when he was enrolled (the week view shows it; issue 12).
+        why = ("Nahom werkt fulltime en wil zelf naast zijn werk Nederlands oefenen{}; afgesproken met Nahom en "
+               "zijn coach bij Werkkracht.")
+        plan.add("vca", nahom, status=S.AANGEMELD,
+                 conflict_override=why.format(" en VCA halen om de techniek in te gaan"))
+        plan.add("avondles", nahom, start=d.monday + timedelta(weeks=1), status=S.AANGEMELD,
+                 conflict_override=why.format(" in de avond"))
+        plan.add("taalcafe", nahom, start=d.monday - timedelta(weeks=6, days=-5),
+                 conflict_override=why.format(" in het weekend"))
     if ammar:
         plan.add("avondles", ammar, start=d.monday - timedelta(weeks=18))
         plan.add("taalcafe", ammar, start=d.monday - timedelta(weeks=14, days=-5))

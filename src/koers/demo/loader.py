@@ -9,7 +9,8 @@
 5. ``casework``: contacts, counsellors, action items, case meetings and a warm handover;
 6. ``work``: employers, openings, company visits and work profiles;
 7. ``placements``: the case journeys' jobs with aftercare, and a few placements of the drawn caseload;
-8. ``monitoring``: programmes, projects and trajectories (NBNB imported, Rivierstad Werkt native).
+8. ``monitoring``: programmes, projects and trajectories (NBNB imported, Rivierstad Werkt native);
+9. last, ``participants.load_household``: Heba's husband, just registered, linked with her as one household.
 
 A part reads what the earlier parts wrote (by natural keys and fixed rules, never by id) and writes only what is
 missing, so loading twice changes nothing. Each part receives the ``world.Loader``, which counts what was created.
@@ -30,4 +31,5 @@ def load() -> dict[str, int]:
     with transaction.atomic():
         for part in PARTS:
             part.load(loader)
+        participants.load_household(loader)  # last: a new participant must not shift the earlier parts' choices
     return loader.created

@@ -24,11 +24,12 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from koers.casework.models import ActionItem
-from koers.core.codes import ActionStatus, LanguageTestSource, LegalBasis, Phase
+from koers.casework.models import ActionItem, Contact
+from koers.core.codes import ActionStatus, ContactKind, LanguageTestSource, LegalBasis, Phase
 from koers.core.models import Organisation
 from koers.demo.world import MAATSCHAPPELIJK_PURPOSE, REINTEGRATIE_PURPOSE, SOCIAAL_PURPOSE, TAAL_PURPOSE, Loader
 from koers.participants.models import (
+    Household,
     Intake,
     IntakeDomain,
     IntakeStatus,
@@ -752,6 +753,26 @@ CASES: list[Case] = [
 
 CASE_NAMES = [c.fields["name"] for c in CASES]
 
+#: Heba's husband (issue 12, "one family, one plan"): he came later as a nareiziger and has just been registered,
+#: with the same regisseur; the two are linked as one household, so Heba's page shows his trajectory next to
+#: hers. Created after every other part of the demo (``load_household``), so he changes none of their choices.
+HEBA_PARTNER = {
+    "name": "Rami Suleiman",
+    "preferred_name": "Rami",
+    "date_of_birth": date(1999, 9, 14),
+    "gender": "man",
+    "country_of_origin": "SY",
+    "languages": ["ar"],
+    "interpreter_needed": "ja",
+    "street": "Molenstraat 22b",
+    "city": "Rivierstad",
+    "migration_status": "asielstatushouder",
+    "integration_obliged": "ja",
+    "has_partner": "ja",
+    "children_count": 1,
+    "phase": "aanmelding",
+}
+
 
 # --- Loading -------------------------------------------------------------------------------------------
 
@@ -988,3 +1009,31 @@ def load(loader: Loader) -> None:
         _drawn(loader, person, "gemeente", "regisseur" if i % 2 == 0 else "regisseur2", partners)
     for person in draw_caseload(rng, OTHER_MUNICIPALITY_PARTICIPANTS, taken):
         _drawn(loader, person, "heuvelrand", "heuvelrand", [])
+
+
+def load_household(loader: Loader) -> None:
+    """Heba and her husband as one household (``HEBA_PARTNER``); idempotent. Seeding writes no audit records."""
+    org = loader.orgs["gemeente"]
+    heba = Participant.objects.filter(regie_organisation=org, name="Heba Khatib").first()
+    if heba is None:
+        return
+    rami = _find(org, HEBA_PARTNER["name"], HEBA_PARTNER["date_of_birth"])
+    if rami is None:
+        rami = Participant.objects.create(regie_organisation=org, regisseur=heba.regisseur,
+                                          settled_on=loader.days_ago(90), **HEBA_PARTNER)
+        Participant.objects.filter(pk=rami.pk).update(created_at=loader.at(10))
+        loader.count("deelnemers")
+    if not rami.contacts.exists():
+        # His registration call; it also keeps the contacts part from drawing a history for him on a second run.
+        contact = Contact.objects.create(
+            participant=rami, kind=ContactKind.TELEFOON, happened_at=loader.at(10), duration_minutes=20,
+            organisation=org, interpreter_present=True, recorded_by=heba.regisseur,
+            summary="Aanmelding: Rami is via gezinshereniging bij Heba in Rivierstad komen wonen.",
+            agreements="Brede intake samen met een tolk; Heba is erbij als Rami dat wil.",
+        )
+        contact.staff.set([heba.regisseur])
+        loader.count("contactmomenten")
+    if heba.household_id is None or heba.household_id != rami.household_id:
+        household = heba.household or Household.objects.create(regie_organisation=org, created_by=heba.regisseur)
+        Participant.objects.filter(pk__in=[heba.pk, rami.pk]).update(household=household)
+        loader.count("huishoudens")

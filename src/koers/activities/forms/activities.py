@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from koers.activities.models import Activity, ActivitySlot
+from koers.activities.models import Activity, ActivitySlot, Group
 from koers.activities.queries import activities as queries
 from koers.activities.rules.schedule import times_overlap
 from koers.activities.services import activities as services
@@ -182,6 +182,12 @@ class EnrolForm(forms.Form):
         label="Status", choices=[(s, EnrolmentStatus(s).label) for s in services.START_STATUSES],
         initial=EnrolmentStatus.AANGEMELD,
     )
+    group = forms.ModelChoiceField(
+        label="Groep", queryset=Group.objects.none(), required=False,
+        empty_label="Koers kiest de groep met de meeste ruimte",
+        help_text="Alleen bij een activiteit met groepen. Leeg: de groep met de meeste ruimte.",
+        error_messages={"invalid_choice": "Kies een groep uit de lijst."},
+    )
 
     def __init__(self, *args, user, activity=None, participant=None, grant=None, participant_search="", **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,10 +207,34 @@ class EnrolForm(forms.Form):
             field.queryset = queries.enrolable_activities(user, grant)
             field.label_from_instance = lambda a: f"{a.title} — {a.provider.name} ({a.get_kind_display()})"
             self.initial.setdefault("start_date", timezone.localdate())
+        self._set_group_choices(activity)
+
+    def _set_group_choices(self, activity) -> None:
+        """The groups of the fixed activity, or of every activity in the list (grouped per activity); no field
+        when there are none."""
+        groups = queries.enrolable_groups(activity if activity is not None else self.fields["activity"].queryset)
+        if not groups:
+            del self.fields["group"]
+            return
+        field = self.fields["group"]
+        field.queryset = Group.objects.filter(pk__in=[g.pk for g in groups])
+        if activity is not None:
+            field.choices = [("", field.empty_label), *((g.pk, g.name) for g in groups)]
+            return
+        per_activity: dict = {}
+        for g in groups:
+            per_activity.setdefault(g.activity, []).append((g.pk, g.name))
+        field.choices = [("", field.empty_label), *((a.title, options) for a, options in per_activity.items())]
+        field.help_text = "Alleen bij een activiteit met groepen; kies een groep van de gekozen activiteit. " \
+                          "Leeg: de groep met de meeste ruimte."
 
     def clean(self):
         data = super().clean()
         activity = self.fixed_activity or data.get("activity")
+        group = data.get("group")
+        if group is not None and activity is not None and group.activity_id != activity.pk:
+            self.add_error("group", f"De groep ‘{group.name}’ hoort niet bij ‘{activity.title}’. Kies een groep van "
+                                    "deze activiteit of laat het veld leeg.")
         if activity is not None and data.get("start_date"):
             for name, message in services.period_errors(activity, data["start_date"], data.get("end_date")).items():
                 self.add_error(name, message)

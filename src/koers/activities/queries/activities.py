@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from koers.activities.models import Activity, Enrolment
+from koers.activities.models import Activity, Enrolment, Group
+from koers.activities.queries.groups import TAKING_PART
 from koers.core import access
 from koers.core.codes import (
     LEVEL_ORDER,
@@ -120,6 +122,16 @@ def enrolable_activities(user, grant: access.Grant) -> QuerySet:
     )
 
 
+def enrolable_groups(activities) -> list[Group]:
+    """The groups of an activity (or of a queryset of activities) a new enrolment can be placed in, by
+    activity and name; only activities run in groups."""
+    if isinstance(activities, Activity):
+        qs = Group.objects.filter(activity=activities) if activities.is_group else Group.objects.none()
+    else:
+        qs = Group.objects.filter(activity__in=activities.filter(is_group=True).values("pk"))
+    return list(qs.select_related("activity").order_by("activity__title", "activity_id", "name", "id"))
+
+
 def enrolable_participants(user, activity: Activity, text: str = "", limit: int = 100) -> tuple[QuerySet, list]:
     """Participants this user may enrol in this activity (queryset for validation, a short list to show).
 
@@ -190,3 +202,12 @@ def requirement_labels(required_levels: dict) -> list[str]:
         for skill, label in LanguageSkill.choices
         if (required_levels or {}).get(skill) in LEVEL_ORDER
     ]
+
+
+def running_after(participant_id: int, on: date):
+    """The participant's enrolments that still run after ``on`` (signed up or active, no end or a later end):
+    what closing the trajectory on ``on`` ends."""
+    return (
+        Enrolment.objects.filter(participant_id=participant_id, status__in=TAKING_PART)
+        .exclude(end_date__lte=on).select_related("activity__provider").order_by("start_date", "id")
+    )

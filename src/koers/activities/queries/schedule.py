@@ -77,10 +77,14 @@ def participant_week(participant: Participant, monday: date, grant) -> Week:
     """The week of classes and work (placements the grant covers) and its hours against the maximum."""
     sunday = monday + timedelta(days=6)
     enrolments = scheduled_enrolments(participant.pk, between=(monday, sunday))
-    return week_view(
+    week = week_view(
         enrolment_blocks(enrolments), monday, availability=participant.availability,
         max_hours=max_hours_for(participant), commitments=commitments(participant, grant, monday, sunday),
     )
+    in_week = {b.enrolment_id for b in week.blocks}
+    week.reasons = [(e.activity.title, e.conflict_override) for e in enrolments
+                    if e.conflict_override and e.pk in in_week]
+    return week
 
 
 

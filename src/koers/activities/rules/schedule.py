@@ -202,6 +202,12 @@ def week_breakdown(blocks: Iterable[Block], monday: date, commitments: Iterable[
     return list(parts.items())
 
 
+def holds_to_maximum(parts: Sequence[tuple[str, float]]) -> bool:
+    """Whether a week is held to the municipality's maximum: only when it has classes. The maximum is about
+    learning and working at once (class + work above it needs a recorded reason); work alone never is."""
+    return any(label == "les" and hours for label, hours in parts)
+
+
 def breakdown_text(parts: Sequence[tuple[str, float]], total: float, max_hours: int | None = None) -> str:
     """ "20 uur les + 24 uur proefplaatsing = 44 uur, maximaal 32"; with one kind only the total ("9 uur")."""
     if len(parts) > 1:
@@ -261,7 +267,7 @@ class ScheduleCheck:
 
     @property
     def over_hours(self) -> bool:
-        return self.max_hours is not None and self.hours > self.max_hours
+        return self.max_hours is not None and self.hours > self.max_hours and holds_to_maximum(self.breakdown)
 
     @property
     def conflicts(self) -> list[str]:
@@ -392,6 +398,8 @@ class Week:
     parts: list[tuple[str, str]]
     commitments: list[Commitment] = field(default_factory=list)  # placements running this week
     breakdown: list[tuple[str, float]] = field(default_factory=list)
+    #: The reasons recorded for enrolling despite a conflict (over the maximum), per activity in this week.
+    reasons: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def hours_text(self) -> str:
@@ -426,7 +434,8 @@ class Week:
 
     @property
     def over_hours(self) -> bool:
-        return self.max_hours is not None and self.hours > self.max_hours
+        """Class and work together above the maximum (a week of work only is never over it)."""
+        return self.max_hours is not None and self.hours > self.max_hours and holds_to_maximum(self.breakdown)
 
     @property
     def blocks(self) -> list[Block]:

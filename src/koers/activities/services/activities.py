@@ -208,6 +208,20 @@ def _group_with_room(activity: Activity) -> Group | None:
     return min(open_groups, key=lambda g: sizes[g.pk]) if open_groups else None
 
 
+def group_errors(activity: Activity, group: Group | None) -> dict[str, str]:
+    """A group chosen at enrolment: one of the activity's own, and not full."""
+    if group is None:
+        return {}
+    if group.activity_id != activity.pk or not activity.is_group:
+        return {"group": f"De groep ‘{group.name}’ hoort niet bij ‘{activity.title}’. Kies een groep van deze "
+                         "activiteit of laat het veld leeg."}
+    if activity.max_group_size is not None and Enrolment.objects.filter(
+            group=group, status__in=TAKING_PART).count() >= activity.max_group_size:
+        return {"group": f"De groep ‘{group.name}’ is vol ({activity.max_group_size} deelnemers). Kies een andere "
+                         "groep of laat het veld leeg."}
+    return {}
+
+
 def _involve_provider(user, participant: Participant, grant: Grant, activity: Activity, *, request=None
                       ) -> Membership | None:
     """Give the activity's provider access on the trajectory's legal basis when the regie organisation enrols
@@ -251,7 +265,7 @@ def _end_provider_access(user, enrolment: Enrolment) -> None:
 def enrol(
     user, participant: Participant, grant: Grant, activity: Activity, *, start: date, end: date | None,
     status: str = S.AANGEMELD, requirement_override: str = "", conflict_override: str = "",
-    confirmed: str | None = None, request=None,
+    confirmed: str | None = None, group: Group | None = None, request=None,
 ) -> Enrolment:
     """Enrol a participant. Refuses bad periods and double enrolments (ValidationError); asks for a reason
     when the entry requirements are not met or the schedule conflicts (NeedsConfirmation). ``confirmed`` is
@@ -262,6 +276,7 @@ def enrol(
     # Serialise enrolments of one participant (PostgreSQL row lock; SQLite's IMMEDIATE transaction locks all).
     Participant.objects.select_for_update().only("pk").get(pk=participant.pk)
     errors = enrolment_errors(participant.pk, activity, start, end)
+    errors.update(group_errors(activity, group))
     if errors:
         raise ValidationError({k: [v] for k, v in errors.items()})
     check = check_enrolment(user, participant, grant, activity, start, end)
@@ -276,7 +291,7 @@ def enrol(
         participant=participant, activity=activity, start_date=start, end_date=end, status=status,
         requirement_override=requirement_override if check.needs_requirement_reason else "",
         conflict_override=conflict_override if check.needs_conflict_reason else "",
-        enrolled_by=user, group=_group_with_room(activity),
+        enrolled_by=user, group=group or _group_with_room(activity),
         membership=_involve_provider(user, participant, grant, activity, request=request),
     )
     detail = f"Ingeschreven voor ‘{activity.title}’ vanaf {fmt_date(start)}"
@@ -354,3 +369,18 @@ def change_status(
     audit.record(user, enrolment.participant_id, categories, AuditAction.UPDATE,
                  legal_basis=grant.legal_basis, detail=detail, request=request)
     return enrolment
+
+
+def end_with_trajectory(user, participant: Participant, grant: Grant, *, on: date, request=None) -> list[Enrolment]:
+    """Closing a trajectory ends the enrolments that run after the closure date (``queries.running_after``): status
+    *uitgevallen* on the closure date (on the start date for one that had not begun), reason *overig* with the
+    note "Traject afgesloten op …", so the participant leaves attendance lists and the week schedule and the
+    provider's access ends with it. The trajectory's outcome and its dropout reason stay with the closure: the
+    provider is told only that the trajectory ended. Each change is audited by ``change_status``."""
+    ended = []
+    for enrolment in queries.running_after(participant.pk, on):
+        ended.append(change_status(
+            user, enrolment, grant, S.UITGEVALLEN, on=max(on, enrolment.start_date), reason=DropoutReason.OVERIG,
+            note=f"Traject afgesloten op {fmt_date(on)}.", request=request,
+        ))
+    return ended

@@ -337,6 +337,25 @@ def test_attendance_entry_query_count_is_flat_in_the_group_size(world, client_fo
         client.post(url, post_data(enrolments, {enrolments[0].pk: AttendanceStatus.ZIEK}))
 
 
+def test_attendance_entry_checks_visibility_on_the_sessions_members_not_the_whole_organisation(world, client_for):
+    """The register decides who the teacher may see among the session's members only. Checking the members
+    against every participant the provider may see (a subquery listing them all) made the page of a group of 15
+    cost as much as a list of 20,000 participants (bench: 'aanwezigheid invoeren')."""
+    activity, group, session, enrolments = group_session(world, 3)
+    hidden = ParticipantFactory(name="Verborgen Persoon", regie_organisation=world.gemeente)  # no membership
+    enrol(hidden, activity, world.regisseur, group=group)
+    client = client_for(world.taaldocent)
+    url = reverse("activities:attendance", args=[session.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    assert "Deelnemer 00" in html and "Verborgen Persoon" not in html
+    assert "1 ingeschreven deelnemer kunt u niet inzien" in html
+    whole = [q["sql"] for q in queries if 'FROM "participants_membership" U0' in q["sql"]
+             and "activities_enrolment" in q["sql"]]
+    assert not whole, whole
+
+
 def test_session_list_generate_and_cancel_pages(world, client_for):
     activity = make_activity(world.taal, world.taaldocent)
     client = client_for(world.taaldocent)

@@ -108,3 +108,28 @@ def test_week_view_on_a_phone(world, login, phone_page, week):
     expect(page.get_by_text("NT2 Basis").first).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the week view scrolls sideways on a phone ({width}px)"
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "390px"])
+def test_enrolling_in_a_chosen_group(world, login, new_page, phone):
+    from koers.activities.models import Group
+
+    course = make_activity(world.taal, world.taaldocent, title="NT2 Groepen", slots=[(1, "09:00", "12:00")])
+    Group.objects.create(activity=course, name="Groep A", created_by=world.taaldocent)
+    chosen = Group.objects.create(activity=course, name="Groep B", created_by=world.taaldocent)
+    page = login(world.regisseur, new_page(390) if phone else new_page())
+    page.goto(reverse("activities:enrol", kwargs={"pk": world.participant.pk}))
+    page.get_by_label("Activiteit", exact=True).select_option(
+        label=f"NT2 Groepen — {world.taal.name} ({course.get_kind_display()})")
+    page.get_by_role("combobox", name=re.compile(r"^Groep\b")).select_option(label="Groep B")
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("button", name="Inschrijven").click()
+    page.wait_for_load_state()
+    if page.get_by_role("button", name="Toch inschrijven").count():
+        page.get_by_label("Reden om ondanks het roosterconflict in te schrijven").fill("Afgesproken.")
+        page.get_by_role("button", name="Toch inschrijven").click()
+        page.wait_for_load_state()
+    assert Enrolment.objects.get(activity=course).group == chosen
+    assert "Ingedeeld in Groep B" in page.content()
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)

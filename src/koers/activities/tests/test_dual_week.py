@@ -103,6 +103,28 @@ def test_the_week_page_shows_class_plus_work_against_the_maximum(world, client_f
                                      detail__startswith="Weekrooster").exists()
 
 
+def test_work_alone_is_never_held_to_the_maximum(world, client_for, dual):
+    """Issue 12: "work alone is never held to that maximum". A week of 38 hours of work and no classes showed
+    "meer dan het maximum" and a conflict; only class and work together above it need a reason."""
+    Enrolment.objects.filter(participant=world.participant).delete()
+    PlacementTerm.objects.filter(placement=dual).update(hours_per_week=Decimal("38"))
+    week = schedule_queries.participant_week(world.participant, this_monday(),
+                                             grant_for(world.regisseur, world.participant))
+    assert week.hours == 38 and not week.over_hours
+    text = client_for(world.regisseur).get(week_url(world)).content.decode()
+    assert "38 uur" in text and "meer dan het maximum" not in text and "Conflicten in deze week" not in text
+
+
+def test_the_week_shows_the_reason_recorded_for_class_and_work_above_the_maximum(world, client_for, dual):
+    text = client_for(world.regisseur).get(week_url(world)).content.decode()
+    assert "Er is geen reden vastgelegd." in text
+    Enrolment.objects.filter(participant=world.participant).update(
+        conflict_override="Afgesproken met werkgever: de proefplaatsing duurt vier weken.")
+    text = client_for(world.regisseur).get(week_url(world)).content.decode()
+    assert "meer dan het maximum" in text
+    assert "Vastgelegde reden: ‘Taalexpres’: Afgesproken met werkgever: de proefplaatsing duurt vier weken." in text
+
+
 def test_a_teacher_without_work_data_sees_no_placement(world, client_for, dual):
     week = schedule_queries.participant_week(world.participant, this_monday(),
                                              grant_for(world.taaldocent, world.participant))

@@ -280,3 +280,58 @@ def test_participant_enrolments_page_query_budget_and_audit(world, client_for, m
         assert client.get(reverse("activities:participant_schedule", kwargs={"pk": world.participant.pk})
                           ).status_code == 200
     assert AuditEvent.objects.filter(participant_id=world.participant.pk, detail="Activiteiten bekeken").exists()
+
+
+# --- choosing the group (issue 12) -------------------------------------------------------------------------
+
+
+def test_the_enrolment_form_offers_the_activitys_groups_and_keeps_the_choice(world, client_for, course):
+    from koers.activities.models import Group
+
+    ochtend = Group.objects.create(activity=course, name="Groep ochtend", created_by=world.taaldocent)
+    Group.objects.create(activity=course, name="Groep middag", created_by=world.taaldocent)
+    other = make_activity(world.taal, world.taaldocent, title="Schrijven", slots=[(4, "09:00", "11:00")])
+    elders = Group.objects.create(activity=other, name="Groep vrijdag", created_by=world.taaldocent)
+    client = client_for(world.regisseur)
+    page = client.get(enrol_url(world.participant)).content.decode()
+    assert 'name="group"' in page and "Groep ochtend" in page and '<optgroup label="NT2 Basis">' in page
+    # A group of another activity: a Dutch message next to the field, nothing saved.
+    response = post_enrol(client, world.participant, course, group=elders.pk)
+    assert response.status_code == 200
+    assert "hoort niet bij ‘NT2 Basis’" in response.content.decode() and not Enrolment.objects.exists()
+    response = post_enrol(client, world.participant, course, group=999999)
+    assert "Kies een groep uit de lijst" in response.content.decode()
+    assert not Enrolment.objects.exists()
+    # The chosen group, not the one with the most room (both are empty: that would be "Groep middag").
+    assert post_enrol(client, world.participant, course, group=ochtend.pk).status_code == 302
+    assert Enrolment.objects.get().group == ochtend
+    # From the activity's side only that activity's groups.
+    page = client_for(world.taaldocent).get(reverse("activities:enrol_activity", kwargs={"pk": other.pk}))
+    assert "Groep vrijdag" in page.content.decode() and "Groep middag" not in page.content.decode()
+
+
+def test_no_group_field_without_groups_and_an_empty_choice_picks_the_roomiest(world, client_for, course):
+    from koers.activities.models import Group
+
+    client = client_for(world.regisseur)
+    assert 'name="group"' not in client.get(enrol_url(world.participant)).content.decode()
+    full = Group.objects.create(activity=course, name="A volle groep", created_by=world.taaldocent)
+    room = Group.objects.create(activity=course, name="B ruime groep", created_by=world.taaldocent)
+    course.max_group_size = 1
+    course.save()
+    make_enrolment(ParticipantFactory(regie_organisation=world.gemeente), course, world.taaldocent, group=full)
+    response = post_enrol(client, world.participant, course, group=full.pk)
+    assert "De groep ‘A volle groep’ is vol (1 deelnemers)" in response.content.decode()
+    assert not Enrolment.objects.filter(participant=world.participant).exists()
+    assert post_enrol(client, world.participant, course).status_code == 302
+    assert Enrolment.objects.get(participant=world.participant).group == room
+
+
+def test_the_service_refuses_a_group_of_another_activity(world, course, sport):
+    from koers.activities.models import Group
+
+    elders = Group.objects.create(activity=sport, name="Sportgroep", created_by=world.regisseur)
+    with pytest.raises(ValidationError) as exc:
+        services.enrol(world.regisseur, world.participant, grant_for(world.regisseur, world.participant), course,
+                       start=this_monday(), end=None, group=elders)
+    assert "group" in exc.value.message_dict and not Enrolment.objects.exists()

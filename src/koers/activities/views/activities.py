@@ -153,7 +153,8 @@ def _enrol_flow(request, *, participant=None, grant=None, activity=None):
                     end=form.cleaned_data["end_date"], status=form.cleaned_data["status"],
                     requirement_override=reasons.get("requirement_override", ""),
                     conflict_override=reasons.get("conflict_override", ""),
-                    confirmed=data.get("seen") if confirming else None, request=request,
+                    confirmed=data.get("seen") if confirming else None,
+                    group=form.cleaned_data.get("group"), request=request,
                 )
             except services.NeedsConfirmation as exc:
                 check, changed = exc.check, exc.changed

@@ -140,6 +140,29 @@ def test_inactive_organisation_loses_access(world):
     assert not access.visible_participants(world.taaldocent).exists()
 
 
+def test_visible_among_is_the_same_rule_as_visible_participants(world):
+    """``visible_among`` decides on a short list what ``visible_participants`` decides by query: regie, or an
+    active membership (not an ended or future one), nothing for roles without participants or a closed
+    organisation."""
+    today = timezone.localdate()
+    ended = ParticipantFactory(name="Beëindigd", regie_organisation=world.gemeente)
+    MembershipFactory(participant=ended, organisation=world.taal, added_by=world.regisseur,
+                      valid_until=today - timedelta(days=1))
+    future = ParticipantFactory(name="Later", regie_organisation=world.gemeente)
+    MembershipFactory(participant=future, organisation=world.taal, added_by=world.regisseur,
+                      valid_from=today + timedelta(days=2))
+    people = [world.participant, world.other_participant, ended, future]
+    for user in (world.regisseur, world.taaldocent, world.andere_regisseur, world.beheerder):
+        among = access.visible_among(user, people)
+        assert set(among) == {p.pk for p in access.visible_participants(user).filter(pk__in=[p.pk for p in people])}
+        for pk, grant in among.items():
+            assert grant == access.grant_for(user, next(p for p in people if p.pk == pk))
+    world.taal.is_active = False
+    world.taal.save()
+    world.taaldocent.refresh_from_db()
+    assert access.visible_among(world.taaldocent, people) == {}
+
+
 def test_filter_cannot_reveal_a_hidden_category(world):
     """A partner whose scope lacks 'traject' cannot find participants by leerroute."""
     employer = OrganisationFactory(name="Bouwbedrijf Oost", kind=OrganisationKind.WERKGEVER)

@@ -145,3 +145,18 @@ def test_the_regisseur_sees_an_unexcused_absence_today_or_yesterday(demo):
     ]
     assert signals
     assert Participant.objects.filter(pk=signals[0].participant_id, regisseur=regisseur).exists()
+
+
+def test_nahoms_week_is_his_job_plus_classes_with_the_recorded_reason(demo):
+    """Issue 12 leftover: the week view showed Nahom at 42 hours with nothing recorded. It is his 38-hour job plus
+    the weekend language café: class and work together above the 32 hours, so his enrolments carry the reason."""
+    from koers.activities.queries import schedule as schedule_queries
+    from koers.activities.rules.schedule import monday_of
+
+    nahom = Participant.objects.get(name="Nahom Tesfamariam")
+    regisseur = nahom.regisseur
+    week = schedule_queries.participant_week(nahom, monday_of(timezone.localdate()),
+                                             access.grant_for(regisseur, nahom))
+    assert dict(week.breakdown)["les"] == 4 and week.hours == 42 and week.over_hours
+    assert week.reasons and all("werkt fulltime" in reason for _title, reason in week.reasons)
+    assert all(e.conflict_override for e in Enrolment.objects.filter(participant=nahom))

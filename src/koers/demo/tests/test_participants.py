@@ -78,8 +78,27 @@ def test_running_twice_changes_nothing(demo):
     call_command("demo", "--force", stdout=out)
     assert counts() == first
     assert "niets gewijzigd" in out.getvalue()
-    # + Olena Kovalenko, the Ukrainian participant of Mijn Koers (demo/portal.py)
-    assert first["Participant"] == len(CASE_NAMES) + EXTRA_PARTICIPANTS + OTHER_MUNICIPALITY_PARTICIPANTS + 1
+    # + 2: Heba's husband (HEBA_PARTNER), linked with her as one household, and Olena Kovalenko, the Ukrainian
+    # participant of Mijn Koers (demo/portal.py).
+    assert first["Participant"] == len(CASE_NAMES) + EXTRA_PARTICIPANTS + OTHER_MUNICIPALITY_PARTICIPANTS + 2
+
+
+def test_heba_and_her_husband_are_one_household_shown_on_her_page(demo, client_for):
+    """Issue 12 ("one family, one plan"): the demo had no household; Heba and her husband are linked, and the
+    regisseur who directs both sees his trajectory on Heba's page."""
+    from django.urls import reverse
+
+    from koers.demo.participants import HEBA_PARTNER
+
+    heba = Participant.objects.get(name="Heba Khatib")
+    rami = Participant.objects.get(name=HEBA_PARTNER["name"])
+    assert heba.household_id is not None and rami.household_id == heba.household_id
+    assert rami.regisseur_id == heba.regisseur_id and rami.street == heba.street
+    client = client_for(heba.regisseur)
+    page = client.get(reverse("participants:detail", kwargs={"pk": heba.pk})).content.decode()
+    assert "Huishouden" in page and "Gekoppeld aan gezinsleden in Koers." in page
+    page = client.get(reverse("participants:household", kwargs={"pk": heba.pk})).content.decode()
+    assert HEBA_PARTNER["name"] in page
 
 
 def test_restores_a_changed_demo_password(demo):

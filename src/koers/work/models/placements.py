@@ -365,6 +365,10 @@ class Closure(models.Model):
         Placement, blank=True, related_name="kept_at_closures", verbose_name="plaatsingen die doorlopen"
     )
     kept_reason = models.CharField("waarom plaatsingen doorlopen", max_length=500, blank=True)
+    enrolments_ended = models.ManyToManyField(
+        "activities.Enrolment", blank=True, related_name="ended_at_closures",
+        verbose_name="inschrijvingen beëindigd bij het afsluiten",
+    )
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

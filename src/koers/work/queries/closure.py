@@ -36,6 +36,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from koers.activities.models import Enrolment
+from koers.activities.queries import activities as activity_queries
 from koers.core.access import Grant
 from koers.core.codes import (
     SPECIAL_DROPOUT_REASONS,
@@ -273,10 +274,15 @@ def check(participant: Participant, data: ClosureData, *, today: date) -> dict[s
     return errors
 
 
+def running_enrolments(participant: Participant, on: date) -> list:
+    """The enrolments closing on ``on`` would end (shown on the closure form before the regisseur confirms)."""
+    return list(activity_queries.running_after(participant.pk, on))
+
+
 def latest_closure(participant: Participant) -> Closure | None:
     return (Closure.objects.filter(participant=participant).select_related("closed_by", "employer_placement",
                                                                           "employer_placement__employer")
-            .prefetch_related("placements_kept").first())
+            .prefetch_related("placements_kept", "enrolments_ended__activity__provider").first())
 
 
 def get_closure_or_404(participant: Participant, grant: Grant) -> Closure:

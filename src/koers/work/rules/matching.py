@@ -351,8 +351,8 @@ def course_leads_to(course_certificate: str, name: str, code: str) -> bool:
     return any(word and (course == word or course.startswith(word + " ")) for word in (_plain(name), _plain(code)))
 
 
-def blockers(c: Candidate, jc: JobContext) -> tuple[tuple[Blocker, ...], tuple[str, ...]]:
-    """What excludes the candidate from this opening, and notes on filters that could not be checked."""
+def _trajectory_blockers(c: Candidate, jc: JobContext) -> tuple[list[Blocker], list[str]]:
+    """The phase, the dagdelen the opening needs and the candidate's classes on them."""
     job = jc.job
     found: list[Blocker] = []
     notes: list[str] = []
@@ -370,11 +370,24 @@ def blockers(c: Candidate, jc: JobContext) -> tuple[tuple[Blocker, ...], tuple[s
             notes.append(f"Op {days} heeft de deelnemer nu les: bespreek het rooster.")
     elif job.days:
         notes.append("Beschikbaarheid afgeschermd: controleer de dagdelen met de regie.")
+    return found, notes
+
+
+def _language_blockers(c: Candidate, jc: JobContext) -> tuple[list[Blocker], list[str]]:
+    found: list[Blocker] = []
     if c.see_language:
         for skill, required in jc.required:
             level = c.levels.get(skill, "onbekend")
             if level in LEVEL_ORDER and LEVEL_ORDER[level] < LEVEL_ORDER[required]:
                 found.append(Blocker(f"taal_{skill}", f"{required} {skill} nodig, nu {level}"))
+    return found, []
+
+
+def _work_blockers(c: Candidate, jc: JobContext) -> tuple[list[Blocker], list[str]]:
+    """Certificates, driving licence and the sectors and kinds of work the candidate does not want."""
+    job = jc.job
+    found: list[Blocker] = []
+    notes: list[str] = []
     if c.see_work:
         coming = dict(c.coming_certificates)
         for cert_id, name in job.certificates:
@@ -396,7 +409,25 @@ def blockers(c: Candidate, jc: JobContext) -> tuple[tuple[Blocker, ...], tuple[s
             found.append(Blocker("geen_interesse_soort", f"Geen interesse in {jc.kind_label.casefold()}"))
     elif job.certificates or job.driving_licence:
         notes.append("Certificaten en rijbewijs afgeschermd: vraag dit na bij de regie.")
+    return found, notes
+
+
+#: The hard filters in the order their blockers and notes are listed.
+BLOCKER_PARTS = (_trajectory_blockers, _language_blockers, _work_blockers)
+
+
+def _joined(parts) -> tuple[tuple[Blocker, ...], tuple[str, ...]]:
+    found: list[Blocker] = []
+    notes: list[str] = []
+    for f, n in parts:
+        found += f
+        notes += n
     return tuple(found), tuple(notes)
+
+
+def blockers(c: Candidate, jc: JobContext) -> tuple[tuple[Blocker, ...], tuple[str, ...]]:
+    """What excludes the candidate from this opening, and notes on filters that could not be checked."""
+    return _joined(part(c, jc) for part in BLOCKER_PARTS)
 
 
 # --- Soft criteria -------------------------------------------------------------------------------------------
@@ -637,7 +668,52 @@ def rank_candidates(candidates: Iterable[Candidate], job: Job, locator: Locator)
         return _rank([evaluate(c, jc) for c in candidates], lambda e: e.candidate.id)
 
 
+def _job_keys(job: Job) -> tuple:
+    """The inputs of each criterion (in the order of CRITERIA) and of the hard filters on the opening's side:
+    everything of the opening a criterion reads, so that for one candidate equal keys give equal results (the
+    mirror of ``_keys``). Neither the id nor the employer's name enter any criterion."""
+    required = tuple((s, job.levels[s]) for s in SKILLS if job.levels.get(s))
+    return (
+        required,
+        job.sector,
+        job.hours,
+        (job.postcode, job.city),
+        (job.title, job.tasks, job.sector),
+        (job.title, job.tasks),
+        # the hard filters, per part of BLOCKER_PARTS
+        job.days,
+        required,
+        (job.certificates, job.driving_licence, job.sector, job.kind),
+    )
+
+
+def evaluate_jobs(candidate: Candidate, jobs: Iterable[Job], locator: Locator) -> list[Evaluation]:
+    """``evaluate`` of one candidate against many openings, each criterion and each part of the hard filters
+    memoised on the opening's inputs (``_job_keys``): openings that share a place, a sector, hours or dagdelen
+    share those results, and the opening's context (keywords, location) is only prepared when something has not
+    been computed for its inputs yet."""
+    functions = (*CRITERIA, *BLOCKER_PARTS)
+    memo: list[dict] = [{} for _ in functions]
+    n = len(CRITERIA)
+    result = []
+    for job in jobs:
+        keys = _job_keys(job)
+        jc = None
+        found = []
+        for i, fn in enumerate(functions):
+            value = memo[i].get(keys[i])
+            if value is None:
+                if jc is None:
+                    jc = JobContext(job, locator)
+                value = memo[i][keys[i]] = fn(candidate, jc)
+            found.append(value)
+        criteria = tuple(found[:n])
+        block = _joined(found[n:])
+        result.append(Evaluation(candidate, job, sum(c.points for c in criteria), criteria, block[0], block[1]))
+    return result
+
+
 def rank_jobs(candidate: Candidate, jobs: Iterable[Job], locator: Locator) -> Ranking:
     """Supply-led: the openings for one participant."""
     with gc_paused():
-        return _rank([evaluate(candidate, JobContext(j, locator)) for j in jobs], lambda e: e.job.id)
+        return _rank(evaluate_jobs(candidate, jobs, locator), lambda e: e.job.id)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from koers.activities.services import activities as activity_services
 from koers.core import audit
 from koers.core.access import Grant
 from koers.core.codes import (
@@ -63,6 +64,10 @@ def close_trajectory(user, participant: Participant, grant: Grant, data: Closure
         closure.placements_kept.set(kept)
 
     participant_services.set_phase(user, participant, Phase.AFGESLOTEN)
+    # After the proposal was stored: ending the enrolments must not turn it into "voortijdige uitval".
+    enrolments = activity_services.end_with_trajectory(user, participant, grant, on=data.closed_on, request=request)
+    if enrolments:
+        closure.enrolments_ended.set(enrolments)
     categories = {Category.TRAJECTORY, Category.WORK}
     if closure.dropout_reason in HEALTH_REASONS:
         categories.add(Category.SPECIAL)
@@ -71,5 +76,7 @@ def close_trajectory(user, participant: Participant, grant: Grant, data: Closure
                         + (f" (voorstel: {closure.get_proposed_outcome_display()})"
                            if closure.outcome != closure.proposed_outcome else "")
                         + (f"; {len(ended)} plaatsing(en) beëindigd" if ended else "")
+                        + (f"; {len(enrolments)} inschrijving(en) beëindigd: "
+                           + ", ".join(f"‘{e.activity.title}’" for e in enrolments) if enrolments else "")
                         + (f"; {len(kept)} loopt/lopen door: {closure.kept_reason}" if kept else ""))
     return closure

@@ -127,6 +127,27 @@ def test_closing_with_a_placement_kept_running_asks_why_on_a_phone(world, login,
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "390px"])
+def test_closing_names_the_enrolments_that_stop_and_ends_them(world, login, new_page, phone):
+    from koers.activities.models import Enrolment
+    from koers.activities.tests.activity_factories import make_activity, make_enrolment
+
+    course = make_activity(world.taal, world.regisseur, title="Taalles B1", start=TODAY - timedelta(days=30))
+    make_enrolment(world.participant, course, world.regisseur, start=TODAY - timedelta(days=20))
+    page = login(world.regisseur, new_page(390) if phone else new_page())
+    page.goto(reverse("work:close_trajectory", kwargs={"pk": world.participant.pk}))
+    notice = page.get_by_role("heading", name="Inschrijvingen stoppen bij het afsluiten")
+    assert notice.is_visible() and "Taalles B1" in page.content()
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("button", name="Traject afsluiten").click()
+    page.wait_for_load_state()
+    assert "1 inschrijving beëindigd." in page.content()
+    assert Enrolment.objects.get().status == "uitgevallen"
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)
+
+
+@pytest.mark.browser
 def test_new_placement_pages_at_desktop_width(world, login):
     p = place(world, start_date=TODAY + timedelta(days=5), contract_end=TODAY + timedelta(days=100),
               jobcoach_id=world.regisseur.pk)

@@ -260,6 +260,56 @@ def test_closing_moves_the_phase_and_is_audited(world):
         close(world)
 
 
+def test_closing_ends_the_running_enrolments_and_the_providers_access(world):
+    """Issue 12: a closed trajectory left its enrolments running: still 'actief' on the activity's lists and
+    the week schedule, and the provider kept its access. Closing ends them on the closure date (one that had
+    not begun on its start date), reason 'overig' with only "Traject afgesloten" as the note; the proposal is
+    stored before, so it is not turned into a dropout; one that ended already is left alone."""
+    from koers.activities.services import activities as activity_services
+    from koers.participants.models import Membership
+
+    participant = world.participant
+    partner = OrganisationFactory(name="Taalschool Oost", kind=OrganisationKind.TAALAANBIEDER)
+    course = make_activity(partner, world.regisseur, title="NT2 B1", start=TODAY - timedelta(days=30))
+    enrolment = activity_services.enrol(world.regisseur, participant, grant(world), course,
+                                        start=TODAY - timedelta(days=20), end=None, status="actief")
+    assert enrolment.membership is not None and enrolment.membership.valid_until is None
+    later = make_enrolment(participant, make_activity(world.taal, world.regisseur, title="Computerles",
+                                                      start=TODAY - timedelta(days=5)),
+                           world.regisseur, start=TODAY + timedelta(days=10), status="aangemeld")
+    done = make_enrolment(participant, make_activity(world.taal, world.regisseur, title="Oud",
+                                                     start=TODAY - timedelta(days=90)),
+                          world.regisseur, end=TODAY - timedelta(days=3), status="actief")
+    closure = close(world, outcome=Outcome.BETAALD_WERK)
+    enrolment.refresh_from_db()
+    later.refresh_from_db()
+    done.refresh_from_db()
+    assert (enrolment.status, enrolment.end_date, enrolment.dropout_reason) == (
+        "uitgevallen", TODAY, DropoutReason.OVERIG)
+    assert enrolment.dropout_note == f"Traject afgesloten op {TODAY.day}-{TODAY.month}-{TODAY.year}."
+    assert (later.status, later.end_date) == ("uitgevallen", later.start_date)
+    assert (done.status, done.end_date) == ("actief", TODAY - timedelta(days=3))
+    assert set(closure.enrolments_ended.all()) == {enrolment, later}
+    assert closure.proposed_outcome != Outcome.VOORTIJDIGE_UITVAL
+    membership = Membership.objects.get(pk=enrolment.membership_id)
+    assert membership.valid_until is not None and membership.valid_until <= TODAY + timedelta(days=14)
+    detail = AuditEvent.objects.get(participant_id=participant.pk, action=AuditAction.CREATE,
+                                    category=Category.TRAJECTORY, detail__startswith="Traject afgesloten").detail
+    assert "2 inschrijving(en) beëindigd: ‘NT2 B1’, ‘Computerles’" in detail
+
+
+def test_closing_with_a_placement_kept_still_ends_the_enrolments(world):
+    p = place(world, **start_ago())
+    course = make_activity(world.taal, world.regisseur, title="Avondles", start=TODAY - timedelta(days=30))
+    enrolment = make_enrolment(world.participant, course, world.regisseur, start=TODAY - timedelta(days=20))
+    closure = close(world, outcome=Outcome.BETAALD_WERK, decisions={
+        p.pk: closure_queries.PlacementDecision(closure_queries.KEEP)}, kept_reason="Nazorg loopt door")
+    enrolment.refresh_from_db()
+    assert enrolment.status == "uitgevallen" and list(closure.placements_kept.all()) == [p]
+    p.refresh_from_db()
+    assert p.ended_on is None
+
+
 def test_consent_for_the_employer_needs_a_date_and_a_placement(world):
     with pytest.raises(ValidationError) as exc:
         close(world, employer_consent=True)
@@ -302,6 +352,19 @@ def test_close_page_proposes_and_requires_a_reason_for_dropout(world, client_for
     detail = client.get(response["Location"]).content.decode()
     assert "Voortijdige uitval" in detail and "Verwachtingen kwamen niet uit" in detail
     assert "Eindrapportage gemeente" in detail and "Eindrapportage werkgever" not in detail
+
+
+def test_close_page_says_which_enrolments_stop_and_the_confirmation_lists_them(world, client_for):
+    course = make_activity(world.taal, world.regisseur, title="Taalles B1", start=TODAY - timedelta(days=30))
+    make_enrolment(world.participant, course, world.regisseur, start=TODAY - timedelta(days=20))
+    client = client_for(world.regisseur)
+    url = reverse("work:close_trajectory", kwargs={"pk": world.participant.pk})
+    page = client.get(url).content.decode()
+    assert "Inschrijvingen stoppen bij het afsluiten" in page and "Taalles B1" in page
+    response = client.post(url, {"closed_on": str(TODAY), "outcome": Outcome.GEEN_WERK}, follow=True)
+    page = response.content.decode()
+    assert "Het traject is afgesloten" in page and "1 inschrijving beëindigd." in page
+    assert re.search(r"Inschrijvingen beëindigd</dt><dd>Taalles B1 \(", page)
 
 
 def test_health_dropout_reason_is_hidden_without_special_categories(world, client_for):

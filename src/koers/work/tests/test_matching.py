@@ -283,6 +283,28 @@ def test_adding_a_satisfied_requirement_never_lowers_a_candidates_rank(people, j
     assert position(after, target.id) <= position(before, target.id)
 
 
+@settings(max_examples=150, deadline=None)
+@given(candidates(1), st.lists(jobs(), min_size=1, max_size=12), st.booleans(), st.booleans(), st.booleans(),
+       st.frozensets(st.sampled_from(DAYS), max_size=3), st.sampled_from([0.0, 6.0, 20.0]),
+       st.sampled_from([(), ((2, "VCA Basis"),)]), st.sampled_from(["Rivierstad", "", "Elders"]))
+def test_supply_led_memo_gives_what_each_opening_alone_gives(c, raw_jobs, see_t, see_l, see_w, class_days, hours,
+                                                             coming, city):
+    """``rank_jobs`` shares a criterion's result between openings with the same inputs (``_job_keys``): each
+    evaluation must equal scoring that opening on its own, whatever the candidate may be shown."""
+    c = m.Candidate(**{**{f: getattr(c, f) for f in c.__dataclass_fields__}, "see_trajectory": see_t,
+                       "see_language": see_l, "see_work": see_w, "class_dagdelen": class_days,
+                       "class_hours": hours, "coming_certificates": coming})
+    # Openings repeat each other's inputs (the pools are small), with their own ids and employers.
+    js = [m.Job(**{**_fields(j), "id": i + 1, "employer_name": f"W{i}", "city": city if i % 2 else ""})
+          for i, j in enumerate(raw_jobs)]
+    together = {e.job.id: e for e in m.evaluate_jobs(c, js, LOCATOR)}
+    for j in js:
+        alone = ev(c, j)
+        got = together[j.id]
+        assert (got.points, got.criteria, got.blockers, got.notes) == (
+            alone.points, alone.criteria, alone.blockers, alone.notes), j
+
+
 @settings(max_examples=100, deadline=None)
 @given(candidates(1), st.lists(jobs(), min_size=1, max_size=6), st.data())
 def test_supply_led_a_satisfied_requirement_never_lowers_the_openings_rank(c, raw_jobs, data):

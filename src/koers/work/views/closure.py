@@ -39,19 +39,23 @@ def close_trajectory(request, participant, grant):
                                 "closed_on": today})
     if request.method == "POST" and form.is_valid():
         try:
-            closure_services.close_trajectory(request.user, participant, grant, form.to_data(), request=request)
+            closure = closure_services.close_trajectory(request.user, participant, grant, form.to_data(),
+                                                        request=request)
         except ValidationError as exc:
             apply_errors(form, exc, field_map={
                 name: f"{name}_decision" for name in getattr(exc, "error_dict", {}) if f"{name}_decision" in form.fields
             })
         else:
-            messages.success(request, "Het traject is afgesloten. De eindrapportage staat klaar.")
+            ended = closure.enrolments_ended.count()
+            messages.success(request, "Het traject is afgesloten. De eindrapportage staat klaar." + (
+                f" {ended} inschrijving{'en' if ended != 1 else ''} beëindigd." if ended else ""))
             return redirect("work:closure_detail", pk=participant.pk)
     view_audit(request, participant, grant, "Formulier traject afsluiten",
                 (Category.IDENTITY, Category.TRAJECTORY, W))
     return render(request, "work/closure/form.html", {
         "nav": NAV, "p": participant, "grant": grant, "form": form, "proposal": proposal,
         "open_aftercare": placement_queries.open_aftercare(participant), "dropout_code": Outcome.VOORTIJDIGE_UITVAL,
+        "running_enrolments": closure_queries.running_enrolments(participant, today),
     })
 
 
