@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from koers.core.i18n import direction
 from koers.core.pdf import html_to_pdf
-from koers.portal.rules.language import direction
 
 
 def activation_link(base_url: str, username: str, code: str, language: str) -> str:

@@ -18,7 +18,3 @@ def is_portal_language(code: str) -> bool:
 def portal_language_for(languages) -> str:
     """The first of the participant's languages with a catalogue (Dari reads Farsi, ...), else Dutch."""
     return i18n.catalogue_language(languages) or settings.LANGUAGE_CODE
-
-
-def direction(code: str) -> str:
-    return i18n.direction(code)
