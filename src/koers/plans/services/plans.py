@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
-from koers.core import access, audit
+from koers.core import access, audit, uploads
 from koers.core.access import Grant, require_category
 from koers.core.codes import ActionStatus, Category
 from koers.core.models import AuditAction, Organisation, User
@@ -38,9 +38,6 @@ from koers.plans.queries import plans as plan_queries
 from koers.plans.rules.diff import agreement_fields, changed_fields, goal_fields, header_fields, step_fields
 
 T = Category.TRAJECTORY
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-DOCUMENT_SIGNATURES = {"pdf": (b"%PDF-",), "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
-                       "png": (b"\x89PNG\r\n\x1a\n",)}
 #: Due dates further than this after the plan date are taken for a typing error.
 MAX_PLAN_YEARS = 10
 
@@ -144,27 +141,11 @@ def check_step(participant: Participant, version: PlanVersion, goal: Goal, *, or
     return errors
 
 
-ALLOWED_DOCUMENTS = "Kies een PDF, JPEG of PNG."
 
 
 def check_document(upload) -> str | None:
-    """The problem with an uploaded signed plan, or None. Checks extension, content and size."""
-    if upload is None:
-        return "Voeg de scan of foto van het ondertekende plan toe."
-    name = getattr(upload, "name", "") or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in DOCUMENT_SIGNATURES:
-        return f"Dit bestandstype kan niet. {ALLOWED_DOCUMENTS}"
-    if upload.size > MAX_DOCUMENT_BYTES:
-        return f"Het bestand is te groot ({upload.size // (1024 * 1024)} MB). Het mag maximaal 10 MB zijn."
-    if upload.size == 0:
-        return "Het bestand is leeg."
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in DOCUMENT_SIGNATURES[ext]):
-        return f"De inhoud van het bestand past niet bij de naam (.{ext}). {ALLOWED_DOCUMENTS}"
-    return None
+    """The problem with an uploaded signed plan, or None (``core.uploads``: extension, content and size)."""
+    return uploads.check_upload(upload, missing="Voeg de scan of foto van het ondertekende plan toe.")
 
 
 # --- Versions -----------------------------------------------------------------------------------------

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from koers.core import access, audit
+from koers.core import access, audit, uploads
 from koers.core.codes import Category
 from koers.core.formtools import apply_errors
 from koers.core.http import post_text
@@ -451,8 +451,6 @@ def signed_document(request, participant, grant, number):
         categories.add(Category.SPECIAL)
     _record_view(request, participant, grant, categories,
                  f"Ondertekend plan versie {version.number} (scan) geopend", AuditAction.EXPORT)
-    ext = version.signed_document.name.rsplit(".", 1)[-1].lower()
-    response = FileResponse(version.signed_document.open("rb"), as_attachment=True,
-                            filename=f"plan-{participant.pk}-versie-{version.number}-ondertekend.{ext}")
-    response["Cache-Control"] = "no-store"
-    return response
+    ext = uploads.extension(version.signed_document.name)
+    return uploads.download(version.signed_document,
+                            f"plan-{participant.pk}-versie-{version.number}-ondertekend.{ext}")
