@@ -12,6 +12,7 @@ class CaseworkConfig(AppConfig):
         from koers.casework.queries import contacts as contact_queries
         from koers.casework.queries import intake as intake_queries
         from koers.casework.queries import meetings as meeting_queries
+        from koers.casework.queries import messages as message_queries
         from koers.casework.views import intake as intake_views
         from koers.core import extensions
         from koers.participants import panels
@@ -23,6 +24,7 @@ class CaseworkConfig(AppConfig):
                                                                                         request=request))
         panels.register("contacts_panel", "casework/contacts/_panel.html", order=10,
                         build=lambda request, participant, grant: contact_queries.panel(participant, grant))
+        panels.register("messages_panel", "casework/messages/_panel.html", order=12, build=message_queries.panel)
         panels.register("meeting_panel", "casework/meetings/_request.html", order=20,
                         build=lambda request, participant, grant: meeting_queries.request_panel(request.user,
                                                                                                  participant,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from koers.core.codes import ActionStatus, ContactKind, HandoverStatus, LifeDomain, MeetingStatus
+from koers.core import uploads
+from koers.core.codes import ActionStatus, AppointmentStatus, ContactKind, HandoverStatus, LifeDomain, MeetingStatus
 from koers.core.models import Organisation
 
 
@@ -229,3 +233,86 @@ class Handover(models.Model):
         verbose_name = "warme overdracht"
         verbose_name_plural = "warme overdrachten"
         ordering = ["-created_at"]
+
+
+def message_attachment_path(instance: Message, filename: str) -> str:
+    """A random name under the participant's folder: the original name is kept in ``attachment_name`` only."""
+    return f"berichten/{instance.participant_id}/{uuid.uuid4().hex}.{uploads.extension(filename)}"
+
+
+class Message(models.Model):
+    """A message in the conversation between a participant (through Mijn Koers) and the staff who guide them.
+
+    Every message is also a contact of kind *bericht* in the file (``contact``): a participant's message resets the
+    contact clock (participant present), a staff member's message counts as a few minutes of guidance but not as
+    contact with the participant until they answer. The text lives here only; the contact says "Bericht via Mijn
+    Koers", so a role that sees contacts but not the conversation (a teacher) does not read it.
+    """
+
+    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="messages")
+    contact = models.OneToOneField(Contact, on_delete=models.RESTRICT, related_name="message")
+    from_participant = models.BooleanField("van de deelnemer")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="afzender", on_delete=models.PROTECT,
+                               related_name="+")
+    organisation = models.ForeignKey(Organisation, verbose_name="namens organisatie", on_delete=models.PROTECT,
+                                     related_name="+")
+    body = models.TextField("bericht")
+    attachment = models.FileField("bijlage", upload_to=message_attachment_path, blank=True)
+    attachment_name = models.CharField("naam van de bijlage", max_length=120, blank=True)
+    sent_at = models.DateTimeField("verstuurd op", default=timezone.now)
+    read_at = models.DateTimeField("gelezen op", null=True, blank=True)
+    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="gelezen door", on_delete=models.SET_NULL,
+                                null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = "bericht"
+        verbose_name_plural = "berichten"
+        ordering = ["sent_at", "id"]
+        indexes = [
+            models.Index(fields=["participant", "sent_at"], name="message_participant_at"),
+            models.Index(fields=["participant", "from_participant", "read_at"], name="message_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bericht {timezone.localtime(self.sent_at):%d-%m-%Y %H:%M}"
+
+
+class Appointment(models.Model):
+    """A planned contact: a conversation, a home visit or a call on a set day and time.
+
+    The participant sees it in Mijn Koers (my week, and tomorrow's first appointment on the home page), so
+    ``purpose`` and ``location`` are written for them and never hold special-category data. When it took place,
+    recording the contact from it (pre-filled) links ``contact`` and makes it *gehouden*.
+    """
+
+    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE,
+                                    related_name="appointments")
+    kind = models.CharField("soort afspraak", max_length=20, choices=ContactKind.choices)
+    starts_at = models.DateTimeField("datum en tijd")
+    duration_minutes = models.PositiveSmallIntegerField("duur (minuten)", default=30)
+    organisation = models.ForeignKey(Organisation, verbose_name="namens organisatie", on_delete=models.PROTECT,
+                                     related_name="+")
+    with_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="met medewerker", on_delete=models.PROTECT,
+                                  related_name="+")
+    purpose = models.CharField("waarover", max_length=200)
+    location = models.CharField("waar", max_length=200, blank=True)
+    status = models.CharField("status", max_length=20, choices=AppointmentStatus.choices,
+                              default=AppointmentStatus.GEPLAND)
+    contact = models.OneToOneField(Contact, verbose_name="vastgelegd contact", on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="appointment")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "afspraak"
+        verbose_name_plural = "afspraken"
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["participant", "starts_at"], name="appointment_participant_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%d-%m-%Y %H:%M}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)

@@ -4,10 +4,12 @@ from django.urls import path
 
 from koers.casework.views import actions as actions_views
 from koers.casework.views import alerts as alerts_views
+from koers.casework.views import appointments as appointments_views
 from koers.casework.views import caseload as caseload_views
 from koers.casework.views import contacts as contacts_views
 from koers.casework.views import handover as handover_views
 from koers.casework.views import meetings as meetings_views
+from koers.casework.views import messages as messages_views
 
 app_name = "casework"
 
@@ -25,6 +27,12 @@ urlpatterns = [
          name="contact_edit"),
     path("deelnemer/<int:pk>/contacten/<int:contact_id>/verwijderen/", contacts_views.contact_delete,
          name="contact_delete"),
+    path("deelnemer/<int:pk>/afspraken/nieuw/", appointments_views.appointment_create, name="appointment_create"),
+    path("deelnemer/<int:pk>/afspraken/<int:appointment_id>/status/", appointments_views.appointment_status,
+         name="appointment_status"),
+    path("deelnemer/<int:pk>/berichten/", messages_views.conversation, name="conversation"),
+    path("deelnemer/<int:pk>/berichten/<int:message_id>/bijlage/", messages_views.attachment,
+         name="message_attachment"),
     path("begeleidingsuren/", contacts_views.guidance_hours, name="guidance_hours"),
     path("escalaties/", actions_views.escalations, name="escalations"),
     # handover

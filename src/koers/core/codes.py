@@ -407,6 +407,13 @@ class ContactKind(models.TextChoices):
     GROEPSBIJEENKOMST = "groepsbijeenkomst", "Groepsbijeenkomst"
 
 
+class AppointmentStatus(models.TextChoices):
+    GEPLAND = "gepland", "Gepland"
+    GEHOUDEN = "gehouden", "Gehouden (contact vastgelegd)"
+    NIET_VERSCHENEN = "niet_verschenen", "Deelnemer niet verschenen"
+    AFGEZEGD = "afgezegd", "Afgezegd"
+
+
 class MeetingStatus(models.TextChoices):
     GEPLAND = "gepland", "Gepland"
     AFGEROND = "afgerond", "Afgerond (notulen vastgesteld)"

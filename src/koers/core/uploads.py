@@ -56,3 +56,13 @@ def download(field_file, filename: str) -> FileResponse:
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def safe_name(name: str, limit: int = 120) -> str:
+    """The uploaded file's own name to show later: the last path part, without control characters, shortened."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip() or "bestand"
+    if len(base) > limit:
+        ext = extension(base)
+        base = base[: limit - len(ext) - 1] + "." + ext if ext else base[:limit]
+    return base

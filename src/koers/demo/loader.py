@@ -10,7 +10,9 @@
 6. ``work``: employers, openings, company visits and work profiles;
 7. ``placements``: the case journeys' jobs with aftercare, and a few placements of the drawn caseload;
 8. ``monitoring``: programmes, projects and trajectories (NBNB imported, Rivierstad Werkt native);
-9. last, ``participants.load_household``: Heba's husband, just registered, linked with her as one household.
+9. ``portal.load_messages`` and ``load_appointments``: Heba's and Nahom's conversations in Mijn Koers (after
+   casework: they are contacts) and their planned appointments;
+10. last, ``participants.load_household``: Heba's husband, just registered, linked with her as one household.
 
 A part reads what the earlier parts wrote (by natural keys and fixed rules, never by id) and writes only what is
 missing, so loading twice changes nothing. Each part receives the ``world.Loader``, which counts what was created.
@@ -31,5 +33,7 @@ def load() -> dict[str, int]:
     with transaction.atomic():
         for part in PARTS:
             part.load(loader)
+        portal.load_messages(loader)  # after casework, which gives a file contacts only when it has none
+        portal.load_appointments(loader)
         participants.load_household(loader)  # last: a new participant must not shift the earlier parts' choices
     return loader.created

@@ -12,8 +12,13 @@ import random
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from koers.activities.models import Activity, Enrolment
-from koers.core.codes import ActivityKind, LegalBasis
+from koers.casework.models import Appointment, Contact, Message
+from koers.casework.services import messages as message_services
+from koers.core import access
+from koers.core.codes import ActivityKind, ContactKind, LegalBasis
 from koers.core.models import User
 from koers.demo import participants
 from koers.demo.world import TAAL_PURPOSE, Loader
@@ -76,3 +81,87 @@ def load(loader: Loader) -> None:
         PortalAccount.objects.create(participant=participant, user=user, language=login.language,
                                      activated_at=loader.now)
         loader.count("accounts Mijn Koers")
+
+
+def load_messages(loader: Loader) -> None:
+    """The demo conversations, after casework (which gives a file its contacts only when it has none yet)."""
+    for login in PORTAL_LOGINS:
+        account = PortalAccount.objects.filter(user__username=login.username).select_related(
+            "participant__regisseur", "user").first()
+        if account is None or Message.objects.filter(participant=account.participant).exists():
+            continue
+        _messages(loader, account.participant, account.user)
+
+
+#: A short conversation per demo account: (working days ago, from the participant?, text). Heba's question was
+#: answered and her thanks of today is still unread (the caseload shows it); Nahom's question of three working days
+#: ago was not answered, so his regisseur has the signal.
+CONVERSATIONS = {
+    "heba": [(4, True, "Goedemorgen. Ik heb een brief van DUO gekregen. Ik begrijp hem niet goed. Kunt u helpen?"),
+             (3, False, "Goedemorgen Heba. Stuur een foto van de brief, dan kijk ik ernaar. Of neem hem dinsdag "
+                        "mee naar het gesprek."),
+             (0, True, "Dank u. Ik neem de brief dinsdag mee.")],
+    "nahom": [(3, True, "Hallo, mijn werk begint volgende week om 7 uur. Kan ik de les op dinsdag later doen?")],
+}
+
+
+def _messages(loader: Loader, participant: Participant, user: User) -> None:
+    regisseur = participant.regisseur
+    for days, from_participant, text in CONVERSATIONS.get(user.username, []):
+        if from_participant:
+            message = message_services.send_from_participant(user, participant, body=text)
+        else:
+            grant = access.grant_for(regisseur, participant)
+            message = message_services.send_from_staff(regisseur, participant, grant, body=text)
+        sent = _working_days_ago(loader.now, days)
+        Message.objects.filter(pk=message.pk).update(
+            sent_at=sent, read_at=sent + timedelta(hours=1) if days and (days > 3 or not from_participant) else None,
+            read_by=regisseur if from_participant and days > 3 else user if not from_participant else None)
+        Contact.objects.filter(pk=message.contact_id).update(happened_at=sent, recorded_at=sent)
+        loader.count("berichten")
+
+
+def _working_days_ago(now, days: int):
+    if not days:
+        return now - timedelta(hours=1)
+    moment = now.replace(hour=10, minute=0, second=0, microsecond=0)
+    while days > 0:
+        moment -= timedelta(days=1)
+        if moment.weekday() < 5:
+            days -= 1
+    return moment
+
+
+#: Planned appointments (username, working days from today, hour, purpose, location). Nahom's is on the next
+#: working day (his home page reminds him); Heba's of the last working day was held but not recorded yet, so the
+#: regisseur records the contact from it.
+APPOINTMENTS = [
+    ("nahom", 1, 10, "Gesprek over uw werk en de lessen", "Stadskantoor Rivierstad, Markt 1, balie 3"),
+    ("heba", -1, 14, "Samen de brief van DUO lezen", "Stadskantoor Rivierstad, Markt 1, balie 3"),
+    ("heba", 5, 11, "Gesprek over uw plan", "Stadskantoor Rivierstad, Markt 1, balie 3"),
+]
+
+
+def load_appointments(loader: Loader) -> None:
+    for username, days, hour, purpose, location in APPOINTMENTS:
+        account = PortalAccount.objects.filter(user__username=username).select_related(
+            "participant__regisseur").first()
+        if account is None or Appointment.objects.filter(participant=account.participant, purpose=purpose).exists():
+            continue
+        p = account.participant
+        day = _working_day(loader.now, days)
+        Appointment.objects.create(
+            participant=p, kind=ContactKind.GESPREK, starts_at=day.replace(hour=hour, minute=0, second=0,
+                                                                          microsecond=0),
+            duration_minutes=45, organisation=p.regie_organisation, with_user=p.regisseur, purpose=purpose,
+            location=location, created_by=p.regisseur)
+        loader.count("afspraken")
+
+
+def _working_day(now, days: int):
+    moment, step = timezone.localtime(now), (1 if days > 0 else -1)
+    while days:
+        moment += timedelta(days=step)
+        if moment.weekday() < 5:
+            days -= step
+    return moment

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koers.portal.views import auth, my_data, pages, staff
+from koers.portal.views import auth, messages, my_data, pages, staff
 
 app_name = "portal"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("plan/pdf/", pages.plan_pdf, name="plan_pdf"),
     path("week/", pages.week, name="week"),
     path("week/weekkaart/", pages.week_card, name="week_card"),
+    path("berichten/", messages.conversation, name="messages"),
+    path("berichten/<int:message_id>/bijlage/", messages.attachment, name="message_attachment"),
     path("gegevens/", my_data.my_data, name="my_data"),
     path("gegevens/toestemming/<int:membership_id>/intrekken/", my_data.withdraw, name="withdraw_consent"),
     path("gegevens/download/", my_data.download, name="download"),

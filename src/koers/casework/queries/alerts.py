@@ -29,6 +29,8 @@ Built-in rules (codes are stable; thresholds from ``MunicipalityPolicy`` of the 
 ``actiepunt_te_laat``       an open action item is past its date (category of its life domain).
 ``inschrijving_beeindigd``  an enrolment ended (afgerond/uitgevallen) in the last 30 days with no contact and no
                             new enrolment since.
+``bericht_onbeantwoord``    the participant's message (Mijn Koers) has had no staff message after it for two
+                            working days (Monday to Friday; urgent after four).
 
 Acknowledging a signal (``acknowledge``) stores a ``SignalAcknowledgement`` with a note; the signal is hidden
 until ``snooze_until`` (today + ``signal_snooze_days``) and returns then when its condition persists. An
@@ -50,6 +52,7 @@ from django.utils import timezone
 
 from koers.activities.models import Attendance, Enrolment
 from koers.casework.models import ActionItem, Contact, SignalAcknowledgement
+from koers.casework.queries import messages
 from koers.core import access
 from koers.core.codes import (
     DOMAIN_CATEGORY,
@@ -84,6 +87,7 @@ CODES: dict[str, str] = {
     "stap_te_laat": "Stap over de datum",
     "actiepunt_te_laat": "Actiepunt te laat",
     "inschrijving_beeindigd": "Activiteit beëindigd zonder vervolg",
+    "bericht_onbeantwoord": "Bericht niet beantwoord",
 }
 
 
@@ -414,8 +418,24 @@ def _ended_signal(pid: int, found: list[tuple]) -> Signal:
         subject=f"inschrijving:{latest_id}",
     )
 
+def unanswered_messages(batch: Batch) -> Iterable[Signal]:
+    for pid, (message_id, sent_at) in messages.first_unanswered(batch.active_ids).items():
+        sent = local_date(sent_at)
+        due = messages.add_working_days(sent, messages.ANSWER_WITHIN_WORKING_DAYS)
+        if batch.today < due:
+            continue
+        late = messages.add_working_days(sent, 2 * messages.ANSWER_WITHIN_WORKING_DAYS)
+        yield Signal(
+            pid, "bericht_onbeantwoord", "Bericht niet beantwoord", due, URGENT if batch.today >= late else ATTENTION,
+            f"De deelnemer stuurde op {_d(sent)} een bericht via Mijn Koers. Na "
+            f"{messages.ANSWER_WITHIN_WORKING_DAYS} werkdagen is er nog geen antwoord.",
+            "Lees het bericht bij Berichten en antwoord de deelnemer.",
+            subject=f"bericht:{message_id}",
+        )
+
+
 for _provider in (no_contact, absences, low_attendance, plan_deadlines, overdue_action_items,
-                  ended_without_follow_up):
+                  ended_without_follow_up, unanswered_messages):
     register(_provider)
 
 

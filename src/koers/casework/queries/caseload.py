@@ -28,7 +28,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
-from koers.casework.queries import alerts
+from koers.casework.queries import alerts, messages
 from koers.core import access, audit
 from koers.core.codes import SPECIAL_BARRIERS, Category, OrganisationKind, Phase, Role, YesNoUnknown
 from koers.core.models import AuditAction, MunicipalityPolicy, User
@@ -84,6 +84,7 @@ class Row:
     participant: Participant
     grant: access.Grant
     signals: list[alerts.Signal]
+    unread: int = 0  # the participant's messages nobody opened yet (only for those in the conversation)
 
     @property
     def severity(self) -> int:
@@ -117,6 +118,10 @@ def caseload(user, *, whole_organisation: bool = False, phase: str = "", code: s
         for c in {s.code for s in shown}:
             codes[c] += 1
         rows.append(Row(p, grant, shown))
+    readers = [r for r in rows if messages.may_read(user, r.grant)]
+    unread = messages.unread_for_staff(r.participant.pk for r in readers) if readers else {}
+    for row in readers:
+        row.unread = unread.get(row.participant.pk, 0)
     total = len(rows)
     with_signals = sum(1 for r in rows if r.signals)
     if code:

@@ -10,7 +10,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from koers.casework.models import Contact
+from koers.casework.models import Contact, Message
 from koers.casework.queries import actions as queries
 from koers.core import access, locking
 from koers.core.access import Grant
@@ -61,9 +61,10 @@ def can_see(grant: Grant, contact: Contact) -> bool:
 
 
 def can_correct(user, contact: Contact, now: datetime | None = None) -> bool:
-    """The recorder, within 24 hours of recording."""
+    """The recorder, within 24 hours of recording. A message's contact never: what was sent stays as sent."""
     now = now or timezone.now()
-    return contact.recorded_by_id == user.pk and now - contact.recorded_at <= EDIT_WINDOW
+    return (contact.recorded_by_id == user.pk and now - contact.recorded_at <= EDIT_WINDOW
+            and not (contact.kind == ContactKind.BERICHT and Message.objects.filter(contact=contact).exists()))
 
 
 def category_of(contact: Contact) -> str:

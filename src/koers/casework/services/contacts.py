@@ -21,6 +21,7 @@ from koers.casework.queries.contacts import (
     editable_values,
 )
 from koers.casework.services import actions as services
+from koers.casework.services import appointments as appointment_services
 from koers.core import audit, locking
 from koers.core.access import Grant
 from koers.core.codes import Category
@@ -43,8 +44,10 @@ def _apply(contact: Contact, data: ContactData) -> None:
 
 @transaction.atomic
 def record_contact(user, participant: Participant, grant: Grant, data: ContactData,
-                   actions: list[services.ActionDraft] = (), *, request=None) -> Contact:
-    """Log a contact for the user's organisation, with action items from its follow-up (all or nothing)."""
+                   actions: list[services.ActionDraft] = (), *, request=None,
+                   appointment_id: int | None = None) -> Contact:
+    """Log a contact for the user's organisation, with action items from its follow-up (all or nothing).
+    ``appointment_id``: the planned appointment this contact is the record of (it becomes *gehouden*)."""
     if not can_record(grant):
         raise Http404("Deelnemer niet gevonden")
     _raise(check_contact(participant, grant, data))
@@ -56,6 +59,8 @@ def record_contact(user, participant: Participant, grant: Grant, data: ContactDa
                  detail=f"Contact vastgelegd: {contact.get_kind_display().lower()}", request=request)
     if actions:
         services.create_action_items(user, participant, grant, list(actions), source_contact=contact)
+    if appointment_id is not None:
+        appointment_services.hold(appointment_id, participant, contact)
     return contact
 
 

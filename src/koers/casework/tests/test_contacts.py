@@ -280,7 +280,7 @@ def test_participant_contact_list_query_budget(world, client_for, max_queries, c
         c = make_contact(world.participant, world.regisseur if i % 2 else world.taaldocent, days_ago=i % 20)
         c.staff.set([world.regisseur, world.taaldocent])
     client = client_for(world.regisseur)
-    with max_queries(15):  # +1: the Monitoring menu item (uses_monitoring)
+    with max_queries(16):  # +1: the Monitoring menu item (uses_monitoring); +1: the planned appointments
         assert client.get(url("participant_contacts", world.participant)).status_code == 200
 
 

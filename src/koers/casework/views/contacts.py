@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from koers.casework.forms.actions import ActionChoices
 from koers.casework.forms.contacts import (
@@ -18,10 +19,12 @@ from koers.casework.forms.contacts import (
     PeriodForm,
     action_forms,
 )
+from koers.casework.queries import appointments as appointment_queries
 from koers.casework.queries import contacts as contact_queries
+from koers.casework.queries import messages as message_queries
 from koers.casework.services import contacts as contact_services
 from koers.core import access, audit, exports, locking
-from koers.core.codes import Category
+from koers.core.codes import AppointmentStatus, Category
 from koers.core.formtools import apply_errors
 from koers.core.models import AuditAction
 from koers.core.pages import participant_page
@@ -61,8 +64,23 @@ def participant_contacts(request, participant, grant):
         "nav": "participants", "p": participant, "grant": grant, "tab": "contacten", "form": form, "page": page,
         "contacts": items, "query": query.urlencode(), "hours": hours,
         "hours_total": sum(h["minutes"] for h in hours), "can_record": contact_queries.can_record(grant),
+        "can_message": message_queries.may_read(request.user, grant),
+        "appointments": appointment_queries.planned(participant, grant), "now": timezone.now(),
+        "can_plan": appointment_queries.can_plan(grant),
         "filtered": any(v for v in (filters.kind, filters.organisation_id, filters.start, filters.end)),
     })
+
+
+def _appointment_to_record(request, participant, grant):
+    """The planned appointment this new contact records (``?afspraak=`` on the link, a hidden field in the form),
+    or None. Another participant's appointment, or one no longer planned, is a 404."""
+    value = request.POST.get("afspraak") if request.method == "POST" else request.GET.get("afspraak")
+    if not value:
+        return None
+    appointment = appointment_queries.appointment_or_404(participant, grant, value)
+    if appointment.status != AppointmentStatus.GEPLAND:
+        raise Http404("Afspraak niet meer gepland")
+    return appointment
 
 
 def _contact_form(request, participant, grant, *, initial, data=None):
@@ -77,7 +95,11 @@ def contact_create(request, participant, grant):
     if not contact_queries.can_record(grant):
         raise Http404("Pagina niet gevonden")
     data = request.POST if request.method == "POST" else None
-    form = _contact_form(request, participant, grant, initial=ContactForm.initial_for(request.user), data=data)
+    appointment = _appointment_to_record(request, participant, grant)
+    initial = ContactForm.initial_for(request.user)
+    if appointment is not None:
+        initial.update(appointment_queries.contact_initial(appointment, request.user))
+    form = _contact_form(request, participant, grant, initial=initial, data=data)
     with_actions = grant.can_change(Category.TRAJECTORY)
     rows = []
     if with_actions:
@@ -88,8 +110,9 @@ def contact_create(request, participant, grant):
         if form.is_valid() and all(rows_valid):
             drafts = [r.to_draft(request.user) for r in rows if not r.skipped]
             try:
-                contact = contact_services.record_contact(request.user, participant, grant, form.to_data(), drafts,
-                                                  request=request)
+                contact = contact_services.record_contact(
+                    request.user, participant, grant, form.to_data(), drafts, request=request,
+                    appointment_id=appointment.pk if appointment is not None else None)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -101,7 +124,7 @@ def contact_create(request, participant, grant):
     return render(request, "casework/contacts/form.html", {
         "nav": "participants", "p": participant, "grant": grant, "form": form, "action_rows": rows,
         "title": "Contact vastleggen", "submit": "Contact vastleggen",
-        "row_errors": any(r.errors for r in rows),
+        "row_errors": any(r.errors for r in rows), "appointment": appointment,
     })
 
 
@@ -116,6 +139,8 @@ def contact_detail(request, participant, grant, contact_id):
     return render(request, "casework/contacts/detail.html", {
         "nav": "participants", "p": participant, "grant": grant, "tab": "contacten", "c": contact,
         "items": items, "can_correct": contact_queries.can_correct(request.user, contact),
+        "is_message": message_queries.is_message_contact(contact),
+        "can_message": message_queries.may_read(request.user, grant),
         "correct_until": contact.recorded_at + contact_queries.EDIT_WINDOW,
     })
 

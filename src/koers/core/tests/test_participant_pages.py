@@ -88,6 +88,8 @@ NOT_PARTICIPANT_SCOPED: dict[str, str] = {
     "portal:language": "participant's own", "portal:my_data": "participant's own",
     "portal:withdraw_consent": "participant's own consent (looked up in their own file)",
     "portal:download": "participant's own", "portal:download_pdf": "participant's own",
+    "portal:messages": "participant's own conversation",
+    "portal:message_attachment": "participant's own message (looked up in their own file)",
     "portal:login": "public", "portal:visitor_language": "public",
     "portal:activate": "public (activation code)", "portal:logout": "own session",
 }
@@ -159,6 +161,7 @@ POST_ONLY = {
     "plans:new_version", "plans:complete_goal", "plans:goal_delete", "plans:step_delete", "plans:agreement_delete",
     "plans:integration_action", "plans:decide_switch", "casework:request_discussion", "work:check_in_add",
     "work:friction_resolve", "work:friction_escalate", "casework:handover_confirm", "portal_staff:block",
+    "casework:appointment_status",
 }
 
 
@@ -224,6 +227,23 @@ def _fillers():
         Contact.objects.filter(pk=c.pk).update(recorded_at=timezone.now(), recorded_by=c.participant.regisseur)
         return c.participant, {"pk": c.participant_id, "contact_id": c.pk}
 
+    def message():
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from koers.casework.services import messages
+        from koers.core import access
+
+        p = person()[0]
+        m = messages.send_from_staff(p.regisseur, p, access.grant_for(p.regisseur, p), body="Tot morgen",
+                                     attachment=SimpleUploadedFile("rooster.pdf", b"%PDF-1.4 test"))
+        return p, {"pk": p.pk, "message_id": m.pk}
+
+    def appointment():
+        from koers.casework.models import Appointment
+
+        a = regie(Appointment.objects.filter(status="gepland")).order_by("id").first()
+        return a.participant, {"pk": a.participant_id, "appointment_id": a.pk}
+
     def placement(open_=True):
         qs = regie(Placement.objects.filter(aftercare__isnull=False))
         pl = (qs.filter(ended_on__isnull=True) if open_ else qs).order_by("id").first() or qs.first()
@@ -286,6 +306,7 @@ def _fillers():
         "plans:signed_document": signed, "plans:edit": lambda: version(True), "plans:sign": lambda: version(True),
         "plans:goal_add": lambda: version(True), "plans:goal_edit": goal, "plans:step_add": goal,
         "plans:step_edit": step, "plans:agreement_add": lambda: version(True), "plans:agreement_edit": agreement,
+        "casework:message_attachment": message, "casework:appointment_status": appointment,
         "casework:contact_detail": contact, "casework:contact_edit": contact, "casework:contact_delete": contact,
         "work:placement_detail": placement, "work:placement_term_add": placement, "work:placement_end": placement,
         "work:placement_correct": placement, "work:placement_withdraw": placement,

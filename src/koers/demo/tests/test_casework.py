@@ -149,3 +149,30 @@ def test_meetings_handover_counsellors_and_the_special_contact(demo):
     assert contact_queries.visible_contacts(heba, grant_for(regisseur, heba)).filter(pk=special.pk).exists()
     ammar = Participant.objects.get(name="Ammar Darwish")
     assert Contact.objects.filter(participant=ammar, kind=ContactKind.DRIEGESPREK, employer_present=True).exists()
+
+
+def test_the_demo_conversations_show_unread_and_unanswered_messages(demo):
+    from koers.casework.models import Message
+
+    heba = Participant.objects.get(name="Heba Khatib")
+    nahom = Participant.objects.get(name="Nahom Tesfamariam")
+    assert Message.objects.filter(participant=heba).count() == 3
+    rows = {r.participant.pk: r for r in caseload.caseload(heba.regisseur).rows}
+    assert rows[heba.pk].unread == 1
+    assert not [s for s in rows[heba.pk].signals if s.code == "bericht_onbeantwoord"]  # sent today
+    signals = alerts.compute([nahom])[nahom.pk]
+    assert [s.code for s in signals if s.code == "bericht_onbeantwoord"] == ["bericht_onbeantwoord"]
+    assert Contact.objects.filter(participant=nahom, kind=ContactKind.BERICHT, summary="Bericht via Mijn Koers")
+
+
+def test_the_demo_appointments_remind_nahom_and_wait_to_be_recorded_for_heba(demo):
+    from koers.casework.models import Appointment
+    from koers.core.codes import AppointmentStatus
+
+    nahom = Participant.objects.get(name="Nahom Tesfamariam")
+    heba = Participant.objects.get(name="Heba Khatib")
+    now = timezone.now()
+    upcoming = Appointment.objects.get(participant=nahom)
+    assert upcoming.starts_at > now and upcoming.status == AppointmentStatus.GEPLAND
+    assert timezone.localtime(upcoming.starts_at).weekday() < 5
+    assert Appointment.objects.filter(participant=heba, starts_at__lt=now, status=AppointmentStatus.GEPLAND).exists()

@@ -54,7 +54,8 @@ def test_list_and_detail_query_counts_do_not_grow(world, client_for, max_queries
         with max_queries(12):
             assert client.get(reverse("participants:list"), {"leerroute": "b1", "taalniveau": "A1"}).status_code == 200
         # 40: the language-milestone signal rule reads the tests (one query); the Mijn Koers card (one)
-        with max_queries(40):
+        # 42: the unanswered-message signal rule (one) and the Berichten card (one)
+        with max_queries(42):
             assert client.get(url("detail", world.participant)).status_code == 200
 
 

@@ -14,7 +14,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from koers.activities.models import Enrolment
-from koers.casework.models import Contact
+from koers.casework.models import Contact, Message
 from koers.core import access, audit, labels
 from koers.core.codes import Category, LegalBasis
 from koers.core.models import AuditAction, AuditEvent
@@ -129,5 +129,10 @@ def download(participant: Participant) -> dict:
         "contactmomenten": [
             {"datum": c.happened_at.isoformat(), "soort": c.kind, "organisatie": c.organisation.name,
              "verslag": c.summary, "afspraken": c.agreements} for c in contacts
+        ],
+        "berichten": [
+            {"verstuurd_op": m.sent_at.isoformat(), "van": "deelnemer" if m.from_participant else m.organisation.name,
+             "bericht": m.body, "bijlage": m.attachment_name}
+            for m in Message.objects.filter(participant=p).select_related("organisation").order_by("sent_at", "id")
         ],
     }

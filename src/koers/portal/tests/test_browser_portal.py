@@ -40,7 +40,7 @@ def test_activate_with_the_letter_then_plan_week_and_logout_on_a_phone(world, ph
     page.locator("form.portal-form [type=submit]").click()
     page.wait_for_url(f"**{reverse('portal:home')}")
     _check(page, language)
-    page.locator(".portal-nav a").nth(1).click()
+    page.locator(f".portal-nav a[href='{reverse('portal:plan')}']").click()
     page.wait_for_url(f"**{reverse('portal:plan')}")
     _check(page, language)
     assert page.get_by_text("Werkervaring opdoen in de techniek").is_visible()
@@ -48,10 +48,10 @@ def test_activate_with_the_letter_then_plan_week_and_logout_on_a_phone(world, ph
     with page.expect_download() as download:
         page.locator(f"a[href='{reverse('portal:plan_pdf')}']").click()
     assert download.value.suggested_filename.endswith(".pdf")
-    page.locator(".portal-nav a").nth(2).click()
+    page.locator(f".portal-nav a[href='{reverse('portal:week')}']").click()
     page.wait_for_url(f"**{reverse('portal:week')}")
     _check(page, language)
-    page.locator(".portal-nav a").nth(3).click()
+    page.locator(f".portal-nav a[href='{reverse('portal:my_data')}']").click()
     page.wait_for_url(f"**{reverse('portal:my_data')}")
     _check(page, language)
     with page.expect_download() as download:

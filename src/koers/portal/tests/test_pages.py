@@ -68,3 +68,30 @@ def test_portal_pages_have_a_query_budget(world, portal_client, max_queries):
     for name in ("portal:home", "portal:week", "portal:plan"):
         with max_queries(25):
             assert portal_client.get(reverse(name)).status_code == 200
+
+
+def test_appointments_show_in_my_week_and_tomorrows_reminder(world, portal_client, other_account):
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from koers.casework.models import Appointment
+    from koers.core.codes import AppointmentStatus, ContactKind
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    at = timezone.make_aware(datetime.combine(tomorrow, time(9, 30)))
+
+    def plan(participant, purpose, status=AppointmentStatus.GEPLAND):
+        return Appointment.objects.create(
+            participant=participant, kind=ContactKind.GESPREK, starts_at=at, organisation=world.gemeente,
+            with_user=world.regisseur, purpose=purpose, location="Stadskantoor", created_by=world.regisseur,
+            status=status)
+
+    plan(world.participant, "Gesprek over uw plan")
+    plan(world.participant, "Afgezegd gesprek", AppointmentStatus.AFGEZEGD)
+    plan(other_account.participant, "Samira's afspraak")
+    home = portal_client.get(reverse("portal:home")).content.decode()
+    assert "09:30" in home and "Gesprek over uw plan" in home and "met Rita" in home
+    week = portal_client.get(reverse("portal:week")).content.decode()
+    assert "Gesprek over uw plan" in week and "Stadskantoor" in week
+    assert "Afgezegd gesprek" not in week and "Samira" not in week and "Samira" not in home

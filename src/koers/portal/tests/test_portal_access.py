@@ -12,7 +12,22 @@ PUBLIC = {"portal:login", "portal:activate", "portal:visitor_language", "portal:
 POST_ONLY = {"portal:language", "portal:logout"}
 #: The only portal routes that name an object, and the kind of object (always looked up within the participant's
 #: own file: another participant's id is a 404).
-OBJECT_ROUTES = {"portal:withdraw_consent": "membership_id"}
+OBJECT_ROUTES = {"portal:withdraw_consent": "membership_id", "portal:message_attachment": "message_id"}
+
+
+def _others_objects(world, other_account) -> dict[str, int]:
+    """For each object route: the id of such an object in Samira's file (another participant)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from koers.casework.services import messages
+    from koers.core.codes import LegalBasis
+    from koers.core.tests.factories import MembershipFactory
+
+    membership = MembershipFactory(participant=other_account.participant, organisation=world.taal,
+                                   added_by=world.andere_regisseur, legal_basis=LegalBasis.TOESTEMMING)
+    message = messages.send_from_participant(other_account.user, other_account.participant, body="Samira's vraag",
+                                             attachment=SimpleUploadedFile("brief.pdf", b"%PDF-1.4 Samira"))
+    return {"portal:withdraw_consent": membership.pk, "portal:message_attachment": message.pk}
 
 
 def _portal_routes():
@@ -33,17 +48,15 @@ def test_every_portal_route_is_behind_the_door_or_listed_as_public():
 
 def test_a_participant_never_sees_another_participants_data_on_any_portal_url(world, portal_client,
                                                                             other_account):
-    from koers.core.codes import LegalBasis
-    from koers.core.tests.factories import MembershipFactory
+    from koers.participants.models import Membership
 
-    others = MembershipFactory(participant=other_account.participant, organisation=world.taal,
-                               added_by=world.andere_regisseur, legal_basis=LegalBasis.TOESTEMMING)
+    others = _others_objects(world, other_account)
+    assert set(others) == set(OBJECT_ROUTES)
     for name in OBJECT_ROUTES:
-        url = reverse(name, kwargs={OBJECT_ROUTES[name]: others.pk})
+        url = reverse(name, kwargs={OBJECT_ROUTES[name]: others[name]})
         assert portal_client.get(url).status_code == 404, name
         assert portal_client.post(url).status_code == 404, name
-    others.refresh_from_db()
-    assert others.ended_at is None
+    assert Membership.objects.get(pk=others["portal:withdraw_consent"]).ended_at is None
     for name, _pattern in _portal_routes():
         if name in POST_ONLY or name in OBJECT_ROUTES:
             continue

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from koers.activities import pdf as activities_pdf
 from koers.activities.rules.schedule import monday_of
+from koers.casework.queries import messages as message_queries
 from koers.core import access, audit
 from koers.core.codes import Category
 from koers.core.models import AuditAction
@@ -34,13 +35,15 @@ def home(request, participant):
     grant = access.own_grant()
     today = timezone.localdate()
     weeks = queries.this_and_next_week(participant, grant, today)
+    planned = queries.appointments(participant, weeks)
     tomorrow = today + timedelta(days=1)
     _record(request, participant, _week_categories(weeks), "Mijn Koers: startpagina")
     return render(request, "portal/home.html", {
         "p": participant, "nav": "home",
-        "tomorrow": queries.first_thing_on(weeks, tomorrow),
-        "today_item": queries.first_thing_on(weeks, today),
+        "tomorrow": queries.first_thing_on(weeks, tomorrow, planned),
+        "today_item": queries.first_thing_on(weeks, today, planned),
         "has_plan": queries.signed_plan(participant, grant) is not None,
+        "unread": message_queries.unread_for_participant(participant),
         "language_form": LanguageForm(initial={"language": request.portal_account.language}),
         "languages": portal_languages(),
     })
@@ -73,8 +76,12 @@ def week(request, participant):
     grant = access.own_grant()
     today = timezone.localdate()
     weeks = queries.this_and_next_week(participant, grant, today)
+    planned = queries.appointments(participant, weeks)
     _record(request, participant, _week_categories(weeks), "Mijn Koers: mijn week")
-    return render(request, "portal/week.html", {"p": participant, "nav": "week", "weeks": weeks, "today": today})
+    return render(request, "portal/week.html", {
+        "p": participant, "nav": "week", "today": today,
+        "weeks": [{"week": w, "days": queries.days_of(w, planned)} for w in weeks],
+    })
 
 
 @portal_page

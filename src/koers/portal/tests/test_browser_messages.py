@@ -1,0 +1,87 @@
+"""Messages in a real browser: the participant writes on a phone (with a photo of a letter), the regisseur sees it
+unread on the caseload, answers, and the participant reads the answer. In Dutch, Arabic and Tigrinya, with axe."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations, log_in
+from koers.core.tests.factories import PASSWORD
+from koers.portal.services import accounts as services
+
+pytestmark = pytest.mark.browser
+
+PORTAL_PASSWORD = "mijn eigen lange wachtwoord"  # noqa: S105 - a test password
+#: What the participant types, per language: they may write in their own language.
+QUESTION = {"nl": "Ik heb een brief gekregen. Kunt u helpen?", "ar": "وصلتني رسالة. هل يمكنك المساعدة؟",
+            "ti": "ደብዳበ በጺሑኒ። ክትሕግዙኒ ትኽእሉ ዶ?"}
+TEXTS = {  # the send button and the confirmation, as the participant reads them
+    "nl": ("Versturen", "Uw bericht is verstuurd"),
+    "ar": ("إرسال", "تم إرسال رسالتك"),
+    "ti": ("ስደዱ", "መልእኽትኹም ተላኢኹ"),
+}
+
+
+def _check(page, language: str) -> None:
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)
+
+
+@pytest.mark.parametrize("language", ["nl", "ar", "ti"])
+def test_a_message_from_a_phone_is_answered_by_the_regisseur(world, new_page, tmp_path, language):
+    new = services.invite(participant=world.participant, by=world.regisseur, language=language)
+    checked = services.check_code(username=new.account.user.username, code=new.code)
+    services.activate(invitation=checked, password=PORTAL_PASSWORD)
+    phone = new_page(width=390, height=844, is_mobile=True, has_touch=True)
+    phone.goto(reverse("portal:login"))
+    phone.fill("#id_username", new.account.user.username)
+    phone.fill("#id_password", PORTAL_PASSWORD)
+    phone.locator("form.portal-form [type=submit]").click()
+    phone.wait_for_url(f"**{reverse('portal:home')}")
+    phone.locator(f".portal-nav a[href='{reverse('portal:messages')}']").click()
+    phone.wait_for_url(f"**{reverse('portal:messages')}")
+    _check(phone, language)
+    send, sent = TEXTS[language]
+    # A file that claims to be a PDF but is not: refused next to the field, nothing sent.
+    fake = tmp_path / "brief.pdf"
+    fake.write_bytes(b"MZ not really a pdf")
+    phone.fill("#id_body", QUESTION[language])
+    phone.set_input_files("#id_attachment", str(fake))
+    phone.get_by_role("button", name=send).click()
+    assert phone.locator("#id_attachment_error").is_visible()
+    _check(phone, language)
+    letter = tmp_path / "brief-van-duo.pdf"
+    letter.write_bytes(b"%PDF-1.4\n% a letter\n")
+    phone.fill("#id_body", QUESTION[language])
+    phone.set_input_files("#id_attachment", str(letter))
+    phone.get_by_role("button", name=send).click()
+    phone.wait_for_url(f"**{reverse('portal:messages')}")
+    assert sent in phone.locator(".messages").inner_text()
+    assert QUESTION[language] in phone.locator(".conversation").inner_text()
+
+    desk = new_page()
+    log_in(desk, world.regisseur.username, PASSWORD)
+    desk.goto(reverse("casework:caseload"))
+    badge = desk.locator(".caseload__unread")
+    assert "1 nieuw bericht" in badge.inner_text()
+    badge.click()
+    desk.wait_for_url(f"**{reverse('casework:conversation', kwargs={'pk': world.participant.pk})}")
+    assert QUESTION[language] in desk.locator(".conversation").inner_text()
+    assert desk.get_by_role("link", name="Bijlage: brief-van-duo.pdf").is_visible()
+    assert_no_serious_axe_violations(desk)
+    desk.fill("#id_body", "Neem de brief dinsdag mee, dan lezen we hem samen.")
+    desk.get_by_role("button", name="Versturen").click()
+    assert "Uw bericht is verstuurd" in desk.locator(".messages").inner_text()
+    desk.goto(reverse("casework:caseload"))
+    assert desk.locator(".caseload__unread").count() == 0
+
+    phone.goto(reverse("portal:home"))
+    assert phone.locator(".portal-tile .badge").is_visible()
+    phone.goto(reverse("portal:messages"))
+    answer = phone.locator(".conversation__message--in").last
+    assert "Neem de brief dinsdag mee" in answer.inner_text()
+    assert answer.locator("[lang=nl]").count() >= 1  # staff write Dutch: marked as such inside an ar/ti page
+    _check(phone, language)
