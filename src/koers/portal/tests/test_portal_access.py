@@ -12,7 +12,12 @@ PUBLIC = {"portal:login", "portal:activate", "portal:visitor_language", "portal:
 POST_ONLY = {"portal:language", "portal:logout"}
 #: The only portal routes that name an object, and the kind of object (always looked up within the participant's
 #: own file: another participant's id is a 404).
-OBJECT_ROUTES = {"portal:withdraw_consent": "membership_id"}
+OBJECT_ROUTES = {
+    "portal:withdraw_consent": "membership_id",
+    "portal:portfolio_edit": "item_id",
+    "portal:portfolio_delete": "item_id",
+    "portal:portfolio_file": "item_id",
+}
 
 
 def _portal_routes():
@@ -35,15 +40,20 @@ def test_a_participant_never_sees_another_participants_data_on_any_portal_url(wo
                                                                             other_account):
     from koers.core.codes import LegalBasis
     from koers.core.tests.factories import MembershipFactory
+    from koers.portal.services import portfolio
 
     others = MembershipFactory(participant=other_account.participant, organisation=world.taal,
                                added_by=world.andere_regisseur, legal_basis=LegalBasis.TOESTEMMING)
+    their_item = portfolio.add_item(account=other_account, title="Samira's werkstuk")
+    ids = {"membership_id": others.pk, "item_id": their_item.pk}
     for name in OBJECT_ROUTES:
-        url = reverse(name, kwargs={OBJECT_ROUTES[name]: others.pk})
+        url = reverse(name, kwargs={OBJECT_ROUTES[name]: ids[OBJECT_ROUTES[name]]})
         assert portal_client.get(url).status_code == 404, name
-        assert portal_client.post(url).status_code == 404, name
+        assert portal_client.post(url, {"title": "Overschreven"}).status_code == 404, name
     others.refresh_from_db()
     assert others.ended_at is None
+    their_item.refresh_from_db()
+    assert their_item.title == "Samira's werkstuk"
     for name, _pattern in _portal_routes():
         if name in POST_ONLY or name in OBJECT_ROUTES:
             continue
@@ -74,7 +84,8 @@ def test_anonymous_visitors_go_to_the_portal_login(client, db):
     assert response["Location"].startswith(reverse("portal:login") + "?next=")
 
 
-@pytest.mark.parametrize("name", ["portal:home", "portal:plan", "portal:week"])
+@pytest.mark.parametrize("name", ["portal:home", "portal:plan", "portal:week", "portal:portfolio",
+                                  "portal:portfolio_add", "portal:cv"])
 def test_every_portal_page_is_audited_as_the_participants_own_access(world, portal_client, name):
     before = AuditEvent.objects.count()
     assert portal_client.get(reverse(name)).status_code == 200
