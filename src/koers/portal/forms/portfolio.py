@@ -24,13 +24,14 @@ class PortalDateField(forms.DateField):
 
 class ItemForm(forms.Form):
     title = forms.CharField(
-        label=_("Titel"), max_length=120,
+        label=_("Titel"), max_length=120, widget=forms.TextInput(attrs={"dir": "auto"}),
         help_text=_("Bijvoorbeeld: Brief van mijn stagebegeleider, of: Foto van een kast die ik heb gemaakt."),
         error_messages={"required": _("Schrijf een titel."),
                         "max_length": _("De titel is te lang. Gebruik hoogstens %(limit_value)d tekens.")},
     )
     description = forms.CharField(
-        label=_("Beschrijving"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Beschrijving"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
         help_text=_("Wat heeft u gedaan of geleerd? Een paar zinnen is genoeg."),
         error_messages={"max_length": _("De beschrijving is te lang. Gebruik hoogstens %(limit_value)d tekens.")},
     )
