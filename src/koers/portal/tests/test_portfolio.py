@@ -258,3 +258,20 @@ def test_staff_see_the_own_items_read_only_on_the_file(world, account, client_fo
     # A language teacher, whose access does not cover work data, does not see them.
     teacher = client_for(world.taaldocent).get(detail).content.decode()
     assert "Foto van mijn laswerk" not in teacher
+
+
+def test_the_demo_portfolios_of_heba_and_nahom(demo_data, client, tmp_path):
+    """The demo shows the portfolio: Heba's and Nahom's own items, and a CV from their files."""
+    from koers.participants.models import Participant
+
+    for username, on_cv, off_cv in (("heba", "Kassa en inname bij De Schakel", "Open dag hbo Economie"),
+                                    ("nahom", "Meegelopen bij een installatiebedrijf",
+                                     "Referentie van mijn teamleider")):
+        account = PortalAccount.objects.select_related("participant").get(user__username=username)
+        client.force_login(account.user)
+        body = client.get(reverse("portal:portfolio")).content.decode()
+        assert on_cv in body and off_cv in body
+        text = pdf_text(client.get(reverse("portal:cv")).content, tmp_path)
+        assert account.participant.name in text and on_cv in text and off_cv not in text
+        bsn = Participant.objects.get(pk=account.participant_id).bsn
+        assert not bsn or bsn not in text
