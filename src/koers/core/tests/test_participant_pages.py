@@ -88,6 +88,11 @@ NOT_PARTICIPANT_SCOPED: dict[str, str] = {
     "portal:language": "participant's own", "portal:my_data": "participant's own",
     "portal:withdraw_consent": "participant's own consent (looked up in their own file)",
     "portal:download": "participant's own", "portal:download_pdf": "participant's own",
+    "portal:portfolio": "participant's own", "portal:portfolio_add": "participant's own",
+    "portal:portfolio_edit": "participant's own item (looked up in their own items)",
+    "portal:portfolio_delete": "participant's own item (looked up in their own items)",
+    "portal:portfolio_file": "participant's own item (looked up in their own items)",
+    "portal:cv": "participant's own",
     "portal:login": "public", "portal:visitor_language": "public",
     "portal:activate": "public (activation code)", "portal:logout": "own session",
 }
