@@ -70,7 +70,8 @@ def test_a_participant_never_sees_another_participants_data_on_any_portal_url(wo
 
 def test_staff_get_404_on_the_portal_and_participants_stay_inside_it(world, account, client_for, client):
     staff = client_for(world.regisseur)
-    for name in ("portal:home", "portal:plan", "portal:week"):
+    for name in ("portal:home", "portal:plan", "portal:week", "portal:portfolio", "portal:portfolio_add",
+                 "portal:cv"):
         assert staff.get(reverse(name)).status_code == 404
     client.force_login(account.user)
     for url in ("/deelnemers/", f"/deelnemers/{world.participant.pk}/", "/", "/monitoring/"):
