@@ -4,6 +4,7 @@ Olena Kovalenko is a fictional Ukrainian newcomer (the pilots of the research ha
 group in municipalities since 2022), registered at Gemeente Rivierstad like the drawn caseload, in a course of the
 language provider. She has no signed plan yet: the portal must also read well before there is one.
 The demo portal accounts log in with the demo password, like the staff accounts.
+Heba and Nahom have put a few things in their portfolio themselves (fictional, without files).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from koers.core.models import User
 from koers.demo import participants
 from koers.demo.world import TAAL_PURPOSE, Loader
 from koers.participants.models import Participant
-from koers.portal.models import PortalAccount
+from koers.portal.models import PortalAccount, PortfolioItem
 from koers.synthetic.population import draw_person
 
 
@@ -69,6 +70,43 @@ def _olena(loader: Loader) -> Participant:
     return participant
 
 
+@dataclass(frozen=True)
+class DemoItem:
+    name: str
+    title: str
+    description: str
+    days_ago: int | None
+    on_cv: bool
+
+
+#: What Heba and Nahom added to their portfolio in Mijn Koers (their own words, in Dutch as written with help).
+PORTFOLIO_ITEMS = (
+    DemoItem("Nahom Tesfamariam", "Meegelopen bij een installatiebedrijf",
+             "Een dag meegelopen bij een installatiebedrijf in de regio. Ik heb geholpen met het aansluiten van "
+             "zonnepanelen en een groepenkast.", 30, True),
+    DemoItem("Nahom Tesfamariam", "Referentie van mijn teamleider",
+             "Brief van mijn teamleider in de productie: ik ben altijd op tijd en leer snel.", 21, False),
+    DemoItem("Heba Khatib", "Kassa en inname bij De Schakel",
+             "Vrijwilligerswerk: ik doe zelfstandig de kassa en neem spullen in. Ik help klanten in het Nederlands "
+             "en in het Arabisch.", 45, True),
+    DemoItem("Heba Khatib", "Open dag hbo Economie",
+             "Ik ben naar de open dag geweest. Ik wil graag de opleiding Economie gaan doen.", 10, False),
+)
+
+
+def _portfolio(loader: Loader) -> None:
+    for item in PORTFOLIO_ITEMS:
+        participant = Participant.objects.filter(regie_organisation=loader.orgs["gemeente"], name=item.name).first()
+        if participant is None or PortfolioItem.objects.filter(participant=participant, title=item.title).exists():
+            continue
+        PortfolioItem.objects.create(
+            participant=participant, title=item.title, description=item.description, on_cv=item.on_cv,
+            happened_on=loader.days_ago(item.days_ago) if item.days_ago is not None else None,
+            created_at=loader.now, updated_at=loader.now,
+        )
+        loader.count("portfolio-items")
+
+
 def load(loader: Loader) -> None:
     _olena(loader)
     for login in PORTAL_LOGINS:
@@ -81,6 +119,7 @@ def load(loader: Loader) -> None:
         PortalAccount.objects.create(participant=participant, user=user, language=login.language,
                                      activated_at=loader.now)
         loader.count("accounts Mijn Koers")
+    _portfolio(loader)
 
 
 def load_messages(loader: Loader) -> None:

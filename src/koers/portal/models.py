@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -65,3 +67,40 @@ class Invitation(models.Model):
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return self.used_at is None and self.voided_at is None and self.expires_at > now
+
+
+def portfolio_file_path(instance: PortfolioItem, filename: str) -> str:
+    """A random name: the name of an uploaded file may hold personal data (the shown name is kept apart)."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"portfolio/{instance.participant_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class PortfolioItem(models.Model):
+    """Something the participant did or learned and adds to their portfolio themselves (issue 13, item 5).
+
+    A photo of their work, a reference letter, a course outside Koers: a title, a short description, an optional
+    date and file (PDF, JPEG or PNG, checked by ``core.uploads``), and whether it goes on the CV. Only the
+    participant writes these (in Mijn Koers); staff see them read-only on the file. Category ``werk``.
+    """
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="portfolio_items",
+        verbose_name="deelnemer",
+    )
+    title = models.CharField("titel", max_length=120)
+    description = models.TextField("beschrijving", max_length=1000, blank=True)
+    happened_on = models.DateField("datum", null=True, blank=True)
+    file = models.FileField("bestand", upload_to=portfolio_file_path, blank=True)
+    file_name = models.CharField("naam van het bestand", max_length=120, blank=True)
+    on_cv = models.BooleanField("op het cv", default=True)
+    created_at = models.DateTimeField("toegevoegd", default=timezone.now)
+    updated_at = models.DateTimeField("gewijzigd", default=timezone.now)
+
+    class Meta:
+        verbose_name = "portfolio-item"
+        verbose_name_plural = "portfolio-items"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["participant", "created_at"], name="portfolio_participant")]
+
+    def __str__(self) -> str:
+        return self.title

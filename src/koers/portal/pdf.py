@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 
 from koers.core.i18n import direction
 from koers.core.pdf import html_to_pdf
+from koers.portal.rules.portfolio import cv_course, cv_levels
 
 
 def activation_link(base_url: str, username: str, code: str, language: str) -> str:
@@ -43,3 +44,17 @@ def letter_pdf(*, participant, username: str, code: str, expires_at, language: s
                                           {**context, "lang": code_, "dir": direction(code_)}))
     html = render_to_string("portal/pdf/letter.html", {**context, "parts": [mark_safe(p) for p in parts]})
     return html_to_pdf(html, css_templates=("portal/pdf/letter.css",))
+
+
+def cv_pdf(portfolio, *, contact: frozenset[str]) -> bytes:
+    """The participant's CV from their portfolio: always Dutch (it is for an employer), whatever the portal's
+    language. ``contact`` names the contact details the participant chose (``rules.portfolio.CONTACT_FIELDS``);
+    never the BSN, nationality or country of origin, residence status, gender or health."""
+    with translation.override("nl"):
+        html = render_to_string("portal/pdf/cv.html", {
+            "cv": portfolio, "p": portfolio.participant, "contact": contact,
+            "items": [i for i in portfolio.items if i.on_cv],
+            "courses": [c for c in portfolio.courses if cv_course(c.kind)],
+            "levels": cv_levels({lvl.skill: lvl.level for lvl in portfolio.levels}),
+        })
+    return html_to_pdf(html, css_templates=("portal/pdf/cv.css",))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koers.portal.views import auth, messages, my_data, pages, staff
+from koers.portal.views import auth, messages, my_data, pages, portfolio, staff
 
 app_name = "portal"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("week/weekkaart/", pages.week_card, name="week_card"),
     path("berichten/", messages.conversation, name="messages"),
     path("berichten/<int:message_id>/bijlage/", messages.attachment, name="message_attachment"),
+    path("portfolio/", portfolio.portfolio, name="portfolio"),
+    path("portfolio/nieuw/", portfolio.add, name="portfolio_add"),
+    path("portfolio/<int:item_id>/wijzigen/", portfolio.edit, name="portfolio_edit"),
+    path("portfolio/<int:item_id>/verwijderen/", portfolio.delete, name="portfolio_delete"),
+    path("portfolio/<int:item_id>/bestand/", portfolio.item_file, name="portfolio_file"),
+    path("portfolio/cv/", portfolio.cv, name="cv"),
     path("gegevens/", my_data.my_data, name="my_data"),
     path("gegevens/toestemming/<int:membership_id>/intrekken/", my_data.withdraw, name="withdraw_consent"),
     path("gegevens/download/", my_data.download, name="download"),

@@ -90,6 +90,11 @@ NOT_PARTICIPANT_SCOPED: dict[str, str] = {
     "portal:download": "participant's own", "portal:download_pdf": "participant's own",
     "portal:messages": "participant's own conversation",
     "portal:message_attachment": "participant's own message (looked up in their own file)",
+    "portal:portfolio": "participant's own", "portal:portfolio_add": "participant's own",
+    "portal:portfolio_edit": "participant's own item (looked up in their own items)",
+    "portal:portfolio_delete": "participant's own item (looked up in their own items)",
+    "portal:portfolio_file": "participant's own item (looked up in their own items)",
+    "portal:cv": "participant's own",
     "portal:login": "public", "portal:visitor_language": "public",
     "portal:activate": "public (activation code)", "portal:logout": "own session",
 }

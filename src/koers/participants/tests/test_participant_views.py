@@ -54,8 +54,9 @@ def test_list_and_detail_query_counts_do_not_grow(world, client_for, max_queries
         with max_queries(12):
             assert client.get(reverse("participants:list"), {"leerroute": "b1", "taalniveau": "A1"}).status_code == 200
         # 40: the language-milestone signal rule reads the tests (one query); the Mijn Koers card (one)
-        # 42: the unanswered-message signal rule (one) and the Berichten card (one)
-        with max_queries(42):
+        # 43: the unanswered-message signal rule (one), the Berichten card (one), the participant's own
+        # portfolio items (one)
+        with max_queries(43):
             assert client.get(url("detail", world.participant)).status_code == 200
 
 

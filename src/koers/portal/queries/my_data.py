@@ -19,6 +19,7 @@ from koers.core import access, audit, labels
 from koers.core.codes import Category, LegalBasis
 from koers.core.models import AuditAction, AuditEvent
 from koers.participants.models import Membership, Participant
+from koers.portal.queries import portfolio as portfolio_queries
 from koers.portal.queries.pages import signed_plan
 from koers.work.models import Placement
 
@@ -125,6 +126,10 @@ def download(participant: Participant) -> dict:
         "werk": [
             {"werkgever": pl.employer.name, "functie": pl.job_title, "soort": pl.kind, "start": _d(pl.start_date)}
             for pl in Placement.objects.filter(participant=p).select_related("employer").order_by("start_date")
+        ],
+        "portfolio": [
+            {"titel": i.title, "beschrijving": i.description, "datum": _d(i.happened_on), "op_cv": i.on_cv,
+             "bestand": i.file_name or None} for i in portfolio_queries.items(p)
         ],
         "contactmomenten": [
             {"datum": c.happened_at.isoformat(), "soort": c.kind, "organisatie": c.organisation.name,

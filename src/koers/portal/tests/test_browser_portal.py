@@ -101,3 +101,53 @@ def test_a_wrong_code_on_a_phone_says_so_next_to_the_field(world, phone_page):
     assert page.locator("#id_code_error").is_visible()
     assert page.locator("#id_code").get_attribute("aria-invalid") == "true"
     _check(page, "ar")
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.mark.parametrize("language", ["nl", "ar", "ti"])
+def test_adding_to_the_portfolio_and_downloading_the_cv_on_a_phone(world, phone_page, settings, tmp_path, language):
+    from koers.portal.models import PortfolioItem
+    from koers.portal.tests.test_accounts import pdf_text
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    new = services.invite(participant=world.participant, by=world.regisseur, language=language)
+    page = phone_page
+    page.goto(f"{reverse('portal:activate')}?gebruiker={new.account.user.username}&taal={language}#code={new.code}")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.locator("form.portal-form [type=submit]").click()
+    page.wait_for_url(f"**{reverse('portal:home')}")
+    page.locator(f".portal-tiles a[href='{reverse('portal:portfolio')}']").click()
+    page.wait_for_url(f"**{reverse('portal:portfolio')}")
+    _check(page, language)
+    page.locator(f"a[href='{reverse('portal:portfolio_add')}']").click()
+    _check(page, language)
+    # A disguised file first: refused next to the field, nothing saved.
+    page.fill("#id_title", "Kast van eikenhout")
+    page.set_input_files("#id_file", {"name": "kast.png", "mimeType": "image/png", "buffer": b"MZ not an image"})
+    page.locator("main form [type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#id_file_error").is_visible()
+    assert page.locator("#id_file").get_attribute("aria-invalid") == "true"
+    _check(page, language)
+    assert not PortfolioItem.objects.exists()
+    page.fill("#id_description", "Zelf gemaakt op de stage.")
+    page.set_input_files("#id_file", {"name": "kast.png", "mimeType": "image/png", "buffer": PNG})
+    page.locator("main form [type=submit]").click()
+    page.wait_for_url(f"**{reverse('portal:portfolio')}")
+    _check(page, language)
+    assert page.locator(".message--success").is_visible()
+    assert page.get_by_text("Kast van eikenhout").is_visible()
+    with page.expect_download() as download:
+        page.locator(f"form[action='{reverse('portal:cv')}'] [type=submit]").click()
+    assert download.value.suggested_filename == "cv.pdf"
+    text = pdf_text(open(download.value.path(), "rb").read(), tmp_path)  # noqa: SIM115 - read once
+    assert "Curriculum vitae" in text and "Kast van eikenhout" in text
+    item = PortfolioItem.objects.get()
+    page.locator(f"a[href='{reverse('portal:portfolio_delete', kwargs={'item_id': item.pk})}']").click()
+    _check(page, language)
+    page.locator("main form [type=submit]").click()
+    page.wait_for_url(f"**{reverse('portal:portfolio')}")
+    assert not PortfolioItem.objects.exists()

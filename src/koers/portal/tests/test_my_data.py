@@ -87,3 +87,12 @@ def test_the_pdf_download_in_arabic(world, portal_client, tmp_path):
     text = pdf_text(response.content, tmp_path)
     assert "Nahom Tesfay" in text and "Gemeente Rivierstad" in text
     assert "بياناتي" in text
+
+
+def test_the_download_holds_the_own_portfolio_items(world, account, portal_client):
+    from koers.portal.services import portfolio
+
+    portfolio.add_item(account=account, title="Brief van mijn stagebegeleider", on_cv=False)
+    data = json.loads(portal_client.get(reverse("portal:download")).content)
+    assert data["portfolio"] == [{"titel": "Brief van mijn stagebegeleider", "beschrijving": "", "datum": None,
+                                  "op_cv": False, "bestand": None}]

@@ -41,7 +41,7 @@ def test_my_week_shows_classes_this_week_and_next(world, portal_client):
         title="Nederlands A2 ochtend", provider=world.taal, kind="taal_formeel", start_date=today - timedelta(days=30),
         end_date=today + timedelta(days=60), created_by=world.regisseur,
     )
-    for weekday in range(5):
+    for weekday in range(7):  # every day, so that today or tomorrow has a class whatever day the test runs
         ActivitySlot.objects.create(activity=activity, weekday=weekday, start_time=time(9), end_time=time(12))
     Enrolment.objects.create(participant=world.participant, activity=activity, start_date=today - timedelta(days=7),
                              status="actief", enrolled_by=world.regisseur)

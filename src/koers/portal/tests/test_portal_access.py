@@ -12,7 +12,13 @@ PUBLIC = {"portal:login", "portal:activate", "portal:visitor_language", "portal:
 POST_ONLY = {"portal:language", "portal:logout"}
 #: The only portal routes that name an object, and the kind of object (always looked up within the participant's
 #: own file: another participant's id is a 404).
-OBJECT_ROUTES = {"portal:withdraw_consent": "membership_id", "portal:message_attachment": "message_id"}
+OBJECT_ROUTES = {
+    "portal:withdraw_consent": "membership_id",
+    "portal:message_attachment": "message_id",
+    "portal:portfolio_edit": "item_id",
+    "portal:portfolio_delete": "item_id",
+    "portal:portfolio_file": "item_id",
+}
 
 
 def _others_objects(world, other_account) -> dict[str, int]:
@@ -22,12 +28,15 @@ def _others_objects(world, other_account) -> dict[str, int]:
     from koers.casework.services import messages
     from koers.core.codes import LegalBasis
     from koers.core.tests.factories import MembershipFactory
+    from koers.portal.services import portfolio
 
     membership = MembershipFactory(participant=other_account.participant, organisation=world.taal,
                                    added_by=world.andere_regisseur, legal_basis=LegalBasis.TOESTEMMING)
     message = messages.send_from_participant(other_account.user, other_account.participant, body="Samira's vraag",
                                              attachment=SimpleUploadedFile("brief.pdf", b"%PDF-1.4 Samira"))
-    return {"portal:withdraw_consent": membership.pk, "portal:message_attachment": message.pk}
+    item = portfolio.add_item(account=other_account, title="Samira's werkstuk")
+    return {"portal:withdraw_consent": membership.pk, "portal:message_attachment": message.pk,
+            "portal:portfolio_edit": item.pk, "portal:portfolio_delete": item.pk, "portal:portfolio_file": item.pk}
 
 
 def _portal_routes():
@@ -49,14 +58,16 @@ def test_every_portal_route_is_behind_the_door_or_listed_as_public():
 def test_a_participant_never_sees_another_participants_data_on_any_portal_url(world, portal_client,
                                                                             other_account):
     from koers.participants.models import Membership
+    from koers.portal.models import PortfolioItem
 
     others = _others_objects(world, other_account)
     assert set(others) == set(OBJECT_ROUTES)
     for name in OBJECT_ROUTES:
         url = reverse(name, kwargs={OBJECT_ROUTES[name]: others[name]})
         assert portal_client.get(url).status_code == 404, name
-        assert portal_client.post(url).status_code == 404, name
+        assert portal_client.post(url, {"title": "Overschreven"}).status_code == 404, name
     assert Membership.objects.get(pk=others["portal:withdraw_consent"]).ended_at is None
+    assert PortfolioItem.objects.get(pk=others["portal:portfolio_edit"]).title == "Samira's werkstuk"
     for name, _pattern in _portal_routes():
         if name in POST_ONLY or name in OBJECT_ROUTES:
             continue
@@ -73,7 +84,8 @@ def test_a_participant_never_sees_another_participants_data_on_any_portal_url(wo
 
 def test_staff_get_404_on_the_portal_and_participants_stay_inside_it(world, account, client_for, client):
     staff = client_for(world.regisseur)
-    for name in ("portal:home", "portal:plan", "portal:week"):
+    for name in ("portal:home", "portal:plan", "portal:week", "portal:portfolio", "portal:portfolio_add",
+                 "portal:cv"):
         assert staff.get(reverse(name)).status_code == 404
     client.force_login(account.user)
     for url in ("/deelnemers/", f"/deelnemers/{world.participant.pk}/", "/", "/monitoring/"):
@@ -87,7 +99,8 @@ def test_anonymous_visitors_go_to_the_portal_login(client, db):
     assert response["Location"].startswith(reverse("portal:login") + "?next=")
 
 
-@pytest.mark.parametrize("name", ["portal:home", "portal:plan", "portal:week"])
+@pytest.mark.parametrize("name", ["portal:home", "portal:plan", "portal:week", "portal:portfolio",
+                                  "portal:portfolio_add", "portal:cv"])
 def test_every_portal_page_is_audited_as_the_participants_own_access(world, portal_client, name):
     before = AuditEvent.objects.count()
     assert portal_client.get(reverse(name)).status_code == 200
