@@ -367,6 +367,11 @@ def test_no_form_or_page_answers_with_a_server_error(roles, request):
         print(f"{role}: {fuzzer.requests} requests, {time.perf_counter() - fuzzer.started:.1f} s")
     for t in sorted(fuzzer.timings, reverse=True)[:5]:  # the slowest requests (run with -s to see)
         print(f"{t[0]:.2f} s", *t[1:])
+    per_name: dict[str, list[float]] = {}
+    for seconds, _method, url, _label, _role in fuzzer.timings:
+        per_name.setdefault(_name_of(urlsplit(url).path) or url, []).append(seconds)
+    for name, spent in sorted(per_name.items(), key=lambda item: -sum(item[1]))[:10]:  # where the time goes
+        print(f"{sum(spent):6.1f} s in {len(spent):4d} requests  {name}")
     names = {name for name, route, _ in _url_patterns() if not route.startswith("admin/")} - SKIP_NAMES
     unvisited = sorted(names - fuzzer.visited_names - fuzzer.downloads - {k[0] for k in fuzzer.fuzzed_forms})
     print(f"not reached by any role (POST-only endpoints are reached through their forms): {', '.join(unvisited)}")

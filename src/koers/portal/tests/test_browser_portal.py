@@ -1,4 +1,5 @@
-"""Mijn Koers in a real browser on a phone (390×844), per language: the letter's code, plan, week, logout.
+"""Mijn Koers in a real browser on a phone (390×844), per language: the letter's code, plan, week, my data, a message,
+a portfolio item and the CV, logout.
 
 Axe must find nothing serious or critical on any portal page, in Dutch, Arabic (right to left) and Tigrinya.
 """
@@ -26,7 +27,9 @@ def _check(page, language: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["nl", "ar", "ti", "en", "uk", "fa"])
-def test_activate_with_the_letter_then_plan_week_and_logout_on_a_phone(world, phone_page, live_server, language):
+def test_activate_with_the_letter_then_plan_week_and_logout_on_a_phone(world, phone_page, live_server, language,
+                                                                        settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     sign(world, draft_with_content(world))
     new = services.invite(participant=world.participant, by=world.regisseur, language=language)
     page = phone_page
@@ -57,6 +60,24 @@ def test_activate_with_the_letter_then_plan_week_and_logout_on_a_phone(world, ph
     with page.expect_download() as download:
         page.locator(f"a[href='{reverse('portal:download')}']").click()
     assert download.value.suggested_filename == "mijn-gegevens.json"
+    # A message to the regisseur (answered in test_browser_messages) and a portfolio item with the CV, so that every
+    # language walks every step of the participant's journey.
+    page.locator(f".portal-nav a[href='{reverse('portal:messages')}']").click()
+    page.wait_for_url(f"**{reverse('portal:messages')}")
+    page.fill("#id_body", "Hallo, ik heb een vraag.")
+    page.locator("main form [type=submit]").click()
+    page.wait_for_url(f"**{reverse('portal:messages')}")
+    assert page.locator(".message--success").is_visible()
+    _check(page, language)
+    page.locator(f".portal-nav a[href='{reverse('portal:portfolio')}']").click()
+    page.locator(f"a[href='{reverse('portal:portfolio_add')}']").click()
+    page.fill("#id_title", "Certificaat heftruck")
+    page.locator("main form [type=submit]").click()
+    page.wait_for_url(f"**{reverse('portal:portfolio')}")
+    _check(page, language)
+    with page.expect_download() as download:
+        page.locator(f"form[action='{reverse('portal:cv')}'] [type=submit]").click()
+    assert download.value.suggested_filename == "cv.pdf"
     page.locator(".portal-logout").click()
     page.wait_for_url(f"**{reverse('portal:login')}*")
     _check(page, language)
