@@ -38,4 +38,6 @@ def pages(Page) -> list:
         Page("Mijn Koers: start", "deelnemer", "portal:home", target=(50, float("inf"))),
         Page("Mijn Koers: mijn week", "deelnemer", "portal:week", target=(50, float("inf"))),
         Page("Mijn Koers: mijn plan", "deelnemer", "portal:plan", target=None),
+        Page("Mijn Koers: berichten", "deelnemer", "portal:messages", target=None),
+        Page("Mijn Koers: portfolio", "deelnemer", "portal:portfolio", target=None),
     ]
