@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from koers.core.models import User, staff_language_choices
 
@@ -62,7 +62,8 @@ class DutchPasswordMixin:
                 if item.code == "password_too_short":
                     minimum = (item.params or {}).get("min_length", 12)
                     messages.append(ValidationError(
-                        f"Dit wachtwoord is te kort. Kies een wachtwoord van ten minste {minimum} tekens.",
+                        pgettext("staff", "Dit wachtwoord is te kort. Kies een wachtwoord van ten minste "
+                                          "%(minimum)s tekens.") % {"minimum": minimum},
                         code=item.code,
                     ))
                 else:

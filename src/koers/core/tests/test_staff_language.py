@@ -133,3 +133,20 @@ def test_staff_texts_count_only_in_the_staff_languages_catalogues():
     assert untranslated_staff  # left alone on purpose ...
     assert catalogues.status("ar").untranslated == []  # ... and not counted as missing
     assert catalogues.status("en").total > catalogues.status("ar").total
+
+
+def test_changing_the_password_in_english(world, client_for):
+    world.regisseur.interface_language = "en"
+    world.regisseur.save(update_fields=["interface_language"])
+    client = client_for(world.regisseur)
+    html = client.get(reverse("core:password_change")).content.decode()
+    assert "<h1>Change password</h1>" in html and ">Save password</button>" in html
+    short = client.post(reverse("core:password_change"), {
+        "old_password": PASSWORD, "new_password1": "kort", "new_password2": "kort"}).content.decode()
+    assert "This password is too short. Choose a password of at least 12 characters." in short
+    world.regisseur.refresh_from_db()
+    assert world.regisseur.check_password(PASSWORD)
+    new = "een nieuwe lange zin voor Rita"
+    response = client.post(reverse("core:password_change"), {
+        "old_password": PASSWORD, "new_password1": new, "new_password2": new}, follow=True)
+    assert "Your password has been changed." in response.content.decode()

@@ -85,7 +85,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, "Uw wachtwoord is gewijzigd.")
+        messages.success(self.request, pgettext("staff", "Uw wachtwoord is gewijzigd."))
         return response
 
 
