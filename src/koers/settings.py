@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "koers.core.middleware.StaffLanguageMiddleware",  # the staff member's own choice, not the browser's
     "django.contrib.auth.middleware.LoginRequiredMiddleware",  # @login_not_required marks the public views
     "koers.core.middleware.ParticipantConfinementMiddleware",  # a participant's account stays inside /mijn/
     "koers.core.middleware.TwoFactorMiddleware",
@@ -228,9 +229,10 @@ KOERS_PORTAL_CODE_ATTEMPTS = 5
 KOERS_PORTAL_ACTIVATION_LIMIT_PER_IP = int(os.environ.get("KOERS_PORTAL_ACTIVATION_LIMIT_PER_IP", "30"))
 
 # --- Internationalisation -----------------------------------------------------------------------------
-# Staff pages are Dutch for everybody: no LocaleMiddleware, so a browser set to English does not get a mix of
-# English framework messages and Dutch Koers texts (an English staff interface needs every Koers text marked and
-# translated first: docs/architecture.md, "Translations"). Participant-facing texts (plan PDF summary, week card,
+# No LocaleMiddleware: the browser's Accept-Language never decides a page's language. Staff pages are Dutch
+# unless a staff member chose another language of KOERS_STAFF_LANGUAGES on "Mijn account"
+# (User.interface_language; core.middleware.StaffLanguageMiddleware activates it; so far only the staff shell is
+# translated: docs/architecture.md, "Translations"). Participant-facing texts (plan PDF summary, week card,
 # portal) are translated with gettext into the languages below; a participant page switches with
 # koers.core.i18n.activate_for and DefaultLanguageMiddleware switches back after every request.
 # Dutch is the source language (msgids are Dutch). Tigrinya is added to Django's LANG_INFO by core/i18n.py.
@@ -249,6 +251,9 @@ USE_TZ = True
 #: The catalogues (koers/locale/<code>/LC_MESSAGES/django.po and the compiled .mo, both committed and shipped as
 #: package data); `make messages` updates them.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+#: The languages a staff member can choose for the staff pages (the first is the default). Staff texts carry the
+#: gettext context "staff" and need a translation only in these catalogues (core/catalogues.py).
+KOERS_STAFF_LANGUAGES = ["nl", "en"]
 
 # --- Static and media ---------------------------------------------------------------------------------
 STATIC_URL = "/static/"

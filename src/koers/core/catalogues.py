@@ -24,6 +24,10 @@ from koers.core import i18n
 
 NEEDS_REVIEW = "needs-review"
 REVIEWED = "reviewed:"
+#: The gettext context of texts on staff pages (``pgettext("staff", ...)``, ``{% translate "..." context "staff" %}``):
+#: they count only in the catalogues of ``settings.KOERS_STAFF_LANGUAGES`` (English); a participant's language
+#: has no staff pages, so its catalogue need not translate them (docs/architecture.md, "Translations").
+STAFF_CONTEXT = "staff"
 
 
 class CatalogueError(Exception):
@@ -106,9 +110,15 @@ class LanguageStatus:
         return round(100 * self.reviewed / self.total) if self.total else 0
 
 
+def counts_in(entry: polib.POEntry, code: str) -> bool:
+    """Whether ``entry`` belongs to what the catalogue of ``code`` must translate: every text, except staff texts
+    in a language staff cannot choose."""
+    return entry.msgctxt != STAFF_CONTEXT or code in settings.KOERS_STAFF_LANGUAGES
+
+
 def status(code: str, root: Path | None = None) -> LanguageStatus:
     """How complete and reviewed the catalogue of ``code`` is: counts and the msgids still to do (all of them;
-    the page shows the first few)."""
+    the page shows the first few). Staff texts count only in a staff language (``counts_in``)."""
     info = get_language_info(code)
     result = LanguageStatus(code, info["name"], dict(settings.LANGUAGES).get(code, info["name_local"]),
                             bool(info["bidi"]))
@@ -118,7 +128,7 @@ def status(code: str, root: Path | None = None) -> LanguageStatus:
         result.error = str(exc)
         return result
     for entry in catalogue:
-        if entry.obsolete:
+        if entry.obsolete or not counts_in(entry, code):
             continue
         result.total += 1
         if not is_translated(entry):

@@ -1,8 +1,10 @@
 """Languages: which catalogues Koers has, which participant reads which, and how a page switches language.
 
 Staff pages are Dutch (``settings.LANGUAGE_CODE``; there is no ``LocaleMiddleware``, docs/architecture.md,
-"Translations"). Participant-facing texts (the plan PDF's summary, the week card, the portal) are translated with
-gettext: the catalogues live in ``koers/locale/<code>/LC_MESSAGES/django.po`` (Dutch is the source language).
+"Translations"), unless a staff member chose English on "Mijn account" (``User.interface_language``, activated by
+``core.middleware.StaffLanguageMiddleware``; staff texts carry the gettext context ``staff``). Participant-facing
+texts (the plan PDF's summary, the week card, the portal) are translated with gettext: the catalogues live in
+``koers/locale/<code>/LC_MESSAGES/django.po`` (Dutch is the source language).
 
 - ``catalogue_language(participant.languages)``: the first of a participant's languages Koers has a catalogue for
   (``None``: Dutch only). Varieties read in a catalogue's script map to it (Dari → Persian, spoken Arabic →

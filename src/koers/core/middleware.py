@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django_otp import devices_for_user
 
+from koers.core import i18n
 from koers.core.pages import no_store
 
 #: URL names reachable when logged in but before the second factor is verified.
@@ -22,7 +23,8 @@ TWO_FACTOR_URL_NAMES = {"two_factor_setup", "two_factor_verify", "logout"}
 class DefaultLanguageMiddleware:
     """Every request starts and ends in Dutch (``settings.LANGUAGE_CODE``).
 
-    Staff pages are Dutch, so there is no ``LocaleMiddleware``. A participant page switches to the participant's
+    There is no ``LocaleMiddleware``: the browser's language never decides. A staff member's own choice is
+    activated by ``StaffLanguageMiddleware`` (after authentication); a participant page switches to the participant's
     language with ``core.i18n.activate_for``; Django keeps an activated language on the worker thread, so without
     this reset the next request on that thread (a staff page) would be rendered in it."""
 
@@ -36,6 +38,24 @@ class DefaultLanguageMiddleware:
             return self.get_response(request)
         finally:
             translation.deactivate()
+
+
+class StaffLanguageMiddleware:
+    """A logged-in staff member's pages in the language they chose on "Mijn account" (``User.interface_language``,
+    one of ``settings.KOERS_STAFF_LANGUAGES``; Dutch by default). Never the browser's ``Accept-Language``, and
+    never for a participant's account (the portal's door picks the participant's language itself).
+    ``DefaultLanguageMiddleware``, earlier in the chain, puts Dutch back after the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_participant:
+            code = user.interface_language
+            if code != settings.LANGUAGE_CODE and code in settings.KOERS_STAFF_LANGUAGES:
+                i18n.activate_for(request, code)
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.functional import cached_property
@@ -30,6 +31,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def staff_language_choices() -> list[tuple[str, str]]:
+    """The languages of ``KOERS_STAFF_LANGUAGES``, each named in its own language (``settings.LANGUAGES``)."""
+    names = dict(settings.LANGUAGES)
+    return [(code, names.get(code, code)) for code in settings.KOERS_STAFF_LANGUAGES]
 
 
 class StaffManager(UserManager):
@@ -59,6 +66,11 @@ class User(AbstractUser):
     is_participant = models.BooleanField(
         "deelnemer", default=False, editable=False,
         help_text="Een account van een deelnemer voor Mijn Koers (/mijn/): geen medewerker, geen organisatie.",
+    )
+
+    interface_language = models.CharField(
+        "taal van Koers", max_length=8, default="nl", choices=staff_language_choices,
+        help_text="De taal van de pagina's voor medewerkers. Wat nog niet vertaald is, blijft Nederlands.",
     )
 
     objects = StaffManager()

@@ -86,6 +86,7 @@ class StaffSpec:
     org: str  # "" for the platform administrator, who belongs to no organisation
     roles: tuple[str, ...]
     superuser: bool = False
+    language: str = "nl"  # the staff pages' language (Mijn account): Tesfalem reads English better than Dutch
 
 
 STAFF = [
@@ -97,7 +98,7 @@ STAFF = [
     StaffSpec("onderzoeker", "Noor", "Vermeulen", "gemeente", (Role.ONDERZOEKER,)),
     StaffSpec("taaldocent", "Femke", "de Boer", "taal", (Role.TAALDOCENT,)),
     StaffSpec("begeleider", "Sanne", "Visser", "reintegratie", (Role.BEGELEIDER,)),
-    StaffSpec("bruggenbouwer", "Tesfalem", "Habtu", "maatschappelijk", (Role.BRUGGENBOUWER,)),
+    StaffSpec("bruggenbouwer", "Tesfalem", "Habtu", "maatschappelijk", (Role.BRUGGENBOUWER,), language="en"),
     StaffSpec("maatschappelijk", "Lotte", "Jansen", "maatschappelijk", (Role.BEGELEIDER,)),
     StaffSpec("jobcoach", "Ruben", "Mulder", "sociaal", (Role.JOBCOACH,)),
     StaffSpec("heuvelrand", "Kees", "Brouwer", "heuvelrand", (Role.REGISSEUR,)),
@@ -196,6 +197,7 @@ class Loader:
                     password=self._hash(),
                     is_superuser=spec.superuser,
                     is_staff=spec.superuser,
+                    interface_language=spec.language,
                 )
                 self.count("medewerkers")
             elif not self._password_ok(user):

@@ -8,8 +8,9 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import pgettext, pgettext_lazy
 
-from koers.core.models import User
+from koers.core.models import User, staff_language_choices
 
 
 def _required(what: str) -> dict[str, str]:
@@ -61,7 +62,8 @@ class DutchPasswordMixin:
                 if item.code == "password_too_short":
                     minimum = (item.params or {}).get("min_length", 12)
                     messages.append(ValidationError(
-                        f"Dit wachtwoord is te kort. Kies een wachtwoord van ten minste {minimum} tekens.",
+                        pgettext("staff", "Dit wachtwoord is te kort. Kies een wachtwoord van ten minste "
+                                          "%(minimum)s tekens.") % {"minimum": minimum},
                         code=item.code,
                     ))
                 else:
@@ -79,10 +81,10 @@ class KoersPasswordChangeForm(DutchPasswordMixin, PasswordChangeForm):
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label="Code uit de app",
-        help_text="De 6 cijfers die de authenticator-app op uw telefoon nu toont.",
+        label=pgettext_lazy("staff", "Code uit de app"),
+        help_text=pgettext_lazy("staff", "De 6 cijfers die de authenticator-app op uw telefoon nu toont."),
         max_length=12,
-        error_messages=_required("Vul de code van 6 cijfers uit de app in."),
+        error_messages=_required(pgettext_lazy("staff", "Vul de code van 6 cijfers uit de app in.")),
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autocapitalize": "off",
                    "spellcheck": "false", "class": "input--short"}
@@ -92,5 +94,21 @@ class TokenForm(forms.Form):
     def clean_token(self) -> str:
         token = re.sub(r"[\s-]", "", self.cleaned_data["token"])
         if not re.fullmatch(r"\d{6}", token):
-            raise ValidationError("Een code bestaat uit 6 cijfers. Vul de code in die de app nu toont.")
+            raise ValidationError(
+                pgettext_lazy("staff", "Een code bestaat uit 6 cijfers. Vul de code in die de app nu toont."))
         return token
+
+
+class InterfaceLanguageForm(forms.Form):
+    """A staff member's own choice of the language of the staff pages (Mijn account)."""
+
+    interface_language = forms.ChoiceField(
+        label=pgettext_lazy("staff", "Taal van Koers"),
+        help_text=pgettext_lazy(
+            "staff", "De taal van menu's, knoppen en vaste teksten. Wat nog niet vertaald is, blijft Nederlands."),
+        choices=staff_language_choices,
+        error_messages={
+            "required": pgettext_lazy("staff", "Kies een taal."),
+            "invalid_choice": pgettext_lazy("staff", "Deze taal is er niet. Kies Nederlands of English."),
+        },
+    )

@@ -22,18 +22,19 @@ from __future__ import annotations
 from django import template
 from django.template.base import token_kwargs
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
 #: Options of {% filterform %} and their defaults (see includes/filter_form.html).
 FILTER_FORM = {
-    "label": "", "search": False, "submit": "Filter toepassen", "primary": False, "small": False, "reset": "",
-    "reset_label": "Filters wissen", "filtered": False, "errors": None, "error_title": "", "grid": True,
-    "extra_class": "", "novalidate": False, "live": "",
+    "label": "", "search": False, "submit": pgettext_lazy("staff", "Filter toepassen"), "primary": False,
+    "small": False, "reset": "", "reset_label": pgettext_lazy("staff", "Filters wissen"), "filtered": False,
+    "errors": None, "error_title": "", "grid": True, "extra_class": "", "novalidate": False, "live": "",
 }
 
 #: Options of {% scrolltable %} and their defaults (see includes/scroll_table.html).
-SCROLL_TABLE = {"label": "Tabel", "labelledby": "", "hint": True}
+SCROLL_TABLE = {"label": pgettext_lazy("staff", "Tabel"), "labelledby": "", "hint": True}
 
 
 class WrapNode(template.Node):

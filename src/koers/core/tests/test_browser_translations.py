@@ -20,3 +20,25 @@ def test_translations_page_passes_axe(world, login, page, phone_page, width):
     assert page.url.endswith("#taal-ti")
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_choosing_english_on_my_account(world, login, page, phone_page, width):
+    """Issue 13, item 7: a staff member switches the staff shell to English on Mijn account (desktop, 390 px)."""
+    page = login(world.regisseur, phone_page if width == "phone" else page)
+    page.goto(reverse("core:account"))
+    assert page.get_by_role("heading", level=1).inner_text().strip() == "Mijn account"
+    page.get_by_label("Taal van Koers").select_option("en")
+    page.get_by_role("button", name="Taal opslaan").click()
+    page.wait_for_url(f"**{reverse('core:account')}")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text().strip() == "My account"
+    assert "The language of Koers has been changed." in page.get_by_role("status").inner_text()
+    assert page.get_by_label("Language of Koers").input_value() == "en"
+    if width == "phone":
+        page.get_by_role("button", name="Menu").click()
+    assert page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Participants").is_visible()
+    assert page.get_by_role("link", name="My account").is_visible()
+    assert_no_serious_axe_violations(page)
+    assert_no_console_errors(page)

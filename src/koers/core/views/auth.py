@@ -10,16 +10,27 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from koers.core import lockout, ratelimit
-from koers.core.forms.auth import KoersPasswordChangeForm, KoersPasswordResetForm, KoersSetPasswordForm, TokenForm
+from koers.core.forms.auth import (
+    InterfaceLanguageForm,
+    KoersPasswordChangeForm,
+    KoersPasswordResetForm,
+    KoersSetPasswordForm,
+    TokenForm,
+)
+from koers.core.formtools import apply_errors
 from koers.core.http import safe_next
 from koers.core.services import auth as services
 
@@ -74,7 +85,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, "Uw wachtwoord is gewijzigd.")
+        messages.success(self.request, pgettext("staff", "Uw wachtwoord is gewijzigd."))
         return response
 
 
@@ -82,13 +93,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 def _qr_svg(url: str) -> str:
     """The QR code as inline SVG: no external image, no ``style`` attribute (the CSP forbids inline styles)."""
+    label = escape(pgettext("staff", "QR-code voor de authenticator-app"))
     qr = segno.make(url, error="m")
-    svg = qr.svg_inline(
-        scale=5, dark="#000", light="#fff", title="QR-code voor de authenticator-app", svgclass="qr-code",
-    )
+    svg = qr.svg_inline(scale=5, dark="#000", light="#fff", title=label, svgclass="qr-code")
     width, height = qr.symbol_size(scale=5)
     # A viewBox lets CSS scale the code down on a narrow screen (max-width: 100%; height: auto).
-    attrs = f'role="img" aria-label="QR-code voor de authenticator-app" viewBox="0 0 {width} {height}" '
+    attrs = f'role="img" aria-label="{label}" viewBox="0 0 {width} {height}" '
     return mark_safe(svg.replace("<svg ", f"<svg {attrs}", 1))
 
 
@@ -100,11 +110,12 @@ def _verify(device, token: str) -> str | None:
     """None when the code is right, else the Dutch message that says what to do."""
     allowed, _ = device.verify_is_allowed()
     if not allowed:
-        return "U heeft te vaak een verkeerde code ingevoerd. Wacht een minuut en probeer het dan opnieuw."
+        return pgettext("staff", "U heeft te vaak een verkeerde code ingevoerd. Wacht een minuut en probeer het dan "
+                                 "opnieuw.")
     if device.verify_token(token):
         return None
-    return ("Deze code klopt niet. Voer de code in die de app nu toont. Klopt hij nog steeds niet? Controleer "
-            "dan of de tijd op uw telefoon automatisch wordt ingesteld.")
+    return pgettext("staff", "Deze code klopt niet. Voer de code in die de app nu toont. Klopt hij nog steeds niet? "
+                             "Controleer dan of de tijd op uw telefoon automatisch wordt ingesteld.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,9 +173,23 @@ def two_factor_verify(request):
 
 # --- My account ----------------------------------------------------------------------------------------------
 
+@require_http_methods(["GET", "POST"])
 def account(request):
+    """My details, security and the language of the staff pages (the form posts here)."""
     user = request.user
+    language_form = InterfaceLanguageForm(
+        request.POST if request.method == "POST" else None, initial={"interface_language": user.interface_language})
+    if request.method == "POST" and language_form.is_valid():
+        try:
+            services.set_interface_language(user, language=language_form.cleaned_data["interface_language"])
+        except ValidationError as exc:
+            apply_errors(language_form, exc, field_map={"language": "interface_language"})
+        else:
+            with translation.override(user.interface_language):  # the message in the language just chosen
+                messages.success(request, pgettext("staff", "De taal van Koers is gewijzigd."))
+            return redirect("core:account")
     return render(request, "core/account.html", {
+        "language_form": language_form,
         "account": user,
         "roles": user.role_labels,
         "has_2fa": user_has_device(user, confirmed=True),

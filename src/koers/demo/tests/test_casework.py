@@ -176,3 +176,11 @@ def test_the_demo_appointments_remind_nahom_and_wait_to_be_recorded_for_heba(dem
     assert upcoming.starts_at > now and upcoming.status == AppointmentStatus.GEPLAND
     assert timezone.localtime(upcoming.starts_at).weekday() < 5
     assert Appointment.objects.filter(participant=heba, starts_at__lt=now, status=AppointmentStatus.GEPLAND).exists()
+
+
+def test_the_bruggenbouwer_reads_the_staff_pages_in_english(demo, client):
+    """Issue 13, item 7: Tesfalem chose English on Mijn account; every other demo account reads Dutch."""
+    assert set(User.objects.filter(interface_language="en").values_list("username", flat=True)) == {"bruggenbouwer"}
+    client.force_login(user("bruggenbouwer"))
+    html = client.get(reverse("casework:caseload")).content.decode()
+    assert '<html lang="en" dir="ltr">' in html and ">My account</a>" in html

@@ -95,3 +95,12 @@ def test_appointments_show_in_my_week_and_tomorrows_reminder(world, portal_clien
     week = portal_client.get(reverse("portal:week")).content.decode()
     assert "Gesprek over uw plan" in week and "Stadskantoor" in week
     assert "Afgezegd gesprek" not in week and "Samira" not in week and "Samira" not in home
+
+
+def test_a_staff_language_never_reaches_the_portal(world, account, portal_client):
+    """Staff choose their language on "Mijn account" (core.middleware.StaffLanguageMiddleware); a participant's
+    account is left to the portal's door, whatever its user row holds and whatever the browser asks."""
+    account.user.interface_language = "en"
+    account.user.save(update_fields=["interface_language"])
+    html = portal_client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="nl"' in html and 'lang="en"' not in html
