@@ -8,11 +8,13 @@ from django.urls import URLPattern, get_resolver, reverse
 from koers.core.models import AuditEvent
 
 #: Portal routes for visitors who are not logged in (everything else is behind ``portal_page``).
-PUBLIC = {"portal:login", "portal:activate", "portal:visitor_language", "portal:logout"}
-POST_ONLY = {"portal:language", "portal:logout"}
+PUBLIC = {"portal:login", "portal:activate", "portal:visitor_language", "portal:logout", "portal:passkey_login",
+          "portal:passkey_login_options"}
+POST_ONLY = {"portal:language", "portal:logout", "portal:passkey_login", "portal:passkey_login_options",
+             "portal:passkey_add_options"}
 #: The only portal routes that name an object, and the kind of object (always looked up within the participant's
 #: own file: another participant's id is a 404).
-OBJECT_ROUTES = {"portal:withdraw_consent": "membership_id"}
+OBJECT_ROUTES = {"portal:withdraw_consent": "membership_id", "portal:passkey_remove": "passkey_id"}
 
 
 def _portal_routes():
@@ -38,12 +40,18 @@ def test_a_participant_never_sees_another_participants_data_on_any_portal_url(wo
 
     others = MembershipFactory(participant=other_account.participant, organisation=world.taal,
                                added_by=world.andere_regisseur, legal_basis=LegalBasis.TOESTEMMING)
+    from koers.portal.models import Passkey
+
+    samiras_passkey = Passkey.objects.create(account=other_account, credential_id="c2FtaXJh", public_key=b"k",
+                                             name="Telefoon van Samira")
+    objects = {"membership_id": others.pk, "passkey_id": samiras_passkey.pk}
     for name in OBJECT_ROUTES:
-        url = reverse(name, kwargs={OBJECT_ROUTES[name]: others.pk})
+        url = reverse(name, kwargs={OBJECT_ROUTES[name]: objects[OBJECT_ROUTES[name]]})
         assert portal_client.get(url).status_code == 404, name
         assert portal_client.post(url).status_code == 404, name
     others.refresh_from_db()
     assert others.ended_at is None
+    assert Passkey.objects.filter(pk=samiras_passkey.pk).exists()
     for name, _pattern in _portal_routes():
         if name in POST_ONLY or name in OBJECT_ROUTES:
             continue
