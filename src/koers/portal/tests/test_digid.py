@@ -122,3 +122,23 @@ def test_without_digid_configured_there_is_no_digid_login(client, db, settings):
     assert "Inloggen met DigiD" not in client.get(reverse("portal:login")).content.decode()
     assert client.get(reverse("digid:login")).status_code == 404
     assert client.get(reverse("digid:acs") + f"?bsn={BSN}").status_code == 404
+
+
+def test_heba_logs_in_with_the_demo_digid(demo_data, client):
+    from digid_eherkenning.models.digid import MockDigidUser
+
+    from koers.demo.portal import PORTAL_LOGINS
+
+    heba = next(login for login in PORTAL_LOGINS if login.username == "heba")
+    mock_user = MockDigidUser.objects.get(bsn=heba.bsn)
+    assert mock_user.name == "Heba Khatib"
+    start = client.get(reverse("digid:login"))
+    query = urlsplit(start["Location"]).query
+    page = client.get(reverse("digid-mock:bsn") + "?" + query)
+    assert "Heba Khatib" in page.content.decode()  # picked from a list in the demo
+    back = client.post(reverse("digid-mock:bsn") + "?" + query, {"auth_user": mock_user.pk})
+    response = client.get(back["Location"])
+    assert response["Location"] == reverse("portal:home")
+    home = client.get(reverse("portal:home"))
+    assert home.status_code == 200 and home["Content-Language"] == "ar"
+    assert PortalAccount.objects.get(user_id=client.session[SESSION_KEY]).participant.name == "Heba Khatib"
