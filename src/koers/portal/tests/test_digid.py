@@ -145,3 +145,29 @@ def test_heba_logs_in_with_the_demo_digid(demo_data, client):
     home = client.get(reverse("portal:home"))
     assert home.status_code == 200 and home["Content-Language"] == "ar"
     assert PortalAccount.objects.get(user_id=client.session[SESSION_KEY]).participant.name == "Heba Khatib"
+
+
+def test_production_refuses_the_mock_digid_and_offers_digid_only_when_configured(tmp_path):
+    """Settings are read once per process: each case starts ``koers`` in a fresh one (as core's test_deploy)."""
+    import json
+    import subprocess
+    import sys
+
+    from koers.core.tests.test_deploy import koers_env, production_env, run_koers
+
+    probe = ("import json, django; from django.conf import settings; django.setup(); "
+             "print(json.dumps([settings.KOERS_PORTAL_DIGID, list(settings.KOERS_PORTAL_LOGIN_METHODS)]))")
+
+    def methods(env):
+        env = {k: v for k, v in env.items() if not k.startswith("KOERS_PORTAL_")} | {
+            k: v for k, v in env.items() if k in ("KOERS_PORTAL_DIGID",) and v}
+        result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60,
+                                check=False)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert methods(production_env(tmp_path)) == ["", ["password", "passkey"]]
+    assert methods(production_env(tmp_path, KOERS_PORTAL_DIGID="saml")) == ["saml", ["password", "passkey", "digid"]]
+    assert methods(koers_env(tmp_path, KOERS_DEMO="1")) == ["mock", ["password", "passkey", "digid"]]
+    refused = run_koers(production_env(tmp_path, KOERS_PORTAL_DIGID="mock"), "check")
+    assert refused.returncode != 0 and "KOERS_PORTAL_DIGID=mock" in refused.stderr
