@@ -159,8 +159,6 @@ def test_production_refuses_the_mock_digid_and_offers_digid_only_when_configured
              "print(json.dumps([settings.KOERS_PORTAL_DIGID, list(settings.KOERS_PORTAL_LOGIN_METHODS)]))")
 
     def methods(env):
-        env = {k: v for k, v in env.items() if not k.startswith("KOERS_PORTAL_")} | {
-            k: v for k, v in env.items() if k in ("KOERS_PORTAL_DIGID",) and v}
         result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60,
                                 check=False)
         assert result.returncode == 0, result.stderr
