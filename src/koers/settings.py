@@ -78,6 +78,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # DigiD for Mijn Koers (django-digid-eherkenning; docs/architecture.md "DigiD"): its configuration (SAML
+    # metadata, certificates) lives in the database and the admin; installed always, so the schema never depends
+    # on whether DigiD is switched on.
+    "solo",
+    "privates",
+    "simple_certmanager",
+    "digid_eherkenning",
     "koers.core",
     "koers.participants",
     "koers.casework",
@@ -227,6 +234,33 @@ KOERS_PORTAL_INVITATION_DAYS = int(os.environ.get("KOERS_PORTAL_INVITATION_DAYS"
 KOERS_PORTAL_CODE_ATTEMPTS = 5
 # Activation attempts per client address per hour (guessing codes across many accounts).
 KOERS_PORTAL_ACTIVATION_LIMIT_PER_IP = int(os.environ.get("KOERS_PORTAL_ACTIVATION_LIMIT_PER_IP", "30"))
+# How participants log in (docs/architecture.md "Logging in to Mijn Koers"): "password" (the activation letter),
+# "passkey" (added by the participant after logging in), "digid". DigiD is offered when KOERS_PORTAL_DIGID is set:
+# "saml" (the real DigiD through django-digid-eherkenning, configured in the admin) or "mock" (the library's mock
+# identity provider: anyone can type any BSN, so only in demo mode, development and tests).
+KOERS_PORTAL_DIGID = os.environ.get("KOERS_PORTAL_DIGID", "mock" if (DEMO_MODE or TESTING) else "").strip()
+if KOERS_PORTAL_DIGID not in ("", "mock", "saml"):
+    raise ImproperlyConfigured("KOERS_PORTAL_DIGID is leeg, 'saml' of 'mock'.")
+if KOERS_PORTAL_DIGID == "mock" and not (DEMO_MODE or DEBUG or TESTING):
+    raise ImproperlyConfigured("De DigiD-mock (KOERS_PORTAL_DIGID=mock) mag alleen in demo, ontwikkeling of tests.")
+KOERS_PORTAL_LOGIN_METHODS = tuple(
+    m.strip() for m in os.environ.get("KOERS_PORTAL_LOGIN_METHODS", "password,passkey").split(",") if m.strip()
+) + (("digid",) if KOERS_PORTAL_DIGID else ())
+# The library's mock identity provider (demo): its title, and the callback check it does outside DEBUG.
+DIGID_MOCK_APP_TITLE = "Mijn Koers (demo)"
+DIGID_MOCK_IDP_VALIDATE_CALLBACK_URLS = True
+# Passkeys (WebAuthn, py_webauthn): the relying party is the portal's host name; the origins are the exact
+# scheme://host[:port] the browser shows. Empty: the host of the request (already checked against ALLOWED_HOSTS),
+# which suits demo and tests; production sets both.
+KOERS_WEBAUTHN_RP_ID = os.environ.get("KOERS_WEBAUTHN_RP_ID", "").strip()
+KOERS_WEBAUTHN_ORIGINS = tuple(
+    o.strip() for o in os.environ.get("KOERS_WEBAUTHN_ORIGINS", "").split(",") if o.strip()
+)
+# Failed passkey logins per client address per hour (as the activation codes; a passkey names no username).
+KOERS_PORTAL_PASSKEY_LIMIT_PER_IP = int(os.environ.get("KOERS_PORTAL_PASSKEY_LIMIT_PER_IP", "30"))
+# django-privates (a dependency of django-digid-eherkenning's certificate store): private files, never served.
+PRIVATE_MEDIA_ROOT = os.environ.get("KOERS_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private"))
+PRIVATE_MEDIA_URL = "/private-media/"
 
 # --- Internationalisation -----------------------------------------------------------------------------
 # No LocaleMiddleware: the browser's Accept-Language never decides a page's language. Staff pages are Dutch

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -15,5 +16,12 @@ urlpatterns = [
     path("deelnemers/", include(portal_staff_urls)),
     path("admin/", admin.site.urls),
 ]
+
+if settings.KOERS_PORTAL_DIGID:  # DigiD for Mijn Koers (portal/digid_urls.py, docs/architecture.md "DigiD")
+    from koers.portal.digid_urls import mock_idp_urlpatterns
+
+    urlpatterns.append(path("mijn/digid/", include("koers.portal.digid_urls")))
+    if settings.KOERS_PORTAL_DIGID == "mock":
+        urlpatterns.append(path("mijn/digid-mock/", include(mock_idp_urlpatterns())))
 
 handler404 = "koers.core.views.site.not_found"

@@ -3,7 +3,8 @@
 Olena Kovalenko is a fictional Ukrainian newcomer (the pilots of the research had none; Ukrainians are a large
 group in municipalities since 2022), registered at Gemeente Rivierstad like the drawn caseload, in a course of the
 language provider. She has no signed plan yet: the portal must also read well before there is one.
-The demo portal accounts log in with the demo password, like the staff accounts.
+The demo portal accounts log in with the demo password, like the staff accounts, or with DigiD: the demo runs the
+mock DigiD of django-digid-eherkenning, where one picks Heba, Nahom or Olena (their fictional test BSN).
 Heba and Nahom have put a few things in their portfolio themselves (fictional, without files).
 """
 
@@ -13,6 +14,7 @@ import random
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from digid_eherkenning.models.digid import MockDigidUser
 from django.utils import timezone
 
 from koers.activities.models import Activity, Enrolment
@@ -33,13 +35,14 @@ class DemoPortalLogin:
     username: str
     name: str
     language: str
+    bsn: str  # fictional, from the range of test numbers (passes the elfproef): the mock DigiD logs in with it
 
 
 #: (username, participant name, portal language): printed by ``koers demo`` and listed in the README.
 PORTAL_LOGINS = (
-    DemoPortalLogin("heba", "Heba Khatib", "ar"),
-    DemoPortalLogin("nahom", "Nahom Tesfamariam", "ti"),
-    DemoPortalLogin("olena", "Olena Kovalenko", "uk"),
+    DemoPortalLogin("heba", "Heba Khatib", "ar", "999993653"),
+    DemoPortalLogin("nahom", "Nahom Tesfamariam", "ti", "999990019"),
+    DemoPortalLogin("olena", "Olena Kovalenko", "uk", "999991772"),
 )
 
 OLENA = {
@@ -107,10 +110,20 @@ def _portfolio(loader: Loader) -> None:
         loader.count("portfolio-items")
 
 
+def _digid(participant: Participant, login: DemoPortalLogin) -> None:
+    """The demo BSN on the participant, and a person to pick at the mock DigiD (``digid_eherkenning.mock``)."""
+    if not participant.bsn and not Participant.objects.filter(bsn=login.bsn).exists():
+        participant.bsn = login.bsn
+        participant.save(update_fields=["bsn"])
+    MockDigidUser.objects.get_or_create(bsn=participant.bsn or login.bsn, defaults={"name": login.name})
+
+
 def load(loader: Loader) -> None:
     _olena(loader)
     for login in PORTAL_LOGINS:
         participant = Participant.objects.filter(regie_organisation=loader.orgs["gemeente"], name=login.name).first()
+        if participant is not None:
+            _digid(participant, login)
         if participant is None or PortalAccount.objects.filter(participant=participant).exists():
             continue
         user = User.objects.filter(username=login.username).first()

@@ -104,3 +104,25 @@ class PortfolioItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+class Passkey(models.Model):
+    """A passkey (WebAuthn credential) the participant added to log in without a password.
+
+    Only the public key is kept; the private key never leaves the participant's phone. ``credential_id`` is the
+    authenticator's id for it (base64url), unique over all accounts: a login with it can only open this account.
+    """
+
+    account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="passkeys")
+    credential_id = models.CharField(max_length=1400, unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    name = models.CharField("naam", max_length=60)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "passkey Mijn Koers"
+        verbose_name_plural = "passkeys Mijn Koers"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koers.portal.views import auth, messages, my_data, pages, portfolio, staff
+from koers.portal.views import auth, messages, my_data, pages, passkeys, portfolio, staff
 
 app_name = "portal"
 
@@ -24,9 +24,14 @@ urlpatterns = [
     path("gegevens/toestemming/<int:membership_id>/intrekken/", my_data.withdraw, name="withdraw_consent"),
     path("gegevens/download/", my_data.download, name="download"),
     path("gegevens/download/pdf/", my_data.download_pdf, name="download_pdf"),
+    path("passkeys/", passkeys.passkeys, name="passkeys"),
+    path("passkeys/opties/", passkeys.add_options, name="passkey_add_options"),
+    path("passkeys/<int:passkey_id>/verwijderen/", passkeys.remove, name="passkey_remove"),
     path("taal/", auth.choose_language, name="language"),
     path("inloggen/", auth.login_view, name="login"),
     path("inloggen/taal/", auth.choose_visitor_language, name="visitor_language"),
+    path("inloggen/passkey/", passkeys.login, name="passkey_login"),
+    path("inloggen/passkey/opties/", passkeys.login_options, name="passkey_login_options"),
     path("activeren/", auth.activate_view, name="activate"),
     path("uitloggen/", auth.logout_view, name="logout"),
 ]

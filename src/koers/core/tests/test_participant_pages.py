@@ -97,6 +97,13 @@ NOT_PARTICIPANT_SCOPED: dict[str, str] = {
     "portal:cv": "participant's own",
     "portal:login": "public", "portal:visitor_language": "public",
     "portal:activate": "public (activation code)", "portal:logout": "own session",
+    "portal:passkeys": "participant's own", "portal:passkey_add_options": "participant's own",
+    "portal:passkey_remove": "participant's own passkey (looked up in their own account)",
+    "portal:passkey_login": "public (passkey)", "portal:passkey_login_options": "public (passkey challenge)",
+    # DigiD for Mijn Koers (portal/digid_urls.py): the login start and DigiD's return (both public), and in mock
+    # mode the library's mock identity provider (demo and tests only).
+    "digid:login": "public (DigiD)", "digid:acs": "public (DigiD's answer)",
+    "digid-mock:login": "public (mock DigiD, demo)", "digid-mock:bsn": "public (mock DigiD, demo)",
 }
 
 #: URL fragments that mean "this route is about one participant": such a route must be behind the door.

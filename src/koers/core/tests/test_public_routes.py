@@ -16,6 +16,12 @@ PUBLIC = {
     "portal:activate": "a participant choosing a password with the code from the invitation letter",
     "portal:visitor_language": "the language buttons on the portal's login page (a cookie, no data)",
     "portal:logout": "logging out of Mijn Koers (also after the short session has already expired)",
+    "portal:passkey_login": "a participant logging in with a passkey (the signed answer to a challenge)",
+    "portal:passkey_login_options": "the single-use challenge for a passkey login (no account named)",
+    "digid:login": "starting a DigiD login for Mijn Koers (a SAML request to DigiD)",
+    "digid:acs": "DigiD's return with an artifact; opens Mijn Koers only for an invited participant",
+    "digid-mock:login": "the mock DigiD's login page (only with KOERS_PORTAL_DIGID=mock: demo, development, tests)",
+    "digid-mock:bsn": "the mock DigiD's BSN form (only with KOERS_PORTAL_DIGID=mock)",
 }
 
 

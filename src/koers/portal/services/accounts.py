@@ -169,3 +169,16 @@ def logged_in(*, account: PortalAccount) -> None:
     account.last_login_at = timezone.now()
     account.save(update_fields=["last_login_at"])
 
+
+@transaction.atomic
+def logged_in_with(*, account: PortalAccount, method: str, request=None) -> None:
+    """Record a login with DigiD or a passkey as the participant's own access; a first DigiD login activates."""
+    now = timezone.now()
+    account.last_login_at = now
+    fields = ["last_login_at"]
+    if account.activated_at is None and method == "DigiD":
+        account.activated_at = now
+        fields.append("activated_at")
+    account.save(update_fields=fields)
+    audit.record(account.user, account.participant, Category.IDENTITY, AuditAction.VIEW, legal_basis=OWN_BASIS,
+                 detail=f"Mijn Koers: ingelogd met {method}", request=request)

@@ -8,8 +8,10 @@ from django.urls import URLPattern, get_resolver, reverse
 from koers.core.models import AuditEvent
 
 #: Portal routes for visitors who are not logged in (everything else is behind ``portal_page``).
-PUBLIC = {"portal:login", "portal:activate", "portal:visitor_language", "portal:logout"}
-POST_ONLY = {"portal:language", "portal:logout"}
+PUBLIC = {"portal:login", "portal:activate", "portal:visitor_language", "portal:logout", "portal:passkey_login",
+          "portal:passkey_login_options"}
+POST_ONLY = {"portal:language", "portal:logout", "portal:passkey_login", "portal:passkey_login_options",
+             "portal:passkey_add_options"}
 #: The only portal routes that name an object, and the kind of object (always looked up within the participant's
 #: own file: another participant's id is a 404).
 OBJECT_ROUTES = {
@@ -18,6 +20,7 @@ OBJECT_ROUTES = {
     "portal:portfolio_edit": "item_id",
     "portal:portfolio_delete": "item_id",
     "portal:portfolio_file": "item_id",
+    "portal:passkey_remove": "passkey_id",
 }
 
 
@@ -28,6 +31,7 @@ def _others_objects(world, other_account) -> dict[str, int]:
     from koers.casework.services import messages
     from koers.core.codes import LegalBasis
     from koers.core.tests.factories import MembershipFactory
+    from koers.portal.models import Passkey
     from koers.portal.services import portfolio
 
     membership = MembershipFactory(participant=other_account.participant, organisation=world.taal,
@@ -35,7 +39,10 @@ def _others_objects(world, other_account) -> dict[str, int]:
     message = messages.send_from_participant(other_account.user, other_account.participant, body="Samira's vraag",
                                              attachment=SimpleUploadedFile("brief.pdf", b"%PDF-1.4 Samira"))
     item = portfolio.add_item(account=other_account, title="Samira's werkstuk")
-    return {"portal:withdraw_consent": membership.pk, "portal:message_attachment": message.pk,
+    passkey = Passkey.objects.create(account=other_account, credential_id="c2FtaXJh", public_key=b"k",
+                                     name="Telefoon van Samira")
+    return {"portal:passkey_remove": passkey.pk, "portal:withdraw_consent": membership.pk,
+            "portal:message_attachment": message.pk,
             "portal:portfolio_edit": item.pk, "portal:portfolio_delete": item.pk, "portal:portfolio_file": item.pk}
 
 
@@ -58,7 +65,7 @@ def test_every_portal_route_is_behind_the_door_or_listed_as_public():
 def test_a_participant_never_sees_another_participants_data_on_any_portal_url(world, portal_client,
                                                                             other_account):
     from koers.participants.models import Membership
-    from koers.portal.models import PortfolioItem
+    from koers.portal.models import Passkey, PortfolioItem
 
     others = _others_objects(world, other_account)
     assert set(others) == set(OBJECT_ROUTES)
@@ -68,6 +75,7 @@ def test_a_participant_never_sees_another_participants_data_on_any_portal_url(wo
         assert portal_client.post(url, {"title": "Overschreven"}).status_code == 404, name
     assert Membership.objects.get(pk=others["portal:withdraw_consent"]).ended_at is None
     assert PortfolioItem.objects.get(pk=others["portal:portfolio_edit"]).title == "Samira's werkstuk"
+    assert Passkey.objects.filter(pk=others["portal:passkey_remove"]).exists()
     for name, _pattern in _portal_routes():
         if name in POST_ONLY or name in OBJECT_ROUTES:
             continue

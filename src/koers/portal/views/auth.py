@@ -25,7 +25,7 @@ def _home_or_next(request):
     return redirect(target if target.startswith(settings.KOERS_PORTAL_PREFIX) else "portal:home")
 
 
-def _start_session(request, user) -> None:
+def start_session(request, user) -> None:
     login(request, user, backend=BACKEND)
     request.session.set_expiry(settings.KOERS_PORTAL_IDLE_SECONDS)
 
@@ -35,14 +35,24 @@ def login_view(request):
     if request.user.is_authenticated and request.user.is_participant:
         return redirect("portal:home")
     form = PortalLoginForm(request, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    password_on = "password" in settings.KOERS_PORTAL_LOGIN_METHODS
+    if request.method == "POST" and password_on and form.is_valid():
         user = form.get_user()
-        _start_session(request, user)
+        start_session(request, user)
         account = user.portal_account
         services.logged_in(account=account)
         return _home_or_next(request)
-    return render(request, "portal/login.html", {"form": form, "languages": portal_languages(),
-                                                 "next": safe_next(request, "")})
+    return login_page(request, form)
+
+
+def login_page(request, form=None, *, problem: str = "", status: int = 200):
+    """The login page with the methods the settings switch on; ``problem`` is a passkey or DigiD message."""
+    methods = settings.KOERS_PORTAL_LOGIN_METHODS
+    return render(request, "portal/login.html", {
+        "form": form or PortalLoginForm(request), "languages": portal_languages(), "next": safe_next(request, ""),
+        "password_login": "password" in methods, "passkey_login": "passkey" in methods,
+        "digid_login": "digid" in methods and bool(settings.KOERS_PORTAL_DIGID), "problem": problem,
+    }, status=status)
 
 
 def _activate(request, form, invitation):
@@ -51,7 +61,7 @@ def _activate(request, form, invitation):
     except ValidationError as error:
         form.add_error("code", ACTIVATION_MESSAGES.get(error.code, ACTIVATION_MESSAGES["mismatch"]))
         return render(request, "portal/activate.html", {"form": form, "languages": portal_languages()})
-    _start_session(request, account.user)
+    start_session(request, account.user)
     services.logged_in(account=account)
     return redirect("portal:home")
 

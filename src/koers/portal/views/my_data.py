@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,7 @@ def my_data(request, participant):
     return render(request, "portal/my_data.html", {
         "p": participant, "nav": "data", "involved": queries.involved(participant),
         "log": queries.access_log(participant, request.user.pk),
+        "passkeys_on": "passkey" in settings.KOERS_PORTAL_LOGIN_METHODS,
     })
 
 

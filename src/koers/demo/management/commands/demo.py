@@ -48,7 +48,10 @@ class Command(BaseCommand):
 
     @staticmethod
     def portal_logins_table() -> str:
-        return "\n".join(f"  {login.username:<8} {login.name} ({login.language})" for login in PORTAL_LOGINS)
+        rows = [f"  {login.username:<8} {login.name} ({login.language}), DigiD-BSN {login.bsn}"
+                for login in PORTAL_LOGINS]
+        return "\n".join([*rows, "  Of: Inloggen met DigiD (demo-DigiD: kies de deelnemer), en na inloggen een passkey"
+                                  " toevoegen bij Mijn gegevens."])
 
     @staticmethod
     def logins_table() -> str:
