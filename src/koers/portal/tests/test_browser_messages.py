@@ -1,5 +1,5 @@
 """Messages in a real browser: the participant writes on a phone (with a photo of a letter), the regisseur sees it
-unread on the caseload, answers, and the participant reads the answer. In Dutch, Arabic and Tigrinya, with axe."""
+unread on the caseload, answers, and the participant reads the answer. In each portal language, with axe."""
 
 from __future__ import annotations
 
@@ -15,22 +15,26 @@ pytestmark = pytest.mark.browser
 PORTAL_PASSWORD = "mijn eigen lange wachtwoord"  # noqa: S105 - a test password
 #: What the participant types, per language: they may write in their own language.
 QUESTION = {"nl": "Ik heb een brief gekregen. Kunt u helpen?", "ar": "وصلتني رسالة. هل يمكنك المساعدة؟",
-            "ti": "ደብዳበ በጺሑኒ። ክትሕግዙኒ ትኽእሉ ዶ?"}
+            "ti": "ደብዳበ በጺሑኒ። ክትሕግዙኒ ትኽእሉ ዶ?", "en": "I got a letter. Can you help?",
+            "uk": "Я отримала лист. Чи можете ви допомогти?", "fa": "یک نامه گرفتم. می‌توانید کمک کنید؟"}
 TEXTS = {  # the send button and the confirmation, as the participant reads them
     "nl": ("Versturen", "Uw bericht is verstuurd"),
     "ar": ("إرسال", "تم إرسال رسالتك"),
     "ti": ("ስደዱ", "መልእኽትኹም ተላኢኹ"),
+    "en": ("Send", "Your message has been sent"),
+    "uk": ("Надіслати", "Ваше повідомлення надіслано"),
+    "fa": ("ارسال", "پیام شما ارسال شد"),
 }
 
 
 def _check(page, language: str) -> None:
     assert page.locator("html").get_attribute("lang") == language
-    assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language in ("ar", "fa") else "ltr")
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)
 
 
-@pytest.mark.parametrize("language", ["nl", "ar", "ti"])
+@pytest.mark.parametrize("language", ["nl", "ar", "ti", "en", "uk", "fa"])
 def test_a_message_from_a_phone_is_answered_by_the_regisseur(world, new_page, tmp_path, language):
     new = services.invite(participant=world.participant, by=world.regisseur, language=language)
     checked = services.check_code(username=new.account.user.username, code=new.code)
@@ -39,7 +43,7 @@ def test_a_message_from_a_phone_is_answered_by_the_regisseur(world, new_page, tm
     phone.goto(reverse("portal:login"))
     phone.fill("#id_username", new.account.user.username)
     phone.fill("#id_password", PORTAL_PASSWORD)
-    phone.locator("form.portal-form [type=submit]").click()
+    phone.locator("form.portal-form", has=phone.locator("#id_password")).locator("[type=submit]").click()
     phone.wait_for_url(f"**{reverse('portal:home')}")
     phone.locator(f".portal-nav a[href='{reverse('portal:messages')}']").click()
     phone.wait_for_url(f"**{reverse('portal:messages')}")

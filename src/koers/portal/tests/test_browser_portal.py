@@ -16,6 +16,7 @@ from koers.portal.services import accounts as services
 pytestmark = pytest.mark.browser
 
 PASSWORD = "mijn eigen lange wachtwoord"  # noqa: S105 - a test password
+LANGUAGES = ["nl", "ar", "ti", "en", "uk", "fa"]
 
 
 def _check(page, language: str) -> None:
@@ -26,7 +27,18 @@ def _check(page, language: str) -> None:
     assert_no_console_errors(page)
 
 
-@pytest.mark.parametrize("language", ["nl", "ar", "ti", "en", "uk", "fa"])
+def _activate(page, world, language: str):
+    """Invite the world's participant in ``language`` and activate from the letter's QR link: lands on home."""
+    new = services.invite(participant=world.participant, by=world.regisseur, language=language)
+    page.goto(f"{reverse('portal:activate')}?gebruiker={new.account.user.username}&taal={language}#code={new.code}")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.locator("form.portal-form [type=submit]").click()
+    page.wait_for_url(f"**{reverse('portal:home')}")
+    return new
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_activate_with_the_letter_then_plan_week_and_logout_on_a_phone(world, phone_page, live_server, language,
                                                                         settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -85,20 +97,17 @@ def test_activate_with_the_letter_then_plan_week_and_logout_on_a_phone(world, ph
     assert page.url.split("?")[0].endswith(reverse("portal:login"))
 
 
-@pytest.mark.parametrize("language", ["ar", "ti"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_withdrawing_a_consent_on_a_phone(world, phone_page, language):
+    from django.test import Client
+
     from koers.core.codes import LegalBasis
     from koers.core.tests.factories import MembershipFactory
 
     membership = MembershipFactory(participant=world.participant, organisation=world.reintegratie,
                                    added_by=world.regisseur, legal_basis=LegalBasis.TOESTEMMING)
-    new = services.invite(participant=world.participant, by=world.regisseur, language=language)
     page = phone_page
-    page.goto(f"{reverse('portal:activate')}?gebruiker={new.account.user.username}&taal={language}#code={new.code}")
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
-    page.locator("form.portal-form [type=submit]").click()
-    page.wait_for_url(f"**{reverse('portal:home')}")
+    _activate(page, world, language)
     page.goto(reverse("portal:my_data"))
     page.locator(f"a[href='{reverse('portal:withdraw_consent', kwargs={'membership_id': membership.pk})}']").click()
     _check(page, language)
@@ -108,6 +117,9 @@ def test_withdrawing_a_consent_on_a_phone(world, phone_page, language):
     assert page.locator(".message--success").is_visible()
     membership.refresh_from_db()
     assert membership.consent_withdrawn
+    partner = Client()  # the partner organisation's counsellor: the file is gone for them at once
+    partner.force_login(world.begeleider)
+    assert partner.get(reverse("participants:detail", kwargs={"pk": world.participant.pk})).status_code == 404
 
 
 def test_a_wrong_code_on_a_phone_says_so_next_to_the_field(world, phone_page):
@@ -133,13 +145,8 @@ def test_adding_to_the_portfolio_and_downloading_the_cv_on_a_phone(world, phone_
     from koers.portal.tests.test_accounts import pdf_text
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    new = services.invite(participant=world.participant, by=world.regisseur, language=language)
     page = phone_page
-    page.goto(f"{reverse('portal:activate')}?gebruiker={new.account.user.username}&taal={language}#code={new.code}")
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
-    page.locator("form.portal-form [type=submit]").click()
-    page.wait_for_url(f"**{reverse('portal:home')}")
+    _activate(page, world, language)
     page.locator(f".portal-tiles a[href='{reverse('portal:portfolio')}']").click()
     page.wait_for_url(f"**{reverse('portal:portfolio')}")
     _check(page, language)
