@@ -56,7 +56,11 @@ def test_add_a_passkey_log_out_and_log_in_with_it_on_a_phone(account, phone_page
     assert not page.locator("[data-passkey-unsupported]").is_visible()
     page.fill("#id_name", "Mijn telefoon")
     page.locator("#passkey-add [type=submit]").click()
-    page.wait_for_selector("text=Mijn telefoon")
+    # The confirmation exists only on the page after the POST's redirect: axe must not run while the form is
+    # still being submitted (it did once, on a loaded machine: "execution context was destroyed").
+    page.locator(".message--success").wait_for()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Mijn telefoon").is_visible()
     _check(page, language)
     assert Passkey.objects.filter(account=account, name="Mijn telefoon").count() == 1
 
