@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -237,7 +236,7 @@ class Handover(models.Model):
 
 def message_attachment_path(instance: Message, filename: str) -> str:
     """A random name under the participant's folder: the original name is kept in ``attachment_name`` only."""
-    return f"berichten/{instance.participant_id}/{uuid.uuid4().hex}.{uploads.extension(filename)}"
+    return uploads.random_path("berichten", instance.participant_id, filename)
 
 
 class Message(models.Model):

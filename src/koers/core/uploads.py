@@ -7,6 +7,8 @@ shows them in the participant's language.
 
 from __future__ import annotations
 
+import uuid
+
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
@@ -61,8 +63,14 @@ def download(field_file, filename: str) -> FileResponse:
 def safe_name(name: str, limit: int = 120) -> str:
     """The uploaded file's own name to show later: the last path part, without control characters, shortened."""
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(ch for ch in base if ch.isprintable()).strip() or "bestand"
+    base = "".join(ch for ch in base if ch.isprintable() and ch != '"').strip() or "bestand"
     if len(base) > limit:
         ext = extension(base)
         base = base[: limit - len(ext) - 1] + "." + ext if ext else base[:limit]
     return base
+
+
+def random_path(folder: str, participant_id: int, filename: str) -> str:
+    """Where an upload is stored: a random name under the participant's folder (the uploaded name may hold personal
+    data; it is kept apart, through ``safe_name``). The extension is the checked one."""
+    return f"{folder}/{participant_id}/{uuid.uuid4().hex}.{extension(filename) or 'bin'}"

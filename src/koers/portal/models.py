@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from koers.core import uploads
 
 
 class PortalAccount(models.Model):
@@ -71,8 +71,7 @@ class Invitation(models.Model):
 
 def portfolio_file_path(instance: PortfolioItem, filename: str) -> str:
     """A random name: the name of an uploaded file may hold personal data (the shown name is kept apart)."""
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"portfolio/{instance.participant_id}/{uuid.uuid4().hex}.{ext}"
+    return uploads.random_path("portfolio", instance.participant_id, filename)
 
 
 class PortfolioItem(models.Model):

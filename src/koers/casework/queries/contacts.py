@@ -64,7 +64,12 @@ def can_correct(user, contact: Contact, now: datetime | None = None) -> bool:
     """The recorder, within 24 hours of recording. A message's contact never: what was sent stays as sent."""
     now = now or timezone.now()
     return (contact.recorded_by_id == user.pk and now - contact.recorded_at <= EDIT_WINDOW
-            and not (contact.kind == ContactKind.BERICHT and Message.objects.filter(contact=contact).exists()))
+            and not is_message(contact))
+
+
+def is_message(contact: Contact) -> bool:
+    """A message in Mijn Koers recorded as this contact (its text lives in the conversation)."""
+    return contact.kind == ContactKind.BERICHT and Message.objects.filter(contact=contact).exists()
 
 
 def category_of(contact: Contact) -> str:

@@ -15,7 +15,7 @@ from django.http import Http404
 
 from koers.casework.models import Message
 from koers.core.access import Grant
-from koers.core.codes import Category, ContactKind, Role
+from koers.core.codes import Category, Role
 
 #: Roles that take part in the conversation (the caseload roles).
 MESSAGE_ROLES = frozenset({Role.REGISSEUR, Role.BEGELEIDER, Role.BRUGGENBOUWER, Role.JOBCOACH})
@@ -28,10 +28,6 @@ ANSWER_WITHIN_WORKING_DAYS = 2
 
 def may_read(user, grant: Grant) -> bool:
     return Category.TRAJECTORY in grant.read and bool(user.role_codes & MESSAGE_ROLES)
-
-
-def is_message_contact(contact) -> bool:
-    return contact.kind == ContactKind.BERICHT and Message.objects.filter(contact=contact).exists()
 
 
 def conversation(participant) -> QuerySet:

@@ -139,7 +139,7 @@ def contact_detail(request, participant, grant, contact_id):
     return render(request, "casework/contacts/detail.html", {
         "nav": "participants", "p": participant, "grant": grant, "tab": "contacten", "c": contact,
         "items": items, "can_correct": contact_queries.can_correct(request.user, contact),
-        "is_message": message_queries.is_message_contact(contact),
+        "is_message": contact_queries.is_message(contact),
         "can_message": message_queries.may_read(request.user, grant),
         "correct_until": contact.recorded_at + contact_queries.EDIT_WINDOW,
     })

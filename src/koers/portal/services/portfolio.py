@@ -8,8 +8,6 @@ Every write is audited as the participant's own access (category ``werk``, legal
 
 from __future__ import annotations
 
-import os
-import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -36,13 +34,6 @@ def item_values(item: PortfolioItem) -> dict:
 
 def version(item: PortfolioItem) -> str:
     return locking.make_version(item_values(item))
-
-
-def shown_file_name(name: str) -> str:
-    """The uploaded file's own name, for the download: no folders, no control characters, at most 120 long."""
-    base = os.path.basename((name or "").replace("\\", "/"))
-    base = re.sub(r"[\x00-\x1f\x7f\"]", "", base).strip()
-    return base[-120:]
 
 
 def _check(*, title: str, description: str, happened_on: date | None, upload) -> dict[str, str]:
@@ -86,7 +77,7 @@ def add_item(*, account: PortalAccount, title: str, description: str = "", happe
     item = PortfolioItem(participant=account.participant, title=title, description=description,
                          happened_on=happened_on, on_cv=on_cv)
     if upload is not None:
-        item.file_name = shown_file_name(upload.name)
+        item.file_name = uploads.safe_name(upload.name)
         item.file.save(upload.name, upload, save=False)
     item.save()
     _record(account, AuditAction.CREATE, "Mijn Koers: portfolio-item toegevoegd", request)
@@ -112,7 +103,7 @@ def update_item(*, account: PortalAccount, item_id: int, title: str, description
             _delete_file_after_commit(item.file)
         item.file, item.file_name = "", ""
     if upload is not None:
-        item.file_name = shown_file_name(upload.name)
+        item.file_name = uploads.safe_name(upload.name)
         item.file.save(upload.name, upload, save=False)
     item.updated_at = timezone.now()
     item.save()
