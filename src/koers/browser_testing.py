@@ -23,7 +23,8 @@ Browser tests
       ``login``        ``login(user, page=None, password=PASSWORD)``: logs in through the real login form
                        (URL name ``login``, fields ``username`` and ``password``) and returns the page.
 
-    Helpers (import them): ``log_in(page, username, password)``, ``assert_no_console_errors(page)`` and
+    Helpers (import them): ``log_in(page, username, password)``, ``submit(page, control)`` (click and wait
+    for the next page), ``assert_no_console_errors(page)`` and
     ``assert_no_serious_axe_violations(page)``, which runs axe-core (shipped by ``axe-playwright-python``)
     on the page as it is and fails listing every violation of impact *serious* or *critical*.
 
@@ -279,11 +280,19 @@ def log_in(page, username: str, password: str) -> None:
     form = page.locator("form").filter(has=page.locator("input[name='username']"))
     form.locator("input[name='username']").fill(username)
     form.locator("input[name='password']").fill(password)
-    form.locator("[type='submit']").first.click()
-    page.wait_for_load_state()
+    submit(page, form.locator("[type='submit']").first)
     if urlparse(page.url).path == login_path:
         feedback = " ".join(page.locator(".errorlist, [role='alert'], .form-errors").all_inner_texts())
         pytest.fail(f"inloggen als {username!r} mislukte; het formulier zegt: {feedback or '(niets)'}")
+
+
+def submit(page, control) -> None:
+    """Click a control that loads a new page (a form posted without htmx, a link) and wait until that page has
+    loaded. ``control.click()`` followed by ``page.wait_for_load_state()`` can return before the browser has sent
+    the form: the old page is loaded too, and what the test then reads is the old page. For htmx requests, wait
+    for what they change with ``expect(...)`` instead."""
+    with page.expect_navigation():
+        control.click()
 
 
 # --- Assertions -----------------------------------------------------------------------------------------

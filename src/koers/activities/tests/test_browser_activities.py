@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from koers.activities.models import Enrolment
 from koers.activities.tests.activity_factories import make_activity, make_enrolment, this_monday
-from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
+from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations, submit
 from koers.core.codes import ActivityKind
 from koers.participants.models import LanguageAssessment
 
@@ -123,13 +123,11 @@ def test_enrolling_in_a_chosen_group(world, login, new_page, phone):
         label=f"NT2 Groepen — {world.taal.name} ({course.get_kind_display()})")
     page.get_by_role("combobox", name=re.compile(r"^Groep\b")).select_option(label="Groep B")
     assert_no_serious_axe_violations(page)
-    page.get_by_role("button", name="Inschrijven").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Inschrijven"))
     if page.get_by_role("button", name="Toch inschrijven").count():
         page.get_by_label("Reden om ondanks het roosterconflict in te schrijven").fill("Afgesproken.")
-        page.get_by_role("button", name="Toch inschrijven").click()
-        page.wait_for_load_state()
+        submit(page, page.get_by_role("button", name="Toch inschrijven"))
     assert Enrolment.objects.get(activity=course).group == chosen
-    assert "Ingedeeld in Groep B" in page.content()
+    expect(page.locator("body")).to_contain_text("Ingedeeld in Groep B")
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)

@@ -7,6 +7,7 @@ from datetime import time
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from koers.activities.models import Attendance, Session
 from koers.activities.services import groups as group_services
@@ -36,7 +37,7 @@ def test_teacher_registers_a_group_on_a_phone_and_the_regisseur_sees_the_absence
     assert_no_serious_axe_violations(page)
     with page.expect_navigation():
         page.get_by_role("link", name="Aanwezigheid registreren").click()
-    assert page.get_by_role("heading", name="Aanwezigheid").is_visible()
+    expect(page.get_by_role("heading", name="Aanwezigheid")).to_be_visible()
     assert_no_serious_axe_violations(page)
     # Nothing overflows the phone's width
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -44,10 +45,10 @@ def test_teacher_registers_a_group_on_a_phone_and_the_regisseur_sees_the_absence
     # Everybody is preselected as present: one tap changes the absent one, one more saves.
     row = page.get_by_role("group", name=absent.name)
     row.get_by_text("Afwezig, niet afgemeld").click()
-    assert row.get_by_role("radio", name="Afwezig, niet afgemeld").is_checked()
+    expect(row.get_by_role("radio", name="Afwezig, niet afgemeld")).to_be_checked()
     with page.expect_navigation():
         page.get_by_role("button", name="Aanwezigheid opslaan").click()
-    assert "Aanwezigheid opgeslagen voor 6 deelnemers" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Aanwezigheid opgeslagen voor 6 deelnemers")
     assert_no_console_errors(page)
     assert Attendance.objects.filter(session=session).count() == 6
     assert Attendance.objects.get(participant=absent).status == AttendanceStatus.ONGEOORLOOFD
@@ -55,13 +56,15 @@ def test_teacher_registers_a_group_on_a_phone_and_the_regisseur_sees_the_absence
     regisseur_page = login(world.regisseur, page=new_page(width=390, height=844, is_mobile=True, has_touch=True))
     regisseur_page.goto(reverse("activities:participant_attendance", kwargs={"pk": absent.pk}))
     signal = regisseur_page.locator(".attendance-panel")
-    assert "Afwezig zonder afmelding" in signal.inner_text() and "Vandaag" in signal.inner_text()
+    expect(signal).to_contain_text("Afwezig zonder afmelding")
+    expect(signal).to_contain_text("Vandaag")
     assert_no_serious_axe_violations(regisseur_page)
     assert_no_console_errors(regisseur_page)
     # ... and on the participant's file itself, the page the regisseur opens first.
     regisseur_page.goto(reverse("participants:detail", kwargs={"pk": absent.pk}))
     signal = regisseur_page.locator(".attendance-panel")
-    assert "Afwezig zonder afmelding" in signal.inner_text() and "Vandaag" in signal.inner_text()
+    expect(signal).to_contain_text("Afwezig zonder afmelding")
+    expect(signal).to_contain_text("Vandaag")
     assert_no_serious_axe_violations(regisseur_page)
 
 
@@ -72,7 +75,7 @@ def test_keyboard_only_registration(world, login, page):
     first = page.get_by_role("radio", name="Aanwezig").first
     first.focus()
     page.keyboard.press("ArrowRight")  # radio group: arrow keys move the choice
-    assert page.get_by_role("radio", name="Te laat").first.is_checked()
+    expect(page.get_by_role("radio", name="Te laat").first).to_be_checked()
     page.get_by_role("button", name="Aanwezigheid opslaan").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
-from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
+from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations, submit
 from koers.casework.models import ActionItem, Contact
 from koers.core.codes import Phase
 from koers.core.tests.factories import ParticipantFactory
@@ -40,12 +41,12 @@ def test_regisseur_home_lists_by_urgency_and_a_contact_clears_the_signal(world, 
     _caseload(world)
     page = login(world.regisseur)
     page.goto("/")
-    assert page.get_by_role("heading", level=1).inner_text().strip() == "Mijn caseload"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn caseload")
     names = [n.strip() for n in page.locator(".caseload__name").all_inner_texts()]
     assert names == ["Berhane Kidane", "Nahom Tesfay"]  # with signals, most urgent first
-    assert "Amal Yusuf" in page.locator(".caseload-calm").inner_text()  # then one line each for the rest
+    expect(page.locator(".caseload-calm")).to_contain_text("Amal Yusuf")  # then one line each for the rest
     nahom = page.locator(".caseload__row").filter(has_text="Nahom Tesfay")
-    assert "Geen contact sinds 9 dagen" in nahom.inner_text()
+    expect(nahom).to_contain_text("Geen contact sinds 9 dagen")
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)
 
@@ -55,13 +56,12 @@ def test_regisseur_home_lists_by_urgency_and_a_contact_clears_the_signal(world, 
         date_field.fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Duur in minuten", exact=True).fill("20")
     page.get_by_label("Verslag", exact=True).fill("Gebeld; het gaat goed, volgende week op gesprek.")
-    page.get_by_role("button", name="Contact vastleggen").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Contact vastleggen"))
     assert Contact.objects.filter(participant=world.participant).count() == 2
 
     page.goto("/")
     assert "Nahom Tesfay" not in " ".join(page.locator(".caseload__row").all_inner_texts())
-    assert "Nahom Tesfay" in page.locator(".caseload-calm").inner_text()
+    expect(page.locator(".caseload-calm")).to_contain_text("Nahom Tesfay")
     assert_no_console_errors(page)
 
 
@@ -75,10 +75,9 @@ def test_acknowledge_a_signal_on_a_phone(world, login, phone_page):
     nahom = page.locator(".caseload__row").filter(has_text="Nahom Tesfay")
     nahom.get_by_text("Afhandelen", exact=False).first.click()
     nahom.get_by_label("Wat heeft u gedaan of afgesproken?").fill("Gebeld, huisbezoek gepland op donderdag")
-    nahom.get_by_role("button", name="Afhandelen").click()
-    page.wait_for_load_state()
-    assert "Signaal afgehandeld" in page.locator(".messages").inner_text()
-    assert "Nahom Tesfay" in page.locator(".caseload-calm").inner_text()  # no signal left
+    submit(page, nahom.get_by_role("button", name="Afhandelen"))
+    expect(page.locator(".messages")).to_contain_text("Signaal afgehandeld")
+    expect(page.locator(".caseload-calm")).to_contain_text("Nahom Tesfay")  # no signal left
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)
 
@@ -88,8 +87,8 @@ def test_team_caseload_page_is_accessible(world, login):
     _caseload(world)
     page = login(world.regisseur)
     page.goto(reverse("casework:team_caseload") + f"?van={world.regisseur.pk}")
-    assert page.get_by_role("heading", level=1).inner_text().strip() == "Caseload van het team"
-    assert page.get_by_text("Berhane Kidane", exact=True).is_visible()
-    assert page.get_by_role("link", name="Warme overdracht voor Berhane Kidane").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Caseload van het team")
+    expect(page.get_by_text("Berhane Kidane", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Warme overdracht voor Berhane Kidane")).to_be_visible()
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
 from koers.casework.models import ActionItem, Contact
@@ -45,7 +46,7 @@ def test_regisseur_logs_a_contact_on_a_phone(world, login, phone_page):
     page.fill("#id_summary", "Gebeld over de taalles; het gaat goed.")
     with page.expect_navigation():
         page.get_by_role("button", name="Contact vastleggen").click()
-    assert "Een contact kan niet in de toekomst liggen" in page.locator("#id_happened_at_error").inner_text()
+    expect(page.locator("#id_happened_at_error")).to_contain_text("Een contact kan niet in de toekomst liggen")
     assert page.locator("#id_happened_at").get_attribute("aria-invalid") == "true"
     assert_no_serious_axe_violations(page)
     assert not Contact.objects.exists()
@@ -53,8 +54,8 @@ def test_regisseur_logs_a_contact_on_a_phone(world, login, phone_page):
     page.fill("#id_happened_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
     with page.expect_navigation():
         page.get_by_role("button", name="Contact vastleggen").click()
-    assert "Contact (telefoon) vastgelegd" in page.locator(".messages").inner_text()
-    assert "Gebeld over de taalles" in page.locator(".contact-log").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Contact (telefoon) vastgelegd")
+    expect(page.locator(".contact-log")).to_contain_text("Gebeld over de taalles")
     assert_no_console_errors(page)
     contact = Contact.objects.get()
     assert contact.kind == ContactKind.TELEFOON and contact.duration_minutes == 15

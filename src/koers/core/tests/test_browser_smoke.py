@@ -11,11 +11,13 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from koers.browser_testing import (
     assert_no_console_errors,
     assert_no_serious_axe_violations,
     remove_audit_triggers_until_flush,
+    submit,
 )
 from koers.core import audit
 from koers.core.codes import Category
@@ -28,11 +30,11 @@ def test_regisseur_logs_in_and_sees_the_participants_of_their_municipality(world
     page.goto("/")
 
     heading = page.get_by_role("heading", level=1)
-    assert heading.inner_text().strip() == "Mijn caseload"
+    expect(heading).to_have_text("Mijn caseload")
     main = page.locator("main")
-    assert "Nahom Tesfay" in main.inner_text()
-    assert "Samira Haddad" not in main.inner_text(), "a participant of another municipality is shown"
-    assert world.regisseur.first_name in page.locator("header").inner_text()
+    expect(main).to_contain_text("Nahom Tesfay")
+    expect(main, "a participant of another municipality is shown").not_to_contain_text("Samira Haddad")
+    expect(page.locator("header")).to_contain_text(world.regisseur.first_name)
 
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)
@@ -43,7 +45,7 @@ def test_start_page_fits_a_phone_screen(world, login, phone_page):
     page = login(world.regisseur, page=phone_page)
     page.goto("/")
 
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than a 390px phone screen"
     assert_no_serious_axe_violations(page)
@@ -56,12 +58,11 @@ def test_wrong_password_keeps_the_user_out_with_a_clear_message(world, page):
 
     page.get_by_label("Gebruikersnaam", exact=True).fill(world.regisseur.username)
     page.get_by_label("Wachtwoord", exact=True).fill("niet-het-goede-wachtwoord")
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Inloggen"))
 
     assert page.url.endswith(reverse("login"))
-    assert page.get_by_role("alert").is_visible()
-    assert "Deelnemers" not in page.locator("main").inner_text()
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("Deelnemers")
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)
 

@@ -7,8 +7,9 @@ import os
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
-from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
+from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations, submit
 from koers.monitoring.models import Project
 from koers.monitoring.tests.test_report_views import load_nbnb
 
@@ -27,19 +28,17 @@ def test_report_page_as_owner_is_accessible(world, login):
     load_nbnb(world)
     page = login(world.regisseur)
     page.goto(reverse("monitoring:programmes"))
-    page.get_by_role("link", name="Een nieuw bestaan, een nieuwe baan").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("link", name="Een nieuw bestaan, een nieuwe baan"))
     assert_no_serious_axe_violations(page)
-    page.get_by_role("link", name="Rapport bekijken").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Uitstroom per project", level=2).is_visible()
+    submit(page, page.get_by_role("link", name="Rapport bekijken"))
+    expect(page.get_by_role("heading", name="Uitstroom per project", level=2)).to_be_visible()
     chart = page.get_by_role("img", name="Uitstroom per project")
-    assert chart.is_visible()
-    assert page.locator("#tabel-outflow caption").inner_text() == "Uitstroom per project"
+    expect(chart).to_be_visible()
+    expect(page.locator("#tabel-outflow caption")).to_have_text("Uitstroom per project")
     # At a common laptop width the total of a wide table is on screen without scrolling sideways.
     page.set_viewport_size({"width": 1366, "height": 768})
     total = page.locator("#tabel-outflow thead th").last
-    assert total.inner_text().strip() == "Totaal"
+    expect(total).to_have_text("Totaal")
     box = total.bounding_box()
     assert box["x"] + box["width"] <= 1366, box
     page.set_viewport_size({"width": 1280, "height": 800})
@@ -49,9 +48,8 @@ def test_report_page_as_owner_is_accessible(world, login):
     assert_no_serious_axe_violations(page)
     # filter on one project through the form
     page.get_by_role("checkbox", name="Refugee Company").check()
-    page.get_by_role("button", name="Filters toepassen").click()
-    page.wait_for_load_state()
-    assert "N = 98" in page.locator("#kerncijfers + .m-figures, .m-figures").first.inner_text()
+    submit(page, page.get_by_role("button", name="Filters toepassen"))
+    expect(page.locator("#kerncijfers + .m-figures, .m-figures").first).to_contain_text("N = 98")
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)
 
@@ -82,13 +80,11 @@ def test_project_form_refuses_a_target_without_rationale(world, login):
     page.get_by_label("Naam", exact=True).fill("Taal en Werk")
     page.get_by_label("Code", exact=True).fill("taalwerk")
     page.get_by_label("Doel betaald werk (aantal deelnemers)").fill("10")
-    page.get_by_role("button", name="Opslaan").click()
-    page.wait_for_load_state()
-    assert "Een doel zonder onderbouwing wordt niet opgeslagen" in page.locator(".error-summary").inner_text()
+    submit(page, page.get_by_role("button", name="Opslaan"))
+    expect(page.locator(".error-summary")).to_contain_text("Een doel zonder onderbouwing wordt niet opgeslagen")
     assert_no_serious_axe_violations(page)
     page.get_by_label("Onderbouwing doel betaald werk").fill("Eerdere tranche: een kwart naar werk.")
-    page.get_by_role("button", name="Opslaan").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Opslaan"))
     assert Project.objects.filter(code="taalwerk").exists()
-    assert "Eerdere tranche" in page.content()
+    expect(page.locator("body")).to_contain_text("Eerdere tranche")
     assert_no_console_errors(page)

@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
-from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
+from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations, submit
 from koers.core.codes import Role
 from koers.core.tests.factories import MembershipFactory, make_user
 from koers.monitoring.models import FollowUp, Programme, Trajectory
@@ -33,29 +34,28 @@ def test_import_with_preview_then_fill_in_what_is_unknown(world, login, tmp_path
 
     page = login(projectleider)
     page.goto(reverse("monitoring:programme", kwargs={"code": "nbnb"}))
-    page.get_by_role("link", name="Projecten of deelnemers importeren").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("link", name="Projecten of deelnemers importeren"))
     assert_no_serious_axe_violations(page)
     import_url = reverse("monitoring:import", kwargs={"code": "nbnb"})
     preview_url = re.compile(re.escape(import_url) + r"[\w-]+/$")
     busy = page.locator("#import-busy")
-    assert busy.count() == 1 and not busy.is_visible()  # shown only while the server works
+    expect(busy).to_have_count(1)
+    expect(busy).to_be_hidden()  # shown only while the server works
     page.get_by_label("Projecten").check()
     page.get_by_label("Bestand").set_input_files(str(projects))
     page.get_by_role("button", name="Controleren").click()
     page.wait_for_url(preview_url)  # the form is sent by htmx; the address bar follows the redirect
-    assert page.get_by_role("heading", name="Voorbeeld", exact=False).first.is_visible()
+    expect(page.get_by_role("heading", name="Voorbeeld", exact=False).first).to_be_visible()
     assert_no_serious_axe_violations(page)
     page.get_by_role("button", name="Importeren bevestigen").click()
     page.wait_for_url("**" + import_url)
-    assert page.get_by_text("projecten.csv is geïmporteerd: 8 projecten nieuw").is_visible()
+    expect(page.get_by_text("projecten.csv is geïmporteerd: 8 projecten nieuw")).to_be_visible()
     assert Programme.objects.get(code="nbnb").projects.count() == 8
 
     page.goto(reverse("monitoring:import", kwargs={"code": "nbnb"}))
     page.get_by_label("Deelnemers").check()
     page.get_by_label("Bestand").set_input_files(str(participants))
-    page.get_by_role("button", name="Controleren").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Controleren"))
     error = page.locator("table.import-errors tbody tr").first.inner_text()
     assert error.split()[:2] == ["5", "uitstroom"] and "'werk'" in error  # line, column, problem; nothing saved
     assert not Trajectory.objects.exists()
@@ -70,13 +70,12 @@ def test_import_with_preview_then_fill_in_what_is_unknown(world, login, tmp_path
     assert Trajectory.objects.count() == 39
 
     page.goto(reverse("monitoring:completeness", kwargs={"code": "nbnb"}))
-    assert page.get_by_role("heading", name="Werklijst").is_visible()
+    expect(page.get_by_role("heading", name="Werklijst")).to_be_visible()
     assert_no_serious_axe_violations(page)
     unknown = Trajectory.objects.filter(country_of_origin="").first() or Trajectory.objects.first()
     page.goto(reverse("monitoring:trajectory_edit", kwargs={"pk": unknown.pk}))
     assert_no_serious_axe_violations(page)
-    page.get_by_role("button", name="Opslaan").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Opslaan"))
     assert_no_console_errors(page)
 
 
@@ -89,12 +88,11 @@ def test_follow_up_worklist_confirms_a_measurement(world, login):
 
     page = login(world.begeleider)
     page.goto(reverse("monitoring:followups"))
-    assert page.get_by_text("Te laat").first.is_visible()
+    expect(page.get_by_text("Te laat").first).to_be_visible()
     assert_no_serious_axe_violations(page)
     page.locator("summary", has_text="Meting vastleggen").first.click()
     page.get_by_label("Nee").first.check()
-    page.get_by_role("button", name="Meting opslaan").first.click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Meting opslaan").first)
     follow_up = FollowUp.objects.get(trajectory=trajectory, months=6)
     assert follow_up.status == "gedaan" and follow_up.in_paid_work == "nee"
     trajectory.refresh_from_db()
@@ -107,9 +105,8 @@ def test_follow_up_worklist_confirms_a_measurement(world, login):
     page.locator("summary", has_text="Meting corrigeren").click()
     assert_no_serious_axe_violations(page)
     page.get_by_label("Ja, betaald werk").check()
-    page.get_by_role("button", name="Correctie opslaan").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Vervolgmeting 6 maanden gecorrigeerd").is_visible()
+    submit(page, page.get_by_role("button", name="Correctie opslaan"))
+    expect(page.get_by_text("Vervolgmeting 6 maanden gecorrigeerd")).to_be_visible()
     trajectory.refresh_from_db()
     assert trajectory.work_6m == "ja"
     assert_no_console_errors(page)
@@ -121,6 +118,6 @@ def test_research_page_for_a_researcher(world, login):
     researcher = make_user(world.gemeente, Role.ONDERZOEKER, username="noor")
     page = login(researcher)
     page.goto(reverse("monitoring:research", kwargs={"code": programme.code}))
-    assert page.get_by_role("link", name="Download CSV").is_visible()
+    expect(page.get_by_role("link", name="Download CSV")).to_be_visible()
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)

@@ -1,12 +1,16 @@
+
 """Every page a staff member sees, in a real browser: no serious or critical axe findings, no console errors
 (which is how a Content-Security-Policy violation shows), and the main journeys work by clicking."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
-from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
+from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations, submit
 from koers.casework.models import ActionItem
 from koers.core.codes import Barrier, BarrierStatus
 from koers.participants.models import ParticipantBarrier
@@ -99,8 +103,8 @@ def test_form_errors_pass_axe(world, login):
     page.fill("#id_name", "Ammar")
     page.fill("#id_bsn", "123456789")
     page.click("main button[type=submit]")
-    assert page.locator(".error-summary").is_visible()
-    assert "elfproef" in page.locator(".error-summary").inner_text()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator(".error-summary")).to_contain_text("elfproef")
     assert_no_serious_axe_violations(page)
 
 
@@ -110,13 +114,13 @@ def test_regisseur_finds_participant_and_edits_the_file(world, login):
     page.fill("#id_q", "nahom")
     page.click("text=Zoeken")
     page.click("text=Nahom Tesfay")
-    assert page.locator("h1").inner_text().startswith("Nahom Tesfay")
+    expect(page.locator("h1")).to_have_text(re.compile(r"^\s*Nahom Tesfay"))
     page.click("text=Traject wijzigen")
     page.select_option("#id_migration_status", "asielstatushouder")
     page.click("button:has-text('Opslaan')")
-    assert "wijziging(en) opgeslagen" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("wijziging(en) opgeslagen")
     page.click("text=Geschiedenis")
-    assert "Asielstatushouder" in page.locator("table").inner_text()
+    expect(page.locator("table")).to_contain_text("Asielstatushouder")
 
 
 def test_teacher_on_a_phone_sees_language_but_no_health_data(world, login, phone_page):
@@ -135,7 +139,7 @@ def test_teacher_on_a_phone_sees_language_but_no_health_data(world, login, phone
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert_no_serious_axe_violations(page)
     page.goto(reverse("casework:participant_actions", kwargs={"pk": p.pk}))
-    assert "slapen" not in page.locator("main").inner_text()
+    expect(page.locator("main")).not_to_contain_text("slapen")
 
 
 def test_on_a_phone_the_file_starts_on_the_first_screen_and_the_menu_opens_on_request(world, login, phone_page):
@@ -143,7 +147,7 @@ def test_on_a_phone_the_file_starts_on_the_first_screen_and_the_menu_opens_on_re
     page.goto(reverse("participants:detail", kwargs={"pk": world.participant.pk}))
     menu = page.get_by_role("button", name="Menu")
     assert menu.get_attribute("aria-expanded") == "false"
-    assert not page.get_by_role("navigation", name="Hoofdmenu").is_visible()
+    expect(page.get_by_role("navigation", name="Hoofdmenu")).to_be_hidden()
     # The participant's name and the first section are on the first screen (844 px high), under header and tabs.
     tabs = page.locator("ul.tabs").bounding_box()
     assert tabs["height"] < 60, "the tabs stay on one line and scroll sideways"
@@ -163,8 +167,8 @@ def test_on_a_phone_the_file_starts_on_the_first_screen_and_the_menu_opens_on_re
 def test_on_a_desktop_the_menu_is_always_open(world, login):
     page = login(world.regisseur)
     page.goto(reverse("participants:list"))
-    assert page.get_by_role("navigation", name="Hoofdmenu").is_visible()
-    assert not page.get_by_role("button", name="Menu").is_visible()
+    expect(page.get_by_role("navigation", name="Hoofdmenu")).to_be_visible()
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
 
 
 def test_pages_changed_for_the_journey_pass_axe_on_a_phone(world, login, phone_page):
@@ -198,8 +202,7 @@ def test_pages_changed_for_the_journey_pass_axe_on_a_phone(world, login, phone_p
     page.goto(reverse("participants:create"))
     page.get_by_label("Naam", exact=True).fill("Nahom Tesfay")
     page.get_by_label("Geboortedatum").fill("1990-03-01")
-    page.get_by_role("button", name="Deelnemer aanmaken").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Bestaat deze deelnemer al?").is_visible()
+    submit(page, page.get_by_role("button", name="Deelnemer aanmaken"))
+    expect(page.get_by_role("heading", name="Bestaat deze deelnemer al?")).to_be_visible()
     assert_no_serious_axe_violations(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

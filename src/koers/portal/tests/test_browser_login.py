@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
 from koers.portal.models import Passkey
@@ -52,34 +53,34 @@ def test_add_a_passkey_log_out_and_log_in_with_it_on_a_phone(account, phone_page
     page.locator(f"a[href='{reverse('portal:passkeys')}']").click()
     page.wait_for_url(f"**{reverse('portal:passkeys')}")
     _check(page, language)
-    assert page.locator("#passkey-add").is_visible()
-    assert not page.locator("[data-passkey-unsupported]").is_visible()
+    expect(page.locator("#passkey-add")).to_be_visible()
+    expect(page.locator("[data-passkey-unsupported]")).to_be_hidden()
     page.fill("#id_name", "Mijn telefoon")
     page.locator("#passkey-add [type=submit]").click()
     # The confirmation exists only on the page after the POST's redirect: axe must not run while the form is
     # still being submitted (it did once, on a loaded machine: "execution context was destroyed").
     page.locator(".message--success").wait_for()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Mijn telefoon").is_visible()
+    expect(page.get_by_role("heading", name="Mijn telefoon")).to_be_visible()
     _check(page, language)
     assert Passkey.objects.filter(account=account, name="Mijn telefoon").count() == 1
 
     page.locator(".portal-logout").click()
     page.wait_for_url(f"**{reverse('portal:login')}*")
-    assert page.locator("#passkey-login").is_visible()
+    expect(page.locator("#passkey-login")).to_be_visible()
     _check(page, language)
     page.locator("#passkey-login [type=submit]").click()
     page.wait_for_url(f"**{reverse('portal:home')}")
     _check(page, language)
-    assert page.locator(".portal-logout").is_visible()
+    expect(page.locator(".portal-logout")).to_be_visible()
     assert Passkey.objects.get(account=account).last_used_at is not None
 
 
 def test_without_passkey_support_the_login_page_shows_only_the_password(account, new_page):
     page = new_page(width=390, height=844, java_script_enabled=False)
     page.goto(reverse("portal:login"))
-    assert not page.locator("#passkey-login").is_visible()
-    assert page.locator("#id_password").is_visible()
+    expect(page.locator("#passkey-login")).to_be_hidden()
+    expect(page.locator("#id_password")).to_be_visible()
 
 
 def _forget_the_mocks_console(page) -> None:
@@ -118,5 +119,5 @@ def test_the_mock_digid_refuses_an_unknown_bsn_in_the_visitors_language(db, phon
     _forget_the_mocks_console(page)
     # The refusal is a 403 on purpose (the browser logs that status; it is the page we want).
     page.koers_console_errors[:] = [e for e in page.koers_console_errors if "status of 403" not in e]
-    assert page.locator(".message--error").is_visible()
+    expect(page.locator(".message--error")).to_be_visible()
     _check(page, language)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations, log_in
 from koers.core.tests.factories import PASSWORD
@@ -55,7 +56,7 @@ def test_a_message_from_a_phone_is_answered_by_the_regisseur(world, new_page, tm
     phone.fill("#id_body", QUESTION[language])
     phone.set_input_files("#id_attachment", str(fake))
     phone.get_by_role("button", name=send).click()
-    assert phone.locator("#id_attachment_error").is_visible()
+    expect(phone.locator("#id_attachment_error")).to_be_visible()
     _check(phone, language)
     letter = tmp_path / "brief-van-duo.pdf"
     letter.write_bytes(b"%PDF-1.4\n% a letter\n")
@@ -63,29 +64,29 @@ def test_a_message_from_a_phone_is_answered_by_the_regisseur(world, new_page, tm
     phone.set_input_files("#id_attachment", str(letter))
     phone.get_by_role("button", name=send).click()
     phone.wait_for_url(f"**{reverse('portal:messages')}")
-    assert sent in phone.locator(".messages").inner_text()
-    assert QUESTION[language] in phone.locator(".conversation").inner_text()
+    expect(phone.locator(".messages")).to_contain_text(sent)
+    expect(phone.locator(".conversation")).to_contain_text(QUESTION[language])
 
     desk = new_page()
     log_in(desk, world.regisseur.username, PASSWORD)
     desk.goto(reverse("casework:caseload"))
     badge = desk.locator(".caseload__unread")
-    assert "1 nieuw bericht" in badge.inner_text()
+    expect(badge).to_contain_text("1 nieuw bericht")
     badge.click()
     desk.wait_for_url(f"**{reverse('casework:conversation', kwargs={'pk': world.participant.pk})}")
-    assert QUESTION[language] in desk.locator(".conversation").inner_text()
-    assert desk.get_by_role("link", name="Bijlage: brief-van-duo.pdf").is_visible()
+    expect(desk.locator(".conversation")).to_contain_text(QUESTION[language])
+    expect(desk.get_by_role("link", name="Bijlage: brief-van-duo.pdf")).to_be_visible()
     assert_no_serious_axe_violations(desk)
     desk.fill("#id_body", "Neem de brief dinsdag mee, dan lezen we hem samen.")
     desk.get_by_role("button", name="Versturen").click()
-    assert "Uw bericht is verstuurd" in desk.locator(".messages").inner_text()
+    expect(desk.locator(".messages")).to_contain_text("Uw bericht is verstuurd")
     desk.goto(reverse("casework:caseload"))
-    assert desk.locator(".caseload__unread").count() == 0
+    expect(desk.locator(".caseload__unread")).to_have_count(0)
 
     phone.goto(reverse("portal:home"))
-    assert phone.locator(".portal-tile .badge").is_visible()
+    expect(phone.locator(".portal-tile .badge")).to_be_visible()
     phone.goto(reverse("portal:messages"))
     answer = phone.locator(".conversation__message--in").last
-    assert "Neem de brief dinsdag mee" in answer.inner_text()
+    expect(answer).to_contain_text("Neem de brief dinsdag mee")
     assert answer.locator("[lang=nl]").count() >= 1  # staff write Dutch: marked as such inside an ar/ti page
     _check(phone, language)

@@ -6,10 +6,13 @@ Axe must find nothing serious or critical on any portal page, in Dutch, Arabic (
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
-from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
+from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations, submit
 from koers.plans.tests.conftest import draft_with_content, sign
 from koers.portal.services import accounts as services
 
@@ -48,8 +51,8 @@ def test_activate_with_the_letter_then_plan_week_and_logout_on_a_phone(world, ph
     # The QR code's link: username and language in the query, the code in the fragment (filled in by the page).
     page.goto(f"{reverse('portal:activate')}?gebruiker={new.account.user.username}&taal={language}#code={new.code}")
     _check(page, language)
-    assert page.locator("#id_code").input_value() == new.code
-    assert "#" not in page.url  # the code left the address bar
+    expect(page.locator("#id_code")).to_have_value(new.code)
+    expect(page).not_to_have_url(re.compile("#"))  # the code left the address bar
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.locator("form.portal-form [type=submit]").click()
@@ -58,8 +61,8 @@ def test_activate_with_the_letter_then_plan_week_and_logout_on_a_phone(world, ph
     page.locator(f".portal-nav a[href='{reverse('portal:plan')}']").click()
     page.wait_for_url(f"**{reverse('portal:plan')}")
     _check(page, language)
-    assert page.get_by_text("Werkervaring opdoen in de techniek").is_visible()
-    assert page.get_by_text("Beter slapen").count() == 0
+    expect(page.get_by_text("Werkervaring opdoen in de techniek")).to_be_visible()
+    expect(page.get_by_text("Beter slapen")).to_have_count(0)
     with page.expect_download() as download:
         page.locator(f"a[href='{reverse('portal:plan_pdf')}']").click()
     assert download.value.suggested_filename.endswith(".pdf")
@@ -79,7 +82,7 @@ def test_activate_with_the_letter_then_plan_week_and_logout_on_a_phone(world, ph
     page.fill("#id_body", "Hallo, ik heb een vraag.")
     page.locator("main form [type=submit]").click()
     page.wait_for_url(f"**{reverse('portal:messages')}")
-    assert page.locator(".message--success").is_visible()
+    expect(page.locator(".message--success")).to_be_visible()
     _check(page, language)
     page.locator(f".portal-nav a[href='{reverse('portal:portfolio')}']").click()
     page.locator(f"a[href='{reverse('portal:portfolio_add')}']").click()
@@ -114,7 +117,7 @@ def test_withdrawing_a_consent_on_a_phone(world, phone_page, language):
     page.locator("main form [type=submit]").click()
     page.wait_for_url(f"**{reverse('portal:my_data')}")
     _check(page, language)
-    assert page.locator(".message--success").is_visible()
+    expect(page.locator(".message--success")).to_be_visible()
     membership.refresh_from_db()
     assert membership.consent_withdrawn
     partner = Client()  # the partner organisation's counsellor: the file is gone for them at once
@@ -129,9 +132,8 @@ def test_a_wrong_code_on_a_phone_says_so_next_to_the_field(world, phone_page):
     page.fill("#id_code", "AAAA-AAAA-AAAA")
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
-    page.locator("form.portal-form [type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator("#id_code_error").is_visible()
+    submit(page, page.locator("form.portal-form [type=submit]"))
+    expect(page.locator("#id_code_error")).to_be_visible()
     assert page.locator("#id_code").get_attribute("aria-invalid") == "true"
     _check(page, "ar")
 
@@ -155,9 +157,8 @@ def test_adding_to_the_portfolio_and_downloading_the_cv_on_a_phone(world, phone_
     # A disguised file first: refused next to the field, nothing saved.
     page.fill("#id_title", "Kast van eikenhout")
     page.set_input_files("#id_file", {"name": "kast.png", "mimeType": "image/png", "buffer": b"MZ not an image"})
-    page.locator("main form [type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator("#id_file_error").is_visible()
+    submit(page, page.locator("main form [type=submit]"))
+    expect(page.locator("#id_file_error")).to_be_visible()
     assert page.locator("#id_file").get_attribute("aria-invalid") == "true"
     _check(page, language)
     assert not PortfolioItem.objects.exists()
@@ -166,8 +167,8 @@ def test_adding_to_the_portfolio_and_downloading_the_cv_on_a_phone(world, phone_
     page.locator("main form [type=submit]").click()
     page.wait_for_url(f"**{reverse('portal:portfolio')}")
     _check(page, language)
-    assert page.locator(".message--success").is_visible()
-    assert page.get_by_text("Kast van eikenhout").is_visible()
+    expect(page.locator(".message--success")).to_be_visible()
+    expect(page.get_by_text("Kast van eikenhout")).to_be_visible()
     with page.expect_download() as download:
         page.locator(f"form[action='{reverse('portal:cv')}'] [type=submit]").click()
     assert download.value.suggested_filename == "cv.pdf"

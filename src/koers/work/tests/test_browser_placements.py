@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
-from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations
+from koers.browser_testing import assert_no_console_errors, assert_no_serious_axe_violations, submit
 from koers.core.codes import ContractType, DropoutReason, Outcome
 from koers.work.models import Closure, Placement
 from koers.work.tests.placement_factories import match, place
@@ -22,29 +23,27 @@ def test_a_match_becomes_a_placement_with_its_aftercare_plan(world, login):
     m = match(world)
     page = login(world.regisseur)
     page.goto(reverse("work:placement_from_match", kwargs={"match_id": m.pk}))
-    assert "Uit de match met" in page.content()
+    expect(page.locator("body")).to_contain_text("Uit de match met")
     assert_no_serious_axe_violations(page)
     page.get_by_label("Contractsoort", exact=True).select_option(ContractType.TIJDELIJK)
     page.get_by_label("Uren per week", exact=True).fill("75")
     page.get_by_label("Einddatum contract of afspraak").fill(
         (TODAY - timedelta(days=30)).isoformat())
-    page.get_by_role("button", name="Plaatsing vastleggen").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Plaatsing vastleggen"))
     summary = page.locator(".error-summary").inner_text()
     assert "Meer dan 60 uur per week kan niet" in summary and "ligt vóór de start" in summary
     assert_no_serious_axe_violations(page)
     page.get_by_label("Uren per week", exact=True).fill("24")
     page.get_by_label("Einddatum contract of afspraak").fill((TODAY + timedelta(days=180)).isoformat())
-    page.get_by_role("button", name="Plaatsing vastleggen").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Plaatsing vastleggen"))
     assert Placement.objects.filter(match=m).exists()
     plan = page.locator("section.aftercare")
-    assert "Nazorgplan" in plan.inner_text()
+    expect(plan).to_contain_text("Nazorgplan")
     for label in ("Week 1", "Week 2", "Maand 2", "Maand 6", "Maand 12"):
-        assert label in plan.inner_text()
+        expect(plan).to_contain_text(label)
     assert_no_serious_axe_violations(page)
     page.goto(reverse("work:participant_placements", kwargs={"pk": world.participant.pk}))
-    assert "Productiemedewerker bij Kunststof Oost" in page.content()
+    expect(page.locator("body")).to_contain_text("Productiemedewerker bij Kunststof Oost")
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)
 
@@ -71,32 +70,29 @@ def test_closing_proposes_the_outcome_and_requires_a_reason_for_dropout(world, l
     page.goto(reverse("work:close_trajectory", kwargs={"pk": world.participant.pk}))
     # Was: "Eerst de nazorg afronden" blocked closing. Aftercare goes on after the closure (issue 12): it is named,
     # not required.
-    assert "De nazorg loopt door na het afsluiten" in page.content()
-    assert "Eerst de nazorg afronden" not in page.content()
+    expect(page.locator("body")).to_contain_text("De nazorg loopt door na het afsluiten")
+    expect(page.locator("body")).not_to_contain_text("Eerst de nazorg afronden")
     assert p.aftercare.ended_on is None
-    assert "Voorstel uitstroom: Betaald werk" in page.locator(".proposal-box").inner_text()
-    assert page.get_by_label("Betaald werk", exact=True).is_checked()
+    expect(page.locator(".proposal-box")).to_contain_text("Voorstel uitstroom: Betaald werk")
+    expect(page.get_by_label("Betaald werk", exact=True)).to_be_checked()
     assert_no_serious_axe_violations(page)
     page.get_by_label("Voortijdige uitval", exact=True).check()
-    page.get_by_role("button", name="Traject afsluiten").click()
-    page.wait_for_load_state()
-    assert "Er loopt nog 1 plaatsing" in page.locator(".error-summary").inner_text()
+    submit(page, page.get_by_role("button", name="Traject afsluiten"))
+    expect(page.locator(".error-summary")).to_contain_text("Er loopt nog 1 plaatsing")
     page.get_by_label("Beëindigen", exact=True).check()
     page.get_by_label("Voortijdige uitval", exact=True).check()
-    page.get_by_role("button", name="Traject afsluiten").click()
-    page.wait_for_load_state()
-    assert "reden van uitval verplicht" in page.locator(".error-summary").inner_text()
+    submit(page, page.get_by_role("button", name="Traject afsluiten"))
+    expect(page.locator(".error-summary")).to_contain_text("reden van uitval verplicht")
     assert_no_serious_axe_violations(page)
     assert not Closure.objects.exists()
     page.get_by_label("Beëindigen", exact=True).check()
     page.get_by_label("Voortijdige uitval", exact=True).check()
     page.get_by_label("Reden van uitval", exact=True).select_option(DropoutReason.VERWACHTINGEN)
-    page.get_by_role("button", name="Traject afsluiten").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Traject afsluiten"))
     c = Closure.objects.get()
     assert (c.outcome, c.proposed_outcome, c.dropout_reason) == (
         Outcome.VOORTIJDIGE_UITVAL, Outcome.GEEN_WERK, DropoutReason.VERWACHTINGEN)
-    assert "Uitstroom: Voortijdige uitval" in page.content()
+    expect(page.locator("body")).to_contain_text("Uitstroom: Voortijdige uitval")
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)
 
@@ -106,20 +102,18 @@ def test_closing_with_a_placement_kept_running_asks_why_on_a_phone(world, login,
     p = place(world, start_date=TODAY - timedelta(days=90), contract_end=TODAY + timedelta(days=100))
     page = login(world.regisseur, phone_page)
     page.goto(reverse("work:close_trajectory", kwargs={"pk": world.participant.pk}))
-    assert page.get_by_label("Betaald werk", exact=True).is_checked()
+    expect(page.get_by_label("Betaald werk", exact=True)).to_be_checked()
     page.get_by_label("Loopt door na het afsluiten", exact=True).check()
-    page.get_by_role("button", name="Traject afsluiten").click()
-    page.wait_for_load_state()
-    assert "waarom de plaatsing doorloopt" in page.locator(".error-summary").inner_text()
+    submit(page, page.get_by_role("button", name="Traject afsluiten"))
+    expect(page.locator(".error-summary")).to_contain_text("waarom de plaatsing doorloopt")
     assert not Closure.objects.exists()
     assert_no_serious_axe_violations(page)
     page.get_by_label("Loopt door na het afsluiten", exact=True).check()
     page.get_by_label("Waarom loopt de plaatsing door na het afsluiten?").fill("Vast werk; nazorg loopt door.")
-    page.get_by_role("button", name="Traject afsluiten").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Traject afsluiten"))
     c = Closure.objects.get()
     assert list(c.placements_kept.all()) == [p] and c.kept_reason == "Vast werk; nazorg loopt door."
-    assert "Vast werk; nazorg loopt door." in page.content()
+    expect(page.locator("body")).to_contain_text("Vast werk; nazorg loopt door.")
     assert_no_serious_axe_violations(page)
     page.goto(reverse("work:placement_withdraw", kwargs={"pk": world.participant.pk, "placement_id": p.pk}))
     assert_no_serious_axe_violations(page)
@@ -137,11 +131,11 @@ def test_closing_names_the_enrolments_that_stop_and_ends_them(world, login, new_
     page = login(world.regisseur, new_page(390) if phone else new_page())
     page.goto(reverse("work:close_trajectory", kwargs={"pk": world.participant.pk}))
     notice = page.get_by_role("heading", name="Inschrijvingen stoppen bij het afsluiten")
-    assert notice.is_visible() and "Taalles B1" in page.content()
+    expect(notice).to_be_visible()
+    expect(page.locator("body")).to_contain_text("Taalles B1")
     assert_no_serious_axe_violations(page)
-    page.get_by_role("button", name="Traject afsluiten").click()
-    page.wait_for_load_state()
-    assert "1 inschrijving beëindigd." in page.content()
+    submit(page, page.get_by_role("button", name="Traject afsluiten"))
+    expect(page.locator("body")).to_contain_text("1 inschrijving beëindigd.")
     assert Enrolment.objects.get().status == "uitgevallen"
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)
@@ -154,13 +148,13 @@ def test_new_placement_pages_at_desktop_width(world, login):
     page = login(world.regisseur)
     kw = {"pk": world.participant.pk, "placement_id": p.pk}
     page.goto(reverse("work:placement_detail", kwargs=kw))
-    assert "begint over 5 dagen" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("begint over 5 dagen")
     assert_no_serious_axe_violations(page)
     for name in ("work:placement_correct", "work:placement_withdraw"):
         page.goto(reverse(name, kwargs=kw))
         assert_no_serious_axe_violations(page)
     page.goto(reverse("work:check_ins_due") + "?wie=organisatie")
-    assert "Nazorggesprekken" in page.locator("h1").inner_text()
-    assert "Nahom Tesfay: Week 1" in page.locator("main").inner_text()
+    expect(page.locator("h1")).to_contain_text("Nazorggesprekken")
+    expect(page.locator("main")).to_contain_text("Nahom Tesfay: Week 1")
     assert_no_serious_axe_violations(page)
     assert_no_console_errors(page)
