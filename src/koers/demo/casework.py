@@ -57,6 +57,7 @@ from koers.core.codes import (
     MeetingStatus,
     Phase,
 )
+from koers.core.workdays import is_working_day
 from koers.demo import world
 from koers.demo.participants import CASE_NAMES
 from koers.participants.models import Intake, IntakeStatus, Membership, Participant
@@ -639,7 +640,7 @@ PAST_ITEMS = (
 
 
 def _weekday(day: date, step: int) -> date:
-    while day.weekday() >= 5:
+    while not is_working_day(day):
         day += timedelta(days=step)
     return day
 

@@ -64,6 +64,7 @@ from koers.core.codes import (
     Phase,
 )
 from koers.core.models import MunicipalityPolicy
+from koers.core.workdays import add_working_days
 from koers.plans.models import Goal, IntegrationRecord, PlanKind, PlanVersion, Step, VersionStatus
 from koers.plans.rules import leerroute
 
@@ -421,10 +422,10 @@ def _ended_signal(pid: int, found: list[tuple]) -> Signal:
 def unanswered_messages(batch: Batch) -> Iterable[Signal]:
     for pid, (message_id, sent_at) in messages.first_unanswered(batch.active_ids).items():
         sent = local_date(sent_at)
-        due = messages.add_working_days(sent, messages.ANSWER_WITHIN_WORKING_DAYS)
+        due = add_working_days(sent, messages.ANSWER_WITHIN_WORKING_DAYS)
         if batch.today < due:
             continue
-        late = messages.add_working_days(sent, 2 * messages.ANSWER_WITHIN_WORKING_DAYS)
+        late = add_working_days(sent, 2 * messages.ANSWER_WITHIN_WORKING_DAYS)
         yield Signal(
             pid, "bericht_onbeantwoord", "Bericht niet beantwoord", due, URGENT if batch.today >= late else ATTENTION,
             f"De deelnemer stuurde op {_d(sent)} een bericht via Mijn Koers. Na "

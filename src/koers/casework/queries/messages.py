@@ -8,8 +8,6 @@ manager sees in the contacts that a message was exchanged, not what it said.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
@@ -53,15 +51,6 @@ def unread_for_staff(participant_ids) -> dict[int, int]:
 
 def unread_for_participant(participant) -> int:
     return Message.objects.filter(participant=participant, from_participant=False, read_at__isnull=True).count()
-
-
-def add_working_days(day: date, n: int) -> date:
-    """``n`` working days (Monday to Friday) after ``day``. Public holidays are not left out."""
-    while n > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
 
 
 def first_unanswered(participant_ids) -> dict[int, tuple[int, object]]:

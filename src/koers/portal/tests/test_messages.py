@@ -136,13 +136,6 @@ def test_a_message_cannot_be_corrected_as_a_contact(world):
     assert message.contact.summary == "Bericht via Mijn Koers"
 
 
-def test_working_days():
-    friday = date(2026, 12, 4)
-    assert queries.add_working_days(friday, 2) == date(2026, 12, 8)  # Tuesday
-    assert queries.add_working_days(date(2026, 12, 5), 2) == date(2026, 12, 8)  # from Saturday
-    assert queries.add_working_days(date(2026, 12, 7), 2) == date(2026, 12, 9)
-
-
 def _signals(world, today):
     return [s for s in alerts.compute([world.participant], today=today)[world.participant.pk]
             if s.code == "bericht_onbeantwoord"]
@@ -173,3 +166,13 @@ def test_the_caseload_counts_unread_messages(world, account):
     assert [r.unread for r in rows if r.participant.pk == world.participant.pk] == [3]
     teacher_roles = make_user(world.taal, Role.TAALDOCENT, username="docent2")
     assert caseload.caseload(teacher_roles).rows == []
+
+
+def test_public_holidays_do_not_count_as_working_days_for_the_signal(world, account):
+    # Wednesday 23 December: Thursday 24 is one working day, Friday 25 and Saturday 26 are Christmas, Monday 28 is
+    # the second working day.
+    message = services.send_from_participant(account.user, world.participant, body="Fijne feestdagen, en een vraag")
+    Message.objects.filter(pk=message.pk).update(sent_at=timezone.make_aware(datetime(2026, 12, 23, 11, 0)))
+    assert _signals(world, date(2026, 12, 25)) == []
+    assert _signals(world, date(2026, 12, 27)) == []
+    assert len(_signals(world, date(2026, 12, 28))) == 1
