@@ -22,6 +22,7 @@ TEXTS = {
     "week": _("week"),
     "fixed": _("vaste les"),
     "nothing": _("Geen activiteiten"),
+    "appointment": _("Afspraak"),
 }
 
 
@@ -65,6 +66,7 @@ def week_card_context(participant: Participant, week: Week) -> dict:
                 else Label(dutch)
         return kinds[kind]
 
+    appointment = _label(TEXTS["appointment"], lang)
     days = []
     for day in week.days:
         code = DAYS[day.weekday][0]
@@ -73,7 +75,9 @@ def week_card_context(participant: Participant, week: Week) -> dict:
             "date": fmt_date(day.date),
             "cells": [
                 [{"work": w} for w in cell.work]
-                + [{"block": b, "kind": kind_label(b.kind)} for b in cell.blocks]
+                + sorted([{"block": b, "kind": kind_label(b.kind), "start": b.start} for b in cell.blocks]
+                         + [{"event": e, "kind": appointment, "start": e.start} for e in cell.events],
+                         key=lambda item: item["start"])
                 for cell in day.cells
             ],
         })
@@ -87,6 +91,7 @@ def week_card_context(participant: Participant, week: Week) -> dict:
         "fixed": _label(TEXTS["fixed"], lang),
         "nothing": _label(TEXTS["nothing"], lang),
         "days": days,
+        "empty": not week.blocks and not any(day.events for day in week.days),
         "period": f"{fmt_date(week.monday)} – {fmt_date(week.sunday)}",
     }
 

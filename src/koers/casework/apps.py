@@ -8,7 +8,9 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         # What casework shows or adds in the apps below it (they cannot import casework):
+        from koers.activities import week
         from koers.casework.queries import alerts, caseload, milestones
+        from koers.casework.queries import appointments as appointment_queries
         from koers.casework.queries import contacts as contact_queries
         from koers.casework.queries import intake as intake_queries
         from koers.casework.queries import meetings as meeting_queries
@@ -34,3 +36,5 @@ class CaseworkConfig(AppConfig):
             detail_template="casework/intake/_detail_actions.html",
         ))
         extensions.register_home("casework:caseload", caseload.has_caseload, order=10)
+        # Planned appointments in the participant's week (staff week view, week card, Mijn Koers).
+        week.register_events("appointments", appointment_queries.week_events)

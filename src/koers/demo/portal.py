@@ -19,10 +19,12 @@ from django.utils import timezone
 
 from koers.activities.models import Activity, Enrolment
 from koers.casework.models import Appointment, Contact, Message
+from koers.casework.queries import appointments as appointment_queries
 from koers.casework.services import messages as message_services
 from koers.core import access
 from koers.core.codes import ActivityKind, ContactKind, LegalBasis
 from koers.core.models import User
+from koers.core.workdays import add_working_days
 from koers.demo import participants
 from koers.demo.world import TAAL_PURPOSE, Loader
 from koers.participants.models import Participant
@@ -176,17 +178,13 @@ def _messages(loader: Loader, participant: Participant, user: User) -> None:
 def _working_days_ago(now, days: int):
     if not days:
         return now - timedelta(hours=1)
-    moment = now.replace(hour=10, minute=0, second=0, microsecond=0)
-    while days > 0:
-        moment -= timedelta(days=1)
-        if moment.weekday() < 5:
-            days -= 1
-    return moment
+    return add_working_days(now.replace(hour=10, minute=0, second=0, microsecond=0), -days)
 
 
 #: Planned appointments (username, working days from today, hour, purpose, location). Nahom's is on the next
 #: working day (his home page reminds him); Heba's of the last working day was held but not recorded yet, so the
-#: regisseur records the contact from it.
+#: regisseur records the contact from it. Each moves to a free hour (or working day) when its own falls in a class
+#: or outside the availability (``_free_moment``).
 APPOINTMENTS = [
     ("nahom", 1, 10, "Gesprek over uw werk en de lessen", "Stadskantoor Rivierstad, Markt 1, balie 3"),
     ("heba", -1, 14, "Samen de brief van DUO lezen", "Stadskantoor Rivierstad, Markt 1, balie 3"),
@@ -201,19 +199,33 @@ def load_appointments(loader: Loader) -> None:
         if account is None or Appointment.objects.filter(participant=account.participant, purpose=purpose).exists():
             continue
         p = account.participant
-        day = _working_day(loader.now, days)
+        starts_at = _free_moment(p, loader.now, days, hour)
         Appointment.objects.create(
-            participant=p, kind=ContactKind.GESPREK, starts_at=day.replace(hour=hour, minute=0, second=0,
-                                                                          microsecond=0),
-            duration_minutes=45, organisation=p.regie_organisation, with_user=p.regisseur, purpose=purpose,
-            location=location, created_by=p.regisseur)
+            participant=p, kind=ContactKind.GESPREK, starts_at=starts_at, duration_minutes=45,
+            organisation=p.regie_organisation, with_user=p.regisseur, purpose=purpose, location=location,
+            created_by=p.regisseur)
         loader.count("afspraken")
 
 
+#: The hours a demo appointment may move to when its own hour falls in a class or outside the availability.
+FREE_HOURS = (9, 10, 11, 13, 14, 15, 16, 18, 19)
+
+
+def _free_moment(participant: Participant, now, days: int, hour: int):
+    """The appointment's hour on the working day ``days`` from now, or the first hour without a class and within
+    the participant's availability, that day or a working day further away (a regisseur would not plan one over a
+    class either). The demo runs on any date, so the weekday is never known in advance."""
+    for extra in range(5):
+        day = _working_day(now, days + (extra if days >= 0 else -extra))
+        for h in (hour, *FREE_HOURS):
+            moment = day.replace(hour=h, minute=0, second=0, microsecond=0)
+            data = appointment_queries.AppointmentData(kind=ContactKind.GESPREK, starts_at=moment,
+                                                       duration_minutes=45, with_user=participant.regisseur,
+                                                       purpose="")
+            if not appointment_queries.week_conflicts(participant, data):
+                return moment
+    return _working_day(now, days).replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
 def _working_day(now, days: int):
-    moment, step = timezone.localtime(now), (1 if days > 0 else -1)
-    while days:
-        moment += timedelta(days=step)
-        if moment.weekday() < 5:
-            days -= step
-    return moment
+    return add_working_days(timezone.localtime(now), days)

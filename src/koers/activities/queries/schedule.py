@@ -74,12 +74,14 @@ def commitments(participant: Participant, grant, first: date, last: date):
 
 
 def participant_week(participant: Participant, monday: date, grant) -> Week:
-    """The week of classes and work (placements the grant covers) and its hours against the maximum."""
+    """The week of classes, work (placements the grant covers) and appointments, and its hours against the
+    maximum."""
     sunday = monday + timedelta(days=6)
     enrolments = scheduled_enrolments(participant.pk, between=(monday, sunday))
     week = week_view(
         enrolment_blocks(enrolments), monday, availability=participant.availability,
         max_hours=max_hours_for(participant), commitments=commitments(participant, grant, monday, sunday),
+        events=week_registry.events(participant, grant, monday, sunday),
     )
     in_week = {b.enrolment_id for b in week.blocks}
     week.reasons = [(e.activity.title, e.conflict_override) for e in enrolments

@@ -168,6 +168,40 @@ class Commitment:
         return sorted(self.dagdelen, key=_DAGDEEL_ORDER.get)
 
 
+@dataclass(frozen=True)
+class Event:
+    """A one-off appointment in the participant's week (a planned contact), registered through
+    ``koers.activities.week`` (casework registers its appointments). Shown in its dagdeel; not counted in the
+    hours (a conversation is not a class or work); an event during a class is named as a clash."""
+
+    id: int
+    day: date
+    start: time
+    end: time
+    title: str  # what it is about, as written for the participant
+    kind_label: str  # "Gesprek", "Huisbezoek"
+    with_whom: str  # the staff member's first name
+    organisation: str = ""
+    location: str = ""
+    held: bool = False  # the contact of it is recorded
+
+    @property
+    def weekday(self) -> int:
+        return self.day.weekday()
+
+    @property
+    def part(self) -> str:
+        return next(p for p, (lo, hi) in PART_BOUNDS.items() if lo <= self.start < (hi or time.max))
+
+    @property
+    def times(self) -> str:
+        return f"{fmt_time(self.start)}–{fmt_time(self.end)}"
+
+    @property
+    def dagdelen(self) -> list[str]:
+        return slot_dagdelen(self.weekday, self.start, self.end)
+
+
 _DAGDEEL_ORDER = {f"{d}_{p}": i for i, (d, p) in enumerate((d, p) for d, _ in DAYS for p, _ in PARTS)}
 
 
@@ -370,6 +404,7 @@ class Cell:
     available: bool | None  # None: availability unknown
     items: list[CellItem] = field(default_factory=list)
     work: list[Commitment] = field(default_factory=list)  # placements worked in this dagdeel
+    events: list[Event] = field(default_factory=list)  # appointments starting in this dagdeel
 
     @property
     def blocks(self) -> list[Block]:
@@ -385,7 +420,11 @@ class Day:
 
     @property
     def empty(self) -> bool:
-        return not any(c.blocks or c.work for c in self.cells)
+        return not any(c.blocks or c.work or c.events for c in self.cells)
+
+    @property
+    def events(self) -> list[Event]:
+        return [e for c in self.cells for e in c.events]
 
 
 @dataclass
@@ -400,6 +439,9 @@ class Week:
     breakdown: list[tuple[str, float]] = field(default_factory=list)
     #: The reasons recorded for enrolling despite a conflict (over the maximum), per activity in this week.
     reasons: list[tuple[str, str]] = field(default_factory=list)
+    #: Appointments that fall during a class this week, and those outside the participant's availability.
+    event_clashes: list[tuple[Event, Block]] = field(default_factory=list)
+    events_outside: list[Event] = field(default_factory=list)
 
     @property
     def hours_text(self) -> str:
@@ -448,10 +490,11 @@ class Week:
 
 def week_view(
     blocks: Sequence[Block], monday: date, *, availability: Sequence[str] | None, max_hours: int | None,
-    commitments: Sequence[Commitment] = (),
+    commitments: Sequence[Commitment] = (), events: Sequence[Event] = (),
 ) -> Week:
     """The participant's week: days × dagdelen with the blocks that take place and the placements worked there
-    (``commitments``), the clashes in it, and the hours of classes and work together.
+    (``commitments``), the appointments (``events``), the clashes in it, and the hours of classes and work
+    together.
 
     Monday to friday are always shown; saturday and sunday only when something is planned then. The evening
     row when something is planned in an evening, or when the participant is available in an evening (someone
@@ -461,6 +504,10 @@ def week_view(
         (b for b in blocks if b.on(monday + timedelta(days=b.weekday))), key=lambda b: (b.weekday, b.start)
     )
     working = [c for c in commitments if c.in_week(monday)]
+    planned = sorted((e for e in events if monday <= e.day <= monday + timedelta(days=6)),
+                     key=lambda e: (e.day, e.start, e.id))
+    event_clashes = [(e, b) for e in planned for b in in_week
+                     if b.weekday == e.weekday and times_overlap(b.start, b.end, e.start, e.end)]
     clashes = []
     for i, a in enumerate(in_week):
         for b in in_week[i + 1:]:
@@ -471,15 +518,18 @@ def week_view(
     worked = {code for c in working for code in c.dagdelen}
     show_evening = (
         any(b.part == "a" for b in in_week)
+        or any(e.part == "a" for e in planned)
         or any(code.endswith("_a") for code in (availability or ()))
         or any(code.endswith("_a") for code in worked)
     )
     parts = [(p, label) for p, label in PARTS if p != "a" or show_evening]
     allowed = set(availability) if availability is not None else None
+    events_outside = [e for e in planned if allowed is not None and any(c not in allowed for c in e.dagdelen)]
     days = []
     for weekday, (code, label) in enumerate(DAYS):
         todays = [b for b in in_week if b.weekday == weekday]
-        if weekday >= 5 and not todays and not any(c.startswith(code + "_") for c in worked):
+        todays_events = [e for e in planned if e.weekday == weekday]
+        if weekday >= 5 and not todays and not todays_events and not any(c.startswith(code + "_") for c in worked):
             continue
         cells = [
             Cell(
@@ -490,6 +540,7 @@ def week_view(
                     for b in todays if b.part == p
                 ],
                 work=[c for c in working if f"{code}_{p}" in c.dagdelen],
+                events=[e for e in todays_events if e.part == p],
             )
             for p, part_label in parts
         ]
@@ -497,4 +548,5 @@ def week_view(
     return Week(
         monday=monday, days=days, hours=week_hours(in_week, monday, working), max_hours=max_hours, clashes=clashes,
         parts=parts, commitments=working, breakdown=week_breakdown(in_week, monday, working),
+        event_clashes=event_clashes, events_outside=events_outside,
     )

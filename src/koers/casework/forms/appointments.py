@@ -40,6 +40,8 @@ class AppointmentForm(forms.Form):
     )
     location = forms.CharField(label="Waar", max_length=200, required=False,
                                help_text="Bijvoorbeeld: Stadskantoor, Markt 1, balie 3. Of: u wordt gebeld.")
+    #: Shown only after the form found classes at that time: plan it anyway.
+    despite_clash = forms.BooleanField(label="Toch op dit moment plannen", required=False)
 
     def __init__(self, *args, staff: list[User], user: User, **kwargs):
         super().__init__(*args, **kwargs)

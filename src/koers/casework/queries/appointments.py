@@ -14,11 +14,13 @@ from datetime import date, datetime, time, timedelta
 from django.http import Http404
 from django.utils import timezone
 
+from koers.activities.queries import schedule as schedule_queries
+from koers.activities.rules.schedule import Block, Event, slot_dagdelen, times_overlap
 from koers.casework.models import Appointment
 from koers.casework.queries import contacts as contact_queries
 from koers.core import access
 from koers.core.access import Grant
-from koers.core.codes import AppointmentStatus, Category, ContactKind
+from koers.core.codes import DAGDELEN, AppointmentStatus, Category, ContactKind
 from koers.core.models import User
 
 #: Kinds one plans (a message is not planned).
@@ -77,6 +79,36 @@ def check(participant, data: AppointmentData, *, now: datetime | None = None) ->
     return errors
 
 
+@dataclass
+class WeekConflicts:
+    """What a new appointment runs into: the participant's classes at that time, and the dagdelen of it the
+    participant is not available in (their availability in the file; unknown availability is no conflict)."""
+
+    classes: list[Block]
+    unavailable: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.classes or self.unavailable)
+
+
+def week_conflicts(participant, data: AppointmentData) -> WeekConflicts:
+    """Timetables that clash are a known reason to miss either; the planner decides after seeing them."""
+    if data.starts_at is None or data.duration_minutes is None:
+        return WeekConflicts([], [])
+    start = timezone.localtime(data.starts_at)
+    day, end = start.date(), start + timedelta(minutes=data.duration_minutes)
+    end_time = end.time() if end.date() == day else time(23, 59)
+    blocks = schedule_queries.enrolment_blocks(schedule_queries.scheduled_enrolments(participant.pk,
+                                                                                     between=(day, day)))
+    classes = sorted((b for b in blocks if b.on(day) and times_overlap(b.start, b.end, start.time(), end_time)),
+                     key=lambda b: b.start)
+    unavailable = []
+    if participant.availability is not None:
+        unavailable = [dict(DAGDELEN).get(code, code) for code in slot_dagdelen(day.weekday(), start.time(), end_time)
+                       if code not in participant.availability]
+    return WeekConflicts(classes, unavailable)
+
+
 def appointment_or_404(participant, grant: Grant, appointment_id) -> Appointment:
     if not can_see(grant):
         raise Http404("Afspraak niet gevonden")
@@ -102,6 +134,26 @@ def between(participant, first: date, last: date) -> list[Appointment]:
     return list(Appointment.objects.filter(participant=participant, starts_at__gte=start, starts_at__lt=end)
                 .exclude(status=AppointmentStatus.AFGEZEGD)
                 .select_related("with_user", "organisation").order_by("starts_at", "id"))
+
+
+def week_events(participant, grant: Grant | None, first: date, last: date) -> list[Event]:
+    """The planned and held appointments from ``first`` to ``last`` as events of the participant's week (the
+    week registry of activities; one query). Trajectory data: nothing without that category in the grant."""
+    if grant is None or not can_see(grant):
+        return []
+    found = []
+    for a in between(participant, first, last):
+        start = timezone.localtime(a.starts_at)
+        end = start + timedelta(minutes=a.duration_minutes)
+        found.append(Event(
+            id=a.pk, day=start.date(), start=start.time(),
+            end=end.time() if end.date() == start.date() else time(23, 59),
+            title=a.purpose, kind_label=a.get_kind_display(),
+            with_whom=(a.with_user.first_name or str(a.with_user)) if a.with_user_id else "",
+            organisation=a.organisation.name if a.organisation_id else "", location=a.location,
+            held=a.status == AppointmentStatus.GEHOUDEN,
+        ))
+    return found
 
 
 def contact_initial(appointment: Appointment, user) -> dict:

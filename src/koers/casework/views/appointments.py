@@ -27,20 +27,25 @@ def appointment_create(request, participant, grant):
         raise Http404("Pagina niet gevonden")
     form = AppointmentForm(request.POST or None, staff=contact_queries.involved_staff_for(participant),
                            user=request.user)
+    clashes = None
     if request.method == "POST" and form.is_valid():
-        try:
-            appointment = services.plan(request.user, participant, grant, form.to_data(), request=request)
-        except ValidationError as exc:
-            apply_errors(form, exc)
+        clashes = queries.week_conflicts(participant, form.to_data())
+        if clashes and not form.cleaned_data["despite_clash"]:
+            pass  # the form again, naming the classes and unavailability, with "Toch op dit moment plannen"
         else:
-            when = timezone.localtime(appointment.starts_at)
-            messages.success(request, f"Afspraak gepland op {when:%d-%m-%Y} om {when:%H:%M}. De deelnemer ziet hem "
-                                      "in Mijn Koers.")
-            return redirect("casework:participant_contacts", pk=participant.pk)
+            try:
+                appointment = services.plan(request.user, participant, grant, form.to_data(), request=request)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                when = timezone.localtime(appointment.starts_at)
+                messages.success(request, f"Afspraak gepland op {when:%d-%m-%Y} om {when:%H:%M}. De deelnemer ziet "
+                                          "hem in Mijn Koers.")
+                return redirect("casework:participant_contacts", pk=participant.pk)
     audit.record(request.user, participant, Category.IDENTITY, AuditAction.VIEW, legal_basis=grant.legal_basis,
                  detail="Formulier afspraak plannen", request=request)
     return render(request, "casework/appointments/form.html", {"nav": "participants", "p": participant,
-                                                                "grant": grant, "form": form})
+                                                                "grant": grant, "form": form, "clashes": clashes})
 
 
 @require_POST

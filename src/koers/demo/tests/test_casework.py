@@ -178,6 +178,20 @@ def test_the_demo_appointments_remind_nahom_and_wait_to_be_recorded_for_heba(dem
     assert Appointment.objects.filter(participant=heba, starts_at__lt=now, status=AppointmentStatus.GEPLAND).exists()
 
 
+def test_no_demo_appointment_falls_in_a_class_or_outside_the_availability(demo):
+    """The demo runs on any date: an appointment moves to a free hour of its day, as a regisseur would plan it."""
+    from koers.casework.models import Appointment
+    from koers.casework.queries import appointments as appointment_queries
+
+    found = list(Appointment.objects.select_related("participant", "with_user"))
+    assert len(found) >= 3
+    for a in found:
+        data = appointment_queries.AppointmentData(kind=a.kind, starts_at=a.starts_at,
+                                                   duration_minutes=a.duration_minutes, with_user=a.with_user,
+                                                   purpose=a.purpose)
+        assert not appointment_queries.week_conflicts(a.participant, data), (a.participant.name, a.starts_at)
+
+
 def test_the_bruggenbouwer_reads_the_staff_pages_in_english(demo, client):
     """Issue 13, item 7: Tesfalem chose English on Mijn account; every other demo account reads Dutch."""
     assert set(User.objects.filter(interface_language="en").values_list("username", flat=True)) == {"bruggenbouwer"}

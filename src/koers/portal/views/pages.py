@@ -35,13 +35,12 @@ def home(request, participant):
     grant = access.own_grant()
     today = timezone.localdate()
     weeks = queries.this_and_next_week(participant, grant, today)
-    planned = queries.appointments(participant, weeks)
     tomorrow = today + timedelta(days=1)
     _record(request, participant, _week_categories(weeks), "Mijn Koers: startpagina")
     return render(request, "portal/home.html", {
         "p": participant, "nav": "home",
-        "tomorrow": queries.first_thing_on(weeks, tomorrow, planned),
-        "today_item": queries.first_thing_on(weeks, today, planned),
+        "tomorrow": queries.first_thing_on(weeks, tomorrow),
+        "today_item": queries.first_thing_on(weeks, today),
         "has_plan": queries.signed_plan(participant, grant) is not None,
         "unread": message_queries.unread_for_participant(participant),
         "language_form": LanguageForm(initial={"language": request.portal_account.language}),
@@ -76,11 +75,10 @@ def week(request, participant):
     grant = access.own_grant()
     today = timezone.localdate()
     weeks = queries.this_and_next_week(participant, grant, today)
-    planned = queries.appointments(participant, weeks)
     _record(request, participant, _week_categories(weeks), "Mijn Koers: mijn week")
     return render(request, "portal/week.html", {
         "p": participant, "nav": "week", "today": today,
-        "weeks": [{"week": w, "days": queries.days_of(w, planned)} for w in weeks],
+        "weeks": [{"week": w, "days": queries.days_of(w)} for w in weeks],
     })
 
 
