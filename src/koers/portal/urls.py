@@ -40,6 +40,7 @@ staff_urlpatterns = (
     [
         path("<int:pk>/mijn-koers/", staff.invite, name="invite"),
         path("<int:pk>/mijn-koers/blokkeren/", staff.block, name="block"),
+        path("<int:pk>/mijn-koers/portfolio/<int:item_id>/bestand/", staff.portfolio_file, name="portfolio_file"),
     ],
     "portal_staff",
 )

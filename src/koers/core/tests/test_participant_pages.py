@@ -250,6 +250,16 @@ def _fillers():
                                      attachment=SimpleUploadedFile("rooster.pdf", b"%PDF-1.4 test"))
         return p, {"pk": p.pk, "message_id": m.pk}
 
+    def portfolio_item():
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from koers.portal.models import PortfolioItem
+
+        p = person()[0]
+        item = PortfolioItem(participant=p, title="Certificaat heftruck", file_name="heftruck.pdf")
+        item.file.save("heftruck.pdf", SimpleUploadedFile("heftruck.pdf", b"%PDF-1.4 test"), save=True)
+        return p, {"pk": p.pk, "item_id": item.pk}
+
     def appointment():
         from koers.casework.models import Appointment
 
@@ -319,6 +329,7 @@ def _fillers():
         "plans:goal_add": lambda: version(True), "plans:goal_edit": goal, "plans:step_add": goal,
         "plans:step_edit": step, "plans:agreement_add": lambda: version(True), "plans:agreement_edit": agreement,
         "casework:message_attachment": message, "casework:appointment_status": appointment,
+        "portal_staff:portfolio_file": portfolio_item,
         "casework:contact_detail": contact, "casework:contact_edit": contact, "casework:contact_delete": contact,
         "work:placement_detail": placement, "work:placement_term_add": placement, "work:placement_end": placement,
         "work:placement_correct": placement, "work:placement_withdraw": placement,

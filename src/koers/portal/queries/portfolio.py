@@ -13,7 +13,7 @@ from django.db.models import F
 from django.http import Http404
 
 from koers.activities.models import Enrolment
-from koers.core import access, labels
+from koers.core import access, labels, uploads
 from koers.core.access import Grant
 from koers.core.codes import (
     Category,
@@ -115,6 +115,13 @@ def item_or_404(participant: Participant, item_id) -> PortfolioItem:
     if item is None:
         raise Http404
     return item
+
+
+def download_name(item: PortfolioItem) -> str:
+    """The name a file is downloaded under: the one the participant gave it, unless its extension is not the
+    stored file's (then ``portfolio-<id>.<ext>``)."""
+    ext = uploads.extension(item.file.name)
+    return item.file_name if uploads.extension(item.file_name) == ext else f"portfolio-{item.pk}.{ext}"
 
 
 def _education(p: Participant) -> Education | None:

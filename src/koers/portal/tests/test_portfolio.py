@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.core.models import AuditEvent
+from koers.core.models import AuditAction, AuditEvent
 from koers.portal.models import PortalAccount, PortfolioItem
 from koers.portal.services import portfolio as services
 from koers.portal.tests.test_accounts import pdf_text
@@ -258,6 +258,30 @@ def test_staff_see_the_own_items_read_only_on_the_file(world, account, client_fo
     # A language teacher, whose access does not cover work data, does not see them.
     teacher = client_for(world.taaldocent).get(detail).content.decode()
     assert "Foto van mijn laswerk" not in teacher
+
+
+def test_staff_who_read_work_data_open_the_file_of_an_item(world, account, other_account, client_for):
+    item = services.add_item(account=account, title="Certificaat heftruck",
+                             upload=SimpleUploadedFile("heftruck.pdf", PDF, content_type="application/pdf"))
+    detail = reverse("participants:detail", kwargs={"pk": world.participant.pk})
+    url = reverse("portal_staff:portfolio_file", kwargs={"pk": world.participant.pk, "item_id": item.pk})
+    assert url in client_for(world.regisseur).get(detail).content.decode()
+    response = client_for(world.regisseur).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert 'filename="heftruck.pdf"' in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert AuditEvent.objects.filter(user=world.regisseur, action=AuditAction.EXPORT, category="werk",
+                                     detail__contains=f"portfolio-item {item.pk}").exists()
+    # A teacher without work data, another municipality, and Samira's item under Nahom's file: 404.
+    assert client_for(world.taaldocent).get(url).status_code == 404
+    assert client_for(world.andere_regisseur).get(url).status_code == 404
+    samira = services.add_item(account=other_account, title="Haar diploma",
+                               upload=SimpleUploadedFile("diploma.pdf", PDF, content_type="application/pdf"))
+    foreign = reverse("portal_staff:portfolio_file", kwargs={"pk": world.participant.pk, "item_id": samira.pk})
+    assert client_for(world.regisseur).get(foreign).status_code == 404
+    without_file = services.add_item(account=account, title="Zonder bestand")
+    assert client_for(world.regisseur).get(reverse("portal_staff:portfolio_file", kwargs={
+        "pk": world.participant.pk, "item_id": without_file.pk})).status_code == 404
 
 
 def test_the_demo_portfolios_of_heba_and_nahom(demo_data, client, tmp_path):

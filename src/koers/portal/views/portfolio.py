@@ -100,9 +100,7 @@ def item_file(request, participant, item_id):
         return redirect("portal:portfolio")
     _record(request, participant, {Category.WORK}, "Mijn Koers: bestand van een portfolio-item geopend",
             AuditAction.EXPORT)
-    ext = uploads.extension(item.file.name)
-    name = item.file_name if uploads.extension(item.file_name) == ext else f"portfolio-{item.pk}.{ext}"
-    return uploads.download(item.file, name)
+    return uploads.download(item.file, queries.download_name(item))
 
 
 @portal_page

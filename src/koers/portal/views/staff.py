@@ -1,4 +1,5 @@
-"""Staff side of Mijn Koers, inside the participant's file: the invitation letter and blocking access.
+"""Staff side of Mijn Koers, inside the participant's file: the invitation letter and blocking access, and the
+files of the participant's own portfolio items (for staff who may read work data, as the panel).
 
 Only the regisseur of the organisation that holds the regie (``grant.can_manage_access``) hands out letters:
 one trusted counsellor, and the person a participant asks when the code or password is lost.
@@ -13,12 +14,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from koers.core import audit
+from koers.core import audit, uploads
 from koers.core.codes import Category
+from koers.core.models import AuditAction
 from koers.core.pages import participant_page
 from koers.portal import pdf
 from koers.portal.forms.accounts import InviteForm
 from koers.portal.queries import accounts as queries
+from koers.portal.queries import portfolio as portfolio_queries
 from koers.portal.rules.language import portal_language_for
 from koers.portal.services import accounts as services
 
@@ -67,3 +70,17 @@ def block(request, participant, grant):
     messages.success(request, "Toegang tot Mijn Koers is geblokkeerd. Met een nieuwe brief kan de deelnemer weer "
                               "inloggen.")
     return redirect("portal_staff:invite", pk=participant.pk)
+
+
+@participant_page
+def portfolio_file(request, participant, grant, item_id):
+    """The file of one of the participant's own portfolio items (a certificate, a photo of work): work data, for
+    staff whose grant reads it; another participant's item is a 404, like the item without a file."""
+    if Category.WORK not in grant.read:
+        raise Http404
+    item = portfolio_queries.item_or_404(participant, item_id)
+    if not item.file:
+        raise Http404
+    audit.record(request.user, participant, Category.WORK, AuditAction.EXPORT, legal_basis=grant.legal_basis,
+                 detail=f"Mijn Koers: bestand van portfolio-item {item.pk} geopend", request=request)
+    return uploads.download(item.file, portfolio_queries.download_name(item))
