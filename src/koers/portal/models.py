@@ -26,6 +26,10 @@ class PortalAccount(models.Model):
     created_at = models.DateTimeField("aangemaakt", default=timezone.now)
     activated_at = models.DateTimeField("geactiveerd op", null=True, blank=True)
     last_login_at = models.DateTimeField("laatst ingelogd", null=True, blank=True)
+    #: The participant asked for a short e-mail (to the address in their file) when there is news for them.
+    email_notices = models.BooleanField("e-mail bij nieuws", default=False)
+    #: When the last such e-mail went out: no next one until the participant has logged in since.
+    notified_at = models.DateTimeField("laatste e-mail bij nieuws", null=True, blank=True)
 
     class Meta:
         verbose_name = "account Mijn Koers"

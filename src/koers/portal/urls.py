@@ -22,6 +22,7 @@ urlpatterns = [
     path("portfolio/cv/", portfolio.cv, name="cv"),
     path("gegevens/", my_data.my_data, name="my_data"),
     path("gegevens/toestemming/<int:membership_id>/intrekken/", my_data.withdraw, name="withdraw_consent"),
+    path("gegevens/meldingen/", my_data.email_notices, name="email_notices"),
     path("gegevens/download/", my_data.download, name="download"),
     path("gegevens/download/pdf/", my_data.download_pdf, name="download_pdf"),
     path("passkeys/", passkeys.passkeys, name="passkeys"),

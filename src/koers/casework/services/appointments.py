@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from koers.casework import notices
 from koers.casework.models import Appointment
 from koers.casework.queries import appointments as queries
 from koers.core import audit
@@ -31,6 +32,7 @@ def plan(user, participant: Participant, grant: Grant, data: queries.Appointment
         location=(data.location or "").strip(), created_by=user)
     audit.record(user, participant, Category.TRAJECTORY, AuditAction.CREATE, legal_basis=grant.legal_basis,
                  detail=f"Afspraak gepland op {timezone.localtime(data.starts_at):%d-%m-%Y %H:%M}", request=request)
+    notices.notify(participant, notices.APPOINTMENT, by=user)
     return appointment
 
 
@@ -52,6 +54,8 @@ def set_status(user, appointment: Appointment, grant: Grant, status: str, *, req
                  legal_basis=grant.legal_basis,
                  detail=f"Afspraak van {timezone.localtime(appointment.starts_at):%d-%m-%Y %H:%M}: "
                         f"{appointment.get_status_display().lower()}", request=request)
+    if status == AppointmentStatus.AFGEZEGD and appointment.starts_at > timezone.now():
+        notices.notify(appointment.participant, notices.APPOINTMENT_CANCELLED, by=user)
     return appointment
 
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koers.casework import notices
 from koers.casework.models import Contact, Message
 from koers.casework.queries import messages as queries
 from koers.core import audit, uploads
@@ -86,6 +87,7 @@ def send_from_staff(user, participant: Participant, grant: Grant, *, body: str, 
     audit.record(user, participant, Category.TRAJECTORY, AuditAction.CREATE, legal_basis=grant.legal_basis,
                  detail="Bericht aan de deelnemer verstuurd" + (" met bijlage" if attachment is not None else ""),
                  request=request)
+    notices.notify(participant, notices.MESSAGE, by=user)
     return message
 
 

@@ -178,6 +178,16 @@ def test_the_demo_appointments_remind_nahom_and_wait_to_be_recorded_for_heba(dem
     assert Appointment.objects.filter(participant=heba, starts_at__lt=now, status=AppointmentStatus.GEPLAND).exists()
 
 
+def test_nahom_asked_for_an_email_when_there_is_news_and_the_demo_sent_none(demo):
+    from koers.core.models import AuditEvent
+    from koers.portal.models import PortalAccount
+
+    nahom = PortalAccount.objects.get(user__username="nahom")
+    assert nahom.email_notices and nahom.notified_at and nahom.participant.email
+    assert not PortalAccount.objects.get(user__username="heba").email_notices  # no address in her file
+    assert not AuditEvent.objects.filter(detail__startswith="Mijn Koers: e-mail bij nieuws verstuurd").exists()
+
+
 def test_no_demo_appointment_falls_in_a_class_or_outside_the_availability(demo):
     """The demo runs on any date: an appointment moves to a free hour of its day, as a regisseur would plan it."""
     from koers.casework.models import Appointment

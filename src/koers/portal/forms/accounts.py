@@ -111,3 +111,10 @@ class InviteForm(forms.Form):
         label="Taal van de brief en van Mijn Koers", choices=portal_languages,
         help_text="De brief is altijd ook in het Nederlands. De deelnemer kan de taal later zelf kiezen.",
     )
+
+
+class EmailNoticesForm(forms.Form):
+    """On "Mijn gegevens": a short e-mail when there is news (to the address in the participant's file)."""
+
+    email_notices = forms.BooleanField(label=_("Stuur mij een e-mail als er een nieuw bericht of een nieuwe afspraak "
+                                             "is"), required=False)

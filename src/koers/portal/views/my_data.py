@@ -9,16 +9,20 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from koers.core import access, audit
 from koers.core.codes import Category
 from koers.core.models import AuditAction
 from koers.core.pdf import html_to_pdf
 from koers.portal.door import portal_page
+from koers.portal.forms.accounts import EmailNoticesForm
 from koers.portal.queries import my_data as queries
 from koers.portal.services import consent as consent_services
+from koers.portal.services import notices as notice_services
 
 
 @portal_page
@@ -29,7 +33,20 @@ def my_data(request, participant):
         "p": participant, "nav": "data", "involved": queries.involved(participant),
         "log": queries.access_log(participant, request.user.pk),
         "passkeys_on": "passkey" in settings.KOERS_PORTAL_LOGIN_METHODS,
+        "notices_form": EmailNoticesForm(initial={"email_notices": request.portal_account.email_notices}),
     })
+
+
+@require_POST
+@portal_page
+def email_notices(request, participant):
+    form = EmailNoticesForm(request.POST)
+    if form.is_valid() and (participant.email or "").strip():
+        on = form.cleaned_data["email_notices"]
+        notice_services.set_email_notices(account=request.portal_account, on=on, request=request)
+        messages.success(request, _("U krijgt een e-mail als er nieuws voor u is.") if on
+                         else _("U krijgt geen e-mails meer van Mijn Koers."))
+    return redirect(reverse("portal:my_data") + "#meldingen")
 
 
 @portal_page
