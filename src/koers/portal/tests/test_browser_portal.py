@@ -180,3 +180,22 @@ def test_adding_to_the_portfolio_and_downloading_the_cv_on_a_phone(world, phone_
     page.locator("main form [type=submit]").click()
     page.wait_for_url(f"**{reverse('portal:portfolio')}")
     assert not PortfolioItem.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["nl", "ar", "ti"])
+def test_turning_on_email_when_there_is_news_on_a_phone(world, phone_page, language):
+    from koers.portal.models import PortalAccount
+
+    world.participant.email = "nahom@example.org"
+    world.participant.save()
+    page = phone_page
+    new = _activate(page, world, language)
+    page.goto(reverse("portal:my_data") + "#meldingen")
+    _check(page, language)
+    expect(page.locator("#meldingen ~ form bdi[dir=ltr]")).to_have_text("nahom@example.org")  # ltr in an rtl page
+    page.locator("#id_email_notices").check()
+    submit(page, page.locator("#meldingen ~ form [type=submit]"))
+    expect(page.locator(".message--success")).to_be_visible()
+    expect(page.locator("#id_email_notices")).to_be_checked()
+    _check(page, language)
+    assert PortalAccount.objects.get(pk=new.account.pk).email_notices
