@@ -86,6 +86,7 @@ NOT_PARTICIPANT_SCOPED: dict[str, str] = {
     "portal:home": "participant's own", "portal:plan": "participant's own", "portal:plan_pdf": "participant's own",
     "portal:week": "participant's own", "portal:week_card": "participant's own",
     "portal:language": "participant's own", "portal:my_data": "participant's own",
+    "portal:email_notices": "participant's own account setting",
     "portal:withdraw_consent": "participant's own consent (looked up in their own file)",
     "portal:download": "participant's own", "portal:download_pdf": "participant's own",
     "portal:messages": "participant's own conversation",

@@ -11,7 +11,7 @@ from koers.core.models import AuditEvent
 PUBLIC = {"portal:login", "portal:activate", "portal:visitor_language", "portal:logout", "portal:passkey_login",
           "portal:passkey_login_options"}
 POST_ONLY = {"portal:language", "portal:logout", "portal:passkey_login", "portal:passkey_login_options",
-             "portal:passkey_add_options"}
+             "portal:passkey_add_options", "portal:email_notices"}
 #: The only portal routes that name an object, and the kind of object (always looked up within the participant's
 #: own file: another participant's id is a 404).
 OBJECT_ROUTES = {
